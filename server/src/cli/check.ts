@@ -1,0 +1,108 @@
+import { dirname, resolve } from 'node:path';
+import {
+  analyze,
+  applyEdits,
+  findLinks,
+  fromSource,
+  isIncluded,
+  LineIndex,
+  mergeSettings,
+  safeFixEdits,
+  SEVERITY_RANK,
+  settingsForPath,
+  type FileAnalysis,
+  type Settings,
+  type Severity,
+} from '../core/index';
+import { checkedFile, type CheckedFile } from './check-result';
+import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
+
+export interface CheckOptions {
+  paths: string[];
+  /** Settings from command-line flags: they override the project file. */
+  flags: Settings;
+  fix: boolean;
+  failOn: Severity;
+}
+
+export interface CheckOutcome {
+  files: CheckedFile[];
+  /** Messages for stderr: project-file problems, what --fix changed. */
+  notes: string[];
+  exitCode: 0 | 1;
+}
+
+interface Candidate {
+  path: string;
+  text: string;
+  projectSettings: Settings;
+}
+
+function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings): FileAnalysis {
+  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags) });
+}
+
+export function runCheck(options: CheckOptions): CheckOutcome {
+  const notes: string[] = [];
+  const explicit = new Set(options.paths.map((p) => resolve(p)));
+  const reportedProjects = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const path of expandPaths(options.paths)) {
+    const project = findProjectConfig(path);
+    let projectSettings: Settings = {};
+    if (project) {
+      const rel = relativeTo(project.dir, path);
+      if (!explicit.has(resolve(path)) && !isIncluded(project.config, rel)) continue;
+      projectSettings = settingsForPath(project.config, rel);
+      if (!reportedProjects.has(project.path)) {
+        reportedProjects.add(project.path);
+        const lines = new LineIndex(readText(project.path));
+        for (const p of project.config.problems) {
+          const at = lines.positionAt(p.range.start);
+          notes.push(`${project.path}:${at.line + 1}:${at.character + 1}: ${p.message}`);
+        }
+      }
+    }
+    candidates.push({ path, text: readText(path), projectSettings });
+  }
+
+  // A file that points to another (accelerate's deepspeed_config_file, TrainingArguments' deepspeed)
+  // tells us who reads the target and, sometimes, the world size: analyse the target in that context.
+  const first = candidates.map((c) => analyzeWith(c, options.flags));
+  const contexts = new Map<string, Settings>();
+  first.forEach((analysis, i) => {
+    for (const link of findLinks(analysis)) contexts.set(resolve(dirname(candidates[i].path), link.target), link.context);
+  });
+
+  const files: CheckedFile[] = [];
+  candidates.forEach((candidate, i) => {
+    const context = contexts.get(resolve(candidate.path));
+    let analysis = context ? analyzeWith(candidate, options.flags, context) : first[i];
+    if (options.fix) {
+      const fixed = fixFile(candidate, analysis, (text) => analyzeWith({ ...candidate, text }, options.flags, context));
+      if (fixed.applied > 0) notes.push(`${candidate.path}: applied ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`);
+      analysis = fixed.analysis;
+    }
+    if (analysis.format === 'unknown' && analysis.diagnostics.length === 0) return; // Not a training config.
+    files.push(checkedFile(candidate.path, analysis));
+  });
+
+  const threshold = SEVERITY_RANK[options.failOn];
+  const failing = files.some((f) => f.analysis.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
+  return { files, notes, exitCode: failing ? 1 : 0 };
+}
+
+/** Applies safe fixes until none is left (bounded), writes the file once, and returns the re-checked analysis. */
+function fixFile(candidate: Candidate, analysis: FileAnalysis, reanalyze: (text: string) => FileAnalysis): { analysis: FileAnalysis; applied: number } {
+  let current = analysis;
+  let applied = 0;
+  for (let round = 0; round < 5; round++) {
+    const { fixes, edits } = safeFixEdits(current.diagnostics);
+    if (edits.length === 0) break;
+    const { text } = applyEdits(current.text, edits);
+    applied += fixes.length;
+    current = reanalyze(fromSource({ text, hadBom: current.hadBom }));
+  }
+  if (applied > 0) writeAtomically(candidate.path, fromSource({ text: current.text, hadBom: current.hadBom }));
+  return { analysis: current, applied };
+}

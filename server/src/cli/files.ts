@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, basename } from 'node:path';
+import { UsageError } from './args';
+import { parseProjectConfig, PROJECT_FILE_NAME, type ProjectConfig } from '../core/index';
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '__pycache__', '.cache']);
+/** Extensions picked up when a folder is given; a file named explicitly is always checked. */
+const CONFIG_EXTENSIONS = /\.(json|ya?ml)$/i;
+
+export function expandPaths(paths: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) {
+        if (!SKIPPED_DIRS.has(name)) walk(path);
+      } else if (CONFIG_EXTENSIONS.test(name) && name !== PROJECT_FILE_NAME) {
+        found.push(path);
+      }
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
+    if (statSync(path).isDirectory()) walk(path);
+    else found.push(path);
+  }
+  return [...new Set(found)];
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Writes through a temporary file and a rename, so a crash never leaves half a config. */
+export function writeAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.trainlint-${process.pid}.tmp`);
+  writeFileSync(temporary, text, 'utf8');
+  renameSync(temporary, path);
+}
+
+export interface FoundProjectConfig {
+  config: ProjectConfig;
+  /** The folder holding the project file: override globs are relative to it. */
+  dir: string;
+  path: string;
+}
+
+const cache = new Map<string, FoundProjectConfig | undefined>();
+
+/** The nearest `.trainlint.yaml` in the file's folder or above it. */
+export function findProjectConfig(filePath: string): FoundProjectConfig | undefined {
+  let dir = dirname(resolve(filePath));
+  const visited: string[] = [];
+  for (;;) {
+    if (cache.has(dir)) {
+      const hit = cache.get(dir);
+      for (const d of visited) cache.set(d, hit);
+      return hit;
+    }
+    visited.push(dir);
+    const candidate = join(dir, PROJECT_FILE_NAME);
+    if (existsSync(candidate)) {
+      const found = { config: parseProjectConfig(readText(candidate)), dir, path: candidate };
+      for (const d of visited) cache.set(d, found);
+      return found;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      for (const d of visited) cache.set(d, undefined);
+      return undefined;
+    }
+    dir = parent;
+  }
+}
+
+export function relativeTo(dir: string, filePath: string): string {
+  return relative(dir, resolve(filePath)).replace(/\\/g, '/');
+}

@@ -1,0 +1,128 @@
+import type { Diagnostic, Severity } from './diagnostic';
+import { detectFormat, type Detection } from './detect/detect-format';
+import type { Format } from './detect/formats';
+import type { Consumer, Settings } from './settings';
+import { parseJson } from './syntax/from-json';
+import { parseYaml } from './syntax/from-yaml';
+import type { ConfigNode, ConfigTree } from './syntax/config-tree';
+import type { YamlResolver } from './syntax/yaml-scalars';
+import { RULES } from './rules/registry';
+import type { Finding, RuleContext } from './rules/rule';
+import { toSource } from './text/source';
+import { hasTrainerAuto } from './facts/trainer-fill';
+
+export interface AnalyzeOptions {
+  /** The file's path or name: a hint for the language and format, never opened. */
+  path?: string;
+  settings?: Settings;
+}
+
+export interface FileAnalysis {
+  /** The analysed text, without a byte order mark; all offsets point into it. */
+  text: string;
+  hadBom: boolean;
+  format: Format;
+  detection: Detection;
+  consumer: Consumer;
+  /** Whether the consumer was stated (settings, a linking file) or inferred from the content. */
+  consumerStated: boolean;
+  tree: ConfigTree;
+  roots: ConfigNode[];
+  diagnostics: Diagnostic[];
+}
+
+// Loaders that type YAML scalars through OmegaConf (1e-4 is a float there).
+const OMEGACONF_FORMATS = new Set<Format>(['nemo', 'llamafactory']);
+
+export function languageOf(path: string, text: string): 'json' | 'yaml' {
+  const lower = path.toLowerCase();
+  if (/\.(json|jsonc|json5|hjson)$/.test(lower)) return 'json';
+  if (/\.(ya?ml)$/.test(lower)) return 'yaml';
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[' ? 'json' : 'yaml';
+}
+
+function parse(text: string, language: 'json' | 'yaml', resolver: YamlResolver): ConfigTree {
+  return language === 'json' ? parseJson(text) : parseYaml(text, resolver);
+}
+
+/** Who reads the file: settings say so, or `"auto"` values show a Trainer/accelerate consumer. */
+function consumerOf(format: Format, settings: Settings, root: ConfigNode | undefined): Consumer {
+  if (settings.consumer) return settings.consumer;
+  if (format === 'deepspeed' && hasTrainerAuto(root)) return 'hf-trainer';
+  if (format === 'hf-trainer') return 'hf-trainer';
+  if (format === 'accelerate') return 'accelerate';
+  if (format === 'megatron') return 'megatron';
+  return 'unknown';
+}
+
+function rootsOf(tree: ConfigTree, detection: Detection): ConfigNode[] {
+  const roots: ConfigNode[] = [];
+  for (const doc of tree.documents) {
+    for (const pointer of detection.roots) {
+      const node = doc.index.get(pointer);
+      if (node) roots.push(node);
+    }
+  }
+  return roots;
+}
+
+/**
+ * Analyses one file: parse, detect the format, run every rule. Pure and total: any text gives a result.
+ * Unknown files get no diagnostics at all, so unrelated JSON and YAML stay quiet.
+ */
+export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnalysis {
+  const source = toSource(rawText);
+  const text = source.text;
+  const settings = options.settings ?? {};
+  const path = options.path ?? '';
+  const language = languageOf(path, text);
+  let tree = parse(text, language, 'pyyaml');
+  const firstRoot = tree.documents[0]?.root;
+  const detection: Detection = settings.format
+    ? { format: settings.format, reason: 'settings', roots: [''] }
+    : detectFormat(firstRoot, path, text);
+  if (language === 'yaml' && OMEGACONF_FORMATS.has(detection.format)) tree = parse(text, language, 'omegaconf');
+  const format = detection.format;
+  const consumer = consumerOf(format, settings, tree.documents[0]?.root);
+  const roots = rootsOf(tree, detection);
+  const diagnostics: Diagnostic[] = [];
+  const parseFailed = tree.documents.length === 0 || tree.problems.some((p) => p.kind === 'parse-error');
+  if (format !== 'unknown' || parseFailed && looksLikeConfigFile(path)) {
+    for (const rule of RULES) {
+      const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
+      if (configured === 'off') continue;
+      const context: RuleContext = {
+        text,
+        tree,
+        format,
+        detection,
+        consumer,
+        consumerStated: settings.consumer !== undefined,
+        settings,
+        roots,
+        report: (finding: Finding) => diagnostics.push(toDiagnostic(rule.meta, finding, configured)),
+      };
+      rule.check(context);
+    }
+  }
+  diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics };
+}
+
+/** A broken file of unknown format is still reported when its name says it is a training config. */
+function looksLikeConfigFile(path: string): boolean {
+  return /(ds_?config|deepspeed|zero[0-3]|accelerate|train|sft|dpo|finetune|pretrain)[^/]*\.(json|ya?ml)$/i.test(path);
+}
+
+function toDiagnostic(meta: { code: string; name: string; severity: Severity }, finding: Finding, configured: Severity | undefined): Diagnostic {
+  return {
+    code: meta.code,
+    rule: meta.name,
+    severity: configured ?? finding.severity ?? meta.severity,
+    message: finding.message,
+    range: finding.range,
+    fixes: finding.fixes ?? [],
+    related: finding.related ?? [],
+  };
+}

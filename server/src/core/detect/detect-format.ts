@@ -1,0 +1,114 @@
+import type { ConfigNode } from '../syntax/config-tree';
+import { isFormat, type Format } from './formats';
+
+export interface Detection {
+  format: Format;
+  /** Why this format was chosen, for hovers and `trainlint plan`. */
+  reason: string;
+  /**
+   * Pointers of the objects that hold the config. Usually [""] (the whole document); an application
+   * config that nests TrainingArguments dicts (e.g. `training_args.cuda`) lists each nested dict.
+   */
+  roots: string[];
+}
+
+// Keys that only DeepSpeed's ds_config uses (deepspeed/runtime/constants.py).
+const DEEPSPEED_KEYS = [
+  'train_batch_size', 'train_micro_batch_size_per_gpu', 'zero_optimization', 'steps_per_print',
+  'wall_clock_breakdown', 'zero_allow_untested_optimizer', 'gradient_clipping', 'prescale_gradients',
+  'fp16', 'bf16', 'optimizer', 'scheduler', 'gradient_accumulation_steps', 'activation_checkpointing',
+  'flops_profiler', 'zero_force_ds_cpu_optimizer', 'communication_data_type', 'elasticity', 'amp',
+];
+const DEEPSPEED_STRONG = ['train_micro_batch_size_per_gpu', 'zero_optimization', 'steps_per_print', 'wall_clock_breakdown', 'zero_allow_untested_optimizer', 'train_batch_size'];
+// accelerate config files (accelerate/commands/config/config_args.py).
+const ACCELERATE_KEYS = ['compute_environment', 'distributed_type', 'num_processes', 'machine_rank', 'num_machines', 'main_training_function', 'mixed_precision', 'deepspeed_config', 'fsdp_config', 'downcast_bf16', 'rdzv_backend', 'same_network', 'main_process_ip', 'main_process_port', 'use_cpu', 'tpu_env', 'fp8_config', 'megatron_lm_config', 'parallelism_config', 'gpu_ids', 'enable_cpu_affinity', 'dynamo_config'];
+const ACCELERATE_STRONG = ['compute_environment', 'distributed_type', 'main_training_function', 'rdzv_backend'];
+// transformers TrainingArguments and TRL configs.
+const HF_KEYS = [
+  'per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps', 'learning_rate',
+  'num_train_epochs', 'max_steps', 'output_dir', 'lr_scheduler_type', 'warmup_ratio', 'warmup_steps',
+  'logging_steps', 'save_steps', 'save_strategy', 'eval_strategy', 'evaluation_strategy', 'bf16', 'fp16',
+  'gradient_checkpointing', 'weight_decay', 'report_to', 'model_name_or_path', 'dataset_name', 'optim',
+  'seed', 'do_train', 'do_eval', 'overwrite_output_dir', 'push_to_hub', 'hub_model_id', 'torch_dtype',
+  'max_grad_norm', 'adam_beta1', 'adam_beta2', 'deepspeed', 'fsdp', 'dataloader_num_workers', 'save_total_limit',
+  'max_length', 'max_seq_length', 'packing', 'beta', 'use_peft', 'lora_r', 'attn_implementation', 'dataset_mixture', 'dataset_mixer',
+];
+const HF_STRONG = ['per_device_train_batch_size', 'output_dir', 'num_train_epochs', 'lr_scheduler_type', 'eval_strategy', 'evaluation_strategy', 'model_name_or_path', 'dataset_name', 'save_strategy', 'logging_steps'];
+// axolotl (src/axolotl/utils/schemas/config.py).
+const AXOLOTL_STRONG = ['base_model', 'sequence_len', 'micro_batch_size', 'sample_packing', 'dataset_prepared_path', 'lora_target_linear', 'val_set_size', 'base_model_config', 'pad_to_sequence_len'];
+// LLaMA-Factory (src/llamafactory/hparams/*.py).
+const LLAMAFACTORY_STRONG = ['finetuning_type', 'template', 'cutoff_len', 'stage', 'lora_target', 'pref_beta', 'dataset_dir', 'max_samples', 'dist_config', 'model_class'];
+// Megatron-LM --yaml-cfg (snake_case argument names).
+const MEGATRON_STRONG = ['tensor_model_parallel_size', 'pipeline_model_parallel_size', 'global_batch_size', 'micro_batch_size', 'num_layers', 'language_model', 'model_parallel', 'rampup_batch_size', 'step_batch_size_schedule', 'use_legacy_models', 'num_layers_per_virtual_pipeline_stage', 'make_vocab_size_divisible_by'];
+// GPT-NeoX (megatron/neox_arguments): its own names, often with dashes.
+const NEOX_STRONG = ['pipe_parallel_size', 'model_parallel_size', 'pipe-parallel-size', 'model-parallel-size', 'num-layers', 'hidden-size', 'seq-length', 'rotary_pct', 'rotary-pct', 'gpt_j_residual', 'gpt-j-residual', 'no_weight_tying', 'no-weight-tying', 'pos_emb', 'pos-emb', 'vocab_file', 'data_impl', 'checkpoint_activations', 'output_layer_parallelism', 'init_method', 'output_layer_init_method', 'override_lr_scheduler', 'checkpoint_num_layers', 'synchronize_each_layer', 'partition_activations', 'scaled_upper_triang_masked_softmax_fusion', 'bias_gelu_fusion', 'use_wandb', 'wandb_group', 'train_iters', 'lr_decay_iters', 'lr_decay_style'];
+
+const MODELINE = /(?:#|\/\/)\s*trainlint:\s*format\s*=\s*([a-z-]+)/;
+
+/** Reads `# trainlint: format=NAME` (or `// trainlint: ...` in JSON) from the first lines. */
+export function readModeline(text: string): Format | undefined {
+  const head = text.slice(0, 2000).split('\n').slice(0, 10).join('\n');
+  const m = MODELINE.exec(head);
+  return m && isFormat(m[1]) ? m[1] : undefined;
+}
+
+function keysOf(node: ConfigNode | undefined): Set<string> {
+  const keys = new Set<string>();
+  if (node?.kind === 'object') for (const c of node.children) keys.add(String(c.key));
+  return keys;
+}
+
+function count(keys: Set<string>, list: string[]): number {
+  let n = 0;
+  for (const k of list) if (keys.has(k)) n++;
+  return n;
+}
+
+/**
+ * Decides the format from the keys of the first document, the file name as a hint,
+ * and the modeline. A file that merely mentions `lr` or `fp16` scores too low and stays unknown.
+ */
+export function detectFormat(root: ConfigNode | undefined, fileName: string, text: string): Detection {
+  const forced = readModeline(text);
+  if (forced) return { format: forced, reason: 'modeline', roots: [''] };
+  const keys = keysOf(root);
+  const name = fileName.toLowerCase();
+  const nemo = keys.has('trainer') && keys.has('model') && root !== undefined;
+  if (nemo) return { format: 'nemo', reason: 'top-level `trainer` and `model` sections (NeMo/Hydra)', roots: [''] };
+
+  // axolotl and LLaMA-Factory files also carry TrainingArguments and Megatron names; two of their own keys decide.
+  if (count(keys, LLAMAFACTORY_STRONG) >= 2) return { format: 'llamafactory', reason: 'LLaMA-Factory keys', roots: [''] };
+  if (count(keys, AXOLOTL_STRONG) >= 2) return { format: 'axolotl', reason: 'axolotl keys', roots: [''] };
+  const scores: Array<[Format, number, string]> = [
+    ['deepspeed', count(keys, DEEPSPEED_STRONG) * 2 + count(keys, DEEPSPEED_KEYS) + (/ds_?config|deepspeed|zero[0-3_]/.test(name) ? 1 : 0), 'DeepSpeed ds_config keys'],
+    ['accelerate', count(keys, ACCELERATE_STRONG) * 2 + count(keys, ACCELERATE_KEYS), 'accelerate config keys'],
+    ['megatron', count(keys, MEGATRON_STRONG) * 2, 'Megatron-LM argument names'],
+    ['neox', count(keys, NEOX_STRONG) * 2, 'GPT-NeoX argument names'],
+    ['hf-trainer', count(keys, HF_STRONG) * 2 + count(keys, HF_KEYS), 'TrainingArguments fields'],
+  ];
+  scores.sort((a, b) => b[1] - a[1]);
+  const [best, score, why] = scores[0];
+  if (score >= 4) return { format: best, reason: why, roots: [''] };
+
+  const nested = findNestedTrainingArguments(root);
+  if (nested.length > 0) {
+    return { format: 'hf-trainer', reason: 'nested TrainingArguments dictionaries', roots: nested };
+  }
+  return { format: 'unknown', reason: 'no known training-config keys', roots: [''] };
+}
+
+/** Application configs sometimes hold TrainingArguments(**dict) dicts deeper down. */
+function findNestedTrainingArguments(root: ConfigNode | undefined): string[] {
+  const found: string[] = [];
+  const visit = (node: ConfigNode, depth: number) => {
+    if (node.kind !== 'object' || depth > 6) return;
+    const keys = keysOf(node);
+    if (depth > 0 && count(keys, HF_KEYS) >= 5 && count(keys, HF_STRONG) >= 1) {
+      found.push(node.pointer);
+      return;
+    }
+    for (const child of node.children) visit(child, depth + 1);
+  };
+  if (root) visit(root, 0);
+  return found;
+}

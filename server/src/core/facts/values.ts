@@ -1,0 +1,40 @@
+import type { ConfigNode } from '../syntax/config-tree';
+
+/** A numeric setting as written: a number, "auto", or something else that could not be read as a number. */
+export interface NumberField {
+  node: ConfigNode;
+  /** The key as the user wrote it, for messages. */
+  name: string;
+  value: number | 'auto' | undefined;
+}
+
+export function readNumberField(node: ConfigNode | undefined, name?: string): NumberField | undefined {
+  if (!node || node.kind !== 'scalar') return undefined;
+  const label = name ?? String(node.key ?? '');
+  if (node.value === 'auto') return { node, name: label, value: 'auto' };
+  if (typeof node.value === 'number' && Number.isFinite(node.value)) return { node, name: label, value: node.value };
+  if (typeof node.value === 'string' && /^[-+]?\d+(?:\.\d+)?$/.test(node.value.trim())) return { node, name: label, value: Number(node.value) };
+  return { node, name: label, value: undefined };
+}
+
+export function numericValue(field: NumberField | undefined): number | undefined {
+  return typeof field?.value === 'number' ? field.value : undefined;
+}
+
+/**
+ * Whether a switch is on as Python would see it. `true`, a truthy number and any non-empty string other
+ * than a false-word count (a string such as "torch.cuda.is_bf16_supported()" is truthy to `if self.bf16:`);
+ * "auto" is left to whoever resolves it and counts as off here.
+ */
+export function isSwitchOn(node: ConfigNode | undefined): boolean {
+  if (!node || node.kind !== 'scalar') return false;
+  const value = node.value;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'auto' || text === '') return false;
+    return !['false', '0', 'no', 'off', 'none', 'null'].includes(text);
+  }
+  return false;
+}

@@ -1,0 +1,40 @@
+import type { ConfigNode, ScalarValue } from '../syntax/config-tree';
+import type { TextEdit } from '../text/range';
+
+export type Language = 'json' | 'yaml' | 'shell';
+
+/** Renames a property in place, keeping the quoting style of its language. */
+export function renameKey(language: Language, text: string, node: ConfigNode, newKey: string): TextEdit | undefined {
+  if (!node.keyRange) return undefined;
+  const written = text.slice(node.keyRange.start, node.keyRange.end);
+  const quoted = written.startsWith('"') || written.startsWith("'");
+  const newText = language === 'json' || quoted ? JSON.stringify(newKey) : newKey;
+  return { range: node.keyRange, newText };
+}
+
+/** Writes a scalar the way each language spells it; YAML numbers are spelt so PyYAML reads them as numbers. */
+export function formatScalar(language: Language, value: ScalarValue): string {
+  if (typeof value === 'string') {
+    if (language === 'yaml' && /^[A-Za-z_][A-Za-z0-9_.\-/]*$/.test(value) && !/^(?:true|false|yes|no|on|off|null|~)$/i.test(value)) return value;
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') {
+    if (language === 'yaml' && !Number.isInteger(value)) return yamlFloat(value);
+    return String(value);
+  }
+  return String(value);
+}
+
+/** A float literal PyYAML 1.1 reads as a float: a dot is required and an exponent needs a sign. */
+function yamlFloat(value: number): string {
+  const text = String(value);
+  if (!/e/i.test(text)) return text.includes('.') ? text : `${text}.0`;
+  const [mantissa, exponent] = text.split(/e/i);
+  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
+  const e = exponent.startsWith('-') || exponent.startsWith('+') ? exponent : `+${exponent}`;
+  return `${m}e${e}`;
+}
+
+export function replaceValue(language: Language, node: ConfigNode, value: ScalarValue): TextEdit {
+  return { range: node.range, newText: formatScalar(language, value) };
+}

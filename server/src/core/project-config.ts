@@ -1,0 +1,135 @@
+import { parseYaml } from './syntax/from-yaml';
+import { getChild, toPlain, type ConfigNode } from './syntax/config-tree';
+import { isFormat } from './detect/formats';
+import { mergeSettings, type Consumer, type RuleSetting, type Settings } from './settings';
+import { matchesGlob } from './util/glob';
+import type { OffsetRange } from './text/range';
+
+/**
+ * The project file `.trainlint.yaml`, read by the CLI and the language server alike:
+ *
+ *   cluster: { nodes: 2, gpusPerNode: 8, gpu: a100-80gb }
+ *   parallel: { tp: 1, pp: 1 }
+ *   rules: { pipeline-bubble: off, unknown-key: error }
+ *   include: ["configs/**"]
+ *   exclude: ["configs/old/**"]
+ *   overrides:
+ *     - files: ["configs/ds/*.json"]
+ *       format: deepspeed
+ *       consumer: hf-trainer
+ */
+export interface ProjectConfig {
+  settings: Settings;
+  include: string[];
+  exclude: string[];
+  overrides: Array<{ files: string[]; settings: Settings }>;
+  problems: Array<{ message: string; range: OffsetRange }>;
+}
+
+export const PROJECT_FILE_NAME = '.trainlint.yaml';
+
+const CONSUMERS: Consumer[] = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'];
+const RULE_SETTINGS: RuleSetting[] = ['error', 'warning', 'info', 'off'];
+
+export function parseProjectConfig(text: string): ProjectConfig {
+  const tree = parseYaml(text);
+  const config: ProjectConfig = { settings: {}, include: [], exclude: [], overrides: [], problems: [] };
+  for (const p of tree.problems) config.problems.push({ message: p.message, range: p.range });
+  const root = tree.documents[0]?.root;
+  if (!root) return config;
+  if (root.kind !== 'object') {
+    config.problems.push({ message: 'The project file must be a mapping of settings.', range: root.range });
+    return config;
+  }
+  config.settings = readSettings(root, config.problems);
+  config.include = stringList(getChild(root, 'include'), config.problems);
+  config.exclude = stringList(getChild(root, 'exclude'), config.problems);
+  const overrides = getChild(root, 'overrides');
+  if (overrides && overrides.kind === 'array') {
+    for (const item of overrides.children) {
+      if (item.kind !== 'object') {
+        config.problems.push({ message: 'Each override is a mapping with `files` and settings.', range: item.range });
+        continue;
+      }
+      config.overrides.push({ files: stringList(getChild(item, 'files'), config.problems), settings: readSettings(item, config.problems) });
+    }
+  }
+  const known = new Set(['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction']);
+  for (const child of root.children) {
+    if (!known.has(String(child.key))) config.problems.push({ message: `Unknown project setting "${String(child.key)}".`, range: child.keyRange ?? child.range });
+  }
+  return config;
+}
+
+function stringList(node: ConfigNode | undefined, problems: ProjectConfig['problems']): string[] {
+  if (!node) return [];
+  const value = toPlain(node);
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  problems.push({ message: 'Expected a list of glob patterns.', range: node.range });
+  return [];
+}
+
+function positiveInt(node: ConfigNode | undefined, problems: ProjectConfig['problems']): number | undefined {
+  if (!node) return undefined;
+  if (typeof node.value === 'number' && Number.isInteger(node.value) && node.value > 0) return node.value;
+  problems.push({ message: `Expected a positive whole number, got ${JSON.stringify(node.value ?? node.kind)}.`, range: node.range });
+  return undefined;
+}
+
+function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Settings {
+  const settings: Settings = {};
+  const format = getChild(node, 'format');
+  if (format) {
+    if (isFormat(format.value)) settings.format = format.value;
+    else problems.push({ message: `Unknown format ${JSON.stringify(format.value)}.`, range: format.range });
+  }
+  const consumer = getChild(node, 'consumer');
+  if (consumer) {
+    if (CONSUMERS.includes(consumer.value as Consumer)) settings.consumer = consumer.value as Consumer;
+    else problems.push({ message: `Unknown consumer ${JSON.stringify(consumer.value)}; expected one of ${CONSUMERS.join(', ')}.`, range: consumer.range });
+  }
+  const cluster = getChild(node, 'cluster');
+  if (cluster) {
+    const gpu = getChild(cluster, 'gpu');
+    settings.cluster = {
+      nodes: positiveInt(getChild(cluster, 'nodes'), problems),
+      gpusPerNode: positiveInt(getChild(cluster, 'gpusPerNode'), problems),
+      worldSize: positiveInt(getChild(cluster, 'worldSize'), problems),
+      gpu: typeof gpu?.value === 'string' ? gpu.value : undefined,
+    };
+  }
+  const parallel = getChild(node, 'parallel');
+  if (parallel) {
+    settings.parallel = { tp: positiveInt(getChild(parallel, 'tp'), problems), pp: positiveInt(getChild(parallel, 'pp'), problems), cp: positiveInt(getChild(parallel, 'cp'), problems) };
+  }
+  const rules = getChild(node, 'rules');
+  if (rules?.kind === 'object') {
+    settings.rules = {};
+    for (const rule of rules.children) {
+      const value = rule.value === false ? 'off' : rule.value;
+      if (RULE_SETTINGS.includes(value as RuleSetting)) settings.rules[String(rule.key)] = value as RuleSetting;
+      else problems.push({ message: `Rule setting must be one of ${RULE_SETTINGS.join(', ')}.`, range: rule.range });
+    }
+  }
+  const model = getChild(node, 'model');
+  if (typeof model?.value === 'string') settings.model = model.value;
+  const price = getChild(node, 'pricePerGpuHour');
+  if (typeof price?.value === 'number') settings.pricePerGpuHour = price.value;
+  const convention = getChild(node, 'flopsConvention');
+  if (convention && ['palm', 'megatron', 'narayanan'].includes(String(convention.value))) settings.flopsConvention = convention.value as Settings['flopsConvention'];
+  const bubble = getChild(node, 'bubbleWarnFraction');
+  if (typeof bubble?.value === 'number') settings.bubbleWarnFraction = bubble.value;
+  return settings;
+}
+
+/** Settings for one file: the project's, then each override whose globs match the path (relative to the project file). */
+export function settingsForPath(config: ProjectConfig, relativePath: string): Settings {
+  const layers = config.overrides.filter((o) => o.files.some((g) => matchesGlob(relativePath, g))).map((o) => o.settings);
+  return mergeSettings(config.settings, ...layers);
+}
+
+export function isIncluded(config: ProjectConfig, relativePath: string): boolean {
+  if (config.exclude.some((g) => matchesGlob(relativePath, g))) return false;
+  return config.include.length === 0 || config.include.some((g) => matchesGlob(relativePath, g));
+}

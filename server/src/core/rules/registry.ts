@@ -1,0 +1,38 @@
+import type { Rule } from './rule';
+import type { RuleMeta } from './rule-meta';
+import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
+import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
+import { batchSizeIndivisible, batchSizeMismatch, batchSizeMissing } from './batch-rules';
+import { autoOutsideTrainer } from './auto-rules';
+import { fp16AndBf16 } from './precision-rules';
+import { hfDeepspeedMismatch } from './hf-deepspeed-rules';
+import { invalidZeroStage, offloadRequiresZero, zeroWithPipeline } from './deepspeed-rules';
+
+/** Every rule, in the order their findings are computed. Codes and names are a public contract. */
+export const RULES: readonly Rule[] = [
+  parseError,
+  duplicateKey,
+  commentInStrictJson,
+  yamlFloatAsString,
+  fileTooLarge,
+  batchSizeMismatch,
+  batchSizeIndivisible,
+  batchSizeMissing,
+  unknownKey,
+  invalidValue,
+  deprecatedKey,
+  autoOutsideTrainer,
+  fp16AndBf16,
+  zeroWithPipeline,
+  offloadRequiresZero,
+  invalidZeroStage,
+  hfDeepspeedMismatch,
+];
+
+export function ruleMetas(): RuleMeta[] {
+  return RULES.map((r) => r.meta);
+}
+
+export function findRule(nameOrCode: string): RuleMeta | undefined {
+  return RULES.find((r) => r.meta.name === nameOrCode || r.meta.code === nameOrCode)?.meta;
+}

@@ -1,0 +1,26 @@
+import type { Severity } from '../diagnostic';
+
+/** What a rule is, independent of any one finding: the source of its docs page and its defaults. */
+export interface RuleMeta {
+  /** Stable code, grouped by area: TL0xx syntax, TL1xx batch, TL2xx schema, TL3xx settings that conflict, TL4xx parallel layout, TL5xx estimates, TL6xx research rules, TL7xx across files. */
+  code: string;
+  /** Kebab-case name of the pattern flagged. */
+  name: string;
+  severity: Severity;
+  /** One sentence: what the rule flags. */
+  summary: string;
+  /** Why it matters: what the framework does with such a config. */
+  why: string;
+  /** What the fixes do and whether they are safe. */
+  fix: string;
+  /** A small config that triggers the rule, with its language. */
+  example?: { language: 'json' | 'yaml' | 'shell'; text: string };
+  /** Upstream sources the rule rests on. */
+  references: string[];
+}
+
+export const DOCS_BASE_URL = 'https://github.com/trainlint/trainlint/blob/main/docs/rules/';
+
+export function docsUrl(rule: string): string {
+  return `${DOCS_BASE_URL}${rule}.md`;
+}

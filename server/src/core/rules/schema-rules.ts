@@ -1,0 +1,217 @@
+import type { ErrorObject } from 'ajv';
+import { childPointer, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
+import { knownProperties, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
+import { validateAgainst } from '../schema/validate';
+import { schemaFor } from '../schema/schemas';
+import { clearWinner, rankSuggestions } from '../util/did-you-mean';
+import { renameKey, formatScalar } from '../fix/edits';
+import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
+import type { Fix } from '../diagnostic';
+import type { Rule, RuleContext } from './rule';
+
+// Values that other rules explain better than a schema message can.
+const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
+  deepspeed: ['/zero_optimization/stage'], // invalid-zero-stage
+};
+
+interface Located {
+  root: ConfigNode;
+  schema: SchemaNode;
+  index: Map<string, ConfigNode>;
+}
+
+function nodeIndex(root: ConfigNode): Map<string, ConfigNode> {
+  const index = new Map<string, ConfigNode>();
+  const visit = (node: ConfigNode) => {
+    index.set(node.pointer, node);
+    node.children.forEach(visit);
+  };
+  visit(root);
+  return index;
+}
+
+/** Validates each config root once per analysis; the three schema rules share the result. */
+function forEachValidated(ctx: RuleContext, visit: (located: Located, errors: ErrorObject[]) => void): void {
+  const schema = schemaFor(ctx.format);
+  if (!schema) return;
+  for (const root of ctx.roots) {
+    if (root.kind !== 'object') continue;
+    visit({ root, schema, index: nodeIndex(root) }, validateAgainst(schema, toPlain(root)));
+  }
+}
+
+function frameworkName(format: string): string {
+  return (
+    { deepspeed: 'DeepSpeed', 'hf-trainer': 'HfArgumentParser/TrlParser', accelerate: 'accelerate', megatron: 'Megatron-LM', axolotl: 'axolotl', llamafactory: 'LLaMA-Factory', neox: 'GPT-NeoX', nemo: 'NeMo' } as Record<string, string>
+  )[format] ?? format;
+}
+
+function where(pointer: string): string {
+  const tokens = splitPointer(pointer);
+  return tokens.length === 0 ? 'at the top level' : `in ${tokens.join('.')}`;
+}
+
+export const unknownKey: Rule = {
+  meta: {
+    code: 'TL201',
+    name: 'unknown-key',
+    severity: 'warning',
+    summary: 'A key the framework does not know, usually a misspelling.',
+    why: 'Some frameworks reject unknown keys (DeepSpeed\'s pydantic sections, HfArgumentParser, TrlParser); others silently ignore them (DeepSpeed\'s top level), so a typo such as `gradient_acumulation_steps` quietly trains with the default.',
+    fix: 'When one known key is clearly closest, renaming to it is offered as a safe fix; otherwise the closest names are listed.',
+    example: { language: 'json', text: '{\n  "train_micro_batch_size_per_gp": 4,\n  "gradient_accumulation_steps": 2\n}' },
+    references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (extra="forbid")', 'huggingface/transformers src/transformers/hf_argparser.py (parse_dict)'],
+  },
+  check(ctx) {
+    forEachValidated(ctx, ({ root, schema, index }, errors) => {
+      for (const error of errors) {
+        if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
+        const key = String((error.params as { additionalProperty: string }).additionalProperty);
+        const parentPointer = root.pointer + error.instancePath;
+        const node = index.get(childPointer(parentPointer, key));
+        const parent = index.get(parentPointer);
+        if (!node || !parent) continue;
+        const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
+        const policy = unknownKeyPolicy(schema, parentSchema);
+        const present = new Set(parent.children.map((c) => String(c.key)));
+        const ranked = rankSuggestions(key, knownProperties(schema, parentSchema).filter((k) => !present.has(k)));
+        const winner = clearWinner(ranked);
+        const fixes: Fix[] = [];
+        const edit = winner ? renameKey(ctx.tree.language, ctx.text, node, winner) : undefined;
+        if (winner && edit) fixes.push({ title: `Rename to "${winner}"`, safe: true, edits: [edit] });
+        for (const other of ranked) {
+          if (other.candidate === winner) continue;
+          const otherEdit = renameKey(ctx.tree.language, ctx.text, node, other.candidate);
+          if (otherEdit) fixes.push({ title: `Rename to "${other.candidate}"`, safe: false, edits: [otherEdit] });
+        }
+        const consequence = policy === 'error' ? `${frameworkName(ctx.format)} rejects it at start-up` : `${frameworkName(ctx.format)} ignores it silently, so the default is used`;
+        const hint = ranked.length > 0 ? ` Did you mean ${ranked.map((r) => `"${r.candidate}"`).join(', ')}?` : '';
+        ctx.report({
+          range: node.keyRange ?? node.range,
+          severity: policy === 'error' ? 'error' : 'warning',
+          message: `Unknown key "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}`,
+          fixes,
+        });
+      }
+    });
+  },
+};
+
+function describeExpectation(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${String(params.type).replace(/,/g, ' or ')}`;
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `must be ${String(params.comparison)} ${String(params.limit)}`;
+    case 'anyOf':
+    case 'oneOf':
+      return `must be ${describeBranches(error.parentSchema as SchemaNode)}`;
+    default:
+      return error.message ?? 'is not allowed';
+  }
+}
+
+function describeBranches(schema: SchemaNode | undefined): string {
+  const parts: string[] = [];
+  for (const branch of [...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])]) {
+    if (branch.const !== undefined) parts.push(JSON.stringify(branch.const));
+    else if (branch.enum) parts.push(`one of ${branch.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+    else if (branch.type) parts.push(Array.isArray(branch.type) ? branch.type.join(' or ') : branch.type);
+  }
+  return parts.length > 0 ? parts.join(', or ') : 'a value the schema allows';
+}
+
+const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'anyOf', 'oneOf', 'pattern', 'multipleOf', 'minItems', 'maxItems', 'minLength']);
+
+export const invalidValue: Rule = {
+  meta: {
+    code: 'TL202',
+    name: 'invalid-value',
+    severity: 'error',
+    summary: 'A value of the wrong type, or outside the values the framework accepts.',
+    why: 'The framework validates these when it starts (pydantic, argparse choices, dataclass checks) and stops with an error, after the job has waited in the queue.',
+    fix: 'For a misspelt choice, renaming to the closest allowed value is a safe fix when one clearly wins.',
+    example: { language: 'json', text: '{\n  "train_micro_batch_size_per_gpu": 4,\n  "fp16": { "enabled": "yes please" }\n}' },
+    references: ['schemas/ in this repository, each citing its upstream source'],
+  },
+  check(ctx) {
+    const claimed = new Set(CLAIMED_BY_OTHER_RULES[ctx.format] ?? []);
+    forEachValidated(ctx, ({ root, index }, errors) => {
+      const reported = new Set<string>();
+      for (const error of errors) {
+        if (!VALUE_KEYWORDS.has(error.keyword)) continue;
+        if (error.schemaPath.includes('Of/')) continue; // Branch details: the anyOf/oneOf error itself is reported.
+        const pointer = root.pointer + error.instancePath;
+        if (reported.has(pointer) || claimed.has(error.instancePath)) continue;
+        const node = index.get(pointer);
+        if (!node) continue;
+        if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
+        if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
+        reported.add(pointer);
+        const name = splitPointer(error.instancePath).join('.') || '(root)';
+        const shown = node.kind === 'scalar' ? JSON.stringify(node.value) : node.kind;
+        const fixes: Fix[] = [];
+        const allowed = error.keyword === 'enum' ? ((error.params as { allowedValues: unknown[] }).allowedValues ?? []) : [];
+        if (node.kind === 'scalar' && typeof node.value === 'string' && allowed.length > 0) {
+          const winner = clearWinner(rankSuggestions(node.value, allowed.map(String)));
+          const choice = allowed.find((v) => String(v) === winner);
+          if (choice !== undefined) fixes.push({ title: `Change to ${JSON.stringify(choice)}`, safe: true, edits: [{ range: node.range, newText: formatScalar(ctx.tree.language, choice as string) }] });
+        }
+        ctx.report({
+          range: node.range,
+          message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.`,
+          fixes,
+        });
+      }
+    });
+  },
+};
+
+export const deprecatedKey: Rule = {
+  meta: {
+    code: 'TL203',
+    name: 'deprecated-key',
+    severity: 'warning',
+    summary: 'A key the framework has renamed, deprecated or removed.',
+    why: 'Deprecated keys work with a warning until the release that removes them; after that the parser rejects them ("Unknown arguments from config file") or, worse, ignores them.',
+    fix: 'Renaming to the replacement is a safe fix when the replacement is a plain rename.',
+    example: { language: 'yaml', text: 'output_dir: out\nper_device_train_batch_size: 8\nnum_train_epochs: 1\nevaluation_strategy: steps\n' },
+    references: ['schemas/ in this repository, each citing its upstream source'],
+  },
+  check(ctx) {
+    const schema = schemaFor(ctx.format);
+    if (!schema) return;
+    for (const root of ctx.roots) {
+      const visit = (node: ConfigNode, tokens: string[]) => {
+        for (const child of node.children) {
+          if (node.kind !== 'object') continue;
+          const path = [...tokens, String(child.key)];
+          const sub = schemaAt(schema, path);
+          if (sub?.deprecated && child.keyRange) {
+            const replacement = sub['x-replacement'];
+            const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
+            const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
+            const edit = sibling && !taken ? renameKey(ctx.tree.language, ctx.text, child, sibling) : undefined;
+            const removed = sub['x-removed-in'] ? ` It was removed in ${sub['x-removed-in']}; newer versions reject it.` : '';
+            const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
+            ctx.report({
+              range: child.keyRange,
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}`,
+              fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: true, edits: [edit] }] : [],
+            });
+          }
+          if (sub) visit(child, path);
+        }
+      };
+      visit(root, []);
+    }
+  },
+};

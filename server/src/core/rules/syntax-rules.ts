@@ -1,0 +1,148 @@
+import type { Rule, RuleContext } from './rule';
+import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
+import type { ConfigNode } from '../syntax/config-tree';
+import type { Severity } from '../diagnostic';
+
+export const parseError: Rule = {
+  meta: {
+    code: 'TL001',
+    name: 'parse-error',
+    severity: 'error',
+    summary: 'The file is not valid JSON or YAML, or expands beyond the parser\'s bounds.',
+    why: 'The framework stops at the first syntax error, before any training starts; what could still be read is checked anyway.',
+    fix: 'No automatic fix: the message says what the parser expected at that place.',
+    example: { language: 'json', text: '{ "train_batch_size": 32,, }' },
+    references: ['https://www.json.org/', 'https://yaml.org/spec/1.1/'],
+  },
+  check(ctx) {
+    for (const problem of ctx.tree.problems) {
+      if (problem.kind === 'parse-error' || problem.kind === 'alias-limit') ctx.report({ range: problem.range, message: problem.message });
+    }
+  },
+};
+
+export const fileTooLarge: Rule = {
+  meta: {
+    code: 'TL005',
+    name: 'file-too-large',
+    severity: 'warning',
+    summary: 'The file is larger than the analysis limit and was not checked.',
+    why: 'A training config is kilobytes long; multi-megabyte files are data, and parsing them on every keystroke would stall the editor.',
+    fix: 'None. Exclude the file, or raise the limit if it really is a config.',
+    references: [],
+  },
+  check(ctx) {
+    for (const problem of ctx.tree.problems) {
+      if (problem.kind === 'file-too-large') ctx.report({ range: problem.range, message: problem.message });
+    }
+  },
+};
+
+function strictJsonSeverity(ctx: RuleContext): Severity | undefined {
+  if (ctx.consumer === 'deepspeed' || ctx.consumer === 'megatron') return undefined; // hjson accepts comments.
+  if (ctx.consumer === 'unknown' && ctx.format === 'deepspeed') return 'warning';
+  return 'error';
+}
+
+export const commentInStrictJson: Rule = {
+  meta: {
+    code: 'TL003',
+    name: 'comment-in-strict-json',
+    severity: 'error',
+    summary: 'A comment or trailing comma in a JSON file that Python\'s strict json.load reads.',
+    why: 'DeepSpeed reads a ds_config path with hjson, which allows comments; the HF Trainer, accelerate and TrainingArguments JSON files are read with json.load, which fails with "Expecting property name enclosed in double quotes".',
+    fix: 'Removing the comment or the trailing comma is safe: neither carries a value.',
+    example: { language: 'json', text: '{\n  // ZeRO stage\n  "zero_optimization": { "stage": 2 },\n  "train_micro_batch_size_per_gpu": "auto"\n}' },
+    references: ['deepspeedai/DeepSpeed deepspeed/runtime/config.py (hjson.load)', 'huggingface/transformers src/transformers/integrations/deepspeed.py (json.load)'],
+  },
+  check(ctx) {
+    if (ctx.tree.language !== 'json') return;
+    const severity = strictJsonSeverity(ctx);
+    if (!severity) return;
+    const reader =
+      ctx.consumer === 'unknown'
+        ? 'DeepSpeed accepts it (hjson), but the HF Trainer and accelerate read ds_config files with json.load, which rejects it'
+        : 'json.load, which reads this file, rejects it';
+    for (const problem of ctx.tree.problems) {
+      if (problem.kind !== 'comment' && problem.kind !== 'trailing-comma') continue;
+      const what = problem.kind === 'comment' ? 'Comment' : 'Trailing comma';
+      ctx.report({
+        range: problem.range,
+        severity,
+        message: `${what} in JSON: ${reader}. Remove it.`,
+        fixes: [{ title: `Remove the ${what.toLowerCase()}`, safe: true, edits: [{ range: problem.range, newText: '' }] }],
+      });
+    }
+  },
+};
+
+export const duplicateKey: Rule = {
+  meta: {
+    code: 'TL002',
+    name: 'duplicate-key',
+    severity: 'warning',
+    summary: 'The same key appears twice in one object.',
+    why: 'DeepSpeed\'s hjson loader raises ValueError on duplicate keys; json.load and PyYAML keep the last value silently, so the first one is dead text that readers trust.',
+    fix: 'No automatic fix: which of the two values was meant is the author\'s call.',
+    example: { language: 'json', text: '{ "train_batch_size": 32, "train_batch_size": 64 }' },
+    references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (dict_raise_error_on_duplicate_keys)'],
+  },
+  check(ctx) {
+    const fatal = ctx.tree.language === 'json' && ctx.format === 'deepspeed' && ctx.consumer !== 'hf-trainer' && ctx.consumer !== 'accelerate';
+    for (const problem of ctx.tree.problems) {
+      if (problem.kind !== 'duplicate-key') continue;
+      ctx.report({
+        range: problem.range,
+        severity: fatal ? 'error' : 'warning',
+        message: fatal
+          ? `${problem.message} DeepSpeed's config loader raises "Duplicate keys in DeepSpeed config" on it; keep one.`
+          : `${problem.message} Only this last value is used; the earlier one is silently ignored.`,
+        related: problem.firstRange ? [{ message: 'first occurrence', range: problem.firstRange }] : [],
+      });
+    }
+  },
+};
+
+/** Formats whose YAML loader is plain PyYAML, and how bad a string-typed number is there. */
+const FLOAT_AS_STRING_SEVERITY: Partial<Record<string, Severity>> = {
+  megatron: 'error', // yaml.safe_load, then `min_lr <= lr` raises TypeError.
+  neox: 'error', // validate_types rejects a string in a float field.
+  'hf-trainer': 'warning', // parse_yaml_file keeps the string (fails later); TrlParser converts it.
+  axolotl: 'warning', // learning_rate is converted; other float fields are coerced, int fields reject '1e3'.
+  accelerate: 'warning',
+};
+
+export const yamlFloatAsString: Rule = {
+  meta: {
+    code: 'TL004',
+    name: 'yaml-float-as-string',
+    severity: 'warning',
+    summary: 'A number such as `1e-4` that PyYAML (YAML 1.1) reads as a string.',
+    why: 'PyYAML follows YAML 1.1: a float needs a dot and a signed exponent, so `lr: 1e-4` loads as the string "1e-4". HfArgumentParser.parse_yaml_file passes it on unconverted and the optimizer fails on a str; Megatron fails at `min_lr <= lr`; GPT-NeoX rejects it. TRL\'s TrlParser and axolotl\'s learning_rate convert it, which is why it sometimes works.',
+    fix: 'Rewriting `2e-5` as `2.0e-5` is safe: every YAML loader reads that as the same float.',
+    example: { language: 'yaml', text: 'learning_rate: 2e-5\nper_device_train_batch_size: 4\noutput_dir: out\nnum_train_epochs: 3\n' },
+    references: ['yaml/pyyaml lib/yaml/resolver.py (float resolver)', 'hiyouga/LLaMA-Factory#4014'],
+  },
+  check(ctx) {
+    if (ctx.tree.language !== 'yaml') return;
+    const severity = FLOAT_AS_STRING_SEVERITY[ctx.format];
+    if (!severity) return; // NeMo and LLaMA-Factory load YAML through OmegaConf, which reads 1e-4 as a float.
+    const visit = (node: ConfigNode) => {
+      if (node.kind === 'scalar') {
+        if (node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value) && !node.viaAlias) {
+          if (ctx.format === 'axolotl' && node.key === 'learning_rate') return; // axolotl calls float() on it.
+          const spelling = pyyamlFloatSpelling(node.value);
+          ctx.report({
+            range: node.range,
+            severity,
+            message: `\`${String(node.key ?? '')}: ${node.value}\` is read as the string "${node.value}" by PyYAML (YAML 1.1 needs a dot and a signed exponent).${spelling ? ` Write ${spelling}.` : ''}`,
+            fixes: spelling ? [{ title: `Write ${spelling}`, safe: true, edits: [{ range: node.range, newText: spelling }] }] : [],
+          });
+        }
+        return;
+      }
+      for (const child of node.children) visit(child);
+    };
+    for (const root of ctx.roots) visit(root);
+  },
+};

@@ -1,0 +1,67 @@
+import type { Severity } from './diagnostic';
+import type { Format } from './detect/formats';
+
+/** Which program will read the file; it decides JSON strictness and where "auto" is legal. */
+export type Consumer = 'deepspeed' | 'hf-trainer' | 'accelerate' | 'megatron' | 'unknown';
+
+export type RuleSetting = Severity | 'off';
+
+/**
+ * Everything the analysis takes besides the text. The CLI fills it from flags and `.trainlint.yaml`,
+ * the language server from editor settings and the same project file.
+ */
+export interface Settings {
+  /** Forces the format instead of detecting it. */
+  format?: Format;
+  /** Who reads the file, when known from a linking file or the project file. */
+  consumer?: Consumer;
+  cluster?: {
+    worldSize?: number;
+    nodes?: number;
+    gpusPerNode?: number;
+    gpu?: string;
+  };
+  /** Model-parallel sizes for formats that do not state them (a ds_config does not know its TP/PP). */
+  parallel?: { tp?: number; pp?: number; cp?: number };
+  /** Per-rule severity or `off`, by rule name. */
+  rules?: Record<string, RuleSetting>;
+  /** Architecture by Hugging Face id or catalog name, when the file does not say. */
+  model?: string;
+  pricePerGpuHour?: number;
+  flopsConvention?: 'palm' | 'megatron' | 'narayanan';
+  /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
+  bubbleWarnFraction?: number;
+}
+
+export interface WorldSize {
+  value?: number;
+  /** Where the number came from, for messages and hovers. */
+  source: string;
+}
+
+export function worldSizeOf(settings: Settings): WorldSize {
+  const cluster = settings.cluster ?? {};
+  if (cluster.worldSize !== undefined) return { value: cluster.worldSize, source: 'the configured world size' };
+  if (cluster.nodes !== undefined && cluster.gpusPerNode !== undefined) {
+    return { value: cluster.nodes * cluster.gpusPerNode, source: `${cluster.nodes} nodes x ${cluster.gpusPerNode} GPUs per node` };
+  }
+  return { source: 'unknown' };
+}
+
+/** Later settings override earlier ones, field by field; rule tables merge. */
+export function mergeSettings(...layers: Array<Settings | undefined>): Settings {
+  const out: Settings = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    const { cluster, parallel, rules, ...rest } = layer;
+    Object.assign(out, stripUndefined(rest));
+    if (cluster) out.cluster = { ...out.cluster, ...stripUndefined(cluster) };
+    if (parallel) out.parallel = { ...out.parallel, ...stripUndefined(parallel) };
+    if (rules) out.rules = { ...out.rules, ...rules };
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,147 @@
+import { parseTree, visit, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
+import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+
+/**
+ * Parses JSON tolerantly (comments and trailing commas are accepted and reported),
+ * so one tree serves both consumers: DeepSpeed's hjson loader and Python's strict json.load.
+ */
+export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): ConfigTree {
+  const problems: SyntaxProblem[] = [];
+  if (text.length > limits.maxChars) {
+    return { language: 'json', documents: [], problems: [tooLarge(text, limits)] };
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  for (const error of errors) {
+    problems.push({
+      kind: 'parse-error',
+      message: `JSON syntax error: ${describeError(printParseErrorCode(error.error))}.`,
+      range: { start: error.offset, end: error.offset + Math.max(error.length, 1) },
+    });
+  }
+  visit(text, {
+    onComment: (offset, length) => {
+      problems.push({ kind: 'comment', message: 'Comment in JSON.', range: { start: offset, end: offset + length } });
+    },
+  });
+  findTrailingCommas(text, root, problems);
+  const converted = root ? convert(root, '', problems) : undefined;
+  return { language: 'json', documents: [indexDocument(converted)], problems };
+}
+
+function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[]): ConfigNode {
+  const range = { start: node.offset, end: node.offset + node.length };
+  if (node.type === 'object') {
+    const children: ConfigNode[] = [];
+    const seen = new Map<string, ConfigNode>();
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode || typeof keyNode.value !== 'string') continue;
+      const key = keyNode.value;
+      const keyRange = { start: keyNode.offset, end: keyNode.offset + keyNode.length };
+      const childPtr = childPointer(pointer, key);
+      const child: ConfigNode = valueNode
+        ? convert(valueNode, childPtr, problems)
+        : { kind: 'scalar', pointer: childPtr, range: { start: keyRange.end, end: keyRange.end }, value: null, raw: '', style: 'plain', children: [] };
+      child.key = key;
+      child.keyRange = keyRange;
+      const earlier = seen.get(key);
+      if (earlier) {
+        problems.push({
+          kind: 'duplicate-key',
+          message: `Duplicate key "${key}".`,
+          range: keyRange,
+          firstRange: earlier.keyRange,
+        });
+      }
+      seen.set(key, child);
+      children.push(child);
+    }
+    return { kind: 'object', pointer, range, children };
+  }
+  if (node.type === 'array') {
+    const children = (node.children ?? []).map((item, i) => {
+      const child = convert(item, childPointer(pointer, i), problems);
+      child.key = i;
+      return child;
+    });
+    return { kind: 'array', pointer, range, children };
+  }
+  const value = node.type === 'null' ? null : (node.value as string | number | boolean);
+  const rawText = node.type === 'string' ? String(node.value) : String(node.value);
+  return {
+    kind: 'scalar',
+    pointer,
+    range,
+    value,
+    raw: rawText,
+    style: node.type === 'string' ? 'quoted' : 'plain',
+    children: [],
+  };
+}
+
+/** jsonc-parser accepts trailing commas when asked to; json.load does not, so they are reported. */
+function findTrailingCommas(text: string, root: JsonNode | undefined, problems: SyntaxProblem[]): void {
+  if (!root) return;
+  const stack: JsonNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'object' || node.type === 'array') {
+      const last = node.children?.[node.children.length - 1];
+      if (last) {
+        const after = skipTrivia(text, last.offset + last.length, node.offset + node.length);
+        if (text[after] === ',') {
+          problems.push({ kind: 'trailing-comma', message: 'Trailing comma in JSON.', range: { start: after, end: after + 1 } });
+        }
+      }
+      for (const child of node.children ?? []) stack.push(child);
+    } else if (node.type === 'property') {
+      for (const child of node.children ?? []) stack.push(child);
+    }
+  }
+}
+
+function skipTrivia(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
+    else if (text.startsWith('//', i)) i = text.indexOf('\n', i) === -1 ? limit : text.indexOf('\n', i);
+    else if (text.startsWith('/*', i)) i = text.indexOf('*/', i) === -1 ? limit : text.indexOf('*/', i) + 2;
+    else break;
+  }
+  return i;
+}
+
+function describeError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: 'colon expected',
+    CommaExpected: 'comma expected',
+    CloseBraceExpected: 'closing brace expected',
+    CloseBracketExpected: 'closing bracket expected',
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'invalid comment',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return words[code] ?? code;
+}
+
+export function tooLarge(text: string, limits: ParseLimits): SyntaxProblem {
+  const mb = (text.length / (1024 * 1024)).toFixed(1);
+  const cap = (limits.maxChars / (1024 * 1024)).toFixed(1);
+  return {
+    kind: 'file-too-large',
+    message: `File is ${mb} MB, over the ${cap} MB analysis limit; it was not analysed.`,
+    range: { start: 0, end: Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')) },
+  };
+}
