@@ -1,0 +1,192 @@
+/**
+ * The normalized description of one training run that every estimator reads. All fields are optional so that a plan
+ * can be written by hand as JSON or assembled from a partial config; `completePlan` fills what can be derived and
+ * says, as plain strings, what it assumed and what is still missing.
+ */
+
+/**
+ * Numeric format of the run.
+ * - 'fp32': fp32 weights, gradients and optimizer states; fp32 matmuls.
+ * - 'tf32': fp32 storage with TF32 tensor-core matmuls.
+ * - 'fp16': mixed precision: fp16 weights, gradients and activations, fp32 master weights in the optimizer (ZeRO's 2+2+K).
+ * - 'bf16': the same with bf16.
+ * - 'bf16-pure': bf16 weights, gradients and optimizer states with no fp32 master copy.
+ * - 'fp8': FP8 matmuls (Transformer Engine) on top of bf16 mixed precision: memory as 'bf16', matmul peak as FP8.
+ */
+export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'bf16-pure' | 'fp8';
+
+/** adam/adamw (two moments), sgd (with momentum), lion (one moment), adafactor (factored second moment), adam8bit, muon. */
+export type OptimizerType = 'adam' | 'adamw' | 'sgd' | 'lion' | 'adafactor' | 'adam8bit' | 'muon';
+
+/** The framework decides byte counts that papers leave open (Megatron keeps fp32 main gradients, DeepSpeed an fp32 gradient partition). */
+export type Framework = 'megatron' | 'deepspeed' | 'fsdp' | 'plain';
+
+export type Recompute = 'none' | 'selective' | 'full';
+
+/** 'interleaved' is implied by vpp > 1; 'zb-h1'/'zb-h2' are the zero-bubble schedules of Qi et al. (ICLR 2024). */
+export type PipelineSchedule = 'gpipe' | '1f1b' | 'interleaved' | 'zb-h1' | 'zb-h2';
+
+export type Offload = boolean | 'cpu' | 'nvme';
+
+export interface MultiLatentAttention {
+  qLoraRank?: number;
+  kvLoraRank: number;
+  qkNopeHeadDim: number;
+  qkRopeHeadDim: number;
+  vHeadDim: number;
+}
+
+export interface ModelSpec {
+  /** Hugging Face id (or GPT-3 paper name) looked up in the catalog to fill the fields below. */
+  name?: string;
+  layers?: number;
+  hiddenSize?: number;
+  /** Dense MLP width (per expert for MoE models without a separate moeFfnHiddenSize). */
+  ffnHiddenSize?: number;
+  heads?: number;
+  kvHeads?: number;
+  /** Per-head width when heads x headDim differs from hiddenSize (Gemma, PaLM). */
+  headDim?: number;
+  vocabSize?: number;
+  seqLength?: number;
+  glu?: boolean;
+  tiedEmbeddings?: boolean;
+  experts?: number;
+  topK?: number;
+  moeFfnHiddenSize?: number;
+  sharedExperts?: number;
+  /** Leading layers with a dense MLP in a MoE model (DeepSeek first_k_dense_replace). */
+  firstDenseLayers?: number;
+  mla?: MultiLatentAttention;
+  /** Dropout on (GPT-3/Megatron style): adds Korthikanti's 1-byte masks to activation memory. */
+  dropout?: boolean;
+  maxPositions?: number;
+  norm?: 'rmsnorm' | 'layernorm';
+  normsPerLayer?: number;
+  attentionBias?: 'none' | 'qkv' | 'all';
+  mlpBias?: boolean;
+  qkNorm?: 'none' | 'per-head' | 'full-width';
+  positionEmbedding?: 'rotary' | 'learned' | 'alibi' | 'none';
+  embeddingNorm?: boolean;
+  attentionSinks?: boolean;
+  routerBias?: boolean;
+  expertBias?: boolean;
+  routerScoreBias?: boolean;
+  /** A published total parameter count, used where the shape is not known well enough to count. */
+  totalParams?: number;
+}
+
+export interface ParallelSpec {
+  tp?: number;
+  pp?: number;
+  /** Virtual pipeline stages (model chunks) per device; > 1 means the interleaved schedule. */
+  vpp?: number;
+  cp?: number;
+  ep?: number;
+  dp?: number;
+  worldSize?: number;
+  sequenceParallel?: boolean;
+  schedule?: PipelineSchedule;
+  /** Transformer layers per pipeline stage when the split is uneven (length pp). */
+  stageLayers?: number[];
+}
+
+export interface BatchSpec {
+  micro?: number;
+  gradAccum?: number;
+  global?: number;
+}
+
+export interface OptimizerSpec {
+  type?: OptimizerType;
+  lr?: number;
+}
+
+export interface ZeroSpec {
+  stage?: 0 | 1 | 2 | 3;
+  offloadOptimizer?: Offload;
+  offloadParams?: Offload;
+  /** DeepSpeed reduce_bucket_size / allgather_bucket_size, in elements. */
+  reduceBucketSize?: number;
+  allgatherBucketSize?: number;
+  /** DeepSpeed stage3_prefetch_bucket_size and stage3_max_live_parameters, in elements. */
+  prefetchBucketSize?: number;
+  maxLiveParameters?: number;
+  /** deepspeed.zero.Init used when building the model (changes DeepSpeed's CPU estimate). */
+  zeroInit?: boolean;
+}
+
+export interface AdapterSpec {
+  type: 'lora' | 'qlora';
+  rank?: number;
+  /** HF module names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj) or 'all-linear'. */
+  targetModules?: string[];
+  trainableParams?: number;
+  /** Bits per frozen base weight: 16 for LoRA, 4 for QLoRA (NF4). */
+  baseBits?: number;
+}
+
+export interface OverlapSpec {
+  /** Data-parallel gradient reduction overlapped with the backward pass. */
+  gradReduce?: boolean;
+  /** ZeRO-3/FSDP parameter all-gathers prefetched under compute. */
+  paramGather?: boolean;
+  /** Tensor-parallel collectives overlapped with GEMMs (Megatron --tp-comm-overlap). */
+  tensorParallel?: boolean;
+}
+
+export interface HardwareSpec {
+  gpu?: string;
+  peakTflops?: number;
+  memoryGiB?: number;
+  memoryBandwidthGBps?: number;
+  gpusPerNode?: number;
+  /** Per GPU, one direction, decimal GB/s. */
+  intraNodeGBps?: number;
+  interNodeGBps?: number;
+  /** Measured best-case matmul TFLOP/s (MAMF); bounds achievable GEMM speed. */
+  matmulTflops?: number;
+  /** Peak of the 16-bit tensor cores, used for attention and non-FP8 work when precision is fp8. */
+  peak16Tflops?: number;
+}
+
+export interface TrainingSpec {
+  iterations?: number;
+  tokens?: number;
+  pricePerGpuHour?: number;
+  /** A measured time per iteration; replaces the predicted one. */
+  measuredIterationSeconds?: number;
+}
+
+export interface TrainingPlan {
+  framework?: Framework;
+  model?: ModelSpec;
+  parallel?: ParallelSpec;
+  batch?: BatchSpec;
+  precision?: Precision;
+  optimizer?: OptimizerSpec;
+  zero?: ZeroSpec;
+  /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
+  distributedOptimizer?: boolean;
+  fsdp?: 'full-shard' | 'shard-grad-op';
+  recompute?: Recompute;
+  /** Megatron --recompute-num-layers with the block method: layers per stage fully recomputed (default all when full). */
+  recomputeLayers?: number;
+  flashAttention?: boolean;
+  /** DeepSpeed partition_activations: checkpointed activations split over tensor-parallel ranks (ZeRO-R P_a). */
+  partitionActivations?: boolean;
+  /** Megatron frees pipeline output tensors once sent (Korthikanti App. B); false keeps s*b*h per in-flight micro-batch. */
+  deallocatePipelineOutputs?: boolean;
+  adapter?: AdapterSpec;
+  overlap?: OverlapSpec;
+  hardware?: HardwareSpec;
+  training?: TrainingSpec;
+}
+
+/** What `completePlan` returns: the filled plan and, as sentences, every default taken, every gap and every contradiction. */
+export interface CompletedPlan {
+  plan: TrainingPlan;
+  assumptions: string[];
+  missing: string[];
+  conflicts: string[];
+}
