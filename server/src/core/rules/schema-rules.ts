@@ -114,6 +114,8 @@ function describeExpectation(error: ErrorObject): string {
     case 'anyOf':
     case 'oneOf':
       return `must be ${describeBranches(error.parentSchema as SchemaNode)}`;
+    case 'pattern':
+      return String(params.pattern) === '^(?:auto)$' || String(params.pattern) === '^auto$' ? 'must be a number or "auto"' : `must match ${String(params.pattern)}`;
     default:
       return error.message ?? 'is not allowed';
   }

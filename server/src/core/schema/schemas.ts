@@ -6,9 +6,9 @@ import accelerate from '../../../../schemas/accelerate.schema.json';
 
 // Schemas are bundled as data so the core never reads files.
 const SCHEMAS: Partial<Record<Format, SchemaNode>> = {
-  deepspeed: deepspeed as SchemaNode,
-  'hf-trainer': hfTrainingArgs as SchemaNode,
-  accelerate: accelerate as SchemaNode,
+  deepspeed: deepspeed as unknown as SchemaNode,
+  'hf-trainer': hfTrainingArgs as unknown as SchemaNode,
+  accelerate: accelerate as unknown as SchemaNode,
 };
 
 export function schemaFor(format: Format): SchemaNode | undefined {

@@ -17,7 +17,7 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
     problems.push({
       kind: 'parse-error',
       message: `JSON syntax error: ${describeError(printParseErrorCode(error.error))}.`,
-      range: { start: error.offset, end: error.offset + Math.max(error.length, 1) },
+      range: { start: Math.min(error.offset, text.length), end: Math.min(error.offset + Math.max(error.length, 1), text.length) },
     });
   }
   visit(text, {

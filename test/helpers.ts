@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The repository root: the nearest folder above this file that holds package.json. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** `../shared` beside the checkout, or undefined when this machine has none. */
+export function sharedDir(): string | undefined {
+  const dir = resolve(repoRoot(), '..', 'shared');
+  return existsSync(join(dir, 'corpus', 'manifest.json')) ? dir : undefined;
+}
+
+export const NO_SHARED = 'skipped: no ../shared';
+
+export interface ManifestEntry {
+  file: string;
+  format: string;
+  status: 'known-good' | 'known-bad' | 'unknown';
+  expected_problem: string | null;
+}
+
+export function corpusManifest(shared: string): ManifestEntry[] {
+  return JSON.parse(readFileSync(join(shared, 'corpus', 'manifest.json'), 'utf8')) as ManifestEntry[];
+}
+
+export function fixture(...parts: string[]): string {
+  return join(repoRoot(), 'test', 'fixtures', ...parts);
+}
+
+export function readFixture(...parts: string[]): string {
+  return readFileSync(fixture(...parts), 'utf8');
+}
+
+export const CLI = () => join(repoRoot(), 'dist', 'cli.js');
