@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, LineIndex } from '../../server/src/core/index';
+import { parseJson } from '../../server/src/core/syntax/from-json';
+import { parseYaml } from '../../server/src/core/syntax/from-yaml';
+import { toPlain } from '../../server/src/core/syntax/config-tree';
+import { readFixture, sharedDir, NO_SHARED } from '../helpers';
+
+test('JSON tree: pointers, key ranges and value ranges', () => {
+  const text = '{\n  "zero_optimization": { "stage": 2 },\n  "a/b": [1, "x"]\n}';
+  const tree = parseJson(text);
+  const index = tree.documents[0].index;
+  const stage = index.get('/zero_optimization/stage')!;
+  assert.equal(text.slice(stage.keyRange!.start, stage.keyRange!.end), '"stage"');
+  assert.equal(text.slice(stage.range.start, stage.range.end), '2');
+  assert.equal(stage.value, 2);
+  const item = index.get('/a~1b/1')!;
+  assert.equal(item.value, 'x');
+  assert.equal(text.slice(item.range.start, item.range.end), '"x"');
+  assert.deepEqual(toPlain(tree.documents[0].root), { zero_optimization: { stage: 2 }, 'a/b': [1, 'x'] });
+});
+
+test('JSON: comments, trailing commas and duplicate keys are problems, not failures', () => {
+  const tree = parseJson('{ // c\n "a": 1, "a": 2, }');
+  assert.deepEqual(tree.problems.map((p) => p.kind).sort(), ['comment', 'duplicate-key', 'trailing-comma']);
+  assert.equal(toPlain(tree.documents[0].root) && (toPlain(tree.documents[0].root) as { a: number }).a, 2, 'the last duplicate wins, as json.load does');
+});
+
+test('YAML is typed the way PyYAML types it (YAML 1.1)', () => {
+  const tree = parseYaml('a: 1e-4\nb: 1.0e-4\nc: 1.0e+4\nd: yes\ne: off\nf: 0x1F\ng: ~\nh: "1e-4"\ni: 010\nj: 1_000\n');
+  assert.deepEqual(toPlain(tree.documents[0].root), { a: '1e-4', b: 0.0001, c: 10000, d: true, e: false, f: 31, g: null, h: '1e-4', i: 8, j: 1000 });
+  const omega = parseYaml('a: 1e-4\nb: 3e5\n', 'omegaconf');
+  assert.deepEqual(toPlain(omega.documents[0].root), { a: 0.0001, b: 300000 });
+});
+
+test('YAML: anchors, merge keys and several documents', () => {
+  const text = readFixture('edge', 'anchors-multidoc.yaml');
+  const tree = parseYaml(text);
+  assert.equal(tree.documents.length, 2);
+  assert.deepEqual(toPlain(tree.documents[0].index.get('/run')), { output_dir: 'out', num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: '2e-5' });
+  const merged = tree.documents[0].index.get('/run/learning_rate')!;
+  assert.equal(merged.viaAlias, true, 'a merged value says its text stands elsewhere');
+  assert.equal(tree.documents[1].index.get('/output_dir')!.value, 'second');
+  assert.equal(tree.problems.length, 0);
+});
+
+test('YAML: an alias bomb ends in one diagnostic within bounded time', () => {
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+  const started = Date.now();
+  const tree = parseYaml(levels.join('\n') + '\n');
+  assert.ok(Date.now() - started < 3000, 'bounded');
+  assert.deepEqual(tree.problems.map((p) => p.kind), ['alias-limit']);
+});
+
+test('ranges with CRLF line endings and a byte order mark', () => {
+  const raw = readFixture('edge', 'crlf-bom.json');
+  assert.equal(raw.charCodeAt(0), 0xfeff);
+  const analysis = analyze(raw, { path: 'crlf-bom.json' });
+  const lines = new LineIndex(analysis.text);
+  const [d] = analysis.diagnostics;
+  assert.equal(d.rule, 'batch-size-indivisible');
+  assert.deepEqual(lines.rangeToPositions(d.range), { start: { line: 1, character: 2 }, end: { line: 1, character: 20 } });
+  assert.equal(analysis.hadBom, true);
+});
+
+test('ranges count UTF-16 code units after non-ASCII text and emoji', () => {
+  const text = readFixture('edge', 'non-ascii.yaml');
+  const analysis = analyze(text, { path: 'non-ascii.yaml' });
+  const lines = new LineIndex(analysis.text);
+  const byRule = new Map(analysis.diagnostics.map((d) => [d.rule, lines.rangeToPositions(d.range)]));
+  // "taux_d’apprentissage😀" is 21 code points but 22 UTF-16 units (the emoji takes two), plus 2 quotes.
+  assert.deepEqual(byRule.get('unknown-key'), { start: { line: 4, character: 0 }, end: { line: 4, character: 24 } });
+  assert.deepEqual(byRule.get('yaml-float-as-string'), { start: { line: 5, character: 15 }, end: { line: 5, character: 19 } });
+});
+
+test('unrelated JSON and YAML stay silent', () => {
+  assert.deepEqual(analyze('{ "name": "app", "lr": 0.1, "fp16": true }', { path: 'package-like.json' }).diagnostics, []);
+  assert.equal(analyze('{ "name": "app", "lr": 0.1 }', { path: 'x.json' }).format, 'unknown');
+  assert.deepEqual(analyze('services:\n  web:\n    image: nginx\n', { path: 'compose.yaml' }).diagnostics, []);
+});
+
+test('the modeline forces the format', () => {
+  const text = '# trainlint: format=deepspeed\nfoo: 1\n';
+  assert.equal(analyze(text, { path: 'x.yaml' }).format, 'deepspeed');
+});
+
+function corpusFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return corpusFiles(path);
+    return name.endsWith('.json') && name.includes('manifest') ? [] : [path];
+  });
+}
+
+test('every prefix of every corpus file (cut at each line) analyses without an exception', (t) => {
+  const shared = sharedDir();
+  if (!shared) return t.skip(NO_SHARED);
+  let prefixes = 0;
+  for (const path of corpusFiles(join(shared, 'corpus'))) {
+    const text = readFileSync(path, 'utf8');
+    let cut = text.indexOf('\n');
+    while (cut !== -1) {
+      analyze(text.slice(0, cut + 1), { path });
+      prefixes++;
+      cut = text.indexOf('\n', cut + 1);
+    }
+    analyze(text, { path });
+  }
+  assert.ok(prefixes > 1000, `${prefixes} prefixes analysed`);
+});
