@@ -12,3 +12,4 @@ export type { OffsetRange, TextEdit } from './text/range';
 export { fromSource, toSource } from './text/source';
 export { RULES, ruleMetas, findRule } from './rules/registry';
 export { docsUrl, type RuleMeta } from './rules/rule-meta';
+export { ruleDoc, rulesIndex } from './rules/rule-doc';

@@ -138,7 +138,7 @@ export const batchSizeMissing: Rule = {
     summary: 'Neither the global batch nor the micro-batch is given.',
     why: 'DeepSpeed asserts "Either train_batch_size or train_micro_batch_size_per_gpu needs to be provided" when the engine starts; under the HF Trainer, write "auto" so the Trainer fills it.',
     fix: 'No automatic fix: the batch size is a training decision.',
-    example: { language: 'json', text: '{\n  "zero_optimization": { "stage": 2 }\n}' },
+    example: { language: 'json', text: '{\n  "gradient_accumulation_steps": 4,\n  "zero_optimization": { "stage": 2 },\n  "steps_per_print": 100\n}' },
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config.py (_set_batch_related_parameters)'],
   },
   check(ctx) {

@@ -16,7 +16,7 @@ export const hfDeepspeedMismatch: Rule = {
     summary: 'A DeepSpeed config read by the HF Trainer hard-codes a value the Trainer also sets from TrainingArguments.',
     why: 'The Trainer fills "auto" values from TrainingArguments and compares every concrete one; any difference raises "Please correct the following DeepSpeed config values that mismatch TrainingArguments values" when training starts. A hard-coded `bf16.enabled: true` works only as long as every launch also passes --bf16.',
     fix: 'Setting the value to "auto" makes it follow TrainingArguments; that changes the run when the launch flags differ, so it is offered, not applied.',
-    example: { language: 'json', text: '{\n  "bf16": { "enabled": true },\n  "train_micro_batch_size_per_gpu": "auto",\n  "zero_optimization": { "stage": 2 }\n}' },
+    example: { language: 'json', text: '{\n  "bf16": { "enabled": true },\n  "train_micro_batch_size_per_gpu": "auto",\n  "gradient_accumulation_steps": "auto",\n  "zero_optimization": { "stage": 2 }\n}' },
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfTrainerDeepSpeedConfig.fill_match)'],
   },
   check(ctx) {

@@ -59,7 +59,7 @@ export const unknownKey: Rule = {
     summary: 'A key the framework does not know, usually a misspelling.',
     why: 'Some frameworks reject unknown keys (DeepSpeed\'s pydantic sections, HfArgumentParser, TrlParser); others silently ignore them (DeepSpeed\'s top level), so a typo such as `gradient_acumulation_steps` quietly trains with the default.',
     fix: 'When one known key is clearly closest, renaming to it is offered as a safe fix; otherwise the closest names are listed.',
-    example: { language: 'json', text: '{\n  "train_micro_batch_size_per_gp": 4,\n  "gradient_accumulation_steps": 2\n}' },
+    example: { language: 'json', text: '{\n  "train_batch_size": 32,\n  "gradient_acumulation_steps": 2,\n  "zero_optimization": { "stage": 2 }\n}' },
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (extra="forbid")', 'huggingface/transformers src/transformers/hf_argparser.py (parse_dict)'],
   },
   check(ctx) {

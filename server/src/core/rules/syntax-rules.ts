@@ -11,7 +11,7 @@ export const parseError: Rule = {
     summary: 'The file is not valid JSON or YAML, or expands beyond the parser\'s bounds.',
     why: 'The framework stops at the first syntax error, before any training starts; what could still be read is checked anyway.',
     fix: 'No automatic fix: the message says what the parser expected at that place.',
-    example: { language: 'json', text: '{ "train_batch_size": 32,, }' },
+    example: { language: 'json', text: '{\n  "train_batch_size": 32,,\n  "zero_optimization": { "stage": 2 }\n}' },
     references: ['https://www.json.org/', 'https://yaml.org/spec/1.1/'],
   },
   check(ctx) {
@@ -84,7 +84,7 @@ export const duplicateKey: Rule = {
     summary: 'The same key appears twice in one object.',
     why: 'DeepSpeed\'s hjson loader raises ValueError on duplicate keys; json.load and PyYAML keep the last value silently, so the first one is dead text that readers trust.',
     fix: 'No automatic fix: which of the two values was meant is the author\'s call.',
-    example: { language: 'json', text: '{ "train_batch_size": 32, "train_batch_size": 64 }' },
+    example: { language: 'json', text: '{\n  "train_batch_size": 32,\n  "train_micro_batch_size_per_gpu": 4,\n  "train_batch_size": 64\n}' },
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (dict_raise_error_on_duplicate_keys)'],
   },
   check(ctx) {
