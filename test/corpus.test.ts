@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CLI, corpusManifest, NO_SHARED, sharedDir } from './helpers';
+import { runCheck } from '../server/src/cli/check';
+
+/**
+ * The rule each known-bad corpus file must be caught with, from the error its manifest entry quotes.
+ * `pending` names the issue whose work catches it, until that work lands.
+ */
+const KNOWN_BAD: Record<string, { rule: string; pending?: string }> = {
+  'deepspeed/got-ocr2-zero2-bf16-true.json': { rule: 'hf-deepspeed-mismatch' },
+  'deepspeed/llamafactory-readme-zero2-2023-10.json': { rule: 'out-of-memory', pending: 'estimator diagnostics (issue 3)' },
+  'hf-trainer/alignment-handbook-zephyr-7b-dpo-qlora.yaml': { rule: 'unknown-key' },
+  'hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh': { rule: 'out-of-memory', pending: 'launch scripts and estimator diagnostics (issues 3 and 5)' },
+  'megatron-sh/megatron-gpt3-175b-distributed-rampup.sh': { rule: 'world-size-not-divisible', pending: 'launch scripts (issue 5)' },
+  'megatron-sh/megatron-gpt3-175b-distributed.sh': { rule: 'world-size-not-divisible', pending: 'launch scripts (issue 5)' },
+  'megatron-yaml/megatron-gpt-config-step-schedule.yaml': { rule: 'batch-schedule-conflict', pending: 'Megatron rules (issue 5)' },
+  'other/ai-responder-config-fp16-and-bf16.yaml': { rule: 'fp16-and-bf16' },
+};
+
+function worldSize(entry: { world_size?: unknown }): number | undefined {
+  return typeof entry.world_size === 'number' ? entry.world_size : undefined;
+}
+
+test('the CLI checks the whole corpus without crashing, and no known-good file gets an error', (t) => {
+  const shared = sharedDir();
+  if (!shared) return t.skip(NO_SHARED);
+  const run = spawnSync(process.execPath, [CLI(), 'check', join(shared, 'corpus'), '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(run.status === 0 || run.status === 1, `exit ${run.status}: ${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { files: Array<{ path: string; format: string; diagnostics: Array<{ rule: string; severity: string; message: string }> }> };
+  const byFile = new Map(report.files.map((f) => [f.path.slice(join(shared, 'corpus').length + 1), f]));
+  const problems: string[] = [];
+  for (const entry of corpusManifest(shared)) {
+    const file = byFile.get(entry.file);
+    const errors = file?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+    if (entry.status === 'known-good' && errors.length > 0) problems.push(`${entry.file}: ${errors.map((e) => `${e.rule}: ${e.message}`).join(' | ')}`);
+    const parseErrors = file?.diagnostics.filter((d) => d.rule === 'parse-error') ?? [];
+    const parsesUpstream = !/parse error|fails/i.test(String((entry as { parse_check?: string }).parse_check ?? ''));
+    if (parsesUpstream && parseErrors.length > 0) problems.push(`${entry.file}: parse error on a file that parses upstream: ${parseErrors[0].message}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('JSON/YAML corpus files of the core formats are detected as their manifest format', (t) => {
+  const shared = sharedDir();
+  if (!shared) return t.skip(NO_SHARED);
+  for (const entry of corpusManifest(shared)) {
+    if (!['deepspeed', 'hf-trainer', 'accelerate'].includes(entry.format) || !/\.(json|ya?ml)$/.test(entry.file)) continue;
+    const outcome = runCheck({ paths: [join(shared, 'corpus', entry.file)], flags: {}, fix: false, failOn: 'error' });
+    assert.equal(outcome.files[0]?.analysis.format, entry.format, entry.file);
+  }
+});
+
+for (const [file, expected] of Object.entries(KNOWN_BAD)) {
+  test(`known-bad ${file} is caught with ${expected.rule}`, { todo: expected.pending }, (t) => {
+    const shared = sharedDir();
+    if (!shared) return t.skip(NO_SHARED);
+    const entry = corpusManifest(shared).find((e) => e.file === file);
+    assert.ok(entry, `${file} is in the manifest`);
+    assert.equal(entry.status, 'known-bad');
+    const gpus = worldSize(entry as { world_size?: unknown });
+    const outcome = runCheck({ paths: [join(shared, 'corpus', file)], flags: gpus ? { cluster: { worldSize: gpus } } : {}, fix: false, failOn: 'error' });
+    const rules = outcome.files.flatMap((f) => f.analysis.diagnostics.map((d) => d.rule));
+    assert.ok(rules.includes(expected.rule), `${file} gives ${JSON.stringify(rules)}`);
+  });
+}
+
+test('every known-bad file of the manifest has an expectation here', (t) => {
+  const shared = sharedDir();
+  if (!shared) return t.skip(NO_SHARED);
+  const bad = corpusManifest(shared).filter((e) => e.status === 'known-bad').map((e) => e.file).sort();
+  assert.deepEqual(bad, Object.keys(KNOWN_BAD).sort());
+});
