@@ -65,9 +65,6 @@ function splitTop(spec, sep) {
 
 const JSON_TYPES = ['object', 'array', 'string', 'integer', 'number', 'boolean', 'null'];
 const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
-const INT_STRING = '[+-]?\\d+';
-const NUM_STRING = '[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?';
-
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // Case-insensitive literal without regex flags (JSON Schema patterns have none): "Warn" -> "[Ww][Aa][Rr][Nn]".
 const ciLiteral = (s) =>
@@ -77,6 +74,15 @@ const tokenRe = (tokens) => {
   const t = `(?:${tokens.map(escapeRe).join('|')})`;
   return `\\s*(?:${t}(?:\\s+${t})*)?\\s*`;
 };
+
+// Strings pydantic v2 converts in lax mode (checked with pydantic 2.13): "2", " +2_000 ", "2.0" for int;
+// "2e-5", "inf", "nan" for float; true/false/yes/no/on/off/t/f/y/n/1/0 in any case for bool.
+const DIGITS = '\\d+(?:_\\d+)*';
+const INT_STRING = `\\s*[+-]?${DIGITS}(?:\\.0*)?\\s*`;
+const NUM_STRING = `\\s*[+-]?(?:(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?\\d+)?|[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?|[Nn][Aa][Nn])\\s*`;
+const BOOL_STRING = ['true', 'false', 'yes', 'no', 'on', 'off', 't', 'f', 'y', 'n'].map((w) => ciLiteral(w)).concat('1', '0').join('|');
+const LAX_PATTERNS = new Set([INT_STRING, NUM_STRING, BOOL_STRING]);
+
 
 function parseAlt(alt) {
   const m = /^array(?:\[(.*)\])?$/.exec(alt);
@@ -93,7 +99,7 @@ function parseAlt(alt) {
  * @param o.tokens  a string value is split on spaces and each token checked
  * @param o.auto    allow the literal "auto"
  * @param o.stringValues  the only strings allowed (e.g. ["auto"] for "string|integer" fields)
- * @param o.numericStrings  pydantic lax mode: int/float fields also take numeric strings
+ * @param o.laxStrings  pydantic lax mode: int/float/bool fields also take the strings pydantic converts
  * @param o.classMap  python class names in type specs -> JSON type (null: not expressible)
  */
 function valueSchema(spec, o = {}) {
@@ -127,9 +133,12 @@ function valueSchema(spec, o = {}) {
     else strEnum = [...enumStrings];
   }
   if (o.stringValues && types.has('string')) strEnum = [...o.stringValues];
-  if (o.numericStrings && !closed && !types.has('string') && (types.has('integer') || types.has('number'))) {
-    types.add('string');
-    strRegex.push(types.has('number') ? NUM_STRING : INT_STRING);
+  if (o.laxStrings && !closed && !types.has('string')) {
+    const lax = types.has('number') ? NUM_STRING : types.has('integer') ? INT_STRING : types.has('boolean') ? BOOL_STRING : null;
+    if (lax) {
+      types.add('string');
+      strRegex.push(lax);
+    }
   }
   if (o.auto) {
     if (!types.has('string')) {
@@ -163,7 +172,7 @@ function valueSchema(spec, o = {}) {
     if (o.ci) s['x-case-insensitive'] = true;
     if (o.openEnum) s['x-open-enum'] = true;
   }
-  if (o.numericStrings && strRegex.some((r) => r === INT_STRING || r === NUM_STRING)) {
+  if (o.laxStrings && strRegex.some((r) => LAX_PATTERNS.has(r))) {
     s['x-string-coercion'] = 'pydantic-lax';
   }
   return s;
@@ -354,7 +363,7 @@ const DS_PYDANTIC_ROOTS = ['zero_optimization', 'fp16', 'bf16', 'bfloat16', 'com
   'csv_monitor', 'comet', 'timers.throughput', 'compile', 'tensor_parallel', 'weight_quantization', 'hybrid_engine'];
 // Free dicts inside pydantic models (Dict-typed fields).
 const DS_PYDANTIC_FREE = ['zero_optimization.zeropp_loco_param', 'weight_quantization.quantized_initialization',
-  'weight_quantization.post_init_quant', 'tensor_parallel.tensor_parallel', 'tensor_parallel.partition_config'];
+  'weight_quantization.post_init_quant', 'tensor_parallel.partition_config'];
 
 const DS_POLICY_OVERRIDES = {
   // "keys other than 'throughput' are ignored; inside throughput: rejected"
@@ -422,6 +431,19 @@ const DS_SUPPLEMENT = [
     source: 'deepspeed/runtime/zenflow/zenflow_config.py',
   },
 ];
+// tensor_parallel.tensor_parallel (alias tp) is the nested pydantic TPConfig; its fields are named in the
+// fact's description and read from deepspeed/runtime/tensor_parallel/config.py.
+DS_SUPPLEMENT.push(
+  { path: 'tensor_parallel.tensor_parallel.tp_size', type: 'integer', default: 1,
+    description: 'Devices the model is split across with tensor parallelism.', source: 'deepspeed/runtime/tensor_parallel/config.py' },
+  { path: 'tensor_parallel.tensor_parallel.tp_grain_size', type: 'integer', default: 1,
+    description: 'MLP/lm_head TP size granularity (not yet active in training).', source: 'deepspeed/runtime/tensor_parallel/config.py' },
+  { path: 'tensor_parallel.tensor_parallel.mpu', type: 'any', default: null,
+    description: 'Model-parallelism unit object; only meaningful when set from Python.', source: 'deepspeed/runtime/tensor_parallel/config.py' },
+  { path: 'tensor_parallel.tensor_parallel.tp_group', type: 'any', default: null,
+    description: 'Tensor-parallel process group; only meaningful when set from Python.', source: 'deepspeed/runtime/tensor_parallel/config.py' },
+);
+
 // compression_training.<technique>.different_groups.<name>: params / modules / related_modules are read
 // for every technique (deepspeed/compression/config.py, constants DIFFERENT_GROUPS_*).
 for (const tech of ['weight_quantization', 'activation_quantization', 'sparse_pruning', 'row_pruning', 'head_pruning',
@@ -446,6 +468,8 @@ const DS_SYNTHESIZED = {
   fp16_mixed_quantize: 'Gradual transition from fp16 to quantized values.',
   '<name>': 'One named group: params, modules and related_modules.',
 };
+// Legacy section names read with the fields of another section (deepspeed.json: bf16 aliases ["bfloat16"]).
+const DS_SECTION_ALIASES = { bfloat16: 'bf16' };
 // Replacements the facts give only in prose.
 const DS_REPLACEMENTS = { eigenvalue: 'quantize_training.eigenvalue' };
 
@@ -515,7 +539,7 @@ function buildDeepSpeed() {
         ci: /lower-cased|upper-cased|case-insensitiv/i.test(`${f0.validation ?? ''} ${f0.description}`),
         auto: Boolean(trainerAuto),
         stringValues: selfAuto ? DS_SELF_AUTO[p] ?? undefined : undefined,
-        numericStrings: isPydantic(p),
+        laxStrings: isPydantic(p),
       });
     }
     Object.assign(s, boundsFrom(f0.validation, s));
@@ -565,7 +589,9 @@ function buildDeepSpeed() {
     if (!s.type) s.type = 'object';
     s.description = describe(f.description, f.default);
     if (f.default !== null && f.default !== undefined && typeof f.default === 'object') s.default = f.default;
-    const policy = DS_POLICY_OVERRIDES[p] ?? classifyPolicy(f.unknownKeyBehaviour) ?? inheritedPolicy;
+    // Pydantic models forbid extra keys (deepspeed.json notes) unless the fact says otherwise.
+    const policy = DS_POLICY_OVERRIDES[p] ?? classifyPolicy(f.unknownKeyBehaviour) ??
+      (p && isPydantic(p) ? 'error' : inheritedPolicy);
     const props = {};
     const dependencies = {};
     for (const [name, child] of node.children) {
@@ -581,28 +607,39 @@ function buildDeepSpeed() {
     if (f.validation) s['x-validation'] = f.validation;
     if (f.note) s['x-note'] = f.note;
     if (p === 'zero_optimization') s['x-deprecated-types'] = { boolean: 'legacy form: true -> stage 1, false -> stage 0' };
-    if (p) s['x-parser'] = isPydantic(p) ? 'pydantic' : 'dict.get';
+    if (p && s.properties) s['x-parser'] = isPydantic(p) ? 'pydantic' : 'dict.get';
     if (p) s['x-source'] = sourceOf(p);
     return s;
   }
 
   // Returns {name: schema} (plus alias spellings). `deps` collects pydantic alias conflicts.
   function emit(node, inheritedPolicy, deps = {}) {
+    if (DS_SECTION_ALIASES[node.path] && node.children.size === 0) node = aliasedSection(node);
     const f0 = node.facts[0];
     const isObject = node.children.size > 0 || (f0 && /^object/.test(f0.type) && !node.path.endsWith('.params'));
     if (node.path === 'optimizer.params' || node.path === 'scheduler.params') return { params: paramsNode(node) };
-    if (isObject || !f0) return { [node.name]: objectNode(node, inheritedPolicy) };
-    const out = { [node.name]: leaf(node, node.name, node.facts) };
-    for (const alias of f0.aliases ?? []) {
-      const aliasPath = `${parentOf(node.path) ? `${parentOf(node.path)}.` : ''}${alias}`;
-      if (known.has(aliasPath) && tree.children.has(alias)) continue; // has its own fact (bfloat16)
-      const a = leaf(node, alias, node.facts);
+    const out = { [node.name]: isObject || !f0 ? objectNode(node, inheritedPolicy) : leaf(node, node.name, node.facts) };
+    for (const alias of f0?.aliases ?? []) {
+      if (DS_SECTION_ALIASES[siblingPath(node.path, alias)]) continue; // has its own fact (bfloat16)
+      // Pydantic populate_by_name: the alias takes the same value; only trainer "auto" is per spelling.
+      const a = isObject ? clone(out[node.name]) : leaf(node, alias, node.facts);
       a['x-alias-of'] = node.name;
       out[alias] = a;
       deps[alias] = { not: { required: [node.name] } };
     }
-    if (f0.aliases) out[node.name]['x-aliases'] = f0.aliases;
+    if (f0?.aliases) out[node.name]['x-aliases'] = f0.aliases;
     return out;
+  }
+
+  // A section that has a fact of its own but takes another section's fields (bfloat16 -> bf16).
+  // Its fields get their own paths, so trainer "auto" (keyed by path) does not carry over.
+  function aliasedSection(node) {
+    const relabel = (n, p) => ({
+      ...n, path: p, facts: n.facts.map((f) => ({ ...f, path: p })),
+      children: new Map([...n.children].map(([k, c]) => [k, relabel(c, `${p}.${k}`)])),
+    });
+    const target = tree.children.get(DS_SECTION_ALIASES[node.path]);
+    return { ...node, children: relabel(target, node.path).children };
   }
 
   // optimizer.params / scheduler.params: every documented param, plus a closed set per type.
@@ -663,20 +700,6 @@ function buildDeepSpeed() {
     `DeepSpeed ds_config. Source: ${src.repo} ${src.files.slice(0, 3).join(', ')} (and ${src.files.length - 3} more files) @ ${src.commit} (${src.version}).`;
   schema['x-unknown-keys'] = 'ignored';
   schema['x-unknown-keys-note'] = root.unknownKeyBehaviour;
-
-  // bfloat16 is the legacy spelling of bf16: same fields, but neither HF nor accelerate fill "auto" there.
-  const bf16 = schema.properties.bf16;
-  const bfloat16 = schema.properties.bfloat16;
-  const legacyProps = clone(bf16.properties);
-  for (const p of Object.values(legacyProps)) {
-    for (const k of ['x-auto', 'x-auto-from', 'x-auto-must-match', 'x-auto-filled-by']) delete p[k];
-  }
-  legacyProps.enabled = { ...legacyProps.enabled, type: 'boolean', description: 'Enable bf16 mixed precision. Default: false.' };
-  delete legacyProps.enabled.pattern;
-  schema.properties.bfloat16 = ordered({
-    ...bfloat16, properties: legacyProps, additionalProperties: false, 'x-unknown-keys': 'error',
-    'x-parser': 'pydantic', 'x-note': bf16['x-note'],
-  });
 
   // Per-type closures for optimizer and scheduler params; required scheduler params per type.
   for (const f of keys.filter((k) => k.path.startsWith('scheduler.params.') && k.required)) {
@@ -772,6 +795,16 @@ const HANDBOOK_SUPPLEMENT = {
   },
 };
 
+// Removals missing from trl.json, read from the TRL git history (first tag containing the commit).
+const TRL_REMOVED_SUPPLEMENT = [
+  {
+    path: 'max_prompt_length', type: 'any', default: null, status: 'removed', config: 'ORPOConfig',
+    description: 'Former ORPOConfig field (used by alignment-handbook ORPO recipes), deleted from the dataclass.',
+    deprecated: { replacement: null, since: 'v0.28.0', removedBy: '22ad7e6b3' },
+    source: 'trl/experimental/orpo/orpo_config.py',
+  },
+];
+
 // Enum values accepted by older releases that known recipes still use, read from the TRL git history.
 const TRL_ENUM_HISTORY = {
   packing_strategy: {
@@ -808,11 +841,11 @@ function hfFactsByName() {
       : `src/transformers/training_args.py @ ${short(tf)}`;
     entries.push({ ...k, fw: 'transformers', cfg, src: `${hf.source.repo} ${file}` });
   }
-  for (const k of trl.keys) {
+  for (const k of [...trl.keys, ...TRL_REMOVED_SUPPLEMENT]) {
     const cfg = k.config.split(' ')[0];
     entries.push({
       ...k, fw: 'trl', cfg,
-      src: `${trl.source.repo} ${TRL_FILES[cfg] ?? 'trl/scripts/utils.py'} @ ${short(trl.source.commit)}`,
+      src: `${trl.source.repo} ${k.source ?? TRL_FILES[cfg] ?? 'trl/scripts/utils.py'} @ ${short(trl.source.commit)}`,
     });
   }
   return { hf, trl, entries };
@@ -838,7 +871,8 @@ function hfProperty(name, facts, known) {
   const removed = facts.filter((f) => f.status === 'removed');
   if (!live.length) {
     const s = {
-      description: `Removed key (${uniq(removed.map((r) => r.cfg)).join(', ')}): ${sentence(removed[0].description)}`,
+      description: `Removed key: ${removed.map((r) => `${r.cfg} dropped it in ${versionOfRemoval(r)}`).join('; ')}.${
+        withRepText(removed)}`,
       deprecated: true,
     };
     const withRep = removed.find((r) => r.deprecated?.replacement);
@@ -865,7 +899,11 @@ function hfProperty(name, facts, known) {
   const defaults = new Map(live.map((f) => [f.cfg, f.default]));
   const distinct = uniq(live.map((f) => JSON.stringify(f.default)));
   const dflt = base.cfg === 'TrainingArguments' || distinct.length === 1 ? base.default : undefined;
-  let desc = sentence(base.description);
+  // Same key, different meaning per trainer (loss_type, beta, ...): say what it does in each.
+  const texts = uniq(live.map((f) => sentence(f.description)));
+  let desc = base.cfg !== 'TrainingArguments' && texts.length > 1
+    ? live.map((f) => `${f.cfg}: ${sentence(f.description)}`).join(' ')
+    : sentence(base.description);
   if (distinct.length > 1) {
     desc += ` Defaults: ${live.map((f) => `${f.cfg} ${fmtValue(f.default)}`).join(', ')}.`;
   } else desc = describe(desc, dflt);
@@ -888,6 +926,11 @@ function hfProperty(name, facts, known) {
   s['x-config'] = uniq(live.map((f) => f.cfg));
   s['x-source'] = uniq(live.map((f) => f.src)).join('; ');
   return s;
+}
+
+function withRepText(removed) {
+  const rep = removed.find((r) => r.deprecated?.replacement)?.deprecated.replacement;
+  return rep ? ` Use ${rep} instead.` : '';
 }
 
 function cmpVersion(a, b) {
