@@ -560,6 +560,7 @@ function buildDeepSpeed() {
       s['x-auto-filled-by'] = trainerAuto[2] === 'both' ? ['transformers', 'accelerate'] : ['transformers'];
     } else if (selfAuto) {
       s['x-auto'] = 'deepspeed';
+      s.description += ' Through the HF Trainer or accelerate an explicit "auto" here raises ValueError; leave the key out for the same default.';
     }
     if (factsForNode.some((f) => f.whenType)) s['x-when-type'] = uniq(factsForNode.flatMap((f) => f.whenType ?? []));
     if (f0.whenMode) s['x-when-mode'] = f0.whenMode;
@@ -608,6 +609,9 @@ function buildDeepSpeed() {
     if (f.note) s['x-note'] = f.note;
     if (p === 'zero_optimization') s['x-deprecated-types'] = { boolean: 'legacy form: true -> stage 1, false -> stage 0' };
     if (p && s.properties) s['x-parser'] = isPydantic(p) ? 'pydantic' : 'dict.get';
+    // DeepSpeedConfigModel drops "auto" values before validation (field keeps its default) when
+    // DeepSpeed reads the config itself; HF/accelerate raise on "auto" outside their fill list.
+    if (p && s.properties && isPydantic(p)) s['x-auto-dropped'] = true;
     if (p) s['x-source'] = sourceOf(p);
     return s;
   }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
@@ -18,7 +19,8 @@ type SchemaNode = { [key: string]: unknown };
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const SHARED = resolve(REPO_ROOT, '..', 'shared');
 const CORPUS = join(SHARED, 'corpus');
-const NO_SHARED = existsSync(join(CORPUS, 'manifest.json')) ? false : 'skipped: no ../shared';
+const KEYS = join(SHARED, 'reference', 'keys');
+const NO_SHARED = existsSync(join(CORPUS, 'manifest.json')) && existsSync(KEYS) ? false : 'skipped: no ../shared';
 
 const SCHEMAS: Record<string, SchemaNode> = {
   deepspeed: deepspeedSchema as SchemaNode,
@@ -142,6 +144,40 @@ test('known-bad and removed keys in the corpus are reported', { skip: NO_SHARED 
   assert.equal(prop.deprecated, true);
   assert.equal(prop['x-replacement'], 'max_length');
   assert.match(String(prop['x-removed-in']), /trl v0\.20\.0/);
+});
+
+test('every key in the fact files is described by its schema', { skip: NO_SHARED }, () => {
+  const factFiles: Record<string, SchemaNode> = {
+    'deepspeed.json': SCHEMAS.deepspeed,
+    'hf-training-args.json': SCHEMAS['hf-trainer'],
+    'trl.json': SCHEMAS['hf-trainer'],
+    'accelerate.json': SCHEMAS.accelerate,
+  };
+  for (const [file, schema] of Object.entries(factFiles)) {
+    const facts = JSON.parse(readFileSync(join(KEYS, file), 'utf8')) as { keys: { path: string }[] };
+    const missing: string[] = [];
+    for (const { path } of facts.keys) {
+      if (path === '<top-level>') continue;
+      let node: SchemaNode | undefined = schema;
+      // "a.b" = nested key, "<name>" = any key of a map, "x[]" = the items of array x.
+      for (const seg of path.split('.')) {
+        const name = seg.replace(/\[\]$/, '');
+        node = (name === '<name>' ? node?.additionalProperties : (node?.properties as Record<string, SchemaNode>)?.[name]) as SchemaNode | undefined;
+        if (seg.endsWith('[]')) node = node?.items as SchemaNode | undefined;
+      }
+      if (!node) missing.push(path);
+    }
+    console.log(`  ${file}: ${facts.keys.length} fact keys, ${missing.length} missing`);
+    assert.deepEqual(missing, [], file);
+  }
+});
+
+test('committed schemas match the generator output', { skip: NO_SHARED }, () => {
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'gen-schemas.mjs'), '--check'], {
+    encoding: 'utf8',
+    env: { ...process.env, TRAINLINT_KEYS_DIR: KEYS },
+  });
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}\nrun: node scripts/gen-schemas.mjs`);
 });
 
 function findError(errors: ErrorObject[], keyword: string, instancePath: string): ErrorObject | undefined {
