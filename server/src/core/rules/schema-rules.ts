@@ -30,13 +30,21 @@ function nodeIndex(root: ConfigNode): Map<string, ConfigNode> {
   return index;
 }
 
-/** Validates each config root once per analysis; the three schema rules share the result. */
+// Validation results per config root: unknown-key and invalid-value read the same ajv run.
+const validated = new WeakMap<ConfigNode, { located: Located; errors: ErrorObject[] }>();
+
+/** Validates each config root once per analysis; the schema rules share the result. */
 function forEachValidated(ctx: RuleContext, visit: (located: Located, errors: ErrorObject[]) => void): void {
   const schema = schemaFor(ctx.format);
   if (!schema) return;
   for (const root of ctx.roots) {
     if (root.kind !== 'object') continue;
-    visit({ root, schema, index: nodeIndex(root) }, validateAgainst(schema, toPlain(root)));
+    let entry = validated.get(root);
+    if (!entry || entry.located.schema !== schema) {
+      entry = { located: { root, schema, index: nodeIndex(root) }, errors: validateAgainst(schema, toPlain(root)) };
+      validated.set(root, entry);
+    }
+    visit(entry.located, entry.errors);
   }
 }
 
