@@ -2,12 +2,16 @@
 // Generates schemas/{deepspeed,hf-training-args,accelerate}.schema.json (JSON Schema draft-07)
 // from the fact files in ../shared/reference/keys/ (override with TRAINLINT_KEYS_DIR).
 //
-// Conventions the TrainLint engine relies on (see the brief in the commit history):
+// Conventions the TrainLint engine relies on:
 //   description / default / type / enum on every property, x-source where known;
 //   additionalProperties:false on closed objects plus x-unknown-keys "error" | "ignored";
 //   deprecated + x-replacement (bare key = sibling, "/a/b" = JSON pointer) + x-deprecated-message
 //   (+ x-removed-in when the framework now raises);
-//   x-auto "trainer" | "deepspeed" on keys that may hold the string "auto".
+//   x-auto "trainer" | "deepspeed" on keys that may hold the string "auto";
+//   no constraint inside allOf/anyOf (the engine treats "Of/" schema paths as branch details), so
+//   per-type and per-class closures are if/then/else chains.
+// Other x- annotations are extra data: x-enum (+ x-case-insensitive / x-open-enum) where a pattern
+// carries the value set, x-string-coercion where pydantic converts strings, x-config, x-validation.
 // Facts not in the fact files are added in SUPPLEMENT tables below, each with its upstream source.
 //
 // Usage: node scripts/gen-schemas.mjs [--check]   (--check: fail if the committed files differ)
@@ -117,7 +121,12 @@ function valueSchema(spec, o = {}) {
     else if (o.classMap?.[a.kind]) types.add(o.classMap[a.kind]);
   }
 
-  const closed = o.enum && !o.openEnum ? o.enum : null;
+  let closed = o.enum && !o.openEnum ? o.enum : null;
+  // pydantic lax mode also takes "3" for an int enum member (ZeroStageEnum).
+  if (o.laxStrings && closed && !types.has('string') && closed.some(Number.isInteger)) {
+    types.add('string');
+    closed = [...closed, ...closed.filter(Number.isInteger).map(String)];
+  }
   if (closed?.some((v) => typeof v === 'boolean')) types.add('boolean');
   const enumStrings = (closed ?? []).filter((v) => typeof v === 'string');
   const enumOthers = (closed ?? []).filter((v) => typeof v !== 'string' && v !== null);
@@ -172,7 +181,7 @@ function valueSchema(spec, o = {}) {
     if (o.ci) s['x-case-insensitive'] = true;
     if (o.openEnum) s['x-open-enum'] = true;
   }
-  if (o.laxStrings && strRegex.some((r) => LAX_PATTERNS.has(r))) {
+  if (o.laxStrings && (strRegex.some((r) => LAX_PATTERNS.has(r)) || closed !== o.enum)) {
     s['x-string-coercion'] = 'pydantic-lax';
   }
   return s;
