@@ -818,6 +818,26 @@ const TRL_REMOVED_SUPPLEMENT = [
   },
 ];
 
+// `trl sft|dpo|grpo|... --config x.yaml` forwards keys no dataclass claims to `accelerate launch` (trl.json
+// notes; trl/cli/commands/training.py). TRL's docs/source/clis.md uses these in recipe YAML files.
+// User scripts that call TrlParser with defaults (alignment-handbook) raise on them instead.
+const TRL_CLI_SRC = `huggingface/trl trl/cli/commands/training.py, trl/cli/accelerate_config.py @ f2cd57710a`;
+const TRL_CLI_ONLY = 'Only with the trl CLI (trl <command> --config), which forwards it to accelerate launch; TrlParser in user scripts raises on it.';
+const TRL_CLI_SUPPLEMENT = {
+  accelerate_config: {
+    description: `accelerate config for the launch: a file path or a config shipped with TRL. ${TRL_CLI_ONLY}`,
+    type: 'string',
+    'x-enum': ['fsdp1', 'fsdp2', 'multi_gpu', 'single_gpu', 'zero1', 'zero2', 'zero3'],
+    'x-open-enum': true,
+  },
+  config_file: { description: `accelerate launch --config_file. ${TRL_CLI_ONLY}`, type: 'string' },
+  num_processes: { description: `accelerate launch --num_processes (total processes). ${TRL_CLI_ONLY}`, type: 'integer', minimum: 1 },
+  mixed_precision: {
+    description: `accelerate launch --mixed_precision. ${TRL_CLI_ONLY}`,
+    type: 'string', enum: ['no', 'fp16', 'bf16', 'fp8'],
+  },
+};
+
 // Enum values accepted by older releases that known recipes still use, read from the TRL git history.
 const TRL_ENUM_HISTORY = {
   packing_strategy: {
@@ -955,7 +975,7 @@ function cmpVersion(a, b) {
 
 function buildHf() {
   const { hf, trl, entries } = hfFactsByName();
-  const known = new Set(entries.map((e) => e.path).concat(Object.keys(HANDBOOK_SUPPLEMENT)));
+  const known = new Set(entries.map((e) => e.path).concat(Object.keys(HANDBOOK_SUPPLEMENT), Object.keys(TRL_CLI_SUPPLEMENT)));
   const flat = new Map();
   const nested = new Map(); // parent -> [entries]
   for (const e of entries) {
@@ -1020,6 +1040,9 @@ function buildHf() {
   }
 
   for (const [name, s] of Object.entries(HANDBOOK_SUPPLEMENT)) props[name] = clone(s);
+  for (const [name, s] of Object.entries(TRL_CLI_SUPPLEMENT)) {
+    props[name] = { ...s, 'x-config': ['trl CLI (accelerate launch flag)'], 'x-source': TRL_CLI_SRC };
+  }
 
   const trlNotes = trl.notes;
   const rootFact = hf.keys.find((k) => k.path === '<top-level>');
