@@ -105,6 +105,17 @@ test('every schema compiles and follows the property conventions', () => {
     };
     walk(schema, '');
     assert.deepEqual(missing, [], `${format}: properties without description`);
+
+    // Every closed object says how the framework treats an unknown key there.
+    const unlabelled: string[] = [];
+    const visit = (s: unknown, at: string) => {
+      if (!s || typeof s !== 'object') return;
+      const node = s as SchemaNode;
+      if (node.additionalProperties === false && !['error', 'ignored'].includes(String(node['x-unknown-keys']))) unlabelled.push(at || '/');
+      for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-') && k !== 'enum' && k !== 'default') visit(v, `${at}/${k}`);
+    };
+    visit(schema, '');
+    assert.deepEqual(unlabelled, [], `${format}: closed objects without x-unknown-keys`);
   }
 });
 
