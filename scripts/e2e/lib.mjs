@@ -200,6 +200,7 @@ export const QUIET_SETTINGS = {
   'workbench.enableExperiments': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'git.enabled': false,
   'security.workspace.trust.enabled': false,
   'npm.autoDetect': 'off',
