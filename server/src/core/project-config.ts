@@ -54,7 +54,7 @@ export function parseProjectConfig(text: string): ProjectConfig {
       config.overrides.push({ files: stringList(getChild(item, 'files'), config.problems), settings: readSettings(item, config.problems) });
     }
   }
-  const known = new Set(['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction']);
+  const known = new Set(['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction']);
   for (const child of root.children) {
     if (!known.has(String(child.key))) config.problems.push({ message: `Unknown project setting "${String(child.key)}".`, range: child.keyRange ?? child.range });
   }
@@ -114,6 +114,10 @@ function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Se
   }
   const model = getChild(node, 'model');
   if (typeof model?.value === 'string') settings.model = model.value;
+  const seq = getChild(node, 'seqLength');
+  if (seq) settings.seqLength = positiveInt(seq, problems);
+  const tokens = getChild(node, 'trainingTokens');
+  if (typeof tokens?.value === 'number' && tokens.value > 0) settings.trainingTokens = tokens.value;
   const price = getChild(node, 'pricePerGpuHour');
   if (typeof price?.value === 'number') settings.pricePerGpuHour = price.value;
   const convention = getChild(node, 'flopsConvention');

@@ -27,8 +27,14 @@ export interface Settings {
   rules?: Record<string, RuleSetting>;
   /** Architecture by Hugging Face id or catalog name, when the file does not say. */
   model?: string;
+  /** Sequence length in tokens, when the file does not say (a ds_config never does). */
+  seqLength?: number;
+  /** Training length in tokens, when the file does not give steps or iterations. */
+  trainingTokens?: number;
   pricePerGpuHour?: number;
   flopsConvention?: 'palm' | 'megatron' | 'narayanan';
+  /** Set (to the reason) when a DeepSpeed config is driven by DeepSpeed's PipelineEngine whatever its stage count (Megatron-DeepSpeed without --no-pipeline-parallel). */
+  deepspeedPipelineEngine?: string;
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }

@@ -1,0 +1,45 @@
+import type { ConfigNode } from '../syntax/config-tree';
+
+/**
+ * Where each plan input is written in the config, so estimate findings land on the key the user
+ * would edit and their fixes edit it. Absent when the value came from settings, a catalog or a default.
+ */
+export type AnchorKey =
+  | 'model'
+  | 'seqLength'
+  | 'batch.micro'
+  | 'batch.gradAccum'
+  | 'batch.global'
+  | 'precision'
+  | 'zero.stage'
+  | 'zero.offloadOptimizer'
+  | 'zero.offloadParams'
+  | 'recompute'
+  | 'parallel.tp'
+  | 'parallel.pp'
+  | 'parallel.vpp'
+  | 'parallel.cp'
+  | 'optimizer.lr';
+
+export type Anchors = Partial<Record<AnchorKey, ConfigNode>>;
+
+export function num(node: ConfigNode | undefined): number | undefined {
+  if (!node || node.kind !== 'scalar') return undefined;
+  if (typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
+  // PyYAML keeps `2e-5` a string; for estimates the intended number is what matters.
+  if (typeof node.value === 'string' && /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(node.value.trim())) return Number(node.value);
+  return undefined;
+}
+
+export function str(node: ConfigNode | undefined): string | undefined {
+  return node && node.kind === 'scalar' && typeof node.value === 'string' && node.value !== '' ? node.value : undefined;
+}
+
+/** A Python truthiness reading of a switch; undefined when absent or "auto". */
+export function flag(node: ConfigNode | undefined): boolean | undefined {
+  if (!node || node.kind !== 'scalar' || node.value === 'auto' || node.value === null) return undefined;
+  if (typeof node.value === 'boolean') return node.value;
+  if (typeof node.value === 'number') return node.value !== 0;
+  if (typeof node.value === 'string') return !['false', '0', 'no', 'off', ''].includes(node.value.trim().toLowerCase());
+  return undefined;
+}

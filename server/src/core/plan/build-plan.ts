@@ -1,0 +1,84 @@
+import type { FileAnalysis } from '../analyze';
+import type { TrainingPlan } from '../estimate/plan';
+import type { Settings } from '../settings';
+import { worldSizeOf } from '../settings';
+import type { Anchors } from './anchors';
+import { planFromDeepSpeed, type PartialPlan } from './from-deepspeed';
+import { flatLookup, nemoLookup, neoxLookup, planFromMegatronArgs, withRoot } from './from-megatron';
+import { planFromTrainerArgs } from './from-trainer-args';
+
+export interface BuiltPlan {
+  plan: TrainingPlan;
+  anchors: Anchors;
+  /** What was read, defaulted or could not be read, as sentences (the estimator adds its own assumptions). */
+  notes: string[];
+}
+
+/** The plan a file describes on its own, before settings and linked files add to it. */
+function planOfFile(analysis: FileAnalysis): PartialPlan | undefined {
+  const root = analysis.roots[0];
+  if (!root || root.kind !== 'object') return undefined;
+  switch (analysis.format) {
+    case 'deepspeed':
+      return planFromDeepSpeed(root);
+    case 'hf-trainer':
+    case 'axolotl':
+    case 'llamafactory':
+      return planFromTrainerArgs(analysis.format, root);
+    case 'megatron':
+      return planFromMegatronArgs('megatron', withRoot(flatLookup(root), root));
+    case 'nemo':
+      return planFromMegatronArgs('nemo', withRoot(nemoLookup(root), root));
+    case 'neox':
+      return planFromMegatronArgs('neox', withRoot(neoxLookup(root), root));
+    default:
+      return undefined;
+  }
+}
+
+/** Merges plan fragments field by field; later fragments fill what earlier ones left undefined. */
+export function mergePlans(...plans: Array<TrainingPlan | undefined>): TrainingPlan {
+  const out: Record<string, unknown> = {};
+  for (const plan of plans) {
+    if (!plan) continue;
+    for (const [key, value] of Object.entries(plan)) {
+      if (value === undefined) continue;
+      const current = out[key];
+      if (current && typeof current === 'object' && !Array.isArray(current) && typeof value === 'object' && !Array.isArray(value)) {
+        const merged: Record<string, unknown> = { ...(current as Record<string, unknown>) };
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (merged[k] === undefined && v !== undefined) merged[k] = v;
+        out[key] = merged;
+      } else if (current === undefined) out[key] = value;
+    }
+  }
+  return out as TrainingPlan;
+}
+
+/** What settings (project file, editor, CLI flags) add: the cluster, the GPU, a model, a price. */
+function planOfSettings(settings: Settings): TrainingPlan {
+  const world = worldSizeOf(settings);
+  const plan: TrainingPlan = {};
+  if (world.value !== undefined || settings.cluster?.gpusPerNode !== undefined) plan.parallel = { worldSize: world.value };
+  if (settings.parallel) plan.parallel = { ...plan.parallel, ...settings.parallel };
+  if (settings.cluster?.gpu || settings.cluster?.gpusPerNode) plan.hardware = { gpu: settings.cluster?.gpu, gpusPerNode: settings.cluster?.gpusPerNode };
+  if (settings.pricePerGpuHour !== undefined) plan.training = { pricePerGpuHour: settings.pricePerGpuHour };
+  return plan;
+}
+
+/**
+ * Builds the training plan of a file: the file itself first, then the files it links to (a DeepSpeed JSON
+ * named by TrainingArguments), then settings. A model named in settings fills in for a file that names none.
+ */
+export function buildPlan(analysis: FileAnalysis, settings: Settings, linked: FileAnalysis[] = []): BuiltPlan | undefined {
+  const own = planOfFile(analysis);
+  if (!own) return undefined;
+  const others = linked.map(planOfFile).filter((p): p is PartialPlan => p !== undefined);
+  const fromSettings = planOfSettings(settings);
+  // Settings' explicit parallel sizes override; the file's own values come first otherwise.
+  const plan = mergePlans(settings.parallel ? { parallel: settings.parallel } : undefined, own.plan, ...others.map((o) => o.plan), fromSettings);
+  if (settings.model && !plan.model?.name) plan.model = { ...plan.model, name: settings.model };
+  if (settings.seqLength && !plan.model?.seqLength) plan.model = { ...plan.model, seqLength: settings.seqLength };
+  if (settings.trainingTokens && !plan.training?.iterations && !plan.training?.tokens) plan.training = { ...plan.training, tokens: settings.trainingTokens };
+  if (others.some((o) => o.plan.framework === 'deepspeed') && plan.framework === 'plain') plan.framework = 'deepspeed';
+  return { plan, anchors: own.anchors, notes: [...own.notes, ...others.flatMap((o) => o.notes)] };
+}

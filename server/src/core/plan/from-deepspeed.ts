@@ -1,0 +1,76 @@
+import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
+import type { Offload, TrainingPlan } from '../estimate/plan';
+import { flag, num, str, type Anchors } from './anchors';
+import { optimizerFamily } from './optimizer-names';
+
+export interface PartialPlan {
+  plan: TrainingPlan;
+  anchors: Anchors;
+  /** Sentences about what was read or could not be read from the file. */
+  notes: string[];
+}
+
+function offload(node: ConfigNode | undefined): Offload | undefined {
+  const device = str(getChild(node, 'device'))?.toLowerCase();
+  return device === 'cpu' || device === 'nvme' ? device : device === 'none' ? false : undefined;
+}
+
+/** What a DeepSpeed ds_config says about the run; the model and the cluster come from elsewhere. */
+export function planFromDeepSpeed(root: ConfigNode): PartialPlan {
+  const anchors: Anchors = {};
+  const notes: string[] = [];
+  const plan: TrainingPlan = { framework: 'deepspeed' };
+  const micro = getChild(root, 'train_micro_batch_size_per_gpu');
+  const accum = getChild(root, 'gradient_accumulation_steps');
+  const global = getChild(root, 'train_batch_size');
+  plan.batch = { micro: num(micro), gradAccum: num(accum), global: num(global) };
+  if (micro) anchors['batch.micro'] = micro;
+  if (accum) anchors['batch.gradAccum'] = accum;
+  if (global) anchors['batch.global'] = global;
+
+  const fp16 = getPath(root, 'fp16', 'enabled');
+  const bf16 = getPath(root, 'bf16', 'enabled') ?? getPath(root, 'bfloat16', 'enabled');
+  if (flag(bf16)) {
+    plan.precision = 'bf16';
+    anchors.precision = bf16;
+  } else if (flag(fp16)) {
+    plan.precision = 'fp16';
+    anchors.precision = fp16;
+  } else if (flag(bf16) === false && flag(fp16) === false) {
+    plan.precision = 'fp32';
+  } else if (bf16?.value === 'auto' || fp16?.value === 'auto') {
+    notes.push('precision is "auto": the HF Trainer or accelerate decides it');
+  }
+
+  const zero = getChild(root, 'zero_optimization');
+  const stageNode = getChild(zero, 'stage');
+  const stage = num(stageNode);
+  plan.zero = {
+    stage: stage === 0 || stage === 1 || stage === 2 || stage === 3 ? stage : undefined,
+    offloadOptimizer: offload(getChild(zero, 'offload_optimizer')),
+    offloadParams: offload(getChild(zero, 'offload_param')),
+    reduceBucketSize: num(getChild(zero, 'reduce_bucket_size')),
+    allgatherBucketSize: num(getChild(zero, 'allgather_bucket_size')),
+    prefetchBucketSize: num(getChild(zero, 'stage3_prefetch_bucket_size') ?? getChild(zero, 'prefetch_bucket_size')),
+    maxLiveParameters: num(getChild(zero, 'stage3_max_live_parameters') ?? getChild(zero, 'max_live_parameters')),
+  };
+  if (stageNode) anchors['zero.stage'] = stageNode;
+  const offloadOptimizer = getPath(zero, 'offload_optimizer', 'device');
+  if (offloadOptimizer) anchors['zero.offloadOptimizer'] = offloadOptimizer;
+  const offloadParams = getPath(zero, 'offload_param', 'device');
+  if (offloadParams) anchors['zero.offloadParams'] = offloadParams;
+  if (!zero) plan.zero.stage = 0;
+
+  const optimizer = getChild(root, 'optimizer');
+  if (optimizer) {
+    const lr = getPath(optimizer, 'params', 'lr');
+    plan.optimizer = { type: optimizerFamily(str(getChild(optimizer, 'type'))), lr: num(lr) };
+    if (lr) anchors['optimizer.lr'] = lr;
+  }
+  const checkpointing = getChild(root, 'activation_checkpointing');
+  if (flag(getChild(checkpointing, 'partition_activations'))) plan.partitionActivations = true;
+  const autotp = num(getPath(root, 'tensor_parallel', 'autotp_size'));
+  const stages = num(getPath(root, 'pipeline', 'stages'));
+  if (autotp || stages) plan.parallel = { tp: autotp, pp: stages };
+  return { plan, anchors, notes };
+}

@@ -1,0 +1,164 @@
+import { getPath, type ConfigNode } from '../syntax/config-tree';
+import type { Format } from '../detect/formats';
+import type { Recompute, TrainingPlan } from '../estimate/plan';
+import { flag, num, str, type Anchors } from './anchors';
+import { optimizerFamily } from './optimizer-names';
+import type { PartialPlan } from './from-deepspeed';
+
+/** Looks up a Megatron-LM argument by its snake_case name (`num_layers` for `--num-layers`). */
+export type ArgLookup = (name: string) => ConfigNode | undefined;
+
+/** Every scalar under a root by its own key, dashes read as underscores; the last occurrence wins. */
+export function flatLookup(root: ConfigNode): ArgLookup {
+  const byName = new Map<string, ConfigNode>();
+  const visit = (node: ConfigNode) => {
+    for (const child of node.children) {
+      if (child.kind === 'object') visit(child);
+      else if (typeof child.key === 'string') byName.set(child.key.replace(/^--/, '').replace(/-/g, '_'), child);
+    }
+  };
+  visit(root);
+  return (name) => byName.get(name);
+}
+
+// NeMo keeps Megatron's arguments under `model.` with a few names of its own (NeMo 1.x megatron_gpt_config.yaml).
+const NEMO_NAMES: Record<string, string[]> = {
+  seq_length: ['model', 'encoder_seq_length'],
+  num_experts: ['model', 'num_moe_experts'],
+  virtual_pipeline_stages: ['model', 'virtual_pipeline_model_parallel_size'],
+  recompute_granularity: ['model', 'activations_checkpoint_granularity'],
+  recompute_method: ['model', 'activations_checkpoint_method'],
+  recompute_num_layers: ['model', 'activations_checkpoint_num_layers'],
+  optimizer: ['model', 'optim', 'name'],
+  lr: ['model', 'optim', 'lr'],
+  train_iters: ['trainer', 'max_steps'],
+};
+
+export function nemoLookup(root: ConfigNode): ArgLookup {
+  return (name) => {
+    const path = NEMO_NAMES[name];
+    return path ? getPath(root, ...path) : getPath(root, 'model', name);
+  };
+}
+
+// GPT-NeoX names for Megatron's arguments (megatron/neox_arguments), dashes read as underscores.
+const NEOX_NAMES: Record<string, string> = {
+  tensor_model_parallel_size: 'model_parallel_size',
+  pipeline_model_parallel_size: 'pipe_parallel_size',
+  num_query_groups: 'num_kv_heads',
+  ffn_hidden_size: 'intermediate_size',
+  micro_batch_size: 'train_micro_batch_size_per_gpu',
+  global_batch_size: 'train_batch_size',
+};
+
+export function neoxLookup(root: ConfigNode): ArgLookup {
+  const flat = flatLookup(root);
+  return (name) => flat(NEOX_NAMES[name] ?? name);
+}
+
+function recomputeOf(lookup: ArgLookup): { value?: Recompute; node?: ConfigNode } {
+  const granularity = lookup('recompute_granularity');
+  const g = str(granularity);
+  if (g === 'full' || g === 'selective') return { value: g, node: granularity };
+  const legacy = lookup('checkpoint_activations') ?? lookup('recompute_activations');
+  if (flag(legacy)) return { value: legacy?.key === 'recompute_activations' ? 'selective' : 'full', node: legacy };
+  return {};
+}
+
+/** What Megatron-style arguments (launch scripts, --yaml-cfg, NeMo, GPT-NeoX) say about the run. */
+export function planFromMegatronArgs(format: Format, lookup: ArgLookup): PartialPlan {
+  const anchors: Anchors = {};
+  const notes: string[] = [];
+  const n = (name: string) => num(lookup(name));
+  const plan: TrainingPlan = { framework: format === 'neox' ? 'deepspeed' : 'megatron' };
+  const ffn = n('ffn_hidden_size');
+  const activation = str(lookup('activation'))?.toLowerCase() ?? '';
+  plan.model = {
+    layers: n('num_layers'),
+    hiddenSize: n('hidden_size'),
+    ffnHiddenSize: ffn,
+    heads: n('num_attention_heads'),
+    kvHeads: n('num_query_groups') ?? n('num_kv_heads'),
+    seqLength: n('seq_length') ?? n('encoder_seq_length'),
+    maxPositions: n('max_position_embeddings'),
+    vocabSize: n('padded_vocab_size') ?? n('vocab_size'),
+    glu: flag(lookup('swiglu')) || /glu/.test(activation) || undefined,
+    tiedEmbeddings: flag(lookup('untie_embeddings_and_output_weights')) ? false : flag(lookup('no_weight_tying')) ? false : flag(lookup('share_embeddings_and_output_weights')),
+    experts: n('num_experts'),
+    topK: n('moe_router_topk'),
+    moeFfnHiddenSize: n('moe_ffn_hidden_size'),
+  };
+  const seqNode = lookup('seq_length') ?? lookup('encoder_seq_length');
+  if (seqNode) anchors.seqLength = seqNode;
+
+  const micro = lookup('micro_batch_size');
+  const global = lookup('global_batch_size');
+  plan.batch = { micro: num(micro), global: num(global), gradAccum: format === 'neox' ? n('gradient_accumulation_steps') : undefined };
+  if (micro) anchors['batch.micro'] = micro;
+  if (global) anchors['batch.global'] = global;
+
+  const tp = lookup('tensor_model_parallel_size');
+  const pp = lookup('pipeline_model_parallel_size');
+  const cp = lookup('context_parallel_size');
+  const vppLayers = n('num_layers_per_virtual_pipeline_stage');
+  const vppStages = n('virtual_pipeline_stages');
+  const layers = plan.model.layers;
+  const ppSize = num(pp) ?? 1;
+  const vpp = vppStages ?? (vppLayers && layers ? layers / ppSize / vppLayers : undefined);
+  plan.parallel = {
+    tp: num(tp),
+    pp: num(pp),
+    cp: num(cp),
+    ep: n('expert_model_parallel_size'),
+    vpp: vpp && Number.isInteger(vpp) && vpp > 1 ? vpp : undefined,
+    sequenceParallel: flag(lookup('sequence_parallel')),
+  };
+  if (tp) anchors['parallel.tp'] = tp;
+  if (pp) anchors['parallel.pp'] = pp;
+  if (cp) anchors['parallel.cp'] = cp;
+
+  const bf16 = lookup('bf16');
+  const fp16 = lookup('fp16');
+  const fp8 = str(lookup('fp8_format')) ?? str(lookup('fp8'));
+  const trainerPrecision = format === 'nemo' ? String(str(getPath(rootOf(lookup), 'trainer', 'precision')) ?? num(getPath(rootOf(lookup), 'trainer', 'precision')) ?? '') : '';
+  if (fp8 && fp8 !== 'false') plan.precision = 'fp8';
+  else if (flag(bf16) || /bf16/.test(trainerPrecision)) plan.precision = 'bf16';
+  else if (flag(fp16) || /^16|fp16/.test(trainerPrecision)) plan.precision = 'fp16';
+  const precisionNode = flag(bf16) ? bf16 : flag(fp16) ? fp16 : undefined;
+  if (precisionNode) anchors.precision = precisionNode;
+
+  plan.distributedOptimizer = flag(lookup('use_distributed_optimizer')) || /distributed_fused_adam/.test(str(lookup('optimizer')) ?? '') || undefined;
+  const lr = lookup('lr');
+  plan.optimizer = { type: optimizerFamily(str(lookup('optimizer')) ?? 'adam'), lr: num(lr) };
+  if (lr) anchors['optimizer.lr'] = lr;
+  const recompute = recomputeOf(lookup);
+  if (recompute.value) {
+    plan.recompute = recompute.value;
+    if (recompute.node) anchors.recompute = recompute.node;
+  }
+  plan.recomputeLayers = n('recompute_num_layers');
+  const attention = str(lookup('attention_backend'));
+  if (flag(lookup('use_flash_attn')) || flag(lookup('use_flash_attention')) || (attention && attention !== 'local')) plan.flashAttention = true;
+  const iterations = n('train_iters');
+  if (iterations) plan.training = { iterations };
+  const samples = n('train_samples');
+  if (samples && plan.model.seqLength) plan.training = { tokens: samples * plan.model.seqLength };
+  if (format === 'neox') {
+    const stage = num(getPath(rootOf(lookup), 'zero_optimization', 'stage'));
+    if (stage === 0 || stage === 1 || stage === 2 || stage === 3) plan.zero = { stage };
+  }
+  return { plan, anchors, notes };
+}
+
+/** Lookups built over a root keep it reachable for the few paths outside the argument namespace. */
+const ROOTS = new WeakMap<ArgLookup, ConfigNode>();
+
+export function withRoot(lookup: ArgLookup, root: ConfigNode): ArgLookup {
+  ROOTS.set(lookup, root);
+  return lookup;
+}
+
+function rootOf(lookup: ArgLookup): ConfigNode | undefined {
+  return ROOTS.get(lookup);
+}
+

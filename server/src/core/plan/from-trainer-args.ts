@@ -1,0 +1,155 @@
+import { getChild, type ConfigNode } from '../syntax/config-tree';
+import type { Format } from '../detect/formats';
+import type { AdapterSpec, TrainingPlan } from '../estimate/plan';
+import { flag, num, str, type Anchors } from './anchors';
+import { optimizerFamily } from './optimizer-names';
+import type { PartialPlan } from './from-deepspeed';
+
+/** The key each Trainer-style format uses for each plan input (HF TrainingArguments/TRL, axolotl, LLaMA-Factory). */
+const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
+  'hf-trainer': {
+    model: ['model_name_or_path'],
+    seq: ['max_length', 'max_seq_length'],
+    micro: ['per_device_train_batch_size'],
+    accum: ['gradient_accumulation_steps'],
+    lr: ['learning_rate'],
+    optim: ['optim'],
+    checkpointing: ['gradient_checkpointing'],
+    steps: ['max_steps'],
+    loraRank: ['lora_r'],
+    peft: ['use_peft'],
+    fourBit: ['load_in_4bit'],
+    attention: ['attn_implementation'],
+    fsdp: ['fsdp'],
+  },
+  axolotl: {
+    model: ['base_model'],
+    seq: ['sequence_len'],
+    micro: ['micro_batch_size'],
+    accum: ['gradient_accumulation_steps'],
+    lr: ['learning_rate'],
+    optim: ['optimizer'],
+    checkpointing: ['gradient_checkpointing'],
+    steps: ['max_steps'],
+    loraRank: ['lora_r'],
+    adapter: ['adapter'],
+    fourBit: ['load_in_4bit'],
+    flash: ['flash_attention'],
+  },
+  llamafactory: {
+    model: ['model_name_or_path', 'model'],
+    seq: ['cutoff_len'],
+    micro: ['per_device_train_batch_size', 'micro_batch_size'],
+    accum: ['gradient_accumulation_steps'],
+    lr: ['learning_rate'],
+    optim: ['optim'],
+    steps: ['max_steps'],
+    loraRank: ['lora_rank'],
+    finetuning: ['finetuning_type'],
+    quantBits: ['quantization_bit'],
+    flash: ['flash_attn'],
+    tp: ['tensor_model_parallel_size'],
+    pp: ['pipeline_model_parallel_size'],
+    recompute: ['recompute_granularity'],
+  },
+};
+
+function first(root: ConfigNode, names: string[] | undefined): ConfigNode | undefined {
+  for (const name of names ?? []) {
+    const node = getChild(root, name);
+    if (node) return node;
+  }
+  return undefined;
+}
+
+/** What a Trainer-style YAML (or nested TrainingArguments dict) says about the run. */
+export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafactory', root: ConfigNode): PartialPlan {
+  const keys = KEYS[format];
+  const anchors: Anchors = {};
+  const notes: string[] = [];
+  const plan: TrainingPlan = { framework: 'plain' };
+  const at = (name: string) => first(root, keys[name]);
+
+  const model = at('model');
+  const modelName = str(model);
+  if (modelName) {
+    plan.model = { name: modelName };
+    anchors.model = model;
+  }
+  const seq = at('seq');
+  if (num(seq)) {
+    plan.model = { ...plan.model, seqLength: num(seq) };
+    anchors.seqLength = seq;
+  }
+  const micro = at('micro');
+  const accum = at('accum');
+  // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1.
+  plan.batch = { micro: num(micro) ?? (format === 'hf-trainer' ? 8 : undefined), gradAccum: num(accum) ?? 1 };
+  if (!micro && format === 'hf-trainer') notes.push('per_device_train_batch_size not set: the TrainingArguments default 8 is used');
+  if (micro) anchors['batch.micro'] = micro;
+  if (accum) anchors['batch.gradAccum'] = accum;
+
+  const bf16 = getChild(root, 'bf16');
+  const fp16 = getChild(root, 'fp16');
+  if (flag(bf16)) {
+    plan.precision = 'bf16';
+    anchors.precision = bf16;
+  } else if (flag(fp16)) {
+    plan.precision = 'fp16';
+    anchors.precision = fp16;
+  } else if (bf16 || fp16) plan.precision = 'fp32';
+
+  const lr = at('lr');
+  plan.optimizer = { type: optimizerFamily(str(at('optim'))), lr: num(lr) };
+  if (lr) anchors['optimizer.lr'] = lr;
+
+  const checkpointing = at('checkpointing');
+  if (checkpointing) {
+    plan.recompute = flag(checkpointing) ? 'full' : 'none';
+    anchors.recompute = checkpointing;
+  }
+  const recompute = str(at('recompute'));
+  if (recompute === 'full' || recompute === 'selective') plan.recompute = recompute;
+
+  const steps = num(at('steps'));
+  if (steps && steps > 0) plan.training = { iterations: steps };
+
+  const attention = str(at('attention'));
+  if (attention) plan.flashAttention = /flash|sdpa/.test(attention);
+  if (flag(at('flash')) !== undefined) plan.flashAttention = flag(at('flash'));
+
+  const adapter = adapterOf(format, root, at);
+  if (adapter) plan.adapter = adapter;
+
+  const fsdp = str(at('fsdp'));
+  if (fsdp) {
+    if (/full_shard/.test(fsdp)) plan.fsdp = 'full-shard';
+    else if (/shard_grad_op/.test(fsdp)) plan.fsdp = 'shard-grad-op';
+    if (plan.fsdp) plan.framework = 'fsdp';
+  }
+  const tp = num(at('tp'));
+  const pp = num(at('pp'));
+  if (tp || pp) {
+    plan.parallel = { tp, pp };
+    plan.framework = 'megatron';
+  }
+  return { plan, anchors, notes };
+}
+
+function adapterOf(format: Format, root: ConfigNode, at: (name: string) => ConfigNode | undefined): AdapterSpec | undefined {
+  const rank = num(at('loraRank'));
+  const fourBit = flag(at('fourBit')) === true || num(at('quantBits')) === 4;
+  const lora =
+    (format === 'hf-trainer' && flag(at('peft')) === true) ||
+    (format === 'axolotl' && /lora/.test(str(at('adapter')) ?? '')) ||
+    (format === 'llamafactory' && str(at('finetuning')) === 'lora');
+  if (!lora) return undefined;
+  const targets = getChild(root, format === 'llamafactory' ? 'lora_target' : 'lora_target_modules');
+  const targetModules = targets?.kind === 'array' ? targets.children.map((c) => String(c.value)) : str(targets)?.split(',').map((s) => s.trim());
+  return {
+    type: fourBit || /qlora/.test(str(at('adapter')) ?? '') ? 'qlora' : 'lora',
+    rank,
+    targetModules: flag(getChild(root, 'lora_target_linear')) || str(targets) === 'all' ? ['all-linear'] : targetModules,
+    baseBits: fourBit ? 4 : 16,
+  };
+}
