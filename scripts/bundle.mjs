@@ -1,6 +1,7 @@
 // Bundles the three entry points into dist/ so the packaged extension needs no node_modules.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -24,3 +25,10 @@ for (const entry of entries) {
   if (!existsSync(entry.entryPoints[0])) continue; // An entry point not written yet is skipped, not faked.
   await build({ ...common, ...entry });
 }
+
+// The shell parser's WebAssembly (web-tree-sitter's runtime and the bash grammar) ships beside the bundles;
+// server/src/node/shell-parser.ts looks for it there first, so the packaged extension needs no node_modules.
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), 'dist/tree-sitter-bash.wasm');

@@ -16,6 +16,7 @@ import {
 } from '../core/index';
 import { checkedFile, type CheckedFile } from './check-result';
 import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
+import type { ShellParser } from '../core/shell/syntax';
 
 export interface CheckOptions {
   paths: string[];
@@ -23,6 +24,8 @@ export interface CheckOptions {
   flags: Settings;
   fix: boolean;
   failOn: Severity;
+  /** The loaded shell parser for launch scripts (see server/src/node/shell-parser.ts); without it scripts are skipped. */
+  shellParser?: ShellParser;
 }
 
 export interface CheckOutcome {
@@ -38,11 +41,14 @@ interface Candidate {
   projectSettings: Settings;
 }
 
+let shellParser: ShellParser | undefined;
+
 function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings): FileAnalysis {
-  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags) });
+  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser });
 }
 
 export function runCheck(options: CheckOptions): CheckOutcome {
+  shellParser = options.shellParser;
   const notes: string[] = [];
   const explicit = new Set(options.paths.map((p) => resolve(p)));
   const reportedProjects = new Set<string>();

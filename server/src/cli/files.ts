@@ -5,7 +5,7 @@ import { parseProjectConfig, PROJECT_FILE_NAME, type ProjectConfig } from '../co
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '__pycache__', '.cache']);
 /** Extensions picked up when a folder is given; a file named explicitly is always checked. */
-const CONFIG_EXTENSIONS = /\.(json|ya?ml)$/i;
+const CONFIG_EXTENSIONS = /\.(json|ya?ml|sh|bash|slurm|sbatch)$/i;
 
 export function expandPaths(paths: string[]): string[] {
   const found: string[] = [];

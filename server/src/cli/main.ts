@@ -1,5 +1,6 @@
 import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
 import { runCheck } from './check';
+import { loadShellParser } from '../node/shell-parser';
 import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
@@ -32,7 +33,7 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
   return {};
 }
 
-function check(argv: string[]): number {
+async function check(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'gpus', 'nodes', 'gpus-per-node', 'fail-on'], ['fix']);
   const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
@@ -41,6 +42,7 @@ function check(argv: string[]): number {
     flags: clusterFlags(args),
     fix: args.options.has('fix'),
     failOn,
+    shellParser: await loadShellParser(),
   });
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);
   const render = { text: renderText, json: renderJson, sarif: (f: typeof outcome.files) => renderSarif(f, VERSION), github: renderGithub }[format];
@@ -48,7 +50,7 @@ function check(argv: string[]): number {
   return outcome.exitCode;
 }
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
@@ -62,13 +64,20 @@ function main(argv: string[]): number {
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
+function fail(error: unknown): void {
   if (error instanceof UsageError) {
     process.stderr.write(`trainlint: ${error.message}\n`);
   } else {
     process.stderr.write(`trainlint: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   }
   process.exitCode = 2;
+}
+
+// `check` is asynchronous only because the shell parser (WebAssembly) loads asynchronously, once.
+try {
+  Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  }, fail);
+} catch (error) {
+  fail(error);
 }

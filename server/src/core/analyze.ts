@@ -10,11 +10,16 @@ import { RULES } from './rules/registry';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
 import { hasTrainerAuto } from './facts/trainer-fill';
+import { parseShellScript } from './shell/shell-config';
+import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
+import type { ShellParser } from './shell/syntax';
 
 export interface AnalyzeOptions {
   /** The file's path or name: a hint for the language and format, never opened. */
   path?: string;
   settings?: Settings;
+  /** A ready shell parser for launch scripts (.sh/.bash/.slurm); front ends load it once (server/src/node/shell-parser.ts). Without it scripts stay unknown. */
+  shellParser?: ShellParser;
 }
 
 export interface FileAnalysis {
@@ -34,10 +39,11 @@ export interface FileAnalysis {
 // Loaders that type YAML scalars through OmegaConf (1e-4 is a float there).
 const OMEGACONF_FORMATS = new Set<Format>(['nemo', 'llamafactory']);
 
-export function languageOf(path: string, text: string): 'json' | 'yaml' {
+export function languageOf(path: string, text: string): 'json' | 'yaml' | 'shell' {
   const lower = path.toLowerCase();
   if (/\.(json|jsonc|json5|hjson)$/.test(lower)) return 'json';
   if (/\.(ya?ml)$/.test(lower)) return 'yaml';
+  if (/\.(sh|bash|slurm|sbatch)$/.test(lower) || /^#!\S*(?:\/|env\s+)(?:ba|z|k)?sh\b/.test(text)) return 'shell';
   const first = text.trimStart()[0];
   return first === '{' || first === '[' ? 'json' : 'yaml';
 }
@@ -74,15 +80,17 @@ function rootsOf(tree: ConfigTree, detection: Detection): ConfigNode[] {
 export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnalysis {
   const source = toSource(rawText);
   const text = source.text;
-  const settings = options.settings ?? {};
   const path = options.path ?? '';
   const language = languageOf(path, text);
-  let tree = parse(text, language, 'pyyaml');
+  const shell = language === 'shell' ? parseShellScript(text, options.shellParser) : undefined;
+  let tree = shell ? shell.tree : parse(text, language as 'json' | 'yaml', 'pyyaml');
   const firstRoot = tree.documents[0]?.root;
-  const detection: Detection = settings.format
-    ? { format: settings.format, reason: 'settings', roots: [''] }
-    : detectFormat(firstRoot, path, text);
+  const detection: Detection = options.settings?.format
+    ? { format: options.settings.format, reason: 'settings', roots: [shell ? '/args' : ''] }
+    : shell ? shell.detection : detectFormat(firstRoot, path, text);
   if (language === 'yaml' && OMEGACONF_FORMATS.has(detection.format)) tree = parse(text, language, 'omegaconf');
+  // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
+  const settings = shell ? withLaunchLayout(options.settings ?? {}, tree) : options.settings ?? {};
   const format = detection.format;
   const consumer = consumerOf(format, settings, tree.documents[0]?.root);
   const roots = rootsOf(tree, detection);
@@ -105,6 +113,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
       };
       rule.check(context);
     }
+    if (shell) diagnostics.push(...embeddedDiagnostics(tree, format, settings, analyze));
   }
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
   return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics };

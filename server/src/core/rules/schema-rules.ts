@@ -35,7 +35,7 @@ const validated = new WeakMap<ConfigNode, { located: Located; errors: ErrorObjec
 
 /** Validates each config root once per analysis; the schema rules share the result. */
 function forEachValidated(ctx: RuleContext, visit: (located: Located, errors: ErrorObject[]) => void): void {
-  const schema = schemaFor(ctx.format);
+  const schema = schemaFor(ctx.format, ctx.tree);
   if (!schema) return;
   for (const root of ctx.roots) {
     if (root.kind !== 'object') continue;
@@ -92,12 +92,24 @@ export const unknownKey: Rule = {
           const otherEdit = renameKey(ctx.tree.language, ctx.text, node, other.candidate);
           if (otherEdit) fixes.push({ title: `Rename to "${other.candidate}"`, safe: false, edits: [otherEdit] });
         }
-        const consequence = policy === 'error' ? `${frameworkName(ctx.format)} rejects it at start-up` : `${frameworkName(ctx.format)} ignores it silently, so the default is used`;
+        let consequence = policy === 'error' ? `${frameworkName(ctx.format)} rejects it at start-up` : `${frameworkName(ctx.format)} ignores it silently, so the default is used`;
         const hint = ranked.length > 0 ? ` Did you mean ${ranked.map((r) => `"${r.candidate}"`).join(', ')}?` : '';
+        let severity: 'error' | 'warning' = policy === 'error' ? 'error' : 'warning';
+        // A launch script's flags: a training script adds argument dataclasses of its own (HfArgumentParser), and
+        // forks add flags (Megatron-DeepSpeed): only a near-miss is worth a word there, as a warning.
+        const forkSeverity = (schema as { 'x-unknown-keys-severity'?: string })['x-unknown-keys-severity'];
+        if (ctx.tree.language === 'shell' && ctx.format === 'hf-trainer') {
+          if (!winner) continue;
+          severity = 'warning';
+          consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
+        } else if (forkSeverity === 'warning' && policy === 'error') {
+          severity = 'warning';
+          consequence = `${frameworkName(ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
+        }
         ctx.report({
           range: node.keyRange ?? node.range,
-          severity: policy === 'error' ? 'error' : 'warning',
-          message: `Unknown key "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}`,
+          severity,
+          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}`,
           fixes,
         });
       }
@@ -197,7 +209,7 @@ export const deprecatedKey: Rule = {
     references: ['schemas/ in this repository, each citing its upstream source'],
   },
   check(ctx) {
-    const schema = schemaFor(ctx.format);
+    const schema = schemaFor(ctx.format, ctx.tree);
     if (!schema) return;
     for (const root of ctx.roots) {
       const visit = (node: ConfigNode, tokens: string[]) => {

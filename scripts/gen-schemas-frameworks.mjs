@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// Generates the schemas of the launch-script and training-framework formats from the fact files in
+// ../shared/reference/keys/ (override with TRAINLINT_KEYS_DIR):
+//   schemas/megatron.schema.json             Megatron-LM command-line flags (keys as written, without "--")
+//   schemas/megatron-deepspeed.schema.json   Megatron-DeepSpeed's flags (its own fork layout, plus DeepSpeed's)
+//   schemas/megatron-yaml.schema.json        Megatron-LM --yaml-cfg files (argparse dest names, model_parallel/language_model)
+//   schemas/nemo.schema.json                 NeMo 1.x GPT YAML (trainer.*, model.*, exp_manager.*)
+//   schemas/axolotl.schema.json              axolotl YAML (AxolotlInputConfig)
+//   schemas/llamafactory.schema.json         LLaMA-Factory YAML (its argument dataclasses + TrainingArguments)
+//   schemas/neox.schema.json                 GPT-NeoX YAML (NeoXArgs; "-" and "_" spellings)
+// Conventions are the engine's (see scripts/gen-schemas.mjs): description/default/type/enum per property,
+// additionalProperties:false + x-unknown-keys on closed objects, deprecated + x-replacement + x-deprecated-message.
+// Each schema cites the commit its facts were read at.
+//
+// Usage: node scripts/gen-schemas-frameworks.mjs [--check]
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const KEYS_DIR = process.env.TRAINLINT_KEYS_DIR ?? path.resolve(ROOT, '../shared/reference/keys');
+const OUT_DIR = path.join(ROOT, 'schemas');
+const DRAFT07 = 'http://json-schema.org/draft-07/schema#';
+const check = process.argv.includes('--check');
+
+const readFacts = (name) => JSON.parse(fs.readFileSync(path.join(KEYS_DIR, name), 'utf8'));
+const short = (commit) => String(commit).slice(0, 10);
+
+/** JSON Schema for one argparse argument, as TrainLint types command-line words (int(), float(), strings). */
+function argparseValue(arg) {
+  const t = String(arg.type);
+  let item;
+  if (t === 'int') item = { type: 'integer' };
+  else if (t === 'float') item = { type: 'number' };
+  else if (t.startsWith('bool') && (arg.action === 'store' || arg.action === 'BooleanOptionalAction')) item = { type: ['boolean', 'string', 'number'] };
+  else item = {};
+  if (Array.isArray(arg.choices) && arg.choices.length > 0 && arg.choices.every((c) => typeof c !== 'object')) item = { enum: arg.choices };
+  if (arg.action === 'store_true' || arg.action === 'store_false' || arg.action === 'store_const' || arg.action === 'count') return { const: true };
+  if (arg.nargs === '+' || arg.nargs === '*' || typeof arg.nargs === 'number' || /^\d+$/.test(String(arg.nargs ?? ''))) {
+    const n = Number(arg.nargs);
+    const list = { type: 'array', items: item, ...(Number.isInteger(n) ? { minItems: n, maxItems: n } : {}) };
+    // One word is read as a scalar by the tree; argparse makes it a one-element list.
+    return Number.isInteger(n) && n > 1 ? list : { anyOf: [item, list] };
+  }
+  return item;
+}
+
+function describe(arg, framework) {
+  const parts = [];
+  if (arg.help) parts.push(arg.help);
+  parts.push(`${framework} argument ${arg.flag} (dest ${arg.dest}, ${arg.type}${arg.nargs ? `, nargs ${arg.nargs}` : ''}), group "${arg.group}".`);
+  if (arg.conditional) parts.push(`Only present ${arg.conditional}.`);
+  return parts.join(' ');
+}
+
+function deprecation(arg, flagStyle) {
+  const d = arg.deprecated;
+  if (!d) return {};
+  const out = { deprecated: true };
+  const repl = typeof d.replacement === 'string' ? d.replacement.trim() : '';
+  const m = /^--([\w-]+)$/.exec(repl);
+  if (m) out['x-replacement'] = flagStyle ? m[1] : m[1].replace(/-/g, '_');
+  out['x-deprecated-message'] = `${d.status}: ${d.effect}${repl && !m ? `; use ${repl}` : ''}`;
+  if (/removed/.test(d.status)) out['x-removed-in'] = 'the commit this schema was read at';
+  return out;
+}
+
+/** Megatron flags as an object schema keyed by flag name without dashes (aliases included). */
+function flagSchema(args, framework, source, title, extra = {}, advisoryChoices = false) {
+  const properties = {};
+  for (const arg of args) {
+    let value = argparseValue(arg);
+    // Forks extend the choices (BigScience's --tokenizer-type PretrainedFromHF): keep them as data only.
+    if (advisoryChoices) value = JSON.parse(JSON.stringify(value).replace(/"enum":/g, '"x-enum":'));
+    const entry = {
+      ...value,
+      description: describe(arg, framework),
+      ...(arg.default !== undefined && arg.default !== null && typeof arg.default !== 'object' ? { default: arg.default } : {}),
+      'x-dest': arg.dest,
+      'x-source': `${source.repo}@${short(source.commit)} ${arg.source}`,
+      ...deprecation(arg, true),
+    };
+    for (const flag of [arg.flag, ...(arg.aliases ?? [])]) {
+      if (!flag.startsWith('-')) continue;
+      properties[flag.replace(/^--?/, '')] = entry;
+    }
+  }
+  return {
+    $schema: DRAFT07,
+    title,
+    description: `${title}. Keys are the flags as written on the command line, without the leading "--". Generated by scripts/gen-schemas-frameworks.mjs from ${source.repo} at ${source.commit}.`,
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => a.localeCompare(b))),
+    additionalProperties: false,
+    'x-unknown-keys': 'error',
+    'x-source': `${source.repo}@${source.commit}`,
+    ...extra,
+  };
+}
+
+// ---- Megatron-LM ---------------------------------------------------------------------------------
+
+const megatron = readFacts('megatron-args.json');
+const mds = readFacts('megatron-deepspeed.json');
+
+const megatronShell = flagSchema(megatron.args, 'Megatron-LM', megatron.source, 'Megatron-LM command-line arguments');
+
+// DeepSpeed's own flags, added by deepspeed.add_config_arguments(parser) (megatron-deepspeed.json notes).
+const deepspeedFlags = [
+  { flag: '--deepspeed', dest: 'deepspeed', type: 'bool', action: 'store_true', group: 'deepspeed', source: 'deepspeed/__init__.py (add_config_arguments)' },
+  { flag: '--deepspeed_config', dest: 'deepspeed_config', type: 'str', action: 'store', group: 'deepspeed', source: 'deepspeed/__init__.py (add_config_arguments)' },
+  { flag: '--deepscale', dest: 'deepscale', type: 'bool', action: 'store_true', group: 'deepspeed', source: 'deepspeed/__init__.py (add_config_arguments)', deprecated: { status: 'deprecated', effect: 'old name of --deepspeed', replacement: '--deepspeed' } },
+  { flag: '--deepscale_config', dest: 'deepscale_config', type: 'str', action: 'store', group: 'deepspeed', source: 'deepspeed/__init__.py (add_config_arguments)', deprecated: { status: 'deprecated', effect: 'old name of --deepspeed_config', replacement: '--deepspeed_config' } },
+];
+const mdsArgs = [...mds.all_args, ...deepspeedFlags.filter((f) => !mds.all_args.some((a) => a.flag === f.flag))];
+const megatronDeepSpeedShell = flagSchema(mdsArgs, 'Megatron-DeepSpeed', mds.source, 'Megatron-DeepSpeed command-line arguments', {
+  // Forks of Megatron-DeepSpeed (BigScience's, Microsoft's branches) add flags of their own: a flag unknown to
+  // this commit is reported, but as a warning (see the unknown-key rule).
+  'x-unknown-keys': 'error',
+  'x-unknown-keys-severity': 'warning',
+}, true);
+
+// --yaml-cfg: dest names; TransformerConfig fields under language_model, ModelParallelConfig under model_parallel.
+function yamlSchema() {
+  const top = {};
+  const languageModel = {};
+  const modelParallel = {};
+  for (const arg of megatron.args) {
+    const value = argparseValue(arg);
+    const scalar = value.const === true ? { type: 'boolean' } : value;
+    const entry = { ...scalar, description: describe(arg, 'Megatron-LM'), 'x-source': `${megatron.source.repo}@${short(megatron.source.commit)} ${arg.source}`, ...deprecation(arg, false) };
+    if (/model_parallel_config\.py/.test(arg.source)) modelParallel[arg.dest] = entry;
+    else if (/transformer_config\.py/.test(arg.source)) languageModel[arg.dest] = entry;
+    top[arg.dest] = entry;
+  }
+  // yaml_arguments.py renames: num_moe_experts is the TransformerConfig name of --num-experts; activation_func is a string.
+  languageModel.num_moe_experts = { type: ['integer', 'null'], description: 'Number of experts (TransformerConfig.num_moe_experts; --num-experts on the command line).' };
+  languageModel.activation_func = { enum: ['swiglu', 'squaredrelu', 'gelu'], description: 'yaml_arguments.py asserts one of swiglu, squaredrelu, gelu.' };
+  for (const key of ['num_layers', 'hidden_size', 'num_attention_heads', 'ffn_hidden_size', 'kv_channels', 'num_query_groups', 'init_method', 'embedding_init_method', 'init_method_std', 'bias_activation_fusion', 'add_bias_linear', 'normalization', 'apply_query_key_layer_scaling', 'attention_softmax_in_fp32', 'gated_linear_unit', 'layernorm_epsilon', 'layernorm_zero_centered_gamma', 'hidden_dropout', 'attention_dropout', 'fp32_residual_connection', 'bias_dropout_fusion', 'masked_softmax_fusion', 'persist_layer_norm', 'memory_efficient_layer_norm', 'apply_residual_connection_post_layernorm', 'test_mode', 'output_layer_init_method', 'recompute_granularity', 'recompute_method', 'recompute_num_layers', 'distribute_saved_activations', 'fp8', 'clone_scatter_output_in_embedding', 'disable_parameter_transpose_cache', 'normalization', 'qk_layernorm', 'rotary_interleaved', 'window_size', 'moe_router_topk', 'moe_router_load_balancing_type', 'moe_aux_loss_coeff']) {
+    languageModel[key] ??= top[key] ?? { description: `TransformerConfig.${key}.` };
+  }
+  for (const key of ['tensor_model_parallel_size', 'pipeline_model_parallel_size', 'context_parallel_size', 'sequence_parallel', 'expert_model_parallel_size', 'virtual_pipeline_model_parallel_size', 'fp16', 'bf16', 'params_dtype', 'timers', 'gradient_accumulation_fusion', 'async_tensor_model_parallel_allreduce', 'tp_comm_overlap', 'pipeline_dtype', 'grad_scale_func', 'enable_autocast', 'autocast_dtype', 'variable_seq_lengths', 'num_microbatches_with_partial_activation_checkpoints', 'overlap_p2p_comm', 'batch_p2p_comm', 'batch_p2p_sync', 'use_ring_exchange_p2p', 'deallocate_pipeline_outputs', 'no_sync_func', 'grad_sync_func', 'param_sync_func', 'pipeline_model_parallel_split_rank', 'cpu_offloading', 'cpu_offloading_num_layers', 'cpu_offloading_activations', 'cpu_offloading_weights', 'barrier_with_L1_time']) {
+    modelParallel[key] ??= top[key] ?? { description: `ModelParallelConfig.${key}.` };
+  }
+  const section = (props, name) => ({ type: 'object', description: `${name} (nested namespace of --yaml-cfg).`, properties: props, additionalProperties: false, 'x-unknown-keys': 'ignored' });
+  const properties = Object.fromEntries(Object.entries(top).sort(([a], [b]) => a.localeCompare(b)));
+  properties.language_model = section(languageModel, 'TransformerConfig fields');
+  properties.model_parallel = section(modelParallel, 'ModelParallelConfig fields');
+  for (const key of ['disable_msc_deprecated', 'enable_msc', 'use_checkpoint_args', 'yaml_cfg', 'spec', 'encoder_num_layers', 'decoder_num_layers']) properties[key] ??= { description: `Read by parse_args/validate_yaml from the YAML namespace (${key}).` };
+  return {
+    $schema: DRAFT07,
+    title: 'Megatron-LM --yaml-cfg file',
+    description: `Megatron-LM's experimental YAML config (${megatron.yaml_cfg.source}): argparse dest names; model_parallel.* and language_model.* sections. Generated by scripts/gen-schemas-frameworks.mjs from ${megatron.source.repo} at ${megatron.source.commit}.`,
+    type: 'object',
+    properties,
+    // yaml_arguments.py builds a SimpleNamespace: extra keys are carried along, not rejected.
+    additionalProperties: false,
+    'x-unknown-keys': 'ignored',
+    'x-source': `${megatron.source.repo}@${megatron.source.commit}`,
+  };
+}
+
+const outputs = {
+  'megatron.schema.json': megatronShell,
+  'megatron-deepspeed.schema.json': megatronDeepSpeedShell,
+  'megatron-yaml.schema.json': yamlSchema(),
+};
+
+let stale = false;
+for (const [name, schema] of Object.entries(outputs)) {
+  const file = path.join(OUT_DIR, name);
+  const text = `${JSON.stringify(schema, null, 2)}\n`;
+  if (check) {
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${name} is out of date: run node scripts/gen-schemas-frameworks.mjs`);
+      stale = true;
+    }
+  } else {
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${path.relative(ROOT, file)} (${Object.keys(schema.properties).length} keys)`);
+  }
+}
+if (stale) process.exit(1);

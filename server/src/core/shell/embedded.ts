@@ -1,0 +1,154 @@
+import type { Diagnostic, Fix, RelatedLocation } from '../diagnostic';
+import type { Settings } from '../settings';
+import { mergeSettings } from '../settings';
+import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
+import { getChild } from '../syntax/config-tree';
+import type { OffsetRange } from '../text/range';
+import { shellFactsOf, type ShellLaunchFacts } from './shell-config';
+import { fieldText, type Piece } from './words';
+
+/**
+ * The settings a launch script implies for its own analysis: the world size its launcher starts wins over a
+ * generic `--gpus` (the script says what runs), unless the script only has it from a `${VAR:-default}`.
+ */
+export function withLaunchLayout(settings: Settings, tree: ConfigTree): Settings {
+  const facts = shellFactsOf(tree);
+  const world = facts?.world;
+  if (!world || world.value === undefined) return settings;
+  const stated = settings.cluster?.worldSize !== undefined || (settings.cluster?.nodes !== undefined && settings.cluster?.gpusPerNode !== undefined);
+  if (world.envDefault && stated) return settings;
+  return mergeSettings(settings, { cluster: { worldSize: world.value, nodes: undefined, gpusPerNode: undefined } });
+}
+
+/** Megatron's parallel sizes as the script sets them, for the DeepSpeed config it writes. */
+export function megatronParallelOf(args: ConfigNode | undefined): { tp?: number; pp?: number; cp?: number } {
+  const num = (...names: string[]) => {
+    for (const name of names) {
+      const node = getChild(args, name);
+      if (node && typeof node.value === 'number') return node.value;
+    }
+    return undefined;
+  };
+  return { tp: num('tensor-model-parallel-size'), pp: num('pipeline-model-parallel-size'), cp: num('context-parallel-size') };
+}
+
+type AnalyzeFn = (text: string, options: { path?: string; settings?: Settings }) => { format: string; diagnostics: Diagnostic[] };
+
+/** Maps offsets of an expanded text back into the script, piece by piece. */
+class OffsetMap {
+  private readonly starts: number[] = [];
+  constructor(private readonly pieces: Piece[]) {
+    let offset = 0;
+    for (const piece of pieces) {
+      this.starts.push(offset);
+      offset += piece.text.length;
+    }
+  }
+
+  private pieceAt(offset: number): number {
+    let low = 0;
+    let high = this.pieces.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  /** The script range for an expanded range, or undefined when the text there was not written in the script. */
+  range(range: OffsetRange): OffsetRange | undefined {
+    if (this.pieces.length === 0) return undefined;
+    const i = this.pieceAt(range.start);
+    const j = this.pieceAt(Math.max(range.start, range.end - 1));
+    const a = this.pieces[i];
+    const b = this.pieces[j];
+    if (a.unknown !== undefined) return { start: a.start, end: a.end };
+    const start = a.verbatim ? a.start + (range.start - this.starts[i]) : a.start;
+    const end = b.verbatim ? b.start + (range.end - this.starts[j]) : b.end;
+    if (i === j || (end >= start && end - start <= range.end - range.start + 8)) return { start, end: Math.max(start, end) };
+    return { start, end: a.end };
+  }
+
+  /** Like range, for edits: only where the expanded text is exactly the script's text. */
+  exact(range: OffsetRange): OffsetRange | undefined {
+    const i = this.pieceAt(range.start);
+    const j = this.pieceAt(Math.max(range.start, range.end - 1));
+    if (i !== j || !this.pieces[i].verbatim) {
+      // A whole non-verbatim piece (a `$VAR` that expanded to a value written verbatim elsewhere) is fine too.
+      const a = this.pieces[i];
+      if (i === j && a.start !== a.end && range.start === this.starts[i] && range.end === this.starts[i] + a.text.length && !a.unknown) return undefined;
+      return undefined;
+    }
+    const p = this.pieces[i];
+    return { start: p.start + (range.start - this.starts[i]), end: p.start + (range.end - this.starts[i]) };
+  }
+}
+
+function mapFix(fix: Fix, map: OffsetMap): Fix | undefined {
+  const edits = [];
+  for (const edit of fix.edits) {
+    const range = map.exact(edit.range);
+    if (!range) return undefined;
+    edits.push({ range, newText: edit.newText });
+  }
+  return { ...fix, edits };
+}
+
+/**
+ * DeepSpeed configs the script writes with a heredoc (`cat <<EOT > $config_json`), analysed as DeepSpeed
+ * configs in the context of the launch (world size, Megatron's TP/PP, who reads them), with every range mapped
+ * back into the script: a finding about `train_batch_size: $GLOBAL_BATCH_SIZE` lands on `GLOBAL_BATCH_SIZE=2048`.
+ */
+export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: Settings, analyzeFn: AnalyzeFn): Diagnostic[] {
+  const facts = shellFactsOf(tree);
+  if (!facts || facts.embedded.length === 0) return [];
+  const args = tree.documents[0]?.root?.children.find((c) => c.key === 'args');
+  const out: Diagnostic[] = [];
+  for (const file of facts.embedded) {
+    const target = fieldText(file.target);
+    const text = file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join('');
+    const pieces = file.body.map((p) => (p.unknown !== undefined ? { ...p, text: `\${${p.unknown.replace(/[^\w $]/g, '')}}` } : p));
+    const hasUnknown = file.body.some((p) => p.unknown !== undefined);
+    const probe = analyzeFn(text, { path: 'embedded.json', settings: {} });
+    if (probe.format !== 'deepspeed') continue;
+    const context = embeddedContext(facts, format, args, target);
+    const analysis = analyzeFn(text, { path: 'embedded.json', settings: mergeSettings(settings, context) });
+    const map = new OffsetMap(pieces);
+    const label = target ? `the DeepSpeed config this script writes to ${target}` : 'the DeepSpeed config this script writes';
+    for (const d of analysis.diagnostics) {
+      if (hasUnknown && d.rule === 'parse-error') continue; // Text the environment fills in; not the script's error.
+      if (d.rule === 'comment-in-strict-json' && context.consumer === 'deepspeed') continue;
+      const range = map.range(d.range) ?? file.range;
+      const related: RelatedLocation[] = d.related.filter((r) => !r.path).map((r) => ({ ...r, range: map.range(r.range) ?? file.range }));
+      out.push({
+        ...d,
+        message: `In ${label}: ${d.message}`,
+        range,
+        related,
+        fixes: d.fixes.map((f) => mapFix(f, map)).filter((f): f is Fix => f !== undefined),
+      });
+    }
+  }
+  return out;
+}
+
+function embeddedContext(facts: ShellLaunchFacts, format: string, args: ConfigNode | undefined, target: string): Settings {
+  const flag = (name: string) => getChild(args, name);
+  if (format === 'megatron') {
+    const parallel = megatronParallelOf(args);
+    const pipelineEngine = facts.megatronDeepSpeed && flag('no-pipeline-parallel') === undefined;
+    return {
+      format: 'deepspeed',
+      consumer: 'deepspeed',
+      parallel: { tp: parallel.tp ?? 1, pp: parallel.pp ?? 1, cp: parallel.cp ?? 1 },
+      ...(pipelineEngine ? { deepspeedPipelineEngine: 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' } : {}),
+    } as Settings;
+  }
+  if (format === 'hf-trainer') {
+    const pointed = flag('deepspeed');
+    const consumer = pointed && typeof pointed.value === 'string' && target !== '' && pointed.value === target ? 'hf-trainer' : 'hf-trainer';
+    return { format: 'deepspeed', consumer };
+  }
+  return { format: 'deepspeed' };
+}

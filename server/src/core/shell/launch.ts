@@ -1,0 +1,191 @@
+import type { OffsetRange } from '../text/range';
+import type { CommandLine } from './script';
+import { fieldText, splitLikeShell, type Field } from './words';
+
+/** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
+export interface Launch {
+  /** torchrun, torch.distributed.run, torch.distributed.launch, deepspeed, accelerate, python (a plain run). */
+  launcher: string;
+  /** Wrappers around the launcher, outermost first (srun, mpirun, bash -c). */
+  wrappers: string[];
+  /** Launcher options by name with dashes normalised to underscores (`nproc_per_node`), the last one given. */
+  options: Map<string, { field?: Field; nameRange: OffsetRange }>;
+  /** srun's or mpirun's options, same shape. */
+  wrapperOptions: Map<string, { field?: Field; nameRange: OffsetRange }>;
+  /** The script (`pretrain_gpt.py`) or module (`-m pkg.mod`) that is started. */
+  program?: Field;
+  programIsModule: boolean;
+  /** The program's arguments, after expansion. */
+  args: Field[];
+  range: OffsetRange;
+  uncertain: boolean;
+}
+
+// Launcher switches that take no value; every other option takes one (unless written --name=value).
+const TORCHRUN_SWITCHES = new Set(['standalone', 'no_python', 'run_path', 'module', 'm', 'use_env', 'virtual_local_rank']);
+const DEEPSPEED_SWITCHES = new Set(['force_multi', 'no_local_rank', 'no_python', 'module', 'elastic_training', 'bind_cores_to_rank', 'no_ssh_check', 'no_ssh', 'save_pid', 'enable_each_rank_log', 'autotuning']);
+const ACCELERATE_SWITCHES = new Set(['multi_gpu', 'use_deepspeed', 'use_fsdp', 'use_megatron_lm', 'use_xpu', 'cpu', 'mps', 'tpu', 'debug', 'module', 'm', 'no_python', 'quiet', 'q', 'same_network', 'tpu_use_cluster', 'tpu_use_sudo', 'enable_cpu_affinity', 'downcast_bf16', 'fsdp_use_orig_params']);
+const SRUN_VALUED = new Set(['N', 'nodes', 'n', 'ntasks', 'ntasks_per_node', 'gpus_per_node', 'gpus', 'G', 'gres', 'c', 'cpus_per_task', 'w', 'nodelist', 'jobid', 'p', 'partition', 'J', 'job_name', 't', 'time', 'o', 'output', 'e', 'error', 'container_image', 'container_mounts', 'container_name', 'mpi', 'cpu_bind', 'gpu_bind', 'mem', 'x', 'exclude', 'A', 'account', 'qos', 'het_group', 'distribution', 'm', 'network', 'export', 'D', 'chdir', 'l', 'label', 'wait', 'W', 'K', 'kill_on_bad_exit', 'overlap', 'exclusive', 'unbuffered', 'u']);
+const SRUN_SWITCHES = new Set(['l', 'label', 'overlap', 'exclusive', 'unbuffered', 'u', 'K', 'kill_on_bad_exit', 'overcommit', 'O', 'Q', 'quiet', 'v', 'verbose']);
+const MPIRUN_VALUED = new Set(['np', 'n', 'c', 'N', 'npernode', 'H', 'host', 'hostfile', 'machinefile', 'x', 'map_by', 'bind_to', 'rank_by', 'wdir', 'prefix', 'ppn', 'f', 'genv', 'env']);
+const PYTHON_VALUED = new Set(['W', 'X', 'c']);
+
+const norm = (name: string) => name.replace(/-/g, '_');
+
+function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+interface OptionScan {
+  options: Map<string, { field?: Field; nameRange: OffsetRange }>;
+  next: number;
+}
+
+/** Reads `--opt value`, `--opt=value`, `-o value` and switches until the first word that is not an option. */
+function scanOptions(argv: Field[], from: number, takesValue: (name: string) => boolean, stopAtDoubleDash = true): OptionScan {
+  const options = new Map<string, { field?: Field; nameRange: OffsetRange }>();
+  let i = from;
+  while (i < argv.length) {
+    const text = fieldText(argv[i]);
+    if (text === '--' && stopAtDoubleDash) return { options, next: i + 1 };
+    if (!text.startsWith('-') || text === '-') break;
+    const body = text.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const dashes = text.length - body.length;
+    const nameRange = rangeOfField(argv[i]);
+    if (eq >= 0) {
+      const name = norm(body.slice(0, eq));
+      options.set(name, { field: sliceText(argv[i], dashes + eq + 1), nameRange });
+      i++;
+      continue;
+    }
+    const name = norm(body);
+    if (takesValue(name) && i + 1 < argv.length) {
+      options.set(name, { field: argv[i + 1], nameRange });
+      i += 2;
+    } else {
+      options.set(name, { nameRange });
+      i++;
+    }
+  }
+  return { options, next: i };
+}
+
+function sliceText(field: Field, from: number): Field {
+  // Local import avoided: words.sliceField does this, kept here for clarity of offsets.
+  const out: Field = [];
+  let offset = 0;
+  for (const piece of field) {
+    const start = offset;
+    offset += piece.text.length;
+    if (piece.text.length === 0) {
+      if (start >= from) out.push(piece);
+      continue;
+    }
+    if (offset <= from) continue;
+    const cut = Math.max(0, from - start);
+    out.push(piece.verbatim ? { ...piece, text: piece.text.slice(cut), start: piece.start + cut } : { ...piece, text: piece.text.slice(cut) });
+  }
+  return out;
+}
+
+export function rangeOfField(field: Field): OffsetRange {
+  if (field.length === 0) return { start: 0, end: 0 };
+  return { start: Math.min(...field.map((p) => p.start)), end: Math.max(...field.map((p) => p.end)) };
+}
+
+/** Classifies one command line; undefined when it starts no Python program. */
+export function classifyCommand(command: CommandLine): Launch | undefined {
+  return classify(command.argv, [], new Map(), command, 0);
+}
+
+function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wrapperOptions'], command: CommandLine, depth: number): Launch | undefined {
+  if (argv.length === 0 || depth > 4) return undefined;
+  let i = 0;
+  // `env A=1 B=2 cmd`, `time cmd`, `exec cmd`, `nohup cmd`, `numactl ... cmd` are transparent.
+  while (i < argv.length) {
+    const t = fieldText(argv[i]);
+    if (t === 'env' || t === 'exec' || t === 'time' || t === 'nohup' || /^[A-Za-z_]\w*=/.test(t)) i++;
+    else break;
+  }
+  if (i >= argv.length) return undefined;
+  const name = basename(fieldText(argv[i]));
+  const make = (launcher: string, options: Launch['options'], rest: Field[], programIsModule = false): Launch => ({
+    launcher,
+    wrappers,
+    options,
+    wrapperOptions,
+    program: rest[0],
+    programIsModule,
+    args: rest.slice(1),
+    range: command.range,
+    uncertain: command.uncertain,
+  });
+  if (name === 'srun' || name === 'salloc') {
+    const scan = scanOptions(argv, i + 1, (n) => SRUN_VALUED.has(n) && !SRUN_SWITCHES.has(n));
+    const merged = new Map([...wrapperOptions, ...scan.options]);
+    return classify(argv.slice(scan.next), [...wrappers, name], merged, command, depth + 1);
+  }
+  if (name === 'mpirun' || name === 'mpiexec' || name === 'horovodrun') {
+    const scan = scanOptions(argv, i + 1, (n) => MPIRUN_VALUED.has(n) || n === 'mca');
+    const merged = new Map([...wrapperOptions, ...scan.options]);
+    return classify(argv.slice(scan.next), [...wrappers, name], merged, command, depth + 1);
+  }
+  if ((name === 'bash' || name === 'sh' || name === 'zsh') && fieldText(argv[i + 1] ?? []) === '-c' && argv[i + 2]) {
+    return classify(splitLikeShell(argv[i + 2]), [...wrappers, `${name} -c`], wrapperOptions, command, depth + 1);
+  }
+  if (name === 'torchrun') {
+    const scan = scanOptions(argv, i + 1, (n) => !TORCHRUN_SWITCHES.has(n));
+    return make('torchrun', scan.options, argv.slice(scan.next), scan.options.has('module') || scan.options.has('m'));
+  }
+  if (name === 'deepspeed') {
+    const scan = scanOptions(argv, i + 1, (n) => !DEEPSPEED_SWITCHES.has(n));
+    return make('deepspeed', scan.options, argv.slice(scan.next), scan.options.has('module'));
+  }
+  if (name === 'accelerate' && fieldText(argv[i + 1] ?? []) === 'launch') {
+    const scan = scanOptions(argv, i + 2, (n) => !ACCELERATE_SWITCHES.has(n));
+    return make('accelerate', scan.options, argv.slice(scan.next), scan.options.has('module') || scan.options.has('m'));
+  }
+  if (/^python(\d(\.\d+)?)?$/.test(name)) {
+    let j = i + 1;
+    while (j < argv.length) {
+      const t = fieldText(argv[j]);
+      if (t === '-m') break;
+      if (!t.startsWith('-') || t === '-') break;
+      j += PYTHON_VALUED.has(t.slice(1)) ? 2 : 1;
+    }
+    if (fieldText(argv[j] ?? []) === '-m' && argv[j + 1]) {
+      const module = fieldText(argv[j + 1]);
+      if (module === 'torch.distributed.run' || module === 'torch.distributed.launch') {
+        const scan = scanOptions(argv, j + 2, (n) => !TORCHRUN_SWITCHES.has(n));
+        return make(module, scan.options, argv.slice(scan.next));
+      }
+      if (module === 'deepspeed.launcher.runner') {
+        const scan = scanOptions(argv, j + 2, (n) => !DEEPSPEED_SWITCHES.has(n));
+        return make('deepspeed', scan.options, argv.slice(scan.next));
+      }
+      if (module === 'accelerate.commands.launch') {
+        const scan = scanOptions(argv, j + 2, (n) => !ACCELERATE_SWITCHES.has(n));
+        return make('accelerate', scan.options, argv.slice(scan.next));
+      }
+      return make('python', new Map(), argv.slice(j + 1), true);
+    }
+    return make('python', new Map(), argv.slice(j));
+  }
+  if (/\.py$/.test(name)) return make('python', new Map(), argv.slice(i));
+  return undefined;
+}
+
+/** How likely a launch is the script's training run: a distributed launcher and a training entry point score high. */
+export function trainingScore(launch: Launch): number {
+  const program = launch.program ? basename(fieldText(launch.program)) : '';
+  let score = 0;
+  if (launch.launcher !== 'python' || launch.wrappers.length > 0) score += 3;
+  if (/(pretrain|train|finetune|fine_tune|sft|dpo|ppo|grpo|run_clm|run_mlm|main)/i.test(program)) score += 2;
+  if (/\.py$/.test(program) || launch.programIsModule) score += 1;
+  const flags = launch.args.filter((a) => fieldText(a).startsWith('--')).length;
+  score += Math.min(flags, 30) / 10;
+  if (launch.uncertain) score -= 1;
+  return score;
+}

@@ -1,0 +1,753 @@
+import type { SyntaxProblem } from '../syntax/config-tree';
+import type { OffsetRange } from '../text/range';
+import type { ShellSyntaxNode } from './syntax';
+import { joinChunks, splitFields, type Chunk, type Field, type Piece } from './words';
+
+/**
+ * A static reading of a launch script: the variables it assigns, in order, and every command it runs with
+ * its words expanded as far as the script alone decides. Nothing is executed: command substitutions, the
+ * environment and positional parameters stay unknown. `if` conditions the script decides are followed; the
+ * others make what their branches assign uncertain. Loops and functions are not unrolled.
+ */
+
+export interface ShellVariable {
+  name: string;
+  kind: 'string' | 'array' | 'unknown';
+  pieces?: Piece[];
+  items?: Field[];
+  /** Why the value is unknown. */
+  why?: string;
+  nameRange: OffsetRange;
+  valueRange: OffsetRange;
+}
+
+export interface SbatchOption {
+  /** Long option name without dashes (`nodes`), short options mapped to their long names. */
+  name: string;
+  value: string;
+  range: OffsetRange;
+}
+
+export interface CommandLine {
+  argv: Field[];
+  range: OffsetRange;
+  /** True when the command runs only on some path the script does not decide (an undecided `if`, a loop). */
+  uncertain: boolean;
+}
+
+export interface EmbeddedFile {
+  /** Where `cat <<EOT > target` writes: the expanded target path. */
+  target: Field;
+  /** The body after expansion (`$VAR` replaced), with provenance. */
+  body: Piece[];
+  range: OffsetRange;
+}
+
+export interface ScriptFacts {
+  commands: CommandLine[];
+  embedded: EmbeddedFile[];
+  sbatch: SbatchOption[];
+  problems: SyntaxProblem[];
+  variables: Map<string, ShellVariable>;
+}
+
+const SBATCH_SHORT: Record<string, string> = { N: 'nodes', n: 'ntasks', G: 'gpus', c: 'cpus-per-task', p: 'partition', t: 'time', J: 'job-name', A: 'account' };
+const MAX_STEPS = 200_000;
+
+export function interpretScript(root: ShellSyntaxNode, text: string): ScriptFacts {
+  return new Interpreter(text).run(root);
+}
+
+class Interpreter {
+  private readonly vars = new Map<string, ShellVariable>();
+  private readonly env = new Map<string, Piece>();
+  private readonly commands: CommandLine[] = [];
+  private readonly embedded: EmbeddedFile[] = [];
+  private readonly sbatch: SbatchOption[] = [];
+  private readonly problems: SyntaxProblem[] = [];
+  private steps = 0;
+
+  constructor(private readonly text: string) {}
+
+  run(root: ShellSyntaxNode): ScriptFacts {
+    this.readSbatch(root);
+    this.collectProblems(root);
+    this.statements(root.children, false);
+    return { commands: this.commands, embedded: this.embedded, sbatch: this.sbatch, problems: this.problems, variables: this.vars };
+  }
+
+  private src(node: ShellSyntaxNode): string {
+    return this.text.slice(node.start, node.end);
+  }
+
+  // ---- #SBATCH header -------------------------------------------------------------------------
+
+  /** sbatch reads `#SBATCH` lines up to the first command; the values become SLURM_* variables in the job. */
+  private readSbatch(root: ShellSyntaxNode): void {
+    const comments: ShellSyntaxNode[] = [];
+    const visit = (nodes: ShellSyntaxNode[]): boolean => {
+      for (const node of nodes) {
+        if (node.type === 'comment') comments.push(node);
+        else if (node.type === 'ERROR') {
+          if (!visit(node.children)) return false;
+        } else return false;
+      }
+      return true;
+    };
+    visit(root.children);
+    for (const comment of comments) {
+      const raw = this.src(comment);
+      const m = /^#SBATCH\s+/.exec(raw);
+      if (!m) continue;
+      const tokens: Array<{ text: string; start: number }> = [];
+      const re = /\S+/g;
+      re.lastIndex = m[0].length;
+      let t: RegExpExecArray | null;
+      while ((t = re.exec(raw))) {
+        if (t[0].startsWith('#')) break;
+        tokens.push({ text: t[0], start: comment.start + t.index });
+      }
+      for (let i = 0; i < tokens.length; i++) {
+        const tok = tokens[i];
+        let name: string | undefined;
+        let value: { text: string; start: number } | undefined;
+        if (tok.text.startsWith('--')) {
+          const eq = tok.text.indexOf('=');
+          if (eq > 0) {
+            name = tok.text.slice(2, eq);
+            value = { text: tok.text.slice(eq + 1), start: tok.start + eq + 1 };
+          } else {
+            name = tok.text.slice(2);
+            const next = tokens[i + 1];
+            if (next && !next.text.startsWith('-')) {
+              value = next;
+              i++;
+            }
+          }
+        } else if (/^-[A-Za-z]/.test(tok.text)) {
+          name = SBATCH_SHORT[tok.text[1]] ?? tok.text[1];
+          if (tok.text.length > 2) value = { text: tok.text.slice(2).replace(/^=/, ''), start: tok.start + (tok.text[2] === '=' ? 3 : 2) };
+          else if (tokens[i + 1] && !tokens[i + 1].text.startsWith('-')) value = tokens[++i];
+        }
+        if (!name) continue;
+        const option = { name, value: value?.text ?? '', range: value ? { start: value.start, end: value.start + value.text.length } : { start: tok.start, end: tok.start + tok.text.length } };
+        this.sbatch.push(option);
+      }
+    }
+    const last = (name: string) => [...this.sbatch].reverse().find((o) => o.name === name);
+    const setEnv = (variable: string, option: SbatchOption | undefined, value?: string) => {
+      if (!option) return;
+      const text = value ?? option.value;
+      if (!/^\d+$/.test(text)) return;
+      this.env.set(variable, { text, start: option.range.start, end: option.range.end, verbatim: text === option.value });
+    };
+    const nodes = last('nodes');
+    setEnv('SLURM_NNODES', nodes);
+    setEnv('SLURM_JOB_NUM_NODES', nodes);
+    setEnv('SLURM_NTASKS_PER_NODE', last('ntasks-per-node'));
+    setEnv('SLURM_NTASKS', last('ntasks'));
+    setEnv('SLURM_GPUS_PER_NODE', last('gpus-per-node'));
+  }
+
+  private collectProblems(root: ShellSyntaxNode): void {
+    const stack = [root];
+    while (stack.length > 0 && this.problems.length < 20) {
+      const node = stack.pop()!;
+      if (node.type === 'ERROR') {
+        const line = this.text.slice(node.start, node.end).split('\n')[0].slice(0, 40);
+        this.problems.push({ kind: 'parse-error', message: `Shell syntax error near "${line}".`, range: { start: node.start, end: Math.max(node.end, node.start + 1) } });
+        continue;
+      }
+      if (node.missing) {
+        this.problems.push({ kind: 'parse-error', message: `Shell syntax error: missing "${node.type}".`, range: { start: node.start, end: node.start + 1 } });
+        continue;
+      }
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
+  }
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  private statements(nodes: ShellSyntaxNode[], uncertain: boolean): void {
+    for (const node of nodes) this.statement(node, uncertain);
+  }
+
+  private statement(node: ShellSyntaxNode, uncertain: boolean): void {
+    if (++this.steps > MAX_STEPS) return;
+    switch (node.type) {
+      case 'comment':
+        return;
+      case 'variable_assignment':
+        this.assign(node, uncertain);
+        return;
+      case 'variable_assignments':
+        for (const child of node.children) if (child.type === 'variable_assignment') this.assign(child, uncertain);
+        return;
+      case 'declaration_command':
+        for (const child of node.children) if (child.type === 'variable_assignment') this.assign(child, uncertain);
+        return;
+      case 'unset_command':
+        for (const child of node.children) if (child.named && child.type !== 'word' ? false : child.named) this.vars.delete(this.src(child));
+        return;
+      case 'command':
+        this.command(node, uncertain);
+        return;
+      case 'redirected_statement':
+        this.redirected(node, uncertain);
+        return;
+      case 'pipeline':
+      case 'list':
+      case 'program':
+      case 'ERROR':
+      case 'compound_statement':
+      case 'subshell':
+      case 'negated_command':
+        this.statements(node.children.filter((c) => c.named), uncertain);
+        return;
+      case 'if_statement':
+        this.ifStatement(node, uncertain);
+        return;
+      case 'for_statement':
+      case 'c_style_for_statement':
+      case 'while_statement':
+      case 'case_statement':
+        for (const child of node.children) {
+          if (child.type === 'do_group' || child.type === 'case_item') this.statements(child.children.filter((c) => c.named), true);
+        }
+        return;
+      default:
+        return; // function definitions, test commands on their own, arithmetic commands...
+    }
+  }
+
+  private ifStatement(node: ShellSyntaxNode, uncertain: boolean): void {
+    // if COND; then BODY [elif COND; then BODY]... [else BODY] fi
+    type Branch = { condition?: ShellSyntaxNode; body: ShellSyntaxNode[] };
+    const branches: Branch[] = [];
+    let current: Branch | undefined;
+    let phase: 'condition' | 'body' = 'condition';
+    const take = (children: ShellSyntaxNode[], start: Branch) => {
+      current = start;
+      phase = 'condition';
+      branches.push(current);
+      for (const child of children) {
+        if (!child.named) {
+          const word = this.src(child);
+          if (word === 'then') phase = 'body';
+          continue;
+        }
+        if (child.type === 'elif_clause') take(child.children, { body: [] });
+        else if (child.type === 'else_clause') {
+          const branch: Branch = { body: child.children.filter((c) => c.named) };
+          branches.push(branch);
+        } else if (phase === 'condition' && current && !current.condition) current.condition = child;
+        else if (current) current.body.push(child);
+      }
+    };
+    take(node.children, { body: [] });
+    let decided = false;
+    let anyUnknown = false;
+    for (const branch of branches) {
+      if (decided) break;
+      const verdict = branch.condition ? this.condition(branch.condition) : true;
+      if (verdict === false) continue;
+      if (verdict === true && !anyUnknown) {
+        this.statements(branch.body, uncertain);
+        decided = true;
+      } else {
+        anyUnknown = true;
+        this.statements(branch.body, true);
+        if (verdict === true) decided = true;
+      }
+    }
+  }
+
+  /** Evaluates `[ ... ]`, `[[ ... ]]` and their `&&`/`||` lists; undefined when the script alone cannot tell. */
+  private condition(node: ShellSyntaxNode): boolean | undefined {
+    switch (node.type) {
+      case 'test_command': {
+        const inner = node.children.filter((c) => c.named);
+        return inner.length === 1 ? this.testExpression(inner[0]) : undefined;
+      }
+      case 'list': {
+        const parts = node.children;
+        let result = this.condition(parts[0]);
+        for (let i = 1; i + 1 < parts.length; i += 2) {
+          const op = this.src(parts[i]);
+          const right = this.condition(parts[i + 1]);
+          if (op === '&&') result = result === false || right === false ? false : result === true && right === true ? true : undefined;
+          else if (op === '||') result = result === true || right === true ? true : result === false && right === false ? false : undefined;
+          else result = undefined;
+        }
+        return result;
+      }
+      case 'negated_command': {
+        const inner = node.children.find((c) => c.named);
+        const value = inner ? this.condition(inner) : undefined;
+        return value === undefined ? undefined : !value;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private testExpression(node: ShellSyntaxNode): boolean | undefined {
+    if (node.type === 'parenthesized_expression') {
+      const inner = node.children.find((c) => c.named);
+      return inner ? this.testExpression(inner) : undefined;
+    }
+    if (node.type === 'unary_expression') {
+      const [op, operand] = [node.children[0], node.children[node.children.length - 1]];
+      const opText = this.src(op);
+      if (opText === '!') {
+        const value = this.testExpression(operand);
+        return value === undefined ? undefined : !value;
+      }
+      const value = this.scalarText(operand);
+      if (value === undefined) return undefined;
+      if (opText === '-n') return value !== '';
+      if (opText === '-z') return value === '';
+      return undefined; // -f, -d...: the filesystem decides.
+    }
+    if (node.type === 'binary_expression') {
+      const [left, op, right] = [node.children[0], node.children[1], node.children[node.children.length - 1]];
+      const opText = this.src(op);
+      if (opText === '&&' || opText === '||' || opText === '-a' || opText === '-o') {
+        const a = this.testExpression(left);
+        const b = this.testExpression(right);
+        if (opText === '&&' || opText === '-a') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+        return a === true || b === true ? true : a === false && b === false ? false : undefined;
+      }
+      const a = this.scalarText(left);
+      const b = this.scalarText(right);
+      if (a === undefined || b === undefined) return undefined;
+      switch (opText) {
+        case '=':
+        case '==':
+          return a === b;
+        case '!=':
+          return a !== b;
+        case '-eq':
+        case '-ne':
+        case '-gt':
+        case '-lt':
+        case '-ge':
+        case '-le': {
+          const x = Number(a.trim());
+          const y = Number(b.trim());
+          if (!Number.isInteger(x) || !Number.isInteger(y)) return undefined;
+          return { '-eq': x === y, '-ne': x !== y, '-gt': x > y, '-lt': x < y, '-ge': x >= y, '-le': x <= y }[opText];
+        }
+        default:
+          return undefined;
+      }
+    }
+    const value = this.scalarText(node);
+    return value === undefined ? undefined : value !== '';
+  }
+
+  /** The text of a word, or undefined when any part of it is unknown. */
+  private scalarText(node: ShellSyntaxNode): string | undefined {
+    const pieces = joinChunks(this.expand(node, false));
+    if (pieces.some((p) => p.unknown !== undefined)) return undefined;
+    return pieces.map((p) => p.text).join('');
+  }
+
+  // ---- assignments ----------------------------------------------------------------------------
+
+  private assign(node: ShellSyntaxNode, uncertain: boolean): void {
+    const nameNode = node.children[0];
+    if (!nameNode || nameNode.type !== 'variable_name') return; // A[0]=x: element assignment, not followed.
+    const name = this.src(nameNode);
+    const op = node.children.find((c) => !c.named && (this.src(c) === '=' || this.src(c) === '+='));
+    const append = op ? this.src(op) === '+=' : false;
+    const valueNode = op ? node.children.slice(node.children.indexOf(op) + 1).find((c) => c.named) : undefined;
+    const valueRange = valueNode ? { start: valueNode.start, end: valueNode.end } : { start: node.end, end: node.end };
+    const previous = this.vars.get(name);
+    if (uncertain && !append) {
+      this.vars.set(name, { name, kind: 'unknown', why: `${name} is assigned in a branch the script does not decide`, nameRange: nameNode, valueRange });
+      return;
+    }
+    if (valueNode?.type === 'array') {
+      const items: Field[] = [];
+      for (const element of valueNode.children) {
+        if (!element.named || element.type === 'comment') continue;
+        items.push(...splitFields(this.expand(element, false)));
+      }
+      if (append && previous?.kind === 'array') previous.items!.push(...items);
+      else if (append && previous?.kind === 'string') this.vars.set(name, { ...previous, kind: 'array', items: [previous.pieces!, ...items] });
+      else this.vars.set(name, { name, kind: 'array', items, nameRange: nameNode, valueRange });
+      return;
+    }
+    const pieces = valueNode ? joinChunks(this.expand(valueNode, true)) : [];
+    if (append && previous?.kind === 'string') previous.pieces!.push(...pieces);
+    else if (append && previous?.kind === 'array') previous.items!.push(pieces);
+    else this.vars.set(name, { name, kind: 'string', pieces, nameRange: nameNode, valueRange });
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  private command(node: ShellSyntaxNode, uncertain: boolean): void {
+    const words = node.children.filter((c) => c.named && c.type !== 'variable_assignment' && c.type !== 'file_redirect' && c.type !== 'herestring_redirect');
+    const chunks: Chunk[] = [];
+    for (const word of words) {
+      const target = word.type === 'command_name' ? word.children.find((c) => c.named) ?? word : word;
+      chunks.push(...this.expand(target, false), { fieldBreak: true });
+    }
+    const argv = splitFields(chunks);
+    if (argv.length === 0) return;
+    const name = argv[0].map((p) => p.text).join('');
+    if (name === 'source' || name === '.') return; // What a sourced file sets stays unknown.
+    if (name === 'read' || name === 'readarray' || name === 'mapfile') {
+      for (const field of argv.slice(1)) {
+        const variable = field.map((p) => p.text).join('');
+        if (/^[A-Za-z_]\w*$/.test(variable)) this.vars.set(variable, { name: variable, kind: 'unknown', why: `${variable} is read at run time`, nameRange: node, valueRange: node });
+      }
+      return;
+    }
+    if (name === 'unset') {
+      for (const field of argv.slice(1)) this.vars.delete(field.map((p) => p.text).join(''));
+      return;
+    }
+    this.commands.push({ argv, range: { start: node.start, end: node.end }, uncertain });
+  }
+
+  private redirected(node: ShellSyntaxNode, uncertain: boolean): void {
+    const body = node.children.find((c) => c.named && c.type !== 'heredoc_redirect' && c.type !== 'file_redirect' && c.type !== 'herestring_redirect');
+    if (body) this.statement(body, uncertain);
+    for (const heredoc of node.children.filter((c) => c.type === 'heredoc_redirect')) this.heredoc(heredoc);
+  }
+
+  /** `cat <<EOT > file` (or `> file` before the heredoc): the body is a file the script writes. */
+  private heredoc(node: ShellSyntaxNode): void {
+    const startNode = node.children.find((c) => c.type === 'heredoc_start');
+    const bodyNode = node.children.find((c) => c.type === 'heredoc_body');
+    if (!startNode || !bodyNode) return;
+    const redirect = node.children.find((c) => c.type === 'file_redirect') ?? findRedirectBefore(node);
+    const targetWord = redirect?.children.find((c) => c.named && c.type !== 'file_descriptor');
+    const quotedDelimiter = /['"\\]/.test(this.src(startNode));
+    const body = quotedDelimiter
+      ? [{ text: this.src(bodyNode), start: bodyNode.start, end: bodyNode.end, verbatim: true }]
+      : joinChunks(this.expandParts(bodyNode, 'heredoc'));
+    const target = targetWord ? joinChunks(this.expand(targetWord, false)) : [];
+    this.embedded.push({ target, body, range: { start: bodyNode.start, end: bodyNode.end } });
+  }
+
+  // ---- expansion ------------------------------------------------------------------------------
+
+  /** Expands one word node. `assignment`: the right-hand side of an assignment (no field splitting later anyway). */
+  expand(node: ShellSyntaxNode, assignment: boolean, quoted = false): Chunk[] {
+    if (++this.steps > MAX_STEPS) return [];
+    switch (node.type) {
+      case 'word':
+      case 'number':
+      case 'variable_name':
+      case 'regex':
+      case 'extglob_pattern':
+        return [{ pieces: this.unquoted(node.start, node.end), split: false }];
+      case 'raw_string':
+        return [{ pieces: node.end - node.start >= 2 ? [this.verbatim(node.start + 1, node.end - 1)] : [], split: false }];
+      case 'ansi_c_string':
+        return [{ pieces: [{ text: decodeAnsiC(this.text.slice(node.start + 2, node.end - 1)), start: node.start, end: node.end, verbatim: false }], split: false }];
+      case 'string':
+      case 'translated_string':
+        return this.expandParts(node, 'double');
+      case 'concatenation': {
+        const out: Chunk[] = [];
+        for (const child of node.children) out.push(...this.expand(child, assignment, quoted));
+        return out;
+      }
+      case 'simple_expansion':
+        return this.parameter(node, quoted);
+      case 'expansion':
+        return this.parameter(node, quoted);
+      case 'arithmetic_expansion': {
+        const inner = node.children.filter((c) => c.named);
+        const result = inner.length === 1 ? this.arithmetic(inner[0]) : { value: undefined };
+        const range = { start: node.start, end: node.end };
+        if (result.value === undefined) return [{ pieces: [{ text: '', ...range, verbatim: false, unknown: result.unknown ?? this.src(node) }], split: !quoted }];
+        return [{ pieces: [{ text: String(result.value), ...range, verbatim: false, ...(result.envDefault ? { envDefault: result.envDefault } : {}) }], split: !quoted }];
+      }
+      case 'command_substitution':
+      case 'process_substitution':
+        return [{ pieces: [{ text: '', start: node.start, end: node.end, verbatim: false, unknown: `the output of ${this.src(node).slice(0, 40)}` }], split: !quoted }];
+      default:
+        return [{ pieces: this.unquoted(node.start, node.end), split: false }];
+    }
+  }
+
+  /** The parts of a double-quoted string or a heredoc body: literal text between the children, expansions in them. */
+  private expandParts(node: ShellSyntaxNode, mode: 'double' | 'heredoc'): Chunk[] {
+    const out: Chunk[] = [];
+    let cursor = node.start + (mode === 'double' ? (this.text[node.start] === '$' ? 2 : 1) : 0);
+    const end = node.end - (mode === 'double' && this.text[node.end - 1] === '"' ? 1 : 0);
+    const literal = (from: number, to: number) => {
+      if (to > from) out.push({ pieces: this.quotedLiteral(from, to, mode), split: false });
+    };
+    let sawContent = false;
+    for (const child of node.children) {
+      if (!child.named) continue;
+      if (child.type === 'string_content' || child.type === 'heredoc_content') continue;
+      literal(cursor, child.start);
+      out.push(...this.expand(child, false, true));
+      cursor = child.end;
+      sawContent = true;
+    }
+    literal(Math.max(cursor, node.start), end);
+    if (out.length === 0 || !sawContent) {
+      if (out.length === 0) out.push({ pieces: [], split: false });
+    }
+    return out;
+  }
+
+  private verbatim(start: number, end: number): Piece {
+    return { text: this.text.slice(start, end), start, end, verbatim: true };
+  }
+
+  /** Unquoted literal text: a backslash quotes the next character; backslash-newline disappears. */
+  private unquoted(start: number, end: number): Piece[] {
+    const out: Piece[] = [];
+    let run = start;
+    for (let i = start; i < end; i++) {
+      if (this.text[i] !== '\\') continue;
+      if (i > run) out.push(this.verbatim(run, i));
+      if (i + 1 < end && this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], start: i, end: i + 2, verbatim: false });
+      i++;
+      run = i + 1;
+    }
+    if (end > run) out.push(this.verbatim(run, end));
+    return out;
+  }
+
+  /** Literal text in double quotes or a heredoc: only \$ \` \\ \<newline> (and \" in double quotes) are escapes. */
+  private quotedLiteral(start: number, end: number, mode: 'double' | 'heredoc'): Piece[] {
+    const out: Piece[] = [];
+    let run = start;
+    const escapable = mode === 'double' ? '$`"\\\n' : '$`\\\n';
+    for (let i = start; i < end; i++) {
+      if (this.text[i] !== '\\' || i + 1 >= end || !escapable.includes(this.text[i + 1])) continue;
+      if (i > run) out.push(this.verbatim(run, i));
+      if (this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], start: i, end: i + 2, verbatim: false });
+      i++;
+      run = i + 1;
+    }
+    if (end > run) out.push(this.verbatim(run, end));
+    return out;
+  }
+
+  /** `$NAME`, `${NAME}`, `${NAME:-default}`, `${ARR[@]}`, `${#ARR[@]}`... */
+  private parameter(node: ShellSyntaxNode, quoted: boolean): Chunk[] {
+    const range = { start: node.start, end: node.end };
+    const children = node.children;
+    const named = children.filter((c) => c.named);
+    const unknown = (why: string): Chunk[] => [{ pieces: [{ text: '', ...range, verbatim: false, unknown: why }], split: !quoted }];
+    if (node.type === 'simple_expansion') {
+      const nameNode = named[0];
+      if (!nameNode) return unknown(this.src(node));
+      return this.variableValue(this.src(nameNode), undefined, quoted, range);
+    }
+    // ${...}
+    const hasLength = children.some((c) => !c.named && this.src(c) === '#') && children.findIndex((c) => !c.named && this.src(c) === '#') === 1;
+    const first = named[0];
+    if (!first) return unknown(this.src(node));
+    let name: string;
+    let index: string | undefined;
+    if (first.type === 'subscript') {
+      const sub = first.children.filter((c) => c.named);
+      name = sub[0] ? this.src(sub[0]) : '';
+      index = sub[1] ? this.src(sub[1]) : undefined;
+    } else if (first.type === 'variable_name' || first.type === 'special_variable_name') {
+      name = this.src(first);
+    } else return unknown(this.src(node));
+    if (hasLength) {
+      const variable = this.vars.get(name);
+      if (variable?.kind === 'array') return [{ pieces: [{ text: String(variable.items!.length), ...range, verbatim: false }], split: false }];
+      if (variable?.kind === 'string') return [{ pieces: [{ text: String(variable.pieces!.map((p) => p.text).join('').length), ...range, verbatim: false }], split: false }];
+      return unknown(this.src(node));
+    }
+    const opIndex = children.findIndex((c, i) => i > children.indexOf(first) && !c.named && c.type !== '}');
+    const opText = opIndex >= 0 ? this.src(children[opIndex]) : '';
+    if (opText === '' || opText === '}') return this.variableValue(name, index, quoted, range);
+    const operand = children.slice(opIndex + 1).filter((c) => c.named);
+    const operandChunks = (): Chunk[] => {
+      const chunks: Chunk[] = [];
+      for (const part of operand) chunks.push(...this.expand(part, false, quoted));
+      return chunks.map((c) => ('fieldBreak' in c ? c : { ...c, split: !quoted && c.split }));
+    };
+    const variable = this.vars.get(name);
+    const isSet = variable !== undefined || this.env.has(name);
+    const value = variable?.kind === 'string' ? variable.pieces!.map((p) => p.text).join('') : undefined;
+    switch (opText) {
+      case ':-':
+      case '-':
+      case ':=':
+      case '=': {
+        const emptyCounts = opText.startsWith(':');
+        if (variable?.kind === 'unknown') return unknown(variable.why ?? name);
+        if (variable && !(emptyCounts && value === '')) return this.variableValue(name, index, quoted, range);
+        if (this.env.has(name)) return this.variableValue(name, index, quoted, range);
+        // Not set by the script: the environment may set it; otherwise the default applies.
+        const chunks = operandChunks();
+        if (isSet) return chunks;
+        return chunks.map((c) => ('fieldBreak' in c ? c : { ...c, pieces: c.pieces.map((p) => ({ ...p, envDefault: p.envDefault ?? name })) }));
+      }
+      case ':+':
+      case '+':
+        if (variable === undefined) return unknown(`$${name} from the environment`);
+        if (variable.kind === 'unknown') return unknown(variable.why ?? name);
+        return (opText === ':+' && value === '') ? [] : operandChunks();
+      default:
+        return unknown(this.src(node)); // Pattern removal, substrings, case changes: not followed.
+    }
+  }
+
+  private variableValue(name: string, index: string | undefined, quoted: boolean, range: OffsetRange): Chunk[] {
+    const variable = this.vars.get(name);
+    const unknown = (why: string): Chunk[] => [{ pieces: [{ text: '', ...range, verbatim: false, unknown: why }], split: !quoted }];
+    if (!variable) {
+      const fromEnv = this.env.get(name);
+      if (fromEnv) return [{ pieces: [fromEnv], split: !quoted }];
+      if (/^\d+$|^[@*#?$!-]$/.test(name)) return unknown(`the script's argument $${name}`);
+      return unknown(`$${name} from the environment`);
+    }
+    if (variable.kind === 'unknown') return unknown(variable.why ?? `$${name}`);
+    if (variable.kind === 'array') {
+      const items = variable.items!;
+      if (index === '@' || index === '*') {
+        if (quoted && index === '*') return [{ pieces: joinChunks(items.flatMap((f) => [{ pieces: f, split: false }, { fieldBreak: true } as Chunk])), split: false }];
+        const out: Chunk[] = [];
+        items.forEach((item, i) => {
+          if (i > 0) out.push({ fieldBreak: true });
+          out.push({ pieces: item, split: !quoted });
+        });
+        return out;
+      }
+      const i = index === undefined ? 0 : Number(index);
+      if (!Number.isInteger(i) || i < 0 || i >= items.length) return index === undefined || Number.isInteger(i) ? [] : unknown(`\${${name}[${index}]}`);
+      return [{ pieces: items[i], split: !quoted }];
+    }
+    if (index !== undefined && index !== '0' && index !== '@' && index !== '*') return [];
+    return [{ pieces: variable.pieces!, split: !quoted }];
+  }
+
+  // ---- arithmetic -----------------------------------------------------------------------------
+
+  private arithmetic(node: ShellSyntaxNode, depth = 0): { value?: number; unknown?: string; envDefault?: string } {
+    if (depth > 64) return { unknown: 'arithmetic nested too deep' };
+    switch (node.type) {
+      case 'number': {
+        const value = parseShellInt(this.src(node));
+        return value === undefined ? { unknown: this.src(node) } : { value };
+      }
+      case 'word':
+      case 'variable_name': {
+        const text = this.src(node);
+        if (/^\d/.test(text)) {
+          const value = parseShellInt(text);
+          return value === undefined ? { unknown: text } : { value };
+        }
+        return this.arithmeticVariable(text, node);
+      }
+      case 'simple_expansion':
+      case 'expansion': {
+        const pieces = joinChunks(this.expand(node, false, true));
+        const missing = pieces.find((p) => p.unknown !== undefined);
+        if (missing) return { unknown: missing.unknown };
+        const value = parseShellInt(pieces.map((p) => p.text).join('').trim());
+        const envDefault = pieces.find((p) => p.envDefault)?.envDefault;
+        return value === undefined ? { unknown: this.src(node) } : { value, ...(envDefault ? { envDefault } : {}) };
+      }
+      case 'parenthesized_expression': {
+        const inner = node.children.find((c) => c.named);
+        return inner ? this.arithmetic(inner, depth + 1) : { unknown: this.src(node) };
+      }
+      case 'unary_expression': {
+        const op = this.src(node.children[0]);
+        const operand = node.children.find((c, i) => i > 0 && c.named);
+        const value = operand ? this.arithmetic(operand, depth + 1) : { unknown: this.src(node) };
+        if (value.value === undefined) return value;
+        if (op === '-') return { ...value, value: -value.value };
+        if (op === '+') return value;
+        if (op === '!') return { ...value, value: value.value === 0 ? 1 : 0 };
+        return { unknown: this.src(node) };
+      }
+      case 'binary_expression': {
+        const left = this.arithmetic(node.children[0], depth + 1);
+        const right = this.arithmetic(node.children[node.children.length - 1], depth + 1);
+        const op = this.src(node.children[1]);
+        if (left.value === undefined) return left;
+        if (right.value === undefined) return right;
+        const a = left.value;
+        const b = right.value;
+        const envDefault = left.envDefault ?? right.envDefault;
+        const result = arithmeticOp(op, a, b);
+        return result === undefined ? { unknown: this.src(node) } : { value: result, ...(envDefault ? { envDefault } : {}) };
+      }
+      default:
+        return { unknown: this.src(node) };
+    }
+  }
+
+  private arithmeticVariable(name: string, node: ShellSyntaxNode): { value?: number; unknown?: string; envDefault?: string } {
+    const chunks = this.variableValue(name, undefined, true, { start: node.start, end: node.end });
+    const pieces = joinChunks(chunks);
+    const missing = pieces.find((p) => p.unknown !== undefined);
+    if (missing) return { unknown: missing.unknown };
+    const text = pieces.map((p) => p.text).join('').trim();
+    if (text === '') return { value: 0 };
+    const value = parseShellInt(text);
+    const envDefault = pieces.find((p) => p.envDefault)?.envDefault;
+    return value === undefined ? { unknown: `$${name}` } : { value, ...(envDefault ? { envDefault } : {}) };
+  }
+}
+
+function findRedirectBefore(node: ShellSyntaxNode): ShellSyntaxNode | undefined {
+  return node.children.find((c) => c.type === 'file_redirect');
+}
+
+function arithmeticOp(op: string, a: number, b: number): number | undefined {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? undefined : Math.trunc(a / b);
+    case '%':
+      return b === 0 ? undefined : a % b;
+    case '**':
+      return b < 0 || b > 64 ? undefined : a ** b;
+    case '<':
+      return a < b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '&&':
+      return a !== 0 && b !== 0 ? 1 : 0;
+    case '||':
+      return a !== 0 || b !== 0 ? 1 : 0;
+    default:
+      return undefined;
+  }
+}
+
+/** A shell integer: decimal, 0x hex, 0 octal, base#digits. */
+export function parseShellInt(text: string): number | undefined {
+  const t = text.trim();
+  if (/^[-+]?\d+$/.test(t)) return t.length > 1 && /^[-+]?0\d/.test(t) ? parseInt(t, 8) : Number(t);
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t, 16);
+  return undefined;
+}
+
+function decodeAnsiC(text: string): string {
+  return text.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' } as Record<string, string>)[c] ?? c);
+}

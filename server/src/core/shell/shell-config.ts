@@ -1,0 +1,269 @@
+import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type ScalarValue, type SyntaxProblem } from '../syntax/config-tree';
+import type { Detection } from '../detect/detect-format';
+import type { Format } from '../detect/formats';
+import type { OffsetRange } from '../text/range';
+import { DEFAULT_LIMITS } from '../syntax/limits';
+import { classifyCommand, rangeOfField, trainingScore, type Launch } from './launch';
+import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
+import type { ShellParser } from './syntax';
+import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, type Field } from './words';
+
+/** A number the launch decides (processes per node, nodes, world size), with where it was written. */
+export interface LaunchNumber {
+  value?: number;
+  /** Where the number is written (the assignment or #SBATCH line a variable came from). */
+  range?: OffsetRange;
+  /** How it was found, for messages: "--nproc_per_node $GPUS_PER_NODE (GPUS_PER_NODE=8)". */
+  source: string;
+  /** Set when the value is the default of `${VAR:-default}`: the environment may change it. */
+  envDefault?: string;
+}
+
+export interface ShellLaunchFacts {
+  script: ScriptFacts;
+  launch?: Launch;
+  /** Megatron-DeepSpeed (`--deepspeed` on a Megatron entry point) rather than Megatron-LM. */
+  megatronDeepSpeed: boolean;
+  nnodes: LaunchNumber;
+  nprocPerNode: LaunchNumber;
+  world: LaunchNumber;
+  sbatch: SbatchOption[];
+  embedded: EmbeddedFile[];
+}
+
+const facts = new WeakMap<ConfigTree, ShellLaunchFacts>();
+
+/** The launch facts of a tree built from a shell script; undefined for JSON and YAML trees. */
+export function shellFactsOf(tree: ConfigTree): ShellLaunchFacts | undefined {
+  return facts.get(tree);
+}
+
+export interface ParsedShell {
+  tree: ConfigTree;
+  detection: Detection;
+}
+
+const MEGATRON_ENTRY = /^(pretrain_\w+|finetune_\w*|train_\w*mcore\w*|pretrain)\.py$|megatron/i;
+// Flags that only Megatron-LM (and its forks) take.
+const MEGATRON_FLAGS = ['tensor-model-parallel-size', 'pipeline-model-parallel-size', 'num-layers', 'hidden-size', 'num-attention-heads', 'micro-batch-size', 'global-batch-size', 'seq-length', 'max-position-embeddings', 'train-iters', 'train-samples', 'lr-decay-style', 'use-mcore-models', 'context-parallel-size', 'expert-model-parallel-size'];
+const HF_FLAGS = ['per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps', 'output_dir', 'num_train_epochs', 'learning_rate', 'lr_scheduler_type', 'warmup_ratio', 'logging_steps', 'save_strategy', 'save_steps', 'evaluation_strategy', 'eval_strategy', 'model_name_or_path', 'report_to', 'max_steps', 'weight_decay', 'bf16', 'fp16', 'deepspeed', 'gradient_checkpointing'];
+
+/**
+ * Reads a launch script into the one config tree shape: `/args` holds the training program's flags (as written,
+ * without dashes), each value node ranged where its text was written (often a variable assignment);
+ * `/launcher` holds the launcher and the process layout it decides.
+ */
+export function parseShellScript(text: string, parser: ShellParser | undefined): ParsedShell {
+  const unknownDetection = (reason: string): Detection => ({ format: 'unknown', reason, roots: ['/args'] });
+  if (text.length > DEFAULT_LIMITS.maxChars) {
+    return { tree: { language: 'shell', documents: [], problems: [{ kind: 'file-too-large', message: `The file is larger than ${DEFAULT_LIMITS.maxChars} characters and was not analysed.`, range: { start: 0, end: 0 } }] }, detection: unknownDetection('too large') };
+  }
+  if (!parser) return { tree: { language: 'shell', documents: [], problems: [] }, detection: unknownDetection('no shell parser was loaded') };
+  let syntax;
+  try {
+    syntax = parser.parse(text);
+  } catch {
+    syntax = undefined;
+  }
+  if (!syntax) return { tree: { language: 'shell', documents: [], problems: [{ kind: 'parse-error', message: 'The shell parser could not read this file.', range: { start: 0, end: 0 } }] }, detection: unknownDetection('unparsable') };
+  const script = interpretScript(syntax, text);
+  const launches = script.commands.map(classifyCommand).filter((l): l is Launch => l !== undefined);
+  let best: Launch | undefined;
+  let bestScore = -Infinity;
+  for (const launch of launches) {
+    const score = trainingScore(launch);
+    if (score >= bestScore) {
+      best = launch;
+      bestScore = score;
+    }
+  }
+  const problems: SyntaxProblem[] = [...script.problems];
+  const format = best ? formatOf(best) : 'unknown';
+  const keyStyle = format === 'hf-trainer' ? 'underscore' : 'as-written';
+  const args = buildArgs(best?.args ?? [], keyStyle, problems, best?.range ?? { start: 0, end: 0 });
+  const megatronDeepSpeed = format === 'megatron' && (args.children.some((c) => c.key === 'deepspeed' || c.key === 'deepspeed_config' || c.key === 'deepspeed-config') || best?.launcher === 'deepspeed');
+  const layout = best ? layoutOf(best, script) : { nnodes: { source: 'no launcher' }, nprocPerNode: { source: 'no launcher' }, world: { source: 'no launcher' } };
+  const launcherNode = buildLauncher(best, layout);
+  const root: ConfigNode = { kind: 'object', pointer: '', range: best?.range ?? { start: 0, end: text.length }, children: [launcherNode, args] };
+  launcherNode.key = 'launcher';
+  args.key = 'args';
+  const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
+  facts.set(tree, { script, launch: best, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded });
+  const program = best?.program ? fieldText(best.program) : '';
+  const detection: Detection =
+    format === 'unknown'
+      ? unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found')
+      : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };
+  return { tree, detection };
+}
+
+function formatOf(launch: Launch): Format {
+  const program = launch.program ? fieldText(launch.program) : '';
+  const base = program.slice(program.lastIndexOf('/') + 1);
+  const flags = new Set(launch.args.map((a) => fieldText(a)).filter((t) => t.startsWith('--')).map((t) => t.slice(2).split('=')[0]));
+  const megatron = MEGATRON_FLAGS.filter((f) => flags.has(f)).length;
+  const hf = HF_FLAGS.filter((f) => flags.has(f) || flags.has(f.replace(/_/g, '-'))).length;
+  if (megatron >= 3 || (MEGATRON_ENTRY.test(base) && megatron >= 1)) return 'megatron';
+  if (hf >= 3) return 'hf-trainer';
+  return 'unknown';
+}
+
+// ---- arguments --------------------------------------------------------------------------------
+
+const PY_INT = /^[-+]?\d+(?:_\d+)*$/;
+const PY_FLOAT = /^[-+]?(?:(?:\d+(?:_\d+)*)?\.\d*(?:_\d+)*(?:[eE][-+]?\d+)?|\d+(?:_\d+)*[eE][-+]?\d+|\d+(?:_\d+)*\.)$/;
+
+/** What the program's argparse type function would make of a word: int(), float(), or the string. */
+export function typeShellValue(text: string): ScalarValue {
+  if (PY_INT.test(text)) return Number(text.replace(/_/g, ''));
+  if (PY_FLOAT.test(text) && /\d/.test(text)) return Number(text.replace(/_/g, ''));
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  return text;
+}
+
+function isFlag(text: string): boolean {
+  return /^--?[A-Za-z]/.test(text);
+}
+
+function scalarNode(pointer: string, field: Field, fallback: OffsetRange): ConfigNode {
+  const text = fieldText(field);
+  const known = isKnown(field);
+  return {
+    kind: 'scalar',
+    pointer,
+    range: fieldRange(field, fallback),
+    value: known ? typeShellValue(text) : undefined,
+    raw: known ? text : undefined,
+    style: 'plain',
+    children: [],
+  };
+}
+
+function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problems: SyntaxProblem[], commandRange: OffsetRange): ConfigNode {
+  const object: ConfigNode = { kind: 'object', pointer: '/args', range: commandRange, children: [] };
+  type Pending = { name: string; nameRange: OffsetRange; flagRange: OffsetRange; values: Field[] };
+  const flags: Pending[] = [];
+  let current: Pending | undefined;
+  for (const arg of args) {
+    const text = fieldText(arg);
+    if (isFlag(text) && isKnown(arg.slice(0, 1))) {
+      const dashes = text.startsWith('--') ? 2 : 1;
+      const eq = text.indexOf('=');
+      const nameField = sliceField(arg, dashes, eq >= 0 ? eq : undefined);
+      current = { name: fieldText(nameField), nameRange: rangeOfField(nameField.length ? nameField : arg), flagRange: fieldRange(arg, rangeOfField(arg)), values: [] };
+      if (eq >= 0) current.values.push(sliceField(arg, eq + 1));
+      flags.push(current);
+      if (eq >= 0) current = undefined;
+      continue;
+    }
+    if (current) current.values.push(arg);
+  }
+  const seen = new Map<string, OffsetRange>();
+  for (const flag of flags) {
+    const key = keyStyle === 'underscore' ? flag.name.replace(/-/g, '_') : flag.name;
+    const pointer = childPointer('/args', key);
+    let node: ConfigNode;
+    if (flag.values.length === 0) {
+      node = { kind: 'scalar', pointer, range: flag.flagRange, value: true, raw: '', style: 'plain', children: [] };
+    } else if (flag.values.length === 1) {
+      node = scalarNode(pointer, flag.values[0], flag.nameRange);
+    } else {
+      node = {
+        kind: 'array',
+        pointer,
+        range: { start: Math.min(...flag.values.map((v) => fieldRange(v, flag.nameRange).start)), end: Math.max(...flag.values.map((v) => fieldRange(v, flag.nameRange).end)) },
+        children: flag.values.map((v, i) => ({ ...scalarNode(childPointer(pointer, i), v, flag.nameRange), key: i })),
+      };
+    }
+    node.key = key;
+    node.keyRange = flag.nameRange;
+    const earlier = seen.get(key);
+    if (earlier) problems.push({ kind: 'duplicate-key', message: `The flag --${flag.name} is given twice; argparse keeps the last value.`, range: flag.nameRange, firstRange: earlier });
+    seen.set(key, flag.nameRange);
+    object.children.push(node);
+  }
+  return object;
+}
+
+// ---- process layout ---------------------------------------------------------------------------
+
+function launchNumber(field: Field | undefined, label: string, fallback?: LaunchNumber): LaunchNumber {
+  if (!field) return fallback ?? { source: `${label} not given` };
+  const text = fieldText(field);
+  const range = fieldRange(field, rangeOfField(field));
+  if (!isKnown(field)) {
+    const why = field.find((p) => p.unknown)?.unknown ?? 'the environment';
+    return { source: `${label} comes from ${why}`, range };
+  }
+  const m = /^(\d+)(?::(\d+))?$/.exec(text.trim());
+  if (!m || (m[2] !== undefined && m[2] !== m[1])) return { source: `${label} ${text}`, range };
+  const envDefault = fromEnvDefault(field);
+  return { value: Number(m[1]), range, source: `${label} ${m[1]}`, ...(envDefault ? { envDefault } : {}) };
+}
+
+function sbatchNumber(script: ScriptFacts, name: string): LaunchNumber | undefined {
+  const option = [...script.sbatch].reverse().find((o) => o.name === name);
+  if (!option) return undefined;
+  const m = /^(\d+)$/.exec(option.value);
+  return m ? { value: Number(m[1]), range: option.range, source: `#SBATCH --${name}=${option.value}` } : undefined;
+}
+
+function multiply(a: LaunchNumber, b: LaunchNumber): LaunchNumber {
+  if (a.value === undefined) return { source: a.source, range: a.range };
+  if (b.value === undefined) return { source: b.source, range: b.range };
+  const envDefault = a.envDefault ?? b.envDefault;
+  return { value: a.value * b.value, source: `${a.source} x ${b.source}`, range: b.range ?? a.range, ...(envDefault ? { envDefault } : {}) };
+}
+
+function layoutOf(launch: Launch, script: ScriptFacts): { nnodes: LaunchNumber; nprocPerNode: LaunchNumber; world: LaunchNumber } {
+  const opt = (name: string) => launch.options.get(name)?.field;
+  const wrap = (name: string) => launch.wrapperOptions.get(name)?.field;
+  const one: LaunchNumber = { value: 1, source: 'one node (default)' };
+  switch (launch.launcher) {
+    case 'torchrun':
+    case 'torch.distributed.run':
+    case 'torch.distributed.launch': {
+      const nproc = launchNumber(opt('nproc_per_node'), '--nproc_per_node', { value: 1, source: '--nproc_per_node 1 (default)' });
+      const nnodes = launchNumber(opt('nnodes'), '--nnodes', one);
+      return { nnodes, nprocPerNode: nproc, world: multiply(nnodes, nproc) };
+    }
+    case 'deepspeed': {
+      const hostfile = launch.options.has('hostfile') || launch.options.has('H');
+      const nproc = launchNumber(opt('num_gpus') ?? opt('num_accelerators'), '--num_gpus', { source: 'deepspeed uses every local GPU (no --num_gpus)' });
+      const nnodes = launchNumber(opt('num_nodes'), '--num_nodes', hostfile ? { source: 'every host of the hostfile (no --num_nodes)' } : one);
+      return { nnodes, nprocPerNode: nproc, world: multiply(nnodes, nproc) };
+    }
+    case 'accelerate': {
+      const world = launchNumber(opt('num_processes'), '--num_processes', { source: 'the accelerate config decides (no --num_processes)' });
+      const nnodes = launchNumber(opt('num_machines'), '--num_machines', one);
+      return { nnodes, nprocPerNode: { source: 'from --num_processes' }, world };
+    }
+    default: {
+      // A plain program under srun or mpirun: one process per task.
+      if (launch.wrappers.includes('srun')) {
+        const nodes = launchNumber(wrap('nodes') ?? wrap('N'), 'srun --nodes', sbatchNumber(script, 'nodes') ?? one);
+        const perNode = launchNumber(wrap('ntasks_per_node'), 'srun --ntasks-per-node', sbatchNumber(script, 'ntasks-per-node') ?? { source: 'tasks per node unknown' });
+        return { nnodes: nodes, nprocPerNode: perNode, world: multiply(nodes, perNode) };
+      }
+      if (launch.wrappers.some((w) => w === 'mpirun' || w === 'mpiexec')) {
+        const world = launchNumber(wrap('np') ?? wrap('n'), 'mpirun -np', { source: 'mpirun decides from the host list' });
+        return { nnodes: { source: 'mpirun' }, nprocPerNode: { source: 'mpirun' }, world };
+      }
+      return { nnodes: one, nprocPerNode: { source: 'a single python process' }, world: { source: 'a plain python run (one process)' } };
+    }
+  }
+}
+
+function buildLauncher(launch: Launch | undefined, layout: { nnodes: LaunchNumber; nprocPerNode: LaunchNumber; world: LaunchNumber }): ConfigNode {
+  const fallback = launch?.range ?? { start: 0, end: 0 };
+  const node = (key: string, value: ScalarValue, range: OffsetRange | undefined): ConfigNode => ({ kind: 'scalar', pointer: childPointer('/launcher', key), key, keyRange: range ?? fallback, range: range ?? fallback, value, raw: String(value), style: 'plain', children: [] });
+  const children: ConfigNode[] = [];
+  if (launch) {
+    children.push(node('name', launch.launcher, launch.range));
+    if (launch.program) children.push(node('program', fieldText(launch.program), fieldRange(launch.program, fallback)));
+    if (layout.nnodes.value !== undefined) children.push(node('nnodes', layout.nnodes.value, layout.nnodes.range));
+    if (layout.nprocPerNode.value !== undefined) children.push(node('nproc_per_node', layout.nprocPerNode.value, layout.nprocPerNode.range));
+    if (layout.world.value !== undefined) children.push(node('world_size', layout.world.value, layout.world.range));
+  }
+  return { kind: 'object', pointer: '/launcher', range: fallback, children };
+}
