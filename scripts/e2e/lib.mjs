@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -38,6 +39,11 @@ export function missingForVsCode() {
   if (!existsSync(t.node24)) missing.push(`Node 24 (${t.node24}); run scripts/e2e/install.sh`);
   if (!t.codeServerComplete || !existsSync(join(t.codeServer, 'lib/vscode/out/server-main.js'))) missing.push(`code-server ${CODE_SERVER_VERSION} (${t.codeServer}); run scripts/e2e/install.sh`);
   if (!existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM}); apt-get install chromium`);
+  try {
+    createRequire(import.meta.url).resolve('playwright-core');
+  } catch {
+    missing.push('playwright-core (a devDependency; npm install)');
+  }
   return missing;
 }
 
@@ -104,6 +110,21 @@ export function freePort() {
   });
 }
 
+// What to undo when the driver is interrupted (its parent's timeout, Ctrl+C): servers run in
+// their own process groups and would outlive it otherwise.
+const onInterrupt = new Set();
+export function atInterrupt(fn) {
+  onInterrupt.add(fn);
+  return () => onInterrupt.delete(fn);
+}
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.once(signal, async () => {
+    console.error(`interrupted (${signal}): stopping what this driver started`);
+    for (const fn of [...onInterrupt].reverse()) await Promise.resolve().then(fn).catch(() => {});
+    process.exit(128 + number);
+  });
+}
+
 /**
  * Starts a long-running child in its own process group with its output in a log file.
  * `stop()` signals that group by the child's PID (TERM, then KILL after a grace period).
@@ -114,7 +135,7 @@ export function startServer(command, args, { env, cwd, logFile }) {
   closeSync(fd);
   let exited = false;
   const exitPromise = new Promise((res) => child.on('exit', (code, signal) => { exited = true; res({ code, signal }); }));
-  return {
+  const handle = {
     pid: child.pid,
     get exited() { return exited; },
     exitPromise,
@@ -132,8 +153,11 @@ export function startServer(command, args, { env, cwd, logFile }) {
       }
       // Children that outlive the leader (extension hosts, language servers) share its group.
       signalGroup('SIGKILL');
+      forget();
     },
   };
+  const forget = atInterrupt(() => handle.stop());
+  return handle;
 }
 
 export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
@@ -170,9 +194,12 @@ export async function launchChromium(d) {
   } catch {
     throw new Error('playwright-core is not installed (npm install, it is a devDependency)');
   }
-  return chromium.launchPersistentContext(d.browserProfile, {
+  const context = await chromium.launchPersistentContext(d.browserProfile, {
     executablePath: CHROMIUM,
     headless: true,
+    handleSIGINT: false, // atInterrupt below closes it, before the servers are stopped.
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     viewport: { width: 1400, height: 900 },
     env: isolatedEnv(d),
     args: [
@@ -186,6 +213,9 @@ export async function launchChromium(d) {
       '--disable-dev-shm-usage',
     ],
   });
+  const forget = atInterrupt(() => context.close());
+  context.on('close', forget);
+  return context;
 }
 
 /** VS Code settings that keep it quiet offline. */

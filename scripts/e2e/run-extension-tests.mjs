@@ -43,11 +43,11 @@ async function main() {
   const manifest = JSON.parse((await import('node:fs')).readFileSync(join(extensionDir, 'package.json'), 'utf8'));
   const mainFile = manifest.main ? resolve(extensionDir, manifest.main) : undefined;
   if (!mainFile || !existsSync(mainFile)) {
-    console.error(`the extension is not built: ${mainFile ?? 'package.json has no "main"'} is missing (npm run build)`);
+    console.error(`missing: the built extension, ${mainFile ?? 'package.json has no "main"'} (npm run build)`);
     return 2;
   }
   if (!existsSync(suite)) {
-    console.error(`no suite at ${suite}`);
+    console.error(`missing: the suite ${suite}`);
     return 2;
   }
 

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, cleanup, corpusDir, elapsed, hasCommand, isolatedEnv, runDirs, tail } from './lib.mjs';
+import { REPO, atInterrupt, cleanup, corpusDir, elapsed, hasCommand, isolatedEnv, runDirs, tail } from './lib.mjs';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -33,8 +33,10 @@ function nvim(file, expect, d) {
     child.stderr.on('data', (b) => { stderr += b; });
     // A hung nvim is killed (by its PID) well after init.lua's own timeout.
     const killer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS + 15000);
+    const forget = atInterrupt(() => child.kill('SIGKILL'));
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      forget();
       const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).pop();
       let json;
       try { json = line ? JSON.parse(line) : undefined; } catch { json = undefined; }
@@ -49,8 +51,9 @@ async function main() {
     console.error('missing: nvim (apt-get install neovim, or scripts/e2e/install.sh)');
     return 2;
   }
-  if (!option('--server-cmd') && !existsSync(join(REPO, 'dist/cli.js'))) {
-    console.error('missing: dist/cli.js (npm run build)');
+  // dist/server.js is the language server's own bundle; bundle.mjs writes it once server/src/lsp/main.ts exists.
+  if (!option('--server-cmd') && !(existsSync(join(REPO, 'dist/cli.js')) && existsSync(join(REPO, 'dist/server.js')))) {
+    console.error('missing: the built language server, dist/cli.js and dist/server.js (npm run build)');
     return 2;
   }
   const corpus = corpusDir();
