@@ -60,9 +60,9 @@ async function main() {
   const d = runDirs('nvim');
   cpSync(join(REPO, 'test/e2e/fixtures'), d.workspace, { recursive: true });
   const cases = [
-    { name: 'fixture DeepSpeed JSON with a misspelled key', file: join(d.workspace, 'ds_config.json'), expect: 'unknown-key' },
-    { name: 'corpus HF YAML with fp16 and bf16', file: corpus && join(corpus, 'other/ai-responder-config-fp16-and-bf16.yaml'), expect: 'fp16-and-bf16', corpus: true },
-    { name: 'corpus DeepSpeed JSON with auto_cast "auto"', file: corpus && join(corpus, 'deepspeed/codealpaca-ds-config-zero3.json'), expect: 'auto-outside-trainer', corpus: true },
+    { name: 'fixture DeepSpeed JSON with a misspelled key', file: join(d.workspace, 'ds_config.json'), expect: 'unknown-key,TL201' },
+    { name: 'corpus HF YAML with fp16 and bf16', file: corpus && join(corpus, 'other/ai-responder-config-fp16-and-bf16.yaml'), expect: 'fp16-and-bf16,TL302', corpus: true },
+    { name: 'corpus DeepSpeed JSON with auto_cast "auto"', file: corpus && join(corpus, 'deepspeed/codealpaca-ds-config-zero3.json'), expect: 'auto-outside-trainer,TL301', corpus: true },
   ];
   let passed = 0;
   let failed = 0;

@@ -2,7 +2,7 @@
 --   nvim --headless -i NONE -u test/nvim/init.lua FILE
 -- Env:
 --   TRAINLINT_LSP_CMD   JSON array, the server command (default: node dist/cli.js lsp --stdio, from the cwd)
---   TRAINLINT_EXPECT    optional rule name or code (e.g. unknown-key or TL201) to wait for
+--   TRAINLINT_EXPECT    optional rule name and/or code, comma-separated (e.g. unknown-key,TL201), to wait for
 --   TRAINLINT_TIMEOUT_MS  how long to wait for diagnostics (default 20000)
 -- Prints one JSON line {file, elapsed_ms, diagnostics = [...]} to stdout and exits 0, or
 -- prints {error = ...} and exits 1 on a timeout, a server that fails to start, or a missing TRAINLINT_EXPECT.
@@ -33,9 +33,21 @@ local function run()
     return tostring(d.code)
   end
 
+  local function href_of(d)
+    if type(d.codeDescription) == 'table' and type(d.codeDescription.href) == 'string' then return d.codeDescription.href end
+    return ''
+  end
+
+  -- TRAINLINT_EXPECT may list alternatives, comma-separated (a rule's name and its code): one must be
+  -- the code, or appear in the code's docs link or in the message.
   local function matches(d)
     if not expect then return true end
-    return code_of(d) == expect or (d.message or ''):find(expect, 1, true) ~= nil
+    for want in expect:gmatch('[^,%s]+') do
+      if code_of(d) == want or href_of(d):find('/' .. want, 1, true) or (d.message or ''):find(want, 1, true) then
+        return true
+      end
+    end
+    return false
   end
 
   local latest = nil -- the last diagnostics published for this file
@@ -75,6 +87,7 @@ local function run()
       character = d.range.start.character + 1,
       severity = d.severity,
       code = code_of(d),
+      href = href_of(d),
       source = d.source,
       message = d.message,
     })

@@ -53,10 +53,14 @@ function codeOf(diagnostic) {
   return String(typeof code === 'object' ? code.value : code);
 }
 
-/** A diagnostic is a rule's when its code is the rule's code or name, or its message names the rule. */
+/**
+ * A diagnostic is a rule's when its code is the rule's code (TL201) or name, when its code's link
+ * (codeDescription.href, the rule's docs page .../docs/rules/<name>.md) names the rule, or its message does.
+ */
 function isRule(diagnostic, rule) {
   const code = codeOf(diagnostic);
-  return code === rule.code || code === rule.name || diagnostic.message.includes(rule.name);
+  const target = diagnostic.code && typeof diagnostic.code === 'object' && diagnostic.code.target ? diagnostic.code.target.toString() : '';
+  return code === rule.code || code === rule.name || target.includes(`/${rule.name}`) || diagnostic.message.includes(rule.name);
 }
 
 function describeDiagnostics(uri) {
