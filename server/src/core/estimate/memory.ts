@@ -1,0 +1,200 @@
+import { logitsBytes, stageActivationBytes } from './activations';
+import { modelStateBytes, offloadTarget, shardingStage } from './model-states';
+import { countParameters, paddedVocab, type ParameterCounts } from './parameters';
+import type { TrainingPlan } from './plan';
+
+const GIB = 2 ** 30;
+// A PyTorch process's CUDA context (kernels, cuBLAS handles) takes about 723 MiB before any tensor exists
+// (discuss.pytorch.org/t/73021); NCCL communicators add their own buffers. Stated allowance: 1 GiB.
+const CUDA_CONTEXT_BYTES = 1 * GIB;
+// DeepSpeed config docs: reduce_bucket_size and allgather_bucket_size default 5e8 elements; stage3_prefetch_bucket_size 5e7,
+// stage3_max_live_parameters 1e9. "overlap_comm uses 4.5x the allgather_bucket_size and reduce_bucket_size values".
+const DEEPSPEED_BUCKET_DEFAULT = 5e8;
+const DEEPSPEED_PREFETCH_DEFAULT = 5e7;
+const DEEPSPEED_MAX_LIVE_DEFAULT = 1e9;
+const DEEPSPEED_OVERLAP_FACTOR = 4.5;
+// QLoRA (Dettmers et al. 2023, Sec. 3): NF4 weights with double quantization cost 4 + 0.127 bits per parameter.
+const NF4_DOUBLE_QUANT_BITS = 4.127;
+
+export interface MemoryBuffers {
+  cudaContext: number;
+  communicationBuckets: number;
+  /** ZeRO-3 / FSDP parameters gathered for the layers being computed. */
+  liveParameters: number;
+}
+
+export interface MemoryBlock {
+  available: boolean;
+  /** Pipeline rank reported: the more loaded of the first and last stage. */
+  stage: 'first' | 'last' | 'only';
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  activations: number;
+  logits: number;
+  buffers: number;
+  total: number;
+  capacity: number;
+  fits: boolean;
+  bufferParts: MemoryBuffers;
+  /** Host memory per node for offloaded states. */
+  cpu?: { perGpu: number; perNode: number };
+  nvme?: { perGpu: number };
+  assumptions: string[];
+  sources: string[];
+  missing: string[];
+}
+
+function frozenBytesPerParameter(plan: TrainingPlan, counts: ParameterCounts, assumptions: string[]): number | undefined {
+  const adapter = plan.adapter;
+  if (!adapter) return undefined;
+  const bits = adapter.baseBits ?? (adapter.type === 'qlora' ? 4 : 16);
+  if (bits >= 16) return 2;
+  // bitsandbytes quantizes the linear layers only; embeddings and the output layer stay 16-bit.
+  const linear = counts.total - counts.embedding - counts.lmHead;
+  const quantBits = bits === 4 ? NF4_DOUBLE_QUANT_BITS : bits;
+  assumptions.push(`QLoRA base: linear layers at ${quantBits} bits per weight, embeddings and output layer at 16 bits`);
+  return (linear * (quantBits / 8) + (counts.embedding + counts.lmHead) * 2) / Math.max(1, counts.total);
+}
+
+function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: number, assumptions: string[]): MemoryBuffers {
+  const stage = shardingStage(plan);
+  const framework = plan.framework ?? 'plain';
+  const zero = plan.zero ?? {};
+  let communicationBuckets = 0;
+  let liveParameters = 0;
+  if (framework === 'deepspeed' && stage >= 1) {
+    const overlap = plan.overlap?.gradReduce ?? stage === 3;
+    const reduce = zero.reduceBucketSize ?? DEEPSPEED_BUCKET_DEFAULT;
+    const allgather = stage === 3 ? 0 : (zero.allgatherBucketSize ?? DEEPSPEED_BUCKET_DEFAULT);
+    communicationBuckets = (reduce + allgather) * 2 * (overlap ? DEEPSPEED_OVERLAP_FACTOR : 1);
+    assumptions.push(`DeepSpeed buckets: reduce ${reduce.toExponential(1)}${allgather ? ` + all-gather ${allgather.toExponential(1)}` : ''} elements x 2 bytes${overlap ? ' x 4.5 (overlap_comm)' : ''}`);
+  } else if (framework === 'plain' && (plan.parallel?.dp ?? 1) > 1 && stage === 0) {
+    // PyTorch DDP keeps its own bucket copy of every gradient unless gradient_as_bucket_view=True (DDP docs).
+    communicationBuckets = gradientBytes;
+    assumptions.push('PyTorch DDP gradient buckets: one more copy of the gradients (gradient_as_bucket_view off)');
+  }
+  if (stage === 3 && framework === 'deepspeed') {
+    const prefetch = zero.prefetchBucketSize ?? DEEPSPEED_PREFETCH_DEFAULT;
+    const maxLive = zero.maxLiveParameters ?? DEEPSPEED_MAX_LIVE_DEFAULT;
+    // DeepSpeed stage3.py estimator: 4 x largest_layer_params (its 16-bit weights and gradients), plus the prefetch bucket.
+    liveParameters = 4 * counts.largestLayer + 2 * Math.min(prefetch, maxLive);
+  } else if (stage === 3) {
+    const tp = plan.parallel?.tp ?? 1;
+    const layer = Math.max(counts.denseLayer, counts.moeLayer) / tp;
+    // FSDP full shard with one unit per transformer layer: the current and the prefetched unit gathered in 16 bits,
+    // the current unit's unsharded fp32 gradient, and the root unit (embeddings, output layer) gathered throughout.
+    liveParameters = 2 * 2 * layer + 4 * layer + 2 * (counts.embedding + counts.lmHead) / tp;
+    assumptions.push('full sharding: two gathered transformer layers, one unsharded layer gradient and the gathered root (embeddings) counted as live');
+  }
+  return { cudaContext: CUDA_CONTEXT_BYTES, communicationBuckets, liveParameters };
+}
+
+interface StageMemory {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  activations: number;
+  logits: number;
+  buffers: MemoryBuffers;
+  cpu: number;
+  nvme: number;
+}
+
+function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, assumptions: string[]): StageMemory {
+  const stage = counts.perStage[rank];
+  const last = rank === counts.perStage.length - 1;
+  const ep = plan.parallel?.ep ?? 1;
+  const onGpu = rank === 0 ? counts.perGpu.firstStage : counts.perGpu.lastStage;
+  const experts = rank === 0 ? counts.perGpu.firstStageExperts : counts.perGpu.lastStageExperts;
+  const dense = onGpu - experts;
+  const trainableShare = counts.trainable / Math.max(1, counts.total);
+  const frozenBytes = frozenBytesPerParameter(plan, counts, assumptions);
+  const denseStates = modelStateBytes(plan, dense, dense * trainableShare, frozenBytes);
+  // Megatron: expert parameters are data-parallel over world / (etp x ep x pp) ranks, i.e. dp x cp / ep here.
+  const expertPlan: TrainingPlan = { ...plan, parallel: { ...plan.parallel, dp: Math.max(1, (plan.parallel?.dp ?? 1) / ep) } };
+  const expertStates = modelStateBytes(expertPlan, experts, experts * trainableShare, frozenBytes);
+  const moeLayersHere = (() => {
+    const model = plan.model ?? {};
+    if ((model.experts ?? 1) <= 1) return 0;
+    const before = counts.perStage.slice(0, rank).reduce((sum, s) => sum + s.layers, 0);
+    const firstDense = model.firstDenseLayers ?? 0;
+    return Math.max(0, stage.layers - Math.max(0, firstDense - before));
+  })();
+  const activations = stageActivationBytes(plan, rank, stage.layers, moeLayersHere);
+  assumptions.push(...activations.assumptions, ...denseStates.assumptions);
+  const gradients = denseStates.gradients + expertStates.gradients;
+  return {
+    weights: denseStates.weights + expertStates.weights,
+    gradients,
+    optimizer: denseStates.optimizer + expertStates.optimizer,
+    activations: activations.total,
+    logits: last ? logitsBytes(plan, paddedVocab(plan)) : 0,
+    buffers: buffersFor(plan, counts, gradients, assumptions),
+    cpu: denseStates.offloadedToCpu + expertStates.offloadedToCpu,
+    nvme: denseStates.offloadedToNvme + expertStates.offloadedToNvme,
+  };
+}
+
+function sumBuffers(b: MemoryBuffers): number {
+  return b.cudaContext + b.communicationBuckets + b.liveParameters;
+}
+
+function stageTotal(m: StageMemory): number {
+  return m.weights + m.gradients + m.optimizer + m.activations + m.logits + sumBuffers(m.buffers);
+}
+
+/**
+ * Per-GPU memory of the most loaded GPU: model states per the ZeRO paper and the framework's byte accounting,
+ * activations per Korthikanti et al. for the pipeline schedule's in-flight micro-batches, the loss peak, communication
+ * buckets and gathered parameters, and a stated allowance for the CUDA context. Compares against the GPU's capacity.
+ */
+export function estimateMemory(plan: TrainingPlan): MemoryBlock {
+  const assumptions: string[] = [];
+  const sources = [
+    'ZeRO (Rajbhandari et al., SC20) Table 1; Megatron-LM dist_optimizer.md; DeepSpeed stage_1_and_2.py / stage3.py',
+    'Korthikanti et al. 2022 (arXiv:2205.05198) Table 2, Eq. 5, App. B',
+    'DeepSpeed config docs: bucket sizes and overlap_comm 4.5x; discuss.pytorch.org/t/73021 (CUDA context ~723 MiB)',
+  ];
+  const counts = countParameters(plan);
+  const missing = [...counts.missing];
+  for (const key of ['seqLength'] as const) if (plan.model?.[key] === undefined) missing.push(`model.${key}`);
+  if (plan.hardware?.memoryGiB === undefined) missing.push('hardware.gpu or hardware.memoryGiB');
+  if (plan.batch?.micro === undefined) missing.push('batch.micro');
+  const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
+  const empty: MemoryBlock = {
+    available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, total: 0,
+    capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 }, assumptions, sources, missing,
+  };
+  if (missing.length > 0 || counts.perStage.length === 0) return empty;
+  assumptions.push(...counts.assumptions);
+  const pp = counts.perStage.length;
+  const first = stageMemory(plan, counts, 0, assumptions);
+  const last = pp > 1 ? stageMemory(plan, counts, pp - 1, assumptions) : first;
+  const chosen = stageTotal(last) > stageTotal(first) ? last : first;
+  const total = stageTotal(chosen);
+  const gpusPerNode = plan.hardware?.gpusPerNode ?? 8;
+  const block: MemoryBlock = {
+    available: true,
+    stage: pp === 1 ? 'only' : chosen === last ? 'last' : 'first',
+    weights: chosen.weights,
+    gradients: chosen.gradients,
+    optimizer: chosen.optimizer,
+    activations: chosen.activations,
+    logits: chosen.logits,
+    buffers: sumBuffers(chosen.buffers),
+    total,
+    capacity,
+    fits: total <= capacity,
+    bufferParts: chosen.buffers,
+    assumptions: [...new Set(assumptions)],
+    sources,
+    missing: [],
+  };
+  if (chosen.cpu > 0) block.cpu = { perGpu: chosen.cpu, perNode: chosen.cpu * gpusPerNode };
+  if (chosen.nvme > 0) block.nvme = { perGpu: chosen.nvme };
+  if (offloadTarget(plan.zero?.offloadOptimizer) || offloadTarget(plan.zero?.offloadParams)) {
+    block.assumptions.push('host memory: offloaded states of all GPUs on a node, without pinned-buffer overhead');
+  }
+  return block;
+}
