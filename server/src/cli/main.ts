@@ -5,7 +5,9 @@ import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
+import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
+import type { TrainingPlan } from '../core/estimate/plan';
 
 const VERSION = '0.1.0';
 
@@ -14,11 +16,20 @@ const HELP = `trainlint ${VERSION}: catches what is wrong with a training config
 Usage:
   trainlint check [PATH...] [--format text|json|sarif|github] [--gpus N | --nodes N --gpus-per-node N]
                   [--fix] [--fail-on error|warning|info]
+  trainlint plan FILE [cluster flags]
+  trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
+                  [--convention palm|megatron|narayanan] [cluster flags]
   trainlint lsp --stdio
   trainlint --help | --version
 
-check     lints DeepSpeed, Hugging Face, accelerate configs (files or folders; default: .)
+cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm, a100-80gb),
+               --model HF_ID, --seq-length N, --tokens N (when the file does not say),
+               --price USD_PER_GPU_HOUR
+
+check     lints training configs (files or folders; default: .)
           exit code 0: nothing at or above --fail-on (default error); 1: findings; 2: bad usage or internal error
+plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
+estimate  prints per-GPU memory, pipeline bubble, FLOPs, step time, MFU, GPU-hours and cost
 lsp       runs the language server over stdio for any editor
 `;
 
@@ -28,13 +39,80 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
   const perNode = positiveIntOption(args, 'gpus-per-node');
   if (gpus !== undefined && (nodes !== undefined || perNode !== undefined)) throw new UsageError('give either --gpus or --nodes with --gpus-per-node, not both');
   if ((nodes === undefined) !== (perNode === undefined)) throw new UsageError('--nodes and --gpus-per-node go together');
-  if (gpus !== undefined) return { cluster: { worldSize: gpus } };
-  if (nodes !== undefined) return { cluster: { nodes, gpusPerNode: perNode } };
-  return {};
+  const settings: Settings = {};
+  if (gpus !== undefined) settings.cluster = { worldSize: gpus };
+  if (nodes !== undefined) settings.cluster = { nodes, gpusPerNode: perNode };
+  const gpu = args.options.get('gpu');
+  if (typeof gpu === 'string') settings.cluster = { ...settings.cluster, gpu };
+  const model = args.options.get('model');
+  if (typeof model === 'string') settings.model = model;
+  const seqLength = positiveIntOption(args, 'seq-length');
+  if (seqLength !== undefined) settings.seqLength = seqLength;
+  const tokens = args.options.get('tokens');
+  if (tokens !== undefined) {
+    const value = Number(tokens);
+    if (tokens === true || !Number.isFinite(value) || value <= 0) throw new UsageError(`--tokens must be a positive number of training tokens (e.g. 15e12), got ${String(tokens)}`);
+    settings.trainingTokens = value;
+  }
+  const price = args.options.get('price');
+  if (price !== undefined) {
+    const value = Number(price);
+    if (price === true || !Number.isFinite(value) || value < 0) throw new UsageError(`--price must be a number of dollars per GPU-hour, got ${String(price)}`);
+    settings.pricePerGpuHour = value;
+  }
+  return settings;
+}
+
+const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'model', 'price', 'seq-length', 'tokens'] as const;
+
+async function planCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...CLUSTER_OPTIONS], []);
+  if (args.positionals.length !== 1) throw new UsageError('plan takes one config file');
+  const { plan, notes, format } = planFor({ file: args.positionals[0] }, clusterFlags(args), await loadShellParser());
+  process.stdout.write(renderPlanJson(plan, notes, format));
+  return 0;
+}
+
+async function estimateCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...CLUSTER_OPTIONS, 'plan', 'iteration-time', 'format', 'convention'], []);
+  const planFile = args.options.get('plan');
+  if ((planFile === undefined) === (args.positionals.length === 0) || args.positionals.length > 1) throw new UsageError('estimate takes one config file or --plan PLAN.json');
+  const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
+  const convention = args.options.has('convention') ? choiceOption(args, 'convention', ['palm', 'megatron', 'narayanan'] as const, 'palm') : undefined;
+  const rawTime = args.options.get('iteration-time');
+  const iterationSeconds = rawTime === undefined ? undefined : Number(rawTime);
+  if (iterationSeconds !== undefined && (!Number.isFinite(iterationSeconds) || iterationSeconds <= 0)) throw new UsageError(`--iteration-time must be a positive number of seconds, got ${String(rawTime)}`);
+  const source = typeof planFile === 'string' ? { planFile } : { file: args.positionals[0] };
+  const flags = clusterFlags(args);
+  const { plan, notes } = planFor(source, flags, await loadShellParser());
+  const withFlags = typeof planFile === 'string' ? applyFlagsToPlan(plan, flags) : plan;
+  const result = runEstimate(withFlags, iterationSeconds, convention);
+  process.stdout.write(format === 'json' ? renderEstimateJson(result, notes) : renderEstimateText(result, notes));
+  return 0;
+}
+
+/** A hand-written plan takes the cluster flags too, where it does not say otherwise. */
+function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
+  const world = flags.cluster?.worldSize ?? (flags.cluster?.nodes && flags.cluster.gpusPerNode ? flags.cluster.nodes * flags.cluster.gpusPerNode : undefined);
+  return {
+    ...plan,
+    parallel: { ...plan.parallel, worldSize: plan.parallel?.worldSize ?? world },
+    hardware: { ...plan.hardware, gpu: plan.hardware?.gpu ?? flags.cluster?.gpu, gpusPerNode: plan.hardware?.gpusPerNode ?? flags.cluster?.gpusPerNode },
+    model: {
+      ...plan.model,
+      name: plan.model?.name ?? (plan.model?.layers ? undefined : flags.model),
+      seqLength: plan.model?.seqLength ?? flags.seqLength,
+    },
+    training: {
+      ...plan.training,
+      pricePerGpuHour: plan.training?.pricePerGpuHour ?? flags.pricePerGpuHour,
+      tokens: plan.training?.tokens ?? (plan.training?.iterations ? undefined : flags.trainingTokens),
+    },
+  };
 }
 
 async function check(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['format', 'gpus', 'nodes', 'gpus-per-node', 'fail-on'], ['fix']);
+  const args = parseArgs(argv, ['format', 'fail-on', ...CLUSTER_OPTIONS], ['fix']);
   const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
   const outcome = runCheck({
@@ -61,6 +139,8 @@ function main(argv: string[]): number | Promise<number> {
     return 0;
   }
   if (command === 'check') return check(rest);
+  if (command === 'plan') return planCommand(rest);
+  if (command === 'estimate') return estimateCommand(rest);
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }
 

@@ -10,6 +10,7 @@ import { RULES } from './rules/registry';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
 import { hasTrainerAuto } from './facts/trainer-fill';
+import type { ConfigLink } from './links';
 import { parseShellScript } from './shell/shell-config';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
 import type { ShellParser } from './shell/syntax';
@@ -20,6 +21,16 @@ export interface AnalyzeOptions {
   settings?: Settings;
   /** A ready shell parser for launch scripts (.sh/.bash/.slurm); front ends load it once (server/src/node/shell-parser.ts). Without it scripts stay unknown. */
   shellParser?: ShellParser;
+  /** The files this one links to (see links.ts), read and analysed by the front end. */
+  linked?: LinkedFile[];
+}
+
+/** A file named by the analysed one; `analysis` is absent when the file does not exist. */
+export interface LinkedFile {
+  link: ConfigLink;
+  /** The target's path as the front end resolved it. */
+  path: string;
+  analysis?: FileAnalysis;
 }
 
 export interface FileAnalysis {
@@ -90,7 +101,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     : shell ? shell.detection : detectFormat(firstRoot, path, text);
   if (language === 'yaml' && OMEGACONF_FORMATS.has(detection.format)) tree = parse(text, language, 'omegaconf');
   // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
-  const settings = shell ? withLaunchLayout(options.settings ?? {}, tree) : options.settings ?? {};
+  const settings = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
   const format = detection.format;
   const consumer = consumerOf(format, settings, tree.documents[0]?.root);
   const roots = rootsOf(tree, detection);
@@ -109,6 +120,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
         consumerStated: settings.consumer !== undefined,
         settings,
         roots,
+        linked: options.linked ?? [],
         report: (finding: Finding) => diagnostics.push(toDiagnostic(rule.meta, finding, configured)),
       };
       rule.check(context);

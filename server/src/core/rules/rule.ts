@@ -5,6 +5,7 @@ import type { Consumer, Settings } from '../settings';
 import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';
 import type { RuleMeta } from './rule-meta';
+import type { LinkedFile } from '../analyze';
 
 /** What a rule reports; the engine adds code, rule name and the configured severity. */
 export interface Finding {
@@ -27,6 +28,8 @@ export interface RuleContext {
   settings: Settings;
   /** The config objects to check: the document roots, or nested dicts the detection found. */
   roots: ConfigNode[];
+  /** Files this one links to, analysed in its context (a TrainingArguments YAML and its DeepSpeed JSON). */
+  linked: LinkedFile[];
   report(finding: Finding): void;
 }
 

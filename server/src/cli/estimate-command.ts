@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { buildPlan } from '../core/plan/build-plan';
+import { estimate, type Estimate } from '../core/estimate/estimate';
+import { completePlan } from '../core/estimate/complete-plan';
+import type { TrainingPlan } from '../core/estimate/plan';
+import { estimateSections } from '../core/report/estimate-report';
+import type { Settings } from '../core/index';
+import type { ShellParser } from '../core/shell/syntax';
+import { UsageError } from './args';
+import { analyzeInContext } from './file-context';
+
+/** The plan of a config file, or of a hand-written plan JSON, with what was assumed about it. */
+export function planFor(source: { file?: string; planFile?: string }, flags: Settings, shellParser?: ShellParser): { plan: TrainingPlan; notes: string[]; format: string } {
+  if (source.planFile) {
+    let plan: TrainingPlan;
+    try {
+      plan = JSON.parse(readFileSync(source.planFile, 'utf8')) as TrainingPlan;
+    } catch (error) {
+      throw new UsageError(`cannot read the plan ${source.planFile}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!plan || typeof plan !== 'object' || Array.isArray(plan)) throw new UsageError(`${source.planFile} is not a plan object`);
+    return { plan, notes: [], format: 'plan' };
+  }
+  const file = source.file!;
+  const context = analyzeInContext(file, flags, shellParser);
+  const linked = context.linked.flatMap((l) => (l.analysis ? [l.analysis] : []));
+  const built = buildPlan(context.analysis, context.settings, linked);
+  if (!built) throw new UsageError(`${file}: ${context.analysis.format === 'unknown' ? 'not a training config TrainLint reads' : `no plan can be read from a ${context.analysis.format} file`}`);
+  return { plan: built.plan, notes: built.notes, format: context.analysis.format };
+}
+
+export function renderPlanJson(plan: TrainingPlan, notes: string[], format: string): string {
+  const completed = completePlan(plan);
+  return JSON.stringify({ format, plan: completed.plan, assumptions: [...notes, ...completed.assumptions], missing: completed.missing, conflicts: completed.conflicts }, null, 2) + '\n';
+}
+
+export function runEstimate(plan: TrainingPlan, iterationSeconds: number | undefined, convention: 'palm' | 'megatron' | 'narayanan' | undefined): Estimate {
+  const withTime = iterationSeconds !== undefined ? { ...plan, training: { ...plan.training, measuredIterationSeconds: iterationSeconds } } : plan;
+  return estimate(withTime, { convention });
+}
+
+/** The estimate as text: one table per block, then what it assumed, what is missing and the sources. */
+export function renderEstimateText(result: Estimate, notes: string[]): string {
+  const out: string[] = [];
+  for (const section of estimateSections(result)) {
+    out.push(section.title);
+    const width = Math.max(0, ...section.rows.map(([label]) => label.length));
+    for (const [label, value] of section.rows) out.push(`  ${label.padEnd(width)}  ${value}`);
+    for (const note of section.notes) out.push(`  (${note})`);
+    out.push('');
+  }
+  const assumptions = [...notes, ...result.assumptions];
+  if (assumptions.length > 0) out.push('Assumptions', ...assumptions.map((a) => `  - ${a}`), '');
+  if (result.missing.length > 0) out.push('Missing', ...result.missing.map((m) => `  - ${m}`), '');
+  if (result.conflicts.length > 0) out.push('Conflicts', ...result.conflicts.map((c) => `  - ${c}`), '');
+  const sources = [...new Set(estimateSections(result).flatMap((s) => s.sources))];
+  if (sources.length > 0) out.push('Sources', ...sources.map((s) => `  - ${s}`), '');
+  return out.join('\n');
+}
+
+/** The estimate as JSON: the contract fields of issue 3 (bytes, seconds, fractions 0..1). */
+export function renderEstimateJson(result: Estimate, notes: string[]): string {
+  const { plan, assumptions, missing, conflicts, memory, bubble, flops, time, cost, parameters } = result;
+  return JSON.stringify({ plan, assumptions: [...notes, ...assumptions], missing, conflicts, parameters, memory, bubble, flops, time, cost }, null, 2) + '\n';
+}

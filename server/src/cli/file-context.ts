@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyze, findLinks, mergeSettings, settingsForPath, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
+import type { ShellParser } from '../core/shell/syntax';
+import { findProjectConfig, readText, relativeTo } from './files';
+
+/** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
+export interface FileInContext {
+  path: string;
+  analysis: FileAnalysis;
+  settings: Settings;
+  linked: LinkedFile[];
+}
+
+export function projectSettingsFor(path: string): Settings {
+  const project = findProjectConfig(path);
+  return project ? settingsForPath(project.config, relativeTo(project.dir, path)) : {};
+}
+
+/** Reads and analyses each file the analysed one names, in the context the link gives it. */
+export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settings, shellParser?: ShellParser): LinkedFile[] {
+  return findLinks(analysis).map((link) => {
+    const target = resolve(dirname(path), link.target);
+    if (!existsSync(target)) return { link, path: target };
+    const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
+    return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
+  });
+}
+
+export function analyzeInContext(path: string, flags: Settings, shellParser?: ShellParser): FileInContext {
+  const settings = mergeSettings(projectSettingsFor(path), flags);
+  const text = readText(path);
+  const first = analyze(text, { path, settings, shellParser });
+  const linked = resolveLinks(path, first, flags, shellParser);
+  const analysis = linked.length > 0 ? analyze(text, { path, settings, shellParser, linked }) : first;
+  return { path, analysis, settings, linked };
+}

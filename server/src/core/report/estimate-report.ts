@@ -1,0 +1,95 @@
+import type { Estimate } from '../estimate/estimate';
+import { count, days, gib, percent, seconds, usd } from './units';
+
+/** One block of an estimate as rows a person reads, shared by `trainlint estimate` and the editor hover. */
+export interface ReportSection {
+  title: string;
+  rows: Array<[label: string, value: string]>;
+  /** Why a block is unavailable, or what it rests on. */
+  notes: string[];
+  sources: string[];
+}
+
+function unavailable(title: string, missing: string[]): ReportSection {
+  return { title, rows: [], notes: [`not available: ${missing.join('; ') || 'inputs missing'}`], sources: [] };
+}
+
+export function memorySection(e: Estimate): ReportSection {
+  const m = e.memory;
+  if (!m.available) return unavailable('Memory per GPU', m.missing);
+  const rows: Array<[string, string]> = [
+    ['weights', gib(m.weights)],
+    ['gradients', gib(m.gradients)],
+    ['optimizer states', gib(m.optimizer)],
+    ['activations', gib(m.activations)],
+    ['logits and loss', gib(m.logits)],
+    ['buffers (CUDA context, buckets, live parameters)', gib(m.buffers)],
+    ['total', `${gib(m.total)} of ${gib(m.capacity)} (${percent(m.capacity > 0 ? m.total / m.capacity : 0)})${m.fits ? '' : ': does not fit'}`],
+  ];
+  if (m.cpu) rows.push(['host memory for offload', `${gib(m.cpu.perGpu)} per GPU, ${gib(m.cpu.perNode)} per node`]);
+  const stage = m.stage === 'only' ? [] : [`most loaded GPU: the ${m.stage} pipeline stage`];
+  return { title: 'Memory per GPU', rows, notes: [...stage, ...m.assumptions], sources: m.sources };
+}
+
+export function bubbleSection(e: Estimate): ReportSection {
+  const b = e.bubble;
+  if (!b.available) return unavailable('Pipeline bubble', b.missing);
+  if (b.schedule === 'none') return { title: 'Pipeline bubble', rows: [['pipeline', 'none (one stage)']], notes: [], sources: [] };
+  return {
+    title: 'Pipeline bubble',
+    rows: [
+      ['schedule', String(b.schedule)],
+      ['micro-batches per step', String(b.microbatches)],
+      ['idle share of the step', percent(b.fraction)],
+      ['bubble over ideal time', percent(b.overIdeal)],
+    ],
+    notes: b.assumptions,
+    sources: b.sources,
+  };
+}
+
+export function throughputSection(e: Estimate): ReportSection {
+  const t = e.time;
+  const f = e.flops;
+  if (!t.available) return unavailable('Step time and utilization', [...t.missing, ...(f.available ? [] : f.missing)]);
+  return {
+    title: 'Step time and utilization',
+    rows: [
+      ['parameters', `${count(e.parameters.total)} total${e.parameters.active !== e.parameters.total ? `, ${count(e.parameters.active)} active` : ''}`],
+      ['FLOPs per token', `${count(f.perToken.model)} (${f.convention} convention)`],
+      [t.measured ? 'iteration time (measured)' : 'iteration time (predicted)', seconds(t.iterationSeconds)],
+      ['model TFLOP/s per GPU', t.tflopsPerGpu.toFixed(0)],
+      ['MFU / HFU', `${percent(t.mfu)} / ${percent(t.hfu)}`],
+      ['tokens per second', count(t.tokensPerSecond)],
+    ],
+    notes: [...f.assumptions, ...t.assumptions],
+    sources: [...f.sources, ...t.sources],
+  };
+}
+
+export function costSection(e: Estimate): ReportSection {
+  const c = e.cost;
+  if (!c.available) return unavailable('Training cost', c.missing);
+  const rows: Array<[string, string]> = [
+    ['tokens', count(c.tokens)],
+    ['iterations', count(c.iterations)],
+    ['wall clock', days(c.days)],
+    ['GPU-hours', count(c.gpuHours)],
+  ];
+  if (c.usd !== undefined) rows.push(['cost', usd(c.usd)]);
+  return { title: 'Training cost', rows, notes: c.assumptions, sources: c.sources };
+}
+
+export function estimateSections(e: Estimate): ReportSection[] {
+  return [memorySection(e), bubbleSection(e), throughputSection(e), costSection(e)];
+}
+
+/** The one-line summary for a code lens, a status item or the top of a hover. */
+export function estimateHeadline(e: Estimate): string {
+  const parts: string[] = [];
+  if (e.memory.available) parts.push(`${gib(e.memory.total)}/GPU of ${gib(e.memory.capacity)}${e.memory.fits ? '' : ' (does not fit)'}`);
+  if (e.bubble.available && e.bubble.schedule !== 'none') parts.push(`bubble ${percent(e.bubble.fraction)}`);
+  if (e.time.available) parts.push(`${seconds(e.time.iterationSeconds)}/step, MFU ${percent(e.time.mfu)}`);
+  if (e.cost.available) parts.push(`${days(e.cost.days)}, ${count(e.cost.gpuHours)} GPU-hours${e.cost.usd !== undefined ? `, ${usd(e.cost.usd)}` : ''}`);
+  return parts.join(' · ') || 'estimate unavailable: ' + [...e.missing].slice(0, 3).join('; ');
+}
