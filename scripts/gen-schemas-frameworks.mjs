@@ -121,6 +121,13 @@ const megatronDeepSpeedShell = flagSchema(mdsArgs, 'Megatron-DeepSpeed', mds.sou
   'x-unknown-keys-severity': 'warning',
 }, true);
 
+function nullable(schema) {
+  if (schema.enum) return { ...schema, enum: [...schema.enum, null] };
+  if (schema.type) return { ...schema, type: [...(Array.isArray(schema.type) ? schema.type : [schema.type]), 'null'] };
+  if (schema.anyOf) return { ...schema, anyOf: [...schema.anyOf, { type: 'null' }] };
+  return schema;
+}
+
 // --yaml-cfg: dest names; TransformerConfig fields under language_model, ModelParallelConfig under model_parallel.
 function yamlSchema() {
   const top = {};
@@ -128,7 +135,8 @@ function yamlSchema() {
   const modelParallel = {};
   for (const arg of megatron.args) {
     const value = argparseValue(arg);
-    const scalar = value.const === true ? { type: 'boolean' } : value;
+    // YAML files write None as null for every optional argument.
+    const scalar = nullable(value.const === true ? { type: 'boolean' } : value);
     const entry = { ...scalar, description: describe(arg, 'Megatron-LM'), 'x-source': `${megatron.source.repo}@${short(megatron.source.commit)} ${arg.source}`, ...deprecation(arg, false) };
     if (/model_parallel_config\.py/.test(arg.source)) modelParallel[arg.dest] = entry;
     else if (/transformer_config\.py/.test(arg.source)) languageModel[arg.dest] = entry;

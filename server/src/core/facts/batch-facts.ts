@@ -2,6 +2,7 @@ import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { Settings } from '../settings';
 import { readNumberField, numericValue, type NumberField } from './values';
+import { megatronBatchFacts } from './megatron-batch';
 
 /**
  * The batch identity of one config, whatever its format: global = micro x accumulation x data-parallel size,
@@ -26,6 +27,7 @@ export interface BatchFacts {
 
 export function batchFactsFor(format: Format, root: ConfigNode, settings: Settings): BatchFacts | undefined {
   if (root.kind !== 'object') return undefined;
+  if (format === 'megatron' || format === 'nemo' || format === 'neox' || format === 'axolotl' || format === 'llamafactory') return megatronBatchFacts(format, root, settings);
   const parallel = settings.parallel ?? {};
   if (format === 'deepspeed') {
     const autotp = numericValue(readNumberField(getPath(root, 'tensor_parallel', 'autotp_size')));

@@ -117,6 +117,16 @@ export const zeroWithPipeline: Rule = {
       const stagesNode = getPath(root, 'pipeline', 'stages');
       const fromConfig = numericValue(readNumberField(stagesNode));
       const pp = ctx.settings.parallel?.pp ?? fromConfig;
+      const engine = ctx.settings.deepspeedPipelineEngine;
+      if (engine && (pp === undefined || pp <= 1)) {
+        // DeepSpeed's PipelineEngine asserts the stage whatever the number of stages (Megatron-DeepSpeed GPTModelPipe).
+        ctx.report({
+          range: stageNode.range,
+          message: `ZeRO stage ${stage} under DeepSpeed's pipeline engine: ${engine}, and the PipelineEngine asserts "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism" even with one stage. Add --no-pipeline-parallel to the Megatron flags, or use ZeRO stage 0 or 1.`,
+          fixes: [{ title: 'Set the ZeRO stage to 1', safe: false, edits: [replaceValue(ctx.tree.language, stageNode, 1)] }],
+        });
+        return;
+      }
       if (pp === undefined || pp <= 1) return;
       const where = ctx.settings.parallel?.pp ? 'the configured pipeline-parallel size' : 'pipeline.stages';
       ctx.report({

@@ -27,6 +27,21 @@ function switchesOf(ctx: RuleContext, root: ConfigNode): PrecisionSwitches | und
         bf16: getChild(root, 'bf16'),
         upstream: 'TrainingArguments raises "At most one of fp16 and bf16 can be True, but not both"',
       };
+    case 'megatron': {
+      // Launch-script flags, or --yaml-cfg keys (top level or model_parallel).
+      const mp = getChild(root, 'model_parallel');
+      return {
+        fp16: getChild(root, 'fp16') ?? getChild(mp, 'fp16'),
+        bf16: getChild(root, 'bf16') ?? getChild(mp, 'bf16'),
+        upstream: 'Megatron\'s validate_args asserts `not args.bf16` when fp16 is set (a bare assert, no message)',
+      };
+    }
+    case 'neox':
+      return {
+        fp16: getPath(root, 'fp16', 'enabled'),
+        bf16: getPath(root, 'bf16', 'enabled'),
+        upstream: 'DeepSpeed asserts "bfloat16 and fp16 modes cannot be simultaneously enabled"',
+      };
     default:
       return undefined;
   }
@@ -50,7 +65,8 @@ export const fp16AndBf16: Rule = {
       if (!switches?.fp16 || !switches.bf16) continue;
       if (!isSwitchOn(switches.fp16) || !isSwitchOn(switches.bf16)) continue;
       const describe = (node: ConfigNode) => (typeof node.value === 'string' ? `the string ${JSON.stringify(node.value)}, which Python treats as true` : String(node.value));
-      const off = (node: ConfigNode, name: string): Fix => ({ title: `Switch ${name} off`, safe: false, edits: [replaceValue(ctx.tree.language, node, false)] });
+      // A launch-script switch (`--fp16`, no value) is switched off by removing it.
+      const off = (node: ConfigNode, name: string): Fix => ({ title: `Switch ${name} off`, safe: false, edits: [ctx.tree.language === 'shell' && node.raw === '' ? { range: node.range, newText: '' } : replaceValue(ctx.tree.language, node, false)] });
       ctx.report({
         range: switches.fp16.range,
         message: `fp16 is on and bf16 is ${describe(switches.bf16)}: ${switches.upstream}. Keep one (bf16 on Ampere or newer GPUs, fp16 on older ones).`,

@@ -7,6 +7,7 @@ import { autoOutsideTrainer } from './auto-rules';
 import { fp16AndBf16 } from './precision-rules';
 import { hfDeepspeedMismatch } from './hf-deepspeed-rules';
 import { invalidZeroStage, offloadRequiresZero, zeroWithPipeline } from './deepspeed-rules';
+import { batchScheduleConflict, distributedOptimizerDependency, expertsNotDivisibleByEp, headsNotDivisibleByTp, iterationsAndSamples, kvHeadsVsTp, layersNotDivisibleByPp, recomputeConflict, seqExceedsMaxPositions, seqNotDivisibleByCp, sequenceParallelWithoutTp, worldSizeNotDivisible } from './parallel-layout-rules';
 
 /** Every rule, in the order their findings are computed. Codes and names are a public contract. */
 export const RULES: readonly Rule[] = [
@@ -27,6 +28,18 @@ export const RULES: readonly Rule[] = [
   offloadRequiresZero,
   invalidZeroStage,
   hfDeepspeedMismatch,
+  worldSizeNotDivisible,
+  layersNotDivisibleByPp,
+  headsNotDivisibleByTp,
+  kvHeadsVsTp,
+  seqNotDivisibleByCp,
+  expertsNotDivisibleByEp,
+  seqExceedsMaxPositions,
+  sequenceParallelWithoutTp,
+  distributedOptimizerDependency,
+  recomputeConflict,
+  iterationsAndSamples,
+  batchScheduleConflict,
 ];
 
 export function ruleMetas(): RuleMeta[] {

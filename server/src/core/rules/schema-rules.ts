@@ -99,7 +99,7 @@ export const unknownKey: Rule = {
         // forks add flags (Megatron-DeepSpeed): only a near-miss is worth a word there, as a warning.
         const forkSeverity = (schema as { 'x-unknown-keys-severity'?: string })['x-unknown-keys-severity'];
         if (ctx.tree.language === 'shell' && ctx.format === 'hf-trainer') {
-          if (!winner) continue;
+          if (!winner || ranked[0].distance > 1) continue;
           severity = 'warning';
           consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
         } else if (forkSeverity === 'warning' && policy === 'error') {
