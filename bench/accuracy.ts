@@ -320,7 +320,8 @@ export function calibrate(rows: ThroughputRow[]): { constants: StepTimeConstants
   const calibrationRows = rows.filter((r) => r.split === 'calibration');
   const grid: Record<keyof StepTimeConstants, number[]> = {
     gemmEfficiency: [0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1],
-    gemmHalfWidth: [0, 16, 32, 64, 96, 128, 192, 256],
+    // Kept positive: GEMM efficiency must fall for thin shapes (a zero half-width would drop the shape dependence).
+    gemmHalfWidth: [16, 32, 64, 96, 128, 192, 256],
     attentionEfficiency: [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7],
     elementwiseTraffic: [0, 1, 2, 3, 4, 5, 6, 8, 10, 12],
     networkEfficiency: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],

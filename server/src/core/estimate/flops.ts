@@ -141,7 +141,11 @@ export function estimateFlops(plan: TrainingPlan, convention: FlopsConvention = 
   const model = plan.model ?? {};
   const assumptions: string[] = [];
   const missing: string[] = [];
-  for (const key of ['layers', 'hiddenSize', 'heads', 'seqLength', 'vocabSize'] as const) if (model[key] === undefined) missing.push(`model.${key}`);
+  // The shape-based conventions need the full shape; 'palm' and '6nd' only a parameter count (shape or published total).
+  const needed = convention === 'palm' ? (['layers', 'heads', 'seqLength'] as const) : convention === '6nd' ? (['seqLength'] as const)
+    : (['layers', 'hiddenSize', 'heads', 'seqLength', 'vocabSize'] as const);
+  for (const key of needed) if (model[key] === undefined) missing.push(`model.${key}`);
+  if ((convention === 'palm' || convention === '6nd') && !countParameters(plan).available) missing.push('model shape or model.totalParams');
   if (plan.batch?.global === undefined) missing.push('batch.global');
   const result: FlopsResult = {
     available: false, convention, perIteration: { model: 0, hardware: 0 }, perToken: { model: 0, hardware: 0 },

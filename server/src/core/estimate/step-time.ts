@@ -9,8 +9,8 @@ import type { TrainingPlan } from './plan';
  * The free constants of the performance model. They were chosen by `node out/bench/accuracy.js --calibrate`: coordinate
  * descent on a grid (13 seeded starts) minimising the median absolute error of predicted TFLOP/s per GPU over the
  * calibration rows only - every other row of each source (Narayanan Tables 1-2, Korthikanti Table 5, Megatron-LM H100
- * table, BLOOM and its prequel sweep, Megatron tables.tex, NeMo launcher, MT-NLG) is held out. The fit landed on the
- * MAMF ceiling itself for large GEMMs (gemmEfficiency 1) and on 60% of nominal link bandwidth; bench/README.md has the figures.
+ * table, BLOOM and its prequel sweep, Megatron tables.tex, NeMo launcher, MT-NLG) is held out. The half-width grid starts
+ * at 16 so that GEMM efficiency keeps its shape dependence; bench/README.md has the resulting figures.
  */
 export interface StepTimeConstants {
   /** Best GEMM speed as a share of the measured max-achievable matmul (MAMF) for large, well-shaped GEMMs. */
@@ -32,14 +32,14 @@ export interface StepTimeConstants {
 }
 
 export const STEP_TIME_CONSTANTS: StepTimeConstants = {
-  gemmEfficiency: 1,
-  gemmHalfWidth: 64,
-  attentionEfficiency: 0.2,
-  elementwiseTraffic: 8,
+  gemmEfficiency: 0.8,
+  gemmHalfWidth: 16,
+  attentionEfficiency: 0.25,
+  elementwiseTraffic: 6,
   networkEfficiency: 0.6,
-  overlapEfficiency: 0.7,
-  fp8GemmEfficiency: 0.6,
-  deepspeedPipelineOverhead: 0.06,
+  overlapEfficiency: 0.8,
+  fp8GemmEfficiency: 0.55,
+  deepspeedPipelineOverhead: 0.03,
 };
 
 // When the catalog has no measured matmul ceiling: stas00's MAMF table gives 77-87% of dense peak on NVIDIA parts.
@@ -114,6 +114,11 @@ export function tensorParallelBytesPerLayer(tokens: number, hidden: number, tp: 
   return tp > 1 ? (8 * tokens * hidden * (tp - 1) * bytesPerElement) / tp : 0;
 }
 
+/** Elements sent between pipeline stages per micro-batch: b s h, or b s h / t with Megatron's scatter/gather (Narayanan Sec. 4.1). */
+export function pipelineP2pElements(tokens: number, hidden: number, tp: number, scatterGather: boolean): number {
+  return (tokens * hidden) / (scatterGather ? tp : 1);
+}
+
 function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k: StepTimeConstants, assumptions: string[]): StageTime {
   const model = plan.model ?? {};
   const parallel = plan.parallel ?? {};
@@ -173,9 +178,10 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
 
   let p2p = 0;
   if (pp > 1) {
-    // One activation tensor forward and one gradient backward per micro-batch per stage boundary (s b h, split by t with SP/scatter-gather).
+    // One activation tensor forward and one gradient backward per micro-batch and model chunk, 2 bytes per element.
     const v = parallel.vpp ?? 1;
-    const bytes = (2 * tokens * h * 2 * v) / (parallel.sequenceParallel ? tp : 1);
+    const scatterGather = parallel.sequenceParallel === true || plan.framework === 'megatron';
+    const bytes = 2 * 2 * v * pipelineP2pElements(tokens, h, tp, scatterGather);
     p2p = bytes / bandwidth(plan, tp * cp * (parallel.dp ?? 1), 2, k);
   }
 
