@@ -271,7 +271,7 @@ export function estimateStepTime(plan: TrainingPlan, convention: FlopsConvention
     breakdown: { computeSeconds: 0, bubbleSeconds: 0, tensorParallelSeconds: 0, pipelineP2pSeconds: 0, dataParallelSeconds: 0, optimizerSeconds: 0 },
     assumptions, sources, missing,
   };
-  if (missing.length > 0 || counts.perStage.length === 0) return empty;
+  if (missing.length > 0) return empty;
   const world = plan.parallel!.worldSize!;
   const peak = plan.hardware!.peakTflops! * 1e12;
   const tokensPerIteration = plan.batch!.global! * plan.model!.seqLength!;
@@ -293,6 +293,7 @@ export function estimateStepTime(plan: TrainingPlan, convention: FlopsConvention
     assumptions.push('measured iteration time used instead of the prediction');
     return finish(measuredSeconds, true, empty.breakdown);
   }
+  if (counts.perStage.length === 0) return { ...empty, missing: ['model shape (layers, hiddenSize, heads, vocabSize) for a predicted time'] };
 
   const pp = counts.perStage.length;
   const stages = counts.perStage.map((_, rank) => stageTime(plan, counts, rank, constants, assumptions));

@@ -7,6 +7,7 @@ import { autoOutsideTrainer } from './auto-rules';
 import { fp16AndBf16 } from './precision-rules';
 import { hfDeepspeedMismatch } from './hf-deepspeed-rules';
 import { invalidZeroStage, offloadRequiresZero, zeroWithPipeline } from './deepspeed-rules';
+import { parallelSizesVsWorld } from './axolotl-rules';
 import { batchScheduleConflict, distributedOptimizerDependency, expertsNotDivisibleByEp, headsNotDivisibleByTp, iterationsAndSamples, kvHeadsVsTp, layersNotDivisibleByPp, recomputeConflict, seqExceedsMaxPositions, seqNotDivisibleByCp, sequenceParallelWithoutTp, worldSizeNotDivisible } from './parallel-layout-rules';
 
 /** Every rule, in the order their findings are computed. Codes and names are a public contract. */
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   recomputeConflict,
   iterationsAndSamples,
   batchScheduleConflict,
+  parallelSizesVsWorld,
 ];
 
 export function ruleMetas(): RuleMeta[] {

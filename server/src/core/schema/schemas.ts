@@ -6,6 +6,10 @@ import accelerate from '../../../../schemas/accelerate.schema.json';
 import megatronFlags from '../../../../schemas/megatron.schema.json';
 import megatronDeepSpeedFlags from '../../../../schemas/megatron-deepspeed.schema.json';
 import megatronYaml from '../../../../schemas/megatron-yaml.schema.json';
+import axolotl from '../../../../schemas/axolotl.schema.json';
+import llamafactory from '../../../../schemas/llamafactory.schema.json';
+import neox from '../../../../schemas/neox.schema.json';
+import { getChild } from '../syntax/config-tree';
 import type { ConfigTree } from '../syntax/config-tree';
 import { shellFactsOf } from '../shell/shell-config';
 
@@ -21,6 +25,14 @@ export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undef
   if (format === 'megatron') {
     if (tree?.language === 'shell') return (shellFactsOf(tree)?.megatronDeepSpeed ? megatronDeepSpeedFlags : megatronFlags) as unknown as SchemaNode;
     return megatronYaml as unknown as SchemaNode;
+  }
+  if (format === 'axolotl') return axolotl as unknown as SchemaNode;
+  if (format === 'neox') return neox as unknown as SchemaNode;
+  if (format === 'llamafactory') {
+    // LLaMA-Factory v1 (dist_config, model: {...}) has other keys; the schema covers the v0 argument dataclasses.
+    const root = tree?.documents[0]?.root;
+    if (getChild(root, 'dist_config') || getChild(root, 'model')?.kind === 'object' || getChild(root, 'cp_mode')) return undefined;
+    return llamafactory as unknown as SchemaNode;
   }
   return SCHEMAS[format];
 }
