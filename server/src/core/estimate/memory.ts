@@ -33,7 +33,12 @@ export interface MemoryBlock {
   activations: number;
   logits: number;
   buffers: number;
+  /** Temporaries of an unfused optimizer step (PyTorch AdamW: exp_avg_sq.sqrt() the size of the updated partition, fp32). */
+  optimizerStep: number;
+  /** The peak: max of forward/backward (states + activations + logits + buffers) and optimizer step (states + temporaries + buffers). */
   total: number;
+  /** Which phase sets the peak. */
+  peakPhase: 'forward-backward' | 'optimizer-step';
   capacity: number;
   fits: boolean;
   bufferParts: MemoryBuffers;
@@ -97,8 +102,23 @@ interface StageMemory {
   activations: number;
   logits: number;
   buffers: MemoryBuffers;
+  optimizerStep: number;
   cpu: number;
   nvme: number;
+}
+
+/**
+ * PyTorch's unfused Adam/AdamW computes denom = exp_avg_sq.sqrt() / bias_correction + eps as a new fp32 tensor the size
+ * of the parameters it updates (torch/optim/adam.py _single_tensor_adam; the foreach path allocates the same per group).
+ * DeepSpeed updates one flat partition, so the temporary is the whole partition: LLaMA-Factory issue 1221 failed exactly
+ * there, asking for 3.14 GiB = 6.74e9 / 8 x 4 bytes.
+ */
+function optimizerStepBytes(plan: TrainingPlan, trainableOnGpu: number, shard: number, assumptions: string[]): number {
+  const type = plan.optimizer?.type ?? 'adamw';
+  const fused = plan.optimizer?.fused ?? plan.framework === 'megatron';
+  if (fused || (type !== 'adam' && type !== 'adamw') || offloadTarget(plan.zero?.offloadOptimizer)) return 0;
+  assumptions.push('unfused PyTorch AdamW: the step allocates an fp32 temporary the size of the updated partition (optimizer.fused not set)');
+  return (trainableOnGpu / shard) * 4;
 }
 
 function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, assumptions: string[]): StageMemory {
@@ -124,7 +144,9 @@ function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, 
   const activations = stageActivationBytes(plan, rank, stage.layers, moeLayersHere);
   assumptions.push(...activations.assumptions, ...denseStates.assumptions);
   const gradients = denseStates.gradients + expertStates.gradients;
+  const shard = shardingStage(plan) >= 1 ? denseStates.shardDegree : 1;
   return {
+    optimizerStep: optimizerStepBytes(plan, onGpu * trainableShare, shard, assumptions),
     weights: denseStates.weights + expertStates.weights,
     gradients,
     optimizer: denseStates.optimizer + expertStates.optimizer,
@@ -140,8 +162,16 @@ function sumBuffers(b: MemoryBuffers): number {
   return b.cudaContext + b.communicationBuckets + b.liveParameters;
 }
 
-function stageTotal(m: StageMemory): number {
+function forwardBackwardPeak(m: StageMemory): number {
   return m.weights + m.gradients + m.optimizer + m.activations + m.logits + sumBuffers(m.buffers);
+}
+
+function optimizerStepPeak(m: StageMemory): number {
+  return m.weights + m.gradients + m.optimizer + m.optimizerStep + sumBuffers(m.buffers);
+}
+
+function stageTotal(m: StageMemory): number {
+  return Math.max(forwardBackwardPeak(m), optimizerStepPeak(m));
 }
 
 /**
@@ -163,8 +193,8 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   if (plan.batch?.micro === undefined) missing.push('batch.micro');
   const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
   const empty: MemoryBlock = {
-    available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, total: 0,
-    capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 }, assumptions, sources, missing,
+    available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, optimizerStep: 0, total: 0,
+    peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 }, assumptions, sources, missing,
   };
   if (missing.length > 0 || counts.perStage.length === 0) return empty;
   assumptions.push(...counts.assumptions);
@@ -183,7 +213,9 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
     activations: chosen.activations,
     logits: chosen.logits,
     buffers: sumBuffers(chosen.buffers),
+    optimizerStep: chosen.optimizerStep,
     total,
+    peakPhase: optimizerStepPeak(chosen) > forwardBackwardPeak(chosen) ? 'optimizer-step' : 'forward-backward',
     capacity,
     fits: total <= capacity,
     bufferParts: chosen.buffers,

@@ -100,6 +100,8 @@ export interface BatchSpec {
 export interface OptimizerSpec {
   type?: OptimizerType;
   lr?: number;
+  /** A fused kernel (apex/Transformer Engine/DeepSpeed FusedAdam) updates in place; PyTorch's AdamW allocates temporaries. */
+  fused?: boolean;
 }
 
 export interface ZeroSpec {
