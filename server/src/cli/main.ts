@@ -141,6 +141,7 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'check') return check(rest);
   if (command === 'plan') return planCommand(rest);
   if (command === 'estimate') return estimateCommand(rest);
+  if (command === 'lsp') return (require('../lsp/start') as typeof import('../lsp/start')).startLsp(rest); // Loaded lazily: `check` never pays for the server.
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }
 

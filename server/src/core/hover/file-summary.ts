@@ -1,0 +1,132 @@
+import type { FileAnalysis } from '../analyze';
+import type { Format } from '../detect/formats';
+import { estimate, type Estimate } from '../estimate/estimate';
+import { buildPlan } from '../plan/build-plan';
+import { estimateHeadline, estimateSections, type ReportSection } from '../report/estimate-report';
+import type { Settings } from '../settings';
+import { batchIdentities, identityLine, type BatchIdentity, type Factor } from './batch-identity';
+
+const FORMAT_NAMES: Record<Format, string> = {
+  deepspeed: 'DeepSpeed config',
+  'hf-trainer': 'TrainingArguments',
+  accelerate: 'accelerate config',
+  megatron: 'Megatron-LM arguments',
+  nemo: 'NeMo config',
+  axolotl: 'axolotl config',
+  llamafactory: 'LLaMA-Factory config',
+  neox: 'GPT-NeoX config',
+  unknown: 'not a training config',
+};
+
+export function formatName(format: Format): string {
+  return FORMAT_NAMES[format];
+}
+
+/** A file as the editor sees it: its analysis, the settings it ran with, the files it links to. */
+export interface SummaryInput {
+  analysis: FileAnalysis;
+  settings: Settings;
+  linked: FileAnalysis[];
+  /** Where the world size came from, in the user's words (editor settings, the project file, a linking file). */
+  worldSource?: string;
+}
+
+/** Everything the summary shows, computed once: the code lens, the status item and the hover all read it. */
+export interface FileSummary {
+  format: Format;
+  identities: BatchIdentity[];
+  estimate?: Estimate;
+  sections: ReportSection[];
+  headline: string;
+}
+
+function counts(analysis: FileAnalysis): string {
+  const n = { error: 0, warning: 0, info: 0 };
+  for (const d of analysis.diagnostics) n[d.severity]++;
+  const parts = [
+    n.error > 0 ? `${n.error} error${n.error === 1 ? '' : 's'}` : '',
+    n.warning > 0 ? `${n.warning} warning${n.warning === 1 ? '' : 's'}` : '',
+    n.info > 0 ? `${n.info} note${n.info === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no problems';
+}
+
+function factorText(f: Factor): string {
+  return `${f.value ?? (f.auto ? 'auto' : '?')} — ${f.source}`;
+}
+
+function identitySection(identity: BatchIdentity): ReportSection {
+  const rows: Array<[string, string]> = [
+    ['global batch', factorText(identity.global)],
+    ['micro-batch per GPU', factorText(identity.micro)],
+    ['accumulation steps', factorText(identity.accum)],
+    ['data-parallel size', factorText(identity.dataParallel)],
+  ];
+  if (identity.tokensPerStep) rows.push(['tokens per step', factorText(identity.tokensPerStep)]);
+  const verdict = identity.holds === undefined ? 'not every factor is known yet' : identity.holds ? 'holds' : 'does not hold: the framework stops at start-up';
+  return { title: `Batch identity: ${identityLine(identity)}`, rows, notes: [`global = micro × accumulation × data-parallel size; ${verdict}`], sources: [] };
+}
+
+/**
+ * The summary of a file: what it is, who reads it, its batch identity, and the estimate of the run it describes.
+ * Sections share the estimate report's shape, so the estimator's sections append as they are.
+ */
+export function fileSummary(input: SummaryInput): FileSummary {
+  const { analysis, settings } = input;
+  const identities = batchIdentities(analysis, settings, input.worldSource);
+  const reader = analysis.consumer === 'unknown' ? 'unknown' : `${analysis.consumer} (${analysis.consumerStated ? 'stated by settings or a linking file' : 'inferred from the content'})`;
+  const sections: ReportSection[] = [
+    {
+      title: `TrainLint: ${formatName(analysis.format)}`,
+      rows: [
+        ['detected from', analysis.detection.reason],
+        ['read by', reader],
+        ['problems', counts(analysis)],
+      ],
+      notes: [],
+      sources: [],
+    },
+    ...identities.map(identitySection),
+  ];
+  const built = analysis.format === 'unknown' ? undefined : buildPlan(analysis, settings, input.linked);
+  const result = built ? estimate(built.plan, { convention: settings.flopsConvention }) : undefined;
+  const estimated = result && (result.memory.available || result.time.available || result.cost.available);
+  if (estimated) sections.push(...estimateSections(result));
+  else if (result) sections.push(missingEstimate(result));
+  const parts = [formatName(analysis.format)];
+  if (identities[0]) parts.push(`batch ${identityLine(identities[0])}`);
+  if (estimated) parts.push(estimateHeadline(result));
+  parts.push(counts(analysis));
+  return { format: analysis.format, identities, estimate: result, sections, headline: parts.join(' · ') };
+}
+
+/** When no estimate block can be computed, one line says what is missing instead of four empty tables. */
+function missingEstimate(result: Estimate): ReportSection {
+  const missing = [...new Set([...result.missing, ...result.memory.missing, ...result.time.missing])];
+  return {
+    title: 'Estimate',
+    rows: [],
+    notes: [
+      `needs ${missing.join(', ')}`,
+      'name the model (`trainlint.model`, or `model` in .trainlint.yaml) and the GPU (`trainlint.cluster.gpu`) when the file does not',
+    ],
+    sources: [],
+  };
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Sections as markdown: a heading, a two-column table, then notes and sources in small print. */
+export function sectionsMarkdown(sections: ReportSection[]): string {
+  return sections
+    .map((s) => {
+      const lines = [`**${s.title}**`];
+      if (s.rows.length > 0) lines.push('', '| | |', '|---|---|', ...s.rows.map(([label, value]) => `| ${cell(label)} | ${cell(value)} |`));
+      if (s.notes.length > 0) lines.push('', ...s.notes.map((n) => `- ${n}`));
+      if (s.sources.length > 0) lines.push('', `_Sources: ${s.sources.join('; ')}_`);
+      return lines.join('\n');
+    })
+    .join('\n\n---\n\n');
+}

@@ -1,0 +1,204 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  analyze,
+  findLinks,
+  isIncluded,
+  languageOf,
+  mergeSettings,
+  settingsForPath,
+  type FileAnalysis,
+  type LinkedFile,
+  toSource,
+  type Settings,
+} from '../core/index';
+import type { ShellParser } from '../core/shell/syntax';
+import { Converter, type OtherFile } from './convert';
+import type { LinkGraph } from './link-graph';
+import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
+import type { ProjectFiles } from './project-files';
+import type { EditorSettings, SettingsStore } from './settings';
+import type { WorkspaceFolders } from './workspace-folders';
+
+/** One open document analysed in its context, for one version: what every feature reads. */
+export interface Analyzed {
+  uri: string;
+  version: number;
+  analysis: FileAnalysis;
+  converter: Converter;
+  /** The merged settings the analysis ran with. */
+  settings: Settings;
+  linked: LinkedFile[];
+  /** False when `files.include`/`exclude` (editor or project file) leave the document out: no diagnostics then. */
+  included: boolean;
+  /** Where the world size came from, in words for hovers. */
+  worldSource?: string;
+  /** Changes whenever the diagnostics may have: the pull model's result id. */
+  resultId: string;
+}
+
+interface Entry {
+  key: string;
+  /** Versions (open documents) or modification times (files on disk) of the linked files it read. */
+  stamps: string;
+  result: Analyzed;
+}
+
+export interface AnalysesDeps {
+  documents: TextDocuments<TextDocument>;
+  settings: SettingsStore;
+  projects: ProjectFiles;
+  links: LinkGraph;
+  folders: WorkspaceFolders;
+  shellParser: Promise<ShellParser | undefined>;
+  /** Called with the files whose link context changed, so they are checked again. */
+  onLinksChanged: (paths: string[]) => void;
+}
+
+/**
+ * The parse cache: one analysis per open document, reused while the (uri, version) pair, the settings and
+ * the linked files' versions stay the same, so diagnostics, hovers, code actions and hints share one parse.
+ */
+export class Analyses {
+  private readonly cache = new Map<string, Entry>();
+  private nextResultId = 1;
+  private shellParser: ShellParser | undefined;
+
+  constructor(private readonly deps: AnalysesDeps) {
+    void deps.shellParser.then((parser) => (this.shellParser = parser));
+  }
+
+  async get(document: TextDocument): Promise<Analyzed> {
+    const uri = document.uri;
+    const path = pathOfUri(uri);
+    const editor = await this.deps.settings.forUri(uri);
+    const text = document.getText();
+    const name = nameHintOf(uri);
+    // Only launch scripts wait for the shell parser (WebAssembly, loaded once at start); JSON and YAML never do.
+    const shellParser = languageOf(name, text) === 'shell' ? await this.deps.shellParser : this.shellParser;
+    const { settings, included, worldSource } = this.settingsFor(path, editor);
+    const key = JSON.stringify([document.version, settings, included]);
+    const cached = this.cache.get(uri);
+    if (cached && cached.key === key && cached.stamps === this.stamps(cached.result.linked)) return cached.result;
+
+    let analysis = analyze(text, { path: name, settings, shellParser });
+    const links = findLinks(analysis);
+    const linked: LinkedFile[] = [];
+    for (const link of links) {
+      if (!path) break; // An untitled document has no folder for relative links.
+      const target = resolve(dirname(path), link.target);
+      const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
+      const targetText = this.read(target)?.text;
+      const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
+      linked.push({ link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) });
+    }
+    if (linked.length > 0) analysis = analyze(text, { path: name, settings, shellParser, linked });
+    if (path) {
+      const changed = this.deps.links.update(path, included ? links : []);
+      if (changed.length > 0) this.deps.onLinksChanged(changed);
+    }
+    const result: Analyzed = {
+      uri,
+      version: document.version,
+      analysis,
+      converter: new Converter(analysis),
+      settings,
+      linked,
+      included,
+      worldSource,
+      resultId: String(this.nextResultId++),
+    };
+    this.cache.set(uri, { key, stamps: this.stamps(linked), result });
+    return result;
+  }
+
+  /** The document closed: drop its analysis and the links it made. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
+    const path = pathOfUri(uri);
+    if (!path) return;
+    const changed = this.deps.links.update(path, []);
+    if (changed.length > 0) this.deps.onLinksChanged(changed);
+  }
+
+  /** Settings or project files changed: every analysis must be redone. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** An open document, or a file on disk, by path: its text, and where it stands for related locations and fixes. */
+  locate(path: string): OtherFile | undefined {
+    const found = this.read(path);
+    if (!found) return undefined;
+    return { uri: found.uri, version: found.version ?? null, converter: new Converter(toSource(found.text)) };
+  }
+
+  private read(path: string): { uri: string; text: string; version?: number; stamp: string } | undefined {
+    const open = this.openDocument(path);
+    if (open) return { uri: open.uri, text: open.getText(), version: open.version, stamp: `v${open.version}` };
+    try {
+      const text = readFileSync(path, 'utf8');
+      return { uri: uriOfPath(path), text, stamp: `t${statSync(path).mtimeMs}` };
+    } catch {
+      return undefined; // The linked file does not exist; the core reports a missing link target.
+    }
+  }
+
+  private stamps(linked: LinkedFile[]): string {
+    return linked
+      .map((l) => {
+        const open = this.openDocument(l.path);
+        if (open) return `v${open.version}`;
+        try {
+          return `t${statSync(l.path).mtimeMs}`;
+        } catch {
+          return 'missing';
+        }
+      })
+      .join(',');
+  }
+
+  private openDocument(path: string): TextDocument | undefined {
+    const key = pathKey(path);
+    return this.deps.documents.all().find((d) => {
+      const p = pathOfUri(d.uri);
+      return p !== undefined && pathKey(p) === key;
+    });
+  }
+
+  private projectSettings(path: string): Settings {
+    const project = this.deps.projects.find(path);
+    return project ? settingsForPath(project.config, relative(project.dir, path).replace(/\\/g, '/')) : {};
+  }
+
+  /**
+   * Settings precedence (ARCHITECTURE.md): rule defaults, the project file and its overrides, what a linking
+   * file says about this one, then the editor settings.
+   */
+  private settingsFor(path: string | undefined, editor: EditorSettings): { settings: Settings; included: boolean; worldSource?: string } {
+    if (!path) return { settings: editor.analysis, included: true, worldSource: editor.analysis.cluster ? 'trainlint.cluster in the editor settings' : undefined };
+    const project = this.deps.projects.find(path);
+    const projectRelative = project ? relative(project.dir, path).replace(/\\/g, '/') : '';
+    const fromProject = project ? settingsForPath(project.config, projectRelative) : {};
+    const fromLink = this.deps.links.contextFor(path);
+    const settings = mergeSettings(fromProject, fromLink?.context, editor.analysis);
+    const editorCluster = editor.analysis.cluster;
+    // mergeSettings lets any layer's worldSize beat nodes x gpusPerNode; the editor's nodes x GPUs must win over
+    // a project or linking file's world size, as the precedence says.
+    if (editorCluster?.nodes !== undefined && editorCluster.gpusPerNode !== undefined && settings.cluster) delete settings.cluster.worldSize;
+    const states = (s: Settings | undefined) => s?.cluster?.worldSize !== undefined || s?.cluster?.nodes !== undefined || s?.cluster?.gpusPerNode !== undefined;
+    const worldSource = states(editor.analysis)
+      ? 'trainlint.cluster in the editor settings'
+      : states(fromLink?.context)
+        ? `num_processes in ${basename(fromLink!.linker)}`
+        : states(fromProject) && project
+          ? `cluster in ${relative(dirname(path), project.path).replace(/\\/g, '/')}`
+          : undefined;
+    const folderRelative = this.deps.folders.relative(path);
+    const byEditor = isIncluded({ settings: {}, include: editor.include, exclude: editor.exclude, overrides: [], problems: [] }, folderRelative);
+    const included = byEditor && (!project || isIncluded(project.config, projectRelative));
+    return { settings, included, worldSource };
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  CompletionItemKind,
+  CompletionItemTag,
+  InlayHintKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CodeLens,
+  type CompletionItem,
+  type Hover,
+  type InlayHint,
+  type Position,
+  type Range,
+} from 'vscode-languageserver';
+import { completionsAt } from '../core/completion/complete';
+import { derivedHints } from '../core/hover/derived-hints';
+import { fileSummary, formatName, sectionsMarkdown, type SummaryInput } from '../core/hover/file-summary';
+import { hoverAt } from '../core/hover/hover';
+import type { Analyzed } from './analyses';
+import type { SummaryResult } from './protocol';
+
+/** Hover, completion, inlay hints and the code lens: each converts what a core builder returns. */
+
+export function summaryInput(analyzed: Analyzed): SummaryInput {
+  return {
+    analysis: analyzed.analysis,
+    settings: analyzed.settings,
+    linked: analyzed.linked.flatMap((l) => (l.analysis ? [l.analysis] : [])),
+    worldSource: analyzed.worldSource,
+  };
+}
+
+export function hover(analyzed: Analyzed, position: Position): Hover | null {
+  const content = hoverAt(summaryInput(analyzed), analyzed.converter.offset(position));
+  if (!content) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: content.markdown }, range: content.range && analyzed.converter.range(content.range) };
+}
+
+export function completion(analyzed: Analyzed, position: Position): CompletionItem[] {
+  return completionsAt(analyzed.analysis, analyzed.converter.offset(position)).map((c, i) => ({
+    label: c.label,
+    kind: c.kind === 'property' ? CompletionItemKind.Property : CompletionItemKind.Value,
+    detail: c.detail,
+    documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+    tags: c.deprecated ? [CompletionItemTag.Deprecated] : undefined,
+    // Deprecated keys sort last; the rest keep the schema's order.
+    sortText: `${c.deprecated ? 1 : 0}${String(i).padStart(5, '0')}`,
+    textEdit: { range: analyzed.converter.range(c.range), newText: c.insertText },
+    insertTextFormat: InsertTextFormat.PlainText,
+  }));
+}
+
+export function inlayHints(analyzed: Analyzed, range: Range): InlayHint[] {
+  if (!analyzed.included) return [];
+  const start = analyzed.converter.offset(range.start);
+  const end = analyzed.converter.offset(range.end);
+  return derivedHints(summaryInput(analyzed))
+    .filter((h) => h.offset >= start && h.offset <= end)
+    .map((h) => ({ position: analyzed.converter.position(h.offset), label: h.label, tooltip: h.tooltip, kind: InlayHintKind.Parameter, paddingLeft: true }));
+}
+
+/** The command a code lens runs: the VS Code client shows the estimate; other editors may ignore it. */
+export const SHOW_ESTIMATE_COMMAND = 'trainlint.showEstimate';
+
+export function codeLenses(analyzed: Analyzed): CodeLens[] {
+  if (!analyzed.included || analyzed.analysis.format === 'unknown') return [];
+  const summary = fileSummary(summaryInput(analyzed));
+  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return [{ range: top, command: { title: `TrainLint: ${summary.headline}`, command: SHOW_ESTIMATE_COMMAND, arguments: [analyzed.uri] } }];
+}
+
+export function summary(analyzed: Analyzed): SummaryResult {
+  const result = fileSummary(summaryInput(analyzed));
+  return { format: result.format, formatName: formatName(result.format), headline: result.headline, markdown: sectionsMarkdown(result.sections) };
+}

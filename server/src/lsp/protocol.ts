@@ -1,0 +1,45 @@
+/**
+ * TrainLint's own messages between the server and the VS Code client. This file imports nothing,
+ * so the client can share it without pulling in the server's libraries.
+ */
+
+/**
+ * Client to server: the summary of a document, asked when the active editor or its diagnostics change
+ * (the language status item) and by `trainlint.showEstimate` (the markdown). Null for a document the server
+ * does not have open.
+ */
+export const SUMMARY_REQUEST = 'trainlint/summary';
+
+export interface SummaryParams {
+  uri: string;
+}
+
+export interface SummaryResult {
+  /** The detected format, e.g. "deepspeed"; "unknown" for files that are not training configs. */
+  format: string;
+  /** The format in words, e.g. "DeepSpeed config". */
+  formatName: string;
+  /** One line: the batch identity, the estimate and the problem counts. */
+  headline: string;
+  /** The file summary with the estimate tables. */
+  markdown: string;
+}
+
+/** The server-side half of `trainlint.changeGlobalBatchSize`; named apart so the client's command id stays free. */
+export const CHANGE_GLOBAL_BATCH_COMMAND = 'trainlint.server.changeGlobalBatchSize';
+
+export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'keep';
+
+export interface ChangeGlobalBatchArgs {
+  uri: string;
+  /** The document version the user saw; the edit is refused if the document has moved on. */
+  version: number;
+  globalBatch: number;
+  learningRate: LearningRateRule;
+}
+
+export interface ChangeGlobalBatchResult {
+  applied: boolean;
+  /** What changed, or why nothing did. */
+  message: string;
+}

@@ -1,0 +1,166 @@
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PROJECT_FILE_NAME } from '../core/index';
+import type { ShellParser } from '../core/shell/syntax';
+import { Analyses, type Analyzed } from './analyses';
+import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { pullDiagnostics, pushDiagnostics, type DiagnosticsChannel } from './diagnostics';
+import { codeLenses, completion, hover, inlayHints, summary } from './features';
+import { LinkGraph } from './link-graph';
+import { pathKey, pathOfUri } from './paths';
+import { isProjectFile, ProjectFiles } from './project-files';
+import { SUMMARY_REQUEST, type SummaryParams, type SummaryResult } from './protocol';
+import { runSafe } from './run-safe';
+import { SettingsStore } from './settings';
+import { WorkspaceFolders } from './workspace-folders';
+
+export const SERVER_NAME = 'trainlint';
+export const SERVER_VERSION = '0.1.0';
+
+/** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
+export function startServer(connection: Connection, shellParser: Promise<ShellParser | undefined>): void {
+  const documents = new TextDocuments(TextDocument);
+  const projects = new ProjectFiles();
+  const links = new LinkGraph();
+  const folders = new WorkspaceFolders();
+  let settings: SettingsStore;
+  let analyses: Analyses;
+  let diagnostics: DiagnosticsChannel;
+  let versionedEdits = false;
+  let registerForChanges = { configuration: false, watchedFiles: false, folders: false };
+
+  const openUris = (paths: string[]) => {
+    const keys = new Set(paths.map(pathKey));
+    return documents.keys().filter((uri) => {
+      const path = pathOfUri(uri);
+      return path !== undefined && keys.has(pathKey(path));
+    });
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const client = params.capabilities;
+    const pull = client.textDocument?.diagnostic !== undefined;
+    const literals = client.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+    versionedEdits = client.workspace?.workspaceEdit?.documentChanges === true;
+    registerForChanges = {
+      configuration: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      watchedFiles: client.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      folders: client.workspace?.workspaceFolders === true,
+    };
+    folders.set(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
+    settings = new SettingsStore(connection, client.workspace?.configuration === true, params.initializationOptions);
+    analyses = new Analyses({
+      documents,
+      settings,
+      projects,
+      links,
+      folders,
+      shellParser,
+      // A linking file changed what it says about another file, or a linked file changed: check both ends again.
+      onLinksChanged: (paths) => diagnostics.recheck(openUris(paths)),
+    });
+    diagnostics = pull
+      ? pullDiagnostics(connection, documents, analyses, client.workspace?.diagnostics?.refreshSupport === true)
+      : pushDiagnostics(connection, documents, analyses);
+
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['"', ':', ' '] },
+      codeActionProvider: literals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : undefined,
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
+    if (pull) capabilities.diagnosticProvider = { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: false };
+    return { capabilities, serverInfo: { name: SERVER_NAME, version: SERVER_VERSION } };
+  });
+
+  connection.onInitialized(() => {
+    if (registerForChanges.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'trainlint' });
+    if (registerForChanges.watchedFiles) {
+      // Project files decide settings; JSON and YAML files may be linked from an open config.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: '**/*.{json,yaml,yml}' }],
+      });
+    }
+    if (registerForChanges.folders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        folders.change(event.added, event.removed);
+        everythingChanged();
+      });
+    }
+  });
+
+  const everythingChanged = () => {
+    analyses.clear();
+    diagnostics.recheck();
+    void connection.languages.inlayHint.refresh().catch(() => undefined); // Clients without refresh support refuse it.
+  };
+
+  connection.onDidChangeConfiguration((change) => {
+    settings.changed(change.settings);
+    everythingChanged();
+  });
+
+  connection.onDidChangeWatchedFiles((change) => {
+    const paths = change.changes.map((c) => pathOfUri(c.uri)).filter((p): p is string => p !== undefined);
+    if (paths.some(isProjectFile)) {
+      projects.invalidate();
+      everythingChanged();
+      return;
+    }
+    // A file on disk that an open config links to (or is linked from) changed: check its open neighbours.
+    const neighbours = paths.flatMap((p) => links.neighbours(p));
+    if (neighbours.length > 0) diagnostics.recheck(openUris(neighbours));
+  });
+
+  documents.onDidOpen((event) => diagnostics.changed(event.document.uri));
+  documents.onDidChangeContent((event) => {
+    diagnostics.changed(event.document.uri);
+    const path = pathOfUri(event.document.uri);
+    // An open linked file's unsaved text counts: the files it is linked with are checked against it.
+    if (path) diagnostics.recheck(openUris(links.neighbours(path)));
+  });
+  documents.onDidSave((event) => {
+    const path = pathOfUri(event.document.uri);
+    if (path && isProjectFile(path)) {
+      projects.invalidate();
+      everythingChanged();
+    }
+  });
+  documents.onDidClose((event) => {
+    analyses.forget(event.document.uri);
+    diagnostics.closed(event.document.uri);
+    settings.forget(event.document.uri);
+  });
+
+  const withAnalysis = <T>(uri: string, what: string, fallback: T, token: CancellationToken, work: (a: Analyzed) => T) =>
+    runSafe(connection, token, what, fallback, async () => {
+      const document = documents.get(uri);
+      return document ? work(await analyses.get(document)) : fallback;
+    });
+
+  connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position)));
+  connection.onCompletion((params, token) => withAnalysis(params.textDocument.uri, 'completion', [], token, (a) => completion(a, params.position)));
+  connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, versionedEdits)));
+  connection.languages.inlayHint.on((params, token) => withAnalysis(params.textDocument.uri, 'inlay hints', [], token, (a) => inlayHints(a, params.range)));
+  connection.onCodeLens((params, token) => withAnalysis(params.textDocument.uri, 'code lens', [], token, (a) => codeLenses(a)));
+  connection.onRequest(SUMMARY_REQUEST, (params: SummaryParams, token) =>
+    withAnalysis<SummaryResult | null>(params.uri, 'summary', null, token, (a) => summary(a)),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
