@@ -17,6 +17,8 @@ import {
 import { checkedFile, type CheckedFile } from './check-result';
 import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
 import type { ShellParser } from '../core/shell/syntax';
+import { resolveLinks } from './file-context';
+import type { LinkedFile } from '../core/index';
 
 export interface CheckOptions {
   paths: string[];
@@ -43,8 +45,8 @@ interface Candidate {
 
 let shellParser: ShellParser | undefined;
 
-function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings): FileAnalysis {
-  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser });
+function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings, linked?: LinkedFile[]): FileAnalysis {
+  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser, linked });
 }
 
 export function runCheck(options: CheckOptions): CheckOutcome {
@@ -77,15 +79,20 @@ export function runCheck(options: CheckOptions): CheckOutcome {
   const first = candidates.map((c) => analyzeWith(c, options.flags));
   const contexts = new Map<string, Settings>();
   first.forEach((analysis, i) => {
-    for (const link of findLinks(analysis)) contexts.set(resolve(dirname(candidates[i].path), link.target), link.context);
+    for (const link of findLinks(analysis)) {
+      const context = link.context.linkedFrom ? { ...link.context, linkedFrom: { ...link.context.linkedFrom, path: candidates[i].path } } : link.context;
+      contexts.set(resolve(dirname(candidates[i].path), link.target), context);
+    }
   });
 
   const files: CheckedFile[] = [];
   candidates.forEach((candidate, i) => {
     const context = contexts.get(resolve(candidate.path));
-    let analysis = context ? analyzeWith(candidate, options.flags, context) : first[i];
+    // Files it points to are read and analysed in the context the link gives them (cross-file rules compare both).
+    const linked = findLinks(first[i]).length > 0 ? resolveLinks(candidate.path, first[i], options.flags, shellParser) : undefined;
+    let analysis = context || linked ? analyzeWith(candidate, options.flags, context, linked) : first[i];
     if (options.fix) {
-      const fixed = fixFile(candidate, analysis, (text) => analyzeWith({ ...candidate, text }, options.flags, context));
+      const fixed = fixFile(candidate, analysis, (text) => analyzeWith({ ...candidate, text }, options.flags, context, linked));
       if (fixed.applied > 0) notes.push(`${candidate.path}: applied ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`);
       analysis = fixed.analysis;
     }

@@ -35,6 +35,8 @@ export interface Settings {
   flopsConvention?: 'palm' | 'megatron' | 'narayanan';
   /** Set (to the reason) when a DeepSpeed config is driven by DeepSpeed's PipelineEngine whatever its stage count (Megatron-DeepSpeed without --no-pipeline-parallel). */
   deepspeedPipelineEngine?: string;
+  /** For a DeepSpeed config: what the file that points to it gives the HF Trainer (hf-deepspeed-mismatch compares both sides). */
+  linkedFrom?: import('./facts/trainer-values').TrainerValues;
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }

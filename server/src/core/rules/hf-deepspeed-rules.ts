@@ -1,7 +1,12 @@
 import type { ConfigNode } from '../syntax/config-tree';
 import { TRAINER_MATCHED } from '../facts/trainer-fill';
 import { isSwitchOn } from '../facts/values';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
+import { argumentNode, compareWithTrainer, trainerValuesOf } from '../facts/trainer-values';
+import { shellFactsOf } from '../shell/shell-config';
+import { worldSizeOf } from '../settings';
+import { formatScalar } from '../fix/edits';
+import type { Fix } from '../diagnostic';
 
 function leaves(node: ConfigNode, out: ConfigNode[]): void {
   if (node.kind === 'scalar') out.push(node);
@@ -20,7 +25,12 @@ export const hfDeepspeedMismatch: Rule = {
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfTrainerDeepSpeedConfig.fill_match)'],
   },
   check(ctx) {
+    checkPointingSide(ctx);
     if (ctx.format !== 'deepspeed' || ctx.consumer !== 'hf-trainer') return;
+    if (ctx.settings.linkedFrom) {
+      checkDeepSpeedSide(ctx);
+      return;
+    }
     for (const root of ctx.roots) {
       const all: ConfigNode[] = [];
       leaves(root, all);
@@ -41,3 +51,58 @@ export const hfDeepspeedMismatch: Rule = {
     }
   },
 };
+
+const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+
+/** The DeepSpeed file, analysed for the file that points to it: every concrete value the Trainer would reject. */
+function checkDeepSpeedSide(ctx: RuleContext): void {
+  const trainer = ctx.settings.linkedFrom!;
+  const world = trainer.worldSize ?? worldSizeOf(ctx.settings).value;
+  for (const root of ctx.roots) {
+    for (const m of compareWithTrainer(root, { ...trainer, worldSize: world })) {
+      const from = trainer.path ? `${trainer.path}` : 'the file that points here';
+      const explicit = trainer.explicit.some((e) => m.argument.includes(e)) ? '' : ' (its default)';
+      ctx.report({
+        range: m.node.range,
+        severity: 'error',
+        message: `${m.key} = ${show(m.node.kind === 'scalar' ? m.node.value : m.node.children.map((c) => c.value))} here, but ${trainer.framework} in ${from} gives ${m.argument} = ${show(m.expected)}${explicit}: the HF Trainer raises "Please correct the following DeepSpeed config values that mismatch TrainingArguments values". Write "auto" so the Trainer fills it, or make both agree.`,
+        fixes: [
+          { title: 'Set it to "auto"', safe: false, edits: [{ range: m.node.range, newText: '"auto"' }] },
+          ...(typeof m.expected === 'number' || typeof m.expected === 'boolean' ? [{ title: `Set it to ${show(m.expected)} (the ${m.argument} value)`, safe: false, edits: [{ range: m.node.range, newText: formatScalar(ctx.tree.language, m.expected) }] }] : []),
+        ],
+      });
+    }
+  }
+}
+
+/** The TrainingArguments side (a YAML, JSON or launch script with `deepspeed: ds.json`): the same mismatches, reported here too. */
+function checkPointingSide(ctx: RuleContext): void {
+  if (ctx.format !== 'hf-trainer' && ctx.format !== 'llamafactory' && ctx.format !== 'axolotl') return;
+  const world = shellFactsOf(ctx.tree)?.world.value ?? worldSizeOf(ctx.settings).value;
+  for (const linked of ctx.linked ?? []) {
+    const ds = linked.analysis;
+    if (!ds || ds.format !== 'deepspeed' || linked.link.kind !== 'deepspeed-config') continue;
+    for (const root of ctx.roots) {
+      const trainer = trainerValuesOf(ctx.format, root, world);
+      if (!trainer) continue;
+      for (const dsRoot of ds.roots) {
+        for (const m of compareWithTrainer(dsRoot, trainer)) {
+          const first = m.argument.replace(/^\[|\]$/g, '').split(/[, ]+/).find((a) => /^[a-z_0-9]+$/.test(a)) ?? m.argument;
+          const here = argumentNode(root, ctx.format, first);
+          const fixes: Fix[] = [{ title: `Set ${m.key} to "auto" in ${linked.link.target}`, safe: false, edits: [], otherFile: { path: linked.path, edits: [{ range: m.node.range, newText: '"auto"' }] } }];
+          const dsValue = m.node.kind === 'scalar' ? m.node.value : undefined;
+          if (here && here.kind === 'scalar' && (typeof dsValue === 'number' || typeof dsValue === 'boolean') && m.argument === first && ctx.tree.language !== 'shell') {
+            fixes.push({ title: `Set ${first} to ${show(dsValue)} (the DeepSpeed value)`, safe: false, edits: [{ range: here.range, newText: formatScalar(ctx.tree.language, dsValue) }] });
+          }
+          ctx.report({
+            range: here ? here.keyRange ?? here.range : linked.link.range,
+            severity: 'error',
+            message: `${m.argument} = ${show(m.expected)}${here ? '' : ' (the TrainingArguments default)'} here, but ${linked.link.target} sets ${m.key} = ${show(dsValue ?? (m.node.kind === 'array' ? m.node.children.map((c) => c.value) : m.node.kind))}: the HF Trainer raises "Please correct the following DeepSpeed config values that mismatch TrainingArguments values". Set it to "auto" there, or make both agree.`,
+            fixes,
+            related: [{ message: `${m.key} in ${linked.link.target}`, range: m.node.range, path: linked.path }],
+          });
+        }
+      }
+    }
+  }
+}

@@ -8,6 +8,7 @@ import { fp16AndBf16 } from './precision-rules';
 import { hfDeepspeedMismatch } from './hf-deepspeed-rules';
 import { invalidZeroStage, offloadRequiresZero, zeroWithPipeline } from './deepspeed-rules';
 import { parallelSizesVsWorld } from './axolotl-rules';
+import { accelerateInlineDeepSpeedKeys, linkedFileMissing } from './cross-file-rules';
 import { batchScheduleConflict, distributedOptimizerDependency, expertsNotDivisibleByEp, headsNotDivisibleByTp, iterationsAndSamples, kvHeadsVsTp, layersNotDivisibleByPp, recomputeConflict, seqExceedsMaxPositions, seqNotDivisibleByCp, sequenceParallelWithoutTp, worldSizeNotDivisible } from './parallel-layout-rules';
 
 /** Every rule, in the order their findings are computed. Codes and names are a public contract. */
@@ -42,6 +43,8 @@ export const RULES: readonly Rule[] = [
   iterationsAndSamples,
   batchScheduleConflict,
   parallelSizesVsWorld,
+  linkedFileMissing,
+  accelerateInlineDeepSpeedKeys,
 ];
 
 export function ruleMetas(): RuleMeta[] {

@@ -1,0 +1,56 @@
+import { getChild, getPath } from '../syntax/config-tree';
+import type { Rule } from './rule';
+
+export const linkedFileMissing: Rule = {
+  meta: {
+    code: 'TL702',
+    name: 'linked-file-missing',
+    severity: 'warning',
+    summary: 'A config points to a file (a DeepSpeed config) that does not exist relative to it.',
+    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch, which is often, but not always, the config\'s own folder: hence a warning.',
+    fix: 'No automatic fix: correct the path, or create the file.',
+    example: { language: 'yaml', text: 'output_dir: out\nper_device_train_batch_size: 4\nnum_train_epochs: 1\ndeepspeed: configs/zero3.json\n' },
+    references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfDeepSpeedConfig)', 'huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin)'],
+  },
+  check(ctx) {
+    for (const linked of ctx.linked ?? []) {
+      if (linked.analysis) continue;
+      ctx.report({
+        range: linked.link.range,
+        message: `${linked.link.target} does not exist relative to this file (looked for ${linked.path}); the run fails with FileNotFoundError unless it is launched from a folder where the path resolves.`,
+      });
+    }
+  },
+};
+
+// accelerate/utils/dataclasses.py DeepSpeedPlugin: config variables that conflict with deepspeed_config_file.
+const INLINE_KEYS = ['gradient_accumulation_steps', 'gradient_clipping', 'zero_stage', 'offload_optimizer_device', 'offload_param_device', 'offload_param_nvme_path', 'offload_optimizer_nvme_path', 'zero3_save_16bit_model'];
+
+export const accelerateInlineDeepSpeedKeys: Rule = {
+  meta: {
+    code: 'TL703',
+    name: 'accelerate-deepspeed-inline-keys',
+    severity: 'error',
+    summary: 'An accelerate config sets deepspeed_config_file together with inline DeepSpeed keys (zero_stage, gradient_accumulation_steps...).',
+    why: 'accelerate\'s DeepSpeedPlugin raises "When using `deepspeed_config_file`, the following accelerate config variables will be ignored: [...]. Please specify them appropriately in the DeepSpeed config file." at launch: with a DeepSpeed file, every DeepSpeed setting must live in that file.',
+    fix: 'Removing the inline key is the fix once its value is in the DeepSpeed file; not applied automatically.',
+    example: { language: 'yaml', text: 'compute_environment: LOCAL_MACHINE\ndistributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n  zero_stage: 3\nnum_processes: 8\n' },
+    references: ['huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin.__post_init__)', 'huggingface/accelerate src/accelerate/commands/launch.py (ACCELERATE_CONFIG_DS_FIELDS)'],
+  },
+  check(ctx) {
+    if (ctx.format !== 'accelerate') return;
+    for (const root of ctx.roots) {
+      const section = getChild(root, 'deepspeed_config');
+      const file = getPath(root, 'deepspeed_config', 'deepspeed_config_file');
+      if (!section || !file || file.value === null || file.value === '') continue;
+      const inline = section.children.filter((c) => INLINE_KEYS.includes(String(c.key)) && c.value !== null);
+      for (const node of inline) {
+        ctx.report({
+          range: node.keyRange ?? node.range,
+          message: `deepspeed_config.${String(node.key)} next to deepspeed_config_file: accelerate raises "When using \`deepspeed_config_file\`, the following accelerate config variables will be ignored: [${inline.map((n) => `'${String(n.key)}'`).join(', ')}]. Please specify them appropriately in the DeepSpeed config file." Move the value into ${String(file.value)} and remove it here.`,
+          related: [{ message: 'deepspeed_config_file', range: file.range }],
+        });
+      }
+    }
+  },
+};
