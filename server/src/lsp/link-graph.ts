@@ -41,13 +41,9 @@ export class LinkGraph {
     return undefined;
   }
 
-  /** The files that link to `path`, and the files `path` links to. */
-  neighbours(path: string): string[] {
+  /** The open files that link to `path`: they read it, so they are checked again when it changes. */
+  linkersOf(path: string): string[] {
     const key = pathKey(path);
-    const found = (this.outgoing.get(key)?.links ?? []).map((l) => l.target);
-    for (const { linker, links } of this.outgoing.values()) {
-      if (links.some((l) => pathKey(l.target) === key)) found.push(linker);
-    }
-    return found;
+    return [...this.outgoing.values()].filter(({ links }) => links.some((l) => pathKey(l.target) === key)).map(({ linker }) => linker);
   }
 }

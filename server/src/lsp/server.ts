@@ -121,17 +121,18 @@ export function startServer(connection: Connection, shellParser: Promise<ShellPa
       everythingChanged();
       return;
     }
-    // A file on disk that an open config links to (or is linked from) changed: check its open neighbours.
-    const neighbours = paths.flatMap((p) => links.neighbours(p));
-    if (neighbours.length > 0) diagnostics.recheck(openUris(neighbours));
+    // A file on disk that an open config links to changed: check that config again.
+    const linkers = paths.flatMap((p) => links.linkersOf(p));
+    if (linkers.length > 0) diagnostics.recheck(openUris(linkers));
   });
 
   documents.onDidOpen((event) => diagnostics.changed(event.document.uri));
   documents.onDidChangeContent((event) => {
     diagnostics.changed(event.document.uri);
     const path = pathOfUri(event.document.uri);
-    // An open linked file's unsaved text counts: the files it is linked with are checked against it.
-    if (path) diagnostics.recheck(openUris(links.neighbours(path)));
+    // An open linked file's unsaved text counts: the configs that link to it are checked against it. The files it
+    // links to are checked again by onLinksChanged, once its own analysis shows what it now says about them.
+    if (path) diagnostics.recheck(openUris(links.linkersOf(path)));
   });
   documents.onDidSave((event) => {
     const path = pathOfUri(event.document.uri);
