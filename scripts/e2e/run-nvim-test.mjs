@@ -77,7 +77,8 @@ async function main() {
     if (r.code === 0 && r.json && !r.json.error) {
       passed += 1;
       console.log(`ok   ${c.name} (${r.ms} ms, first matching publish after ${r.json.elapsed_ms} ms)`);
-      console.log(`     ${JSON.stringify(r.json.diagnostics)}`);
+      for (const x of r.json.diagnostics.slice(0, 6)) console.log(`     ${x.line}:${x.character} [${x.code}] ${x.message.slice(0, 90)}`);
+      if (r.json.diagnostics.length > 6) console.log(`     ... ${r.json.diagnostics.length - 6} more`);
     } else {
       failed += 1;
       console.log(`FAIL ${c.name} (exit ${r.code ?? r.signal}, ${r.ms} ms)`);
