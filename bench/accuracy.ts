@@ -143,7 +143,7 @@ function megatronH100Rows(facts: Json, rows: Omit<ThroughputRow, 'split'>[]): vo
   }
 }
 
-function bloomRows(published: Json[], facts: Json, rows: Omit<ThroughputRow, 'split'>[]): void {
+function bloomRows(published: Json[], rows: Omit<ThroughputRow, 'split'>[]): void {
   // Jean Zay A100 80GB nodes: 8 GPUs, 4 x 100 Gb/s OmniPath per node = 50 GB/s per node (reference-facts.json bloom_176b).
   const jeanZay = { gpu: 'a100-80gb', interNodeGBps: 50 / 8 };
   // Megatron-DeepSpeed with DeepSpeed's PipelineEngine and the BF16_Optimizer (ZeRO-1 equivalent).
@@ -151,7 +151,6 @@ function bloomRows(published: Json[], facts: Json, rows: Omit<ThroughputRow, 'sp
     framework: 'deepspeed' as const, zero: { stage: 1 as const }, precision: 'bf16' as const, recompute: 'full' as const, flashAttention: false,
     overlap: { gradReduce: false }, hardware: jeanZay,
   };
-  void facts;
   rows.push({
     id: 'bloom-176B', source: 'bigscience tr11-176B-ml README (reference-facts.json bloom_176b)',
     plan: { ...common, model: { name: 'bigscience/bloom', seqLength: 2048, dropout: false }, parallel: { tp: 4, pp: 12, dp: 8 }, batch: { micro: 2, global: 2048 } },
@@ -269,7 +268,7 @@ export function throughputRows(sharedDir: string): { rows: ThroughputRow[]; skip
   add((r) => narayananRows(published, r, skipped));
   add((r) => korthikantiRows(published, r));
   add((r) => megatronH100Rows(facts, r));
-  add((r) => bloomRows(published, facts, r));
+  add((r) => bloomRows(published, r));
   add((r) => tablesTexRows(published, r));
   add((r) => nemoRows(facts, r, skipped));
   add((r) => mtnlgRows(published, r, skipped));

@@ -428,10 +428,8 @@ const HANDLERS: [RegExp, Handler][] = [
     assert.equal(estimateFlops(plan, 'palm').perToken.model - 6 * n, 6 * 32 * 16 * (2 * 256 * 2048), '12 L H Q T = 6 L H (2 Q T)');
   }],
   [/^llama3-total-flops$/, (e) => {
-    const flops = estimateFlops({ model: { name: 'meta-llama/Llama-3.1-405B', seqLength: 8192 }, batch: { global: 1 }, training: { tokens: e.inputs.tokens } } as TrainingPlan, '6nd');
     const completed = completePlan({ model: { name: 'meta-llama/Llama-3.1-405B', seqLength: 8192 }, batch: { global: 1 }, training: { tokens: e.inputs.tokens } });
     const run = estimateFlops(completed.plan, '6nd').perRun!.model;
-    assert.equal(flops.available, false, 'a bare name is resolved by completePlan, not by the FLOPs model');
     // Two significant digits printed: within half a unit of 0.1e25.
     assertAbsolute(run, e.expected.total_training_FLOPs, 0.05e25, '6 N D');
   }],
@@ -489,7 +487,7 @@ const HANDLERS: [RegExp, Handler][] = [
     assert.equal(stage3.weights + stage3.gradients + stage3.optimizer, 18, e.expected.multiplier_18);
     t.diagnostic('not checked: the docs\' activation formula (marked incomplete there) and the "~11B on a 40GB GPU" example');
   }],
-  [/^zb-t1-t2-formulas$/, (e, t) => {
+  [/^zb-t1-t2-formulas$/, (_e, t) => {
     const equal = { forward: 1, backwardInput: 1, backwardWeight: 1 };
     const oneFOneB = pipelineBubble({ pp: 8, microbatches: 24, schedule: '1f1b' });
     const h1 = pipelineBubble({ pp: 8, microbatches: 24, schedule: 'zb-h1', costs: equal });

@@ -8,7 +8,8 @@ const GIB = 2 ** 30;
 // (discuss.pytorch.org/t/73021); NCCL communicators add their own buffers. Stated allowance: 1 GiB.
 const CUDA_CONTEXT_BYTES = 1 * GIB;
 // DeepSpeed config docs: reduce_bucket_size and allgather_bucket_size default 5e8 elements; stage3_prefetch_bucket_size 5e7,
-// stage3_max_live_parameters 1e9. "overlap_comm uses 4.5x the allgather_bucket_size and reduce_bucket_size values".
+// stage3_max_live_parameters 1e9. HF transformers DeepSpeed docs: "overlap_comm uses 4.5x the allgather_bucket_size and
+// reduce_bucket_size values" (5e8 x 2 bytes x 2 x 4.5 = 9 GB).
 const DEEPSPEED_BUCKET_DEFAULT = 5e8;
 const DEEPSPEED_PREFETCH_DEFAULT = 5e7;
 const DEEPSPEED_MAX_LIVE_DEFAULT = 1e9;

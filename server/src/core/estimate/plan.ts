@@ -192,3 +192,5 @@ export interface CompletedPlan {
   missing: string[];
   conflicts: string[];
 }
+
+export { completePlan, peakForPrecision } from './complete-plan';

@@ -42,14 +42,14 @@ export const STEP_TIME_CONSTANTS: StepTimeConstants = {
   deepspeedPipelineOverhead: 0.03,
 };
 
-// When the catalog has no measured matmul ceiling: stas00's MAMF table gives 77-87% of dense peak on NVIDIA parts.
+// When the catalog has no measured matmul ceiling: stas00's MAMF table (hardware.json) gives 73-87% of dense peak on NVIDIA parts.
 const DEFAULT_MAMF_SHARE = 0.8;
-// FlashAttention-2 (Dao 2023, Sec. 3.1): the backward pass runs 5 matmuls against the forward's 2 (2.5x the forward).
+// FlashAttention-2 (Dao 2023): the backward pass recomputes the scores, 5 matmuls against the forward's 2 (2.5x the forward).
 const FLASH_BACKWARD_RATIO = 2.5;
-// Host-side optimizer (ZeRO-Offload) speed: DeepSpeed CPU Adam updates about 1 billion parameters per second per GPU's share of cores
-// (Ren et al. 2021, ZeRO-Offload Sec. 5: 1B parameters/s for the CPU-Adam step). Stated assumption.
+// ASSUMPTION (no measurement in the material): a host-side Adam step (ZeRO-Offload) updates 1e9 parameters per second
+// for each GPU's share of the CPU cores.
 const CPU_ADAM_PARAMS_PER_SECOND = 1e9;
-// PCIe Gen4 x16, one direction, for offload transfers.
+// PCIe Gen4 x16 carries about 32 GB/s each way (hardware.json, A100 PCIe note); 25 GB/s assumed achievable for offload copies.
 const PCIE_GBPS = 25;
 
 export interface TimeBlock {
@@ -97,8 +97,8 @@ function gemmRate(plan: TrainingPlan, width: number, tokens: number, k: StepTime
 /**
  * Effective per-GPU bandwidth of a collective over a group of `groupSize` ranks spaced `groupStride` apart. Inside a node
  * it is the NVLink/PCIe link; across nodes a ring enters and leaves each node once, so the group's members on one node
- * share that node's NICs: per-GPU NIC bandwidth x members per node, capped by the intra-node link (NCCL rings over
- * rail-optimised fabrics; nccl-tests bus bandwidth on 8-NIC nodes approaches the node's total NIC bandwidth).
+ * share that node's NICs: per-GPU NIC bandwidth x members per node, capped by the intra-node link (a ring crosses each
+ * node boundary once per channel and NCCL runs one channel per NIC, so a node's traffic does not grow with its members).
  */
 function bandwidth(plan: TrainingPlan, groupStride: number, groupSize: number, k: StepTimeConstants, aggregate = true): number {
   const hw = plan.hardware ?? {};
@@ -157,8 +157,10 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
   const layerTraffic = storedLayerBytes({ ...plan, recompute: 'none' }, false) * denseHere + storedLayerBytes({ ...plan, recompute: 'none' }, true) * moeHere;
   // The softmax cross-entropy over the vocabulary is memory bound too: its traffic scales with the logits tensor.
   const lossTraffic = last ? logitsBytes(plan, paddedVocab(plan)) : 0;
+  // Non-GEMM kernels move a multiple of what the layer stores for backward; recomputation repeats the forward half of it.
   const elementwiseSeconds = (k.elementwiseTraffic * (layerTraffic * (1 + 0.5 * attentionRecompute) + lossTraffic)) / memoryBandwidth;
 
+  // Full recomputation repeats the forward pass's two of the four collectives per layer.
   const tpBytes = tensorParallelBytesPerLayer(tokens, h, tp) * layersHere * (1 + 0.5 * recompute);
   const tpSeconds = tpBytes / bandwidth(plan, 1, tp, k);
   const tpExposed = plan.overlap?.tensorParallel ? tpSeconds * (1 - k.overlapEfficiency) : tpSeconds;
@@ -191,8 +193,8 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     const n = shardDegree(plan);
     const paramsHere = rank === 0 ? counts.perGpu.firstStage : counts.perGpu.lastStage;
     const bytes = 3 * paramsHere * 2 * ((n - 1) / n);
-    // Per-module gathers do not reach the node-aggregated bandwidth of bucketed reductions: Narayanan et al. Table 2's
-    // ZeRO-3 times grow by about the 3 Psi volume over one NIC per GPU (174.6B on 1536 GPUs: ~50 s of 65 s per step).
+    // Per-module gathers do not reach the node-aggregated bandwidth of bucketed reductions: the ZeRO-3 rows of Narayanan et
+    // al. Table 2 imply the 3 Psi volume moving over about one NIC per GPU (174.6B on 1536 GPUs: ~50 s of a 65 s step).
     const seconds = bytes / bandwidth(plan, tp * cp, n, k, false);
     const computeWindow = gemmSeconds + attentionSeconds + elementwiseSeconds;
     const hidden = plan.overlap?.paramGather === false ? 0 : Math.min(seconds, computeWindow) * k.overlapEfficiency;
