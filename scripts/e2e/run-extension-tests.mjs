@@ -108,7 +108,8 @@ async function main() {
 
     for (const test of results.tests) {
       const mark = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' }[test.status];
-      console.log(`${mark} ${test.name} (${test.ms} ms)${test.status === 'failed' ? `\n     ${String(test.error).split('\n').join('\n     ')}` : ''}${test.status === 'skipped' ? `: ${test.reason}` : ''}`);
+      const notes = test.notes && test.notes.length > 0 ? ` [${test.notes.join(', ')}]` : '';
+      console.log(`${mark} ${test.name} (${test.ms} ms)${notes}${test.status === 'failed' ? `\n     ${String(test.error).split('\n').join('\n     ')}` : ''}${test.status === 'skipped' ? `: ${test.reason}` : ''}`);
     }
     const count = (s) => results.tests.filter((x) => x.status === s).length;
     const skipped = count('skipped');

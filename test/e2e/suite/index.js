@@ -31,6 +31,18 @@ function test(name, fn, { skip } = {}) {
   tests.push({ name, fn, skip });
 }
 
+/** Timings and facts a test records along the way; the driver prints them under the test. */
+let notes = [];
+function note(text) {
+  notes.push(text);
+}
+async function timed(label, promise) {
+  const started = Date.now();
+  const value = await promise;
+  note(`${label}: ${Date.now() - started} ms`);
+  return value;
+}
+
 function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -117,13 +129,13 @@ function fixture(name) {
 test('the extension is installed and activates', async () => {
   const extension = vscode.extensions.all.find((e) => e.packageJSON && e.packageJSON.name === 'trainlint');
   assert(extension, `no trainlint extension among ${vscode.extensions.all.length} extensions`);
-  await extension.activate();
+  await timed('activate', extension.activate());
   assert(extension.isActive, 'the extension did not activate');
 });
 
 test('corpus: HF TrainingArguments YAML with fp16 and a truthy bf16 string gets an fp16-and-bf16 error', async () => {
   const document = await open(path.join(CORPUS, 'other/ai-responder-config-fp16-and-bf16.yaml'));
-  const diagnostic = await waitForDiagnostic(document.uri, RULES.fp16AndBf16);
+  const diagnostic = await timed('open to diagnostic', waitForDiagnostic(document.uri, RULES.fp16AndBf16));
   assert(diagnostic.severity === vscode.DiagnosticSeverity.Error, `severity is ${vscode.DiagnosticSeverity[diagnostic.severity]}, expected Error`);
   const line = document.lineAt(diagnostic.range.start.line).text;
   assert(/\b(fp16|bf16)\b/.test(line), `the diagnostic sits on "${line.trim()}", not on the fp16 or bf16 key`);
@@ -131,13 +143,13 @@ test('corpus: HF TrainingArguments YAML with fp16 and a truthy bf16 string gets 
 
 test('corpus: DeepSpeed JSON with fp16.auto_cast "auto" gets an auto-outside-trainer error, and keys have hovers', async () => {
   const document = await open(path.join(CORPUS, 'deepspeed/codealpaca-ds-config-zero3.json'));
-  const diagnostic = await waitForDiagnostic(document.uri, RULES.autoOutsideTrainer);
+  const diagnostic = await timed('open to diagnostic', waitForDiagnostic(document.uri, RULES.autoOutsideTrainer));
   assert(diagnostic.severity === vscode.DiagnosticSeverity.Error, `severity is ${vscode.DiagnosticSeverity[diagnostic.severity]}, expected Error`);
   const line = document.lineAt(diagnostic.range.start.line).text;
   assert(line.includes('auto_cast'), `the diagnostic sits on "${line.trim()}", not on auto_cast`);
 
   const position = positionOf(document, '"zero_optimization"', 2);
-  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position);
+  const hovers = await timed('hover', vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position));
   const text = hoverText(hovers);
   assert(text.trim().length > 0, 'no hover text on "zero_optimization"');
   assert(/zero/i.test(text), `the hover on "zero_optimization" does not mention ZeRO: ${JSON.stringify(text.slice(0, 200))}`);
@@ -145,13 +157,13 @@ test('corpus: DeepSpeed JSON with fp16.auto_cast "auto" gets an auto-outside-tra
 
 test('fixture: a misspelled DeepSpeed key gets unknown-key, and its quick fix renames the key', async () => {
   const document = await open(fixture('ds_config.json'));
-  const diagnostic = await waitForDiagnostic(document.uri, RULES.unknownKey);
+  const diagnostic = await timed('open to diagnostic', waitForDiagnostic(document.uri, RULES.unknownKey));
   const keyLine = document.lineAt(diagnostic.range.start.line).text;
   assert(keyLine.includes('train_micro_batch_size_per_gp'), `unknown-key sits on "${keyLine.trim()}"`);
 
-  const actions = await vscode.commands.executeCommand(
+  const actions = await timed('code actions', vscode.commands.executeCommand(
     'vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 10,
-  );
+  ));
   const titles = (actions || []).map((a) => a.title);
   const fix = (actions || []).find((a) => /train_micro_batch_size_per_gpu/.test(a.title));
   assert(fix, `no quick fix naming train_micro_batch_size_per_gpu; offered: ${JSON.stringify(titles)}`);
@@ -165,9 +177,9 @@ test('fixture: a misspelled DeepSpeed key gets unknown-key, and its quick fix re
   await poll('the renamed key in the document', () => document.getText().includes('"train_micro_batch_size_per_gpu": 4'), 5000,
     () => `text now: ${JSON.stringify(document.getText().slice(0, 120))}`);
   assert(!document.getText().includes('"train_micro_batch_size_per_gp"'), 'the misspelled key is still there');
-  await poll('the unknown-key diagnostic to go away after the fix',
+  await timed('edit to updated diagnostics', poll('the unknown-key diagnostic to go away after the fix',
     () => !vscode.languages.getDiagnostics(document.uri).some((d) => isRule(d, RULES.unknownKey)),
-    DIAGNOSTIC_TIMEOUT_MS, () => describeDiagnostics(document.uri));
+    DIAGNOSTIC_TIMEOUT_MS, () => describeDiagnostics(document.uri)));
   await vscode.commands.executeCommand('workbench.action.files.revert');
 });
 
@@ -184,14 +196,15 @@ async function run() {
       continue;
     }
     let timer;
+    notes = [];
     try {
       await Promise.race([
         fn(),
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`test timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS); }),
       ]);
-      results.tests.push({ name, status: 'passed', ms: Date.now() - started });
+      results.tests.push({ name, status: 'passed', ms: Date.now() - started, notes });
     } catch (error) {
-      results.tests.push({ name, status: 'failed', error: error && error.stack ? error.stack : String(error), ms: Date.now() - started });
+      results.tests.push({ name, status: 'failed', error: error && error.stack ? error.stack : String(error), ms: Date.now() - started, notes });
     } finally {
       clearTimeout(timer);
     }
