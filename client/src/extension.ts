@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CHANGE_GLOBAL_BATCH_COMMAND,
+  SUMMARY_REQUEST,
+  type ChangeGlobalBatchArgs,
+  type ChangeGlobalBatchResult,
+  type LearningRateRule,
+  type SummaryResult,
+} from '../../server/src/lsp/protocol';
+
+/** The bundled server, relative to the extension folder: the one place its path is written. */
+const SERVER_MODULE = 'dist/server.js';
+
+const DOCUMENTS: Array<{ scheme: string; language: string }> = ['json', 'jsonc', 'yaml', 'shellscript'].flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+]);
+
+let client: LanguageClient | undefined;
+
+/**
+ * Starts the TrainLint language server and adds what only VS Code can show: a language status item,
+ * the output channel, and commands. Everything else comes from the server.
+ */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // `log: true`: vscode-languageclient logs with .error()/.info(), which plain output channels lack.
+  const output = vscode.window.createOutputChannel('TrainLint', { log: true });
+  const module = context.asAbsolutePath(SERVER_MODULE);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENTS,
+    outputChannel: output,
+    // The server pulls settings per document; this is what it has before it can ask.
+    initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{.trainlint.yaml,*.json,*.yaml,*.yml}') },
+  };
+  client = new LanguageClient('trainlint', 'TrainLint', serverOptions, clientOptions);
+
+  const status = vscode.languages.createLanguageStatusItem('trainlint.status', DOCUMENTS);
+  status.name = 'TrainLint';
+  status.command = { title: 'Show estimate', command: 'trainlint.showEstimate' };
+  const summaryOf = async (uri: vscode.Uri) => (client?.isRunning() ? client.sendRequest<SummaryResult | null>(SUMMARY_REQUEST, { uri: uri.toString() }) : null);
+  const refreshStatus = async () => {
+    const editor = vscode.window.activeTextEditor;
+    const summary = editor ? await summaryOf(editor.document.uri).catch(() => null) : null;
+    status.text = summary ? `TrainLint: ${summary.formatName}` : 'TrainLint';
+    status.detail = summary?.format === 'unknown' ? 'not checked: not a training config' : summary?.headline;
+    status.severity = summary?.headline.includes('error') ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+  };
+
+  context.subscriptions.push(
+    output,
+    status,
+    client,
+    vscode.window.onDidChangeActiveTextEditor(refreshStatus),
+    vscode.languages.onDidChangeDiagnostics((event) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (event.uris.some((u) => u.toString() === active)) void refreshStatus();
+    }),
+    vscode.commands.registerCommand('trainlint.restartServer', async () => {
+      await client?.restart();
+      await refreshStatus();
+    }),
+    vscode.commands.registerCommand('trainlint.showOutputChannel', () => output.show()),
+    vscode.commands.registerCommand('trainlint.showEstimate', async (uri?: string) => {
+      const target = uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
+      const summary = target ? await summaryOf(target) : null;
+      if (!summary || summary.format === 'unknown') {
+        void vscode.window.showInformationMessage('TrainLint: open a training config to see its estimate.');
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summary.markdown });
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    }),
+    vscode.commands.registerCommand('trainlint.changeGlobalBatchSize', changeGlobalBatchSize),
+  );
+  await client.start();
+  await refreshStatus();
+}
+
+const LR_CHOICES: Array<vscode.QuickPickItem & { rule: LearningRateRule }> = [
+  { label: 'By the optimizer', description: 'square root for Adam-family, linear for SGD', rule: 'auto' },
+  { label: 'Linear', description: 'lr × new / old', rule: 'linear' },
+  { label: 'Square root', description: 'lr × √(new / old)', rule: 'sqrt' },
+  { label: 'Keep the learning rate', rule: 'keep' },
+];
+
+async function changeGlobalBatchSize(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client) return;
+  const answer = await vscode.window.showInputBox({
+    title: 'TrainLint: change the global batch size',
+    prompt: 'New global batch size (sequences per optimizer step)',
+    validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number'),
+  });
+  if (!answer) return;
+  const lr = await vscode.window.showQuickPick(LR_CHOICES, { title: 'Rescale the learning rate' });
+  if (!lr) return;
+  const args: ChangeGlobalBatchArgs = { uri: editor.document.uri.toString(), version: editor.document.version, globalBatch: Number(answer), learningRate: lr.rule };
+  const result = await client.sendRequest<ChangeGlobalBatchResult>('workspace/executeCommand', { command: CHANGE_GLOBAL_BATCH_COMMAND, arguments: [args] });
+  if (result.applied) void vscode.window.showInformationMessage(`TrainLint: ${result.message}`);
+  else void vscode.window.showWarningMessage(`TrainLint: ${result.message}`);
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
