@@ -62,6 +62,7 @@ export function pipelineBubble(input: BubbleInput): BubbleBlock {
     const costs = input.costs ?? { forward: 1, backwardInput: 1, backwardWeight: 1 };
     if (!input.costs) assumptions.push('zero-bubble pass costs F = B = W (Qi et al. Table 1 FLOPs with s << h)');
     const { forward: f, backwardInput: b, backwardWeight: w } = costs;
+    // Qi et al. Sec. 3: ZB-H1 (p - 1)(T_F + T_B - T_W), ZB-H2 (p - 1)(T_F + T_B - 2T_W).
     const perStep = (f + b + (schedule === 'zb-h1' ? -w : -2 * w)) * (p - 1);
     const bubble = Math.max(0, perStep);
     const ideal = m * (f + b + w);
@@ -73,6 +74,7 @@ export function pipelineBubble(input: BubbleInput): BubbleBlock {
     return result;
   }
   if (schedule === 'interleaved' && v > 1) {
+    // Narayanan Sec. 2.2.2: (1/v)(p - 1)/m over ideal; Megatron's warm-up holds p + (p - 1)/v micro-batches on rank 0.
     result.overIdeal = (p - 1) / (v * m);
     result.fraction = result.overIdeal / (1 + result.overIdeal);
     result.inFlight = Math.min(m, p + (p - 1) / v);
@@ -84,12 +86,14 @@ export function pipelineBubble(input: BubbleInput): BubbleBlock {
   if (stageCosts && stageCosts.length === p && stageCosts.some((c) => c !== stageCosts[0])) {
     const slowest = Math.max(...stageCosts);
     const sum = stageCosts.reduce((a, b) => a + b, 0);
+    // Calculon _compute_batch_stats: steady state at the slowest stage's pace plus one pass through every stage.
     const step = (m - 1) * slowest + sum;
     const useful = (m * sum) / p;
     result.fraction = 1 - useful / step;
     result.overIdeal = step / useful - 1;
     result.sources.push(SOURCES.uneven);
   } else {
+    // Narayanan Sec. 2.2: bubble / ideal = (p - 1)/m; GPipe Sec. 2.3: (K - 1)/(M + K - 1) of the step.
     result.overIdeal = (p - 1) / m;
     result.fraction = (p - 1) / (m + p - 1);
   }

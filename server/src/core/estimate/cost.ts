@@ -20,6 +20,7 @@ const SECONDS_PER_DAY = 86_400;
  * Narayanan et al. SC21 Eq. 4 uses 8 T P / (n X) (FLOPs per token = 8P with recomputation); bigscience math/README.md the same.
  */
 export function daysFromThroughput(tokens: number, flopsPerToken: number, gpus: number, flopsPerSecondPerGpu: number): number {
+  // Narayanan Eq. 4 with the FLOPs per token left to the caller.
   return (tokens * flopsPerToken) / (gpus * flopsPerSecondPerGpu) / SECONDS_PER_DAY;
 }
 
@@ -43,6 +44,7 @@ export function estimateCost(plan: TrainingPlan, iterationSeconds: number | unde
   if (missing.length > 0) {
     return { available: false, tokens: tokens ?? 0, iterations: iterations ?? 0, days: 0, gpuHours: 0, assumptions, sources, missing };
   }
+  // EleutherAI Transformer Math 101 / bigscience math/README.md: wall-clock = iterations x time per iteration; GPU-hours = hours x GPUs.
   const days = (iterations! * iterationSeconds!) / SECONDS_PER_DAY;
   const gpuHours = days * 24 * world!;
   const price = plan.training?.pricePerGpuHour;

@@ -58,6 +58,7 @@ export function headDim(model: ModelSpec): number {
 }
 
 function normParams(model: ModelSpec, width: number): number {
+  // models.json README: LayerNorm has a scale and a bias per channel, RMSNorm only a scale.
   return model.norm === 'layernorm' ? 2 * width : width;
 }
 
@@ -76,6 +77,7 @@ export function attentionParams(model: ModelSpec): number {
   const g = model.kvHeads ?? a;
   const qWidth = a * d;
   const kvWidth = g * d;
+  // models.json README: q (heads x head_dim), k and v (kv heads x head_dim), then o; biases, sinks and q/k norms per family.
   let params = h * qWidth + 2 * h * kvWidth + qWidth * h;
   if (model.attentionBias === 'qkv' || model.attentionBias === 'all') params += qWidth + 2 * kvWidth;
   if (model.attentionBias === 'all') params += h;
@@ -88,6 +90,7 @@ export function attentionParams(model: ModelSpec): number {
 function mlpParams(model: ModelSpec, width: number, withBias: boolean): number {
   const h = model.hiddenSize ?? 0;
   const matrices = model.glu ? 3 : 2;
+  // models.json README: 3 x hidden x intermediate for gated MLPs (gate, up, down), 2 for plain ones.
   let params = matrices * h * width;
   if (withBias) params += (model.glu ? 2 * width : width) + h;
   return params;
@@ -119,6 +122,7 @@ function routedExperts(model: ModelSpec): number {
 function moeDenseParts(model: ModelSpec): number {
   const h = model.hiddenSize ?? 0;
   const experts = model.experts ?? 0;
+  // models.json README: router hidden x experts (+ bias / score-correction bias), shared experts like routed ones.
   let params = h * experts;
   if (model.routerBias) params += experts;
   if (model.routerScoreBias) params += experts;
@@ -128,6 +132,7 @@ function moeDenseParts(model: ModelSpec): number {
 
 function embeddingParams(model: ModelSpec, vocab: number): number {
   const h = model.hiddenSize ?? 0;
+  // models.json README: vocab x hidden, plus learned positions (GPT-2) and an embedding norm (BLOOM).
   let params = vocab * h;
   if (model.positionEmbedding === 'learned') params += (model.maxPositions ?? model.seqLength ?? 0) * h;
   if (model.embeddingNorm) params += normParams(model, h);
