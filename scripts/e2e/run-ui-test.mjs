@@ -38,6 +38,23 @@ function findVsix() {
   return all[0];
 }
 
+/** The most recently modified source of the extension (client/, server/src/), to warn about a stale package. */
+function newestSource() {
+  let newest;
+  const visit = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) visit(path);
+      else if (!newest || st.mtimeMs > newest.mtimeMs) newest = { path: path.slice(REPO.length + 1), mtimeMs: st.mtimeMs };
+    }
+  };
+  visit(join(REPO, 'client/src'));
+  visit(join(REPO, 'server/src'));
+  return newest;
+}
+
 async function main() {
   const start = Date.now();
   const missing = missingForVsCode();
@@ -49,6 +66,10 @@ async function main() {
   if (!vsix) {
     console.error('missing: the packaged extension (npm run package writes trainlint-<version>.vsix)');
     return 2;
+  }
+  const newest = newestSource();
+  if (newest && statSync(vsix).mtimeMs < newest.mtimeMs) {
+    console.log(`note: ${basename(vsix)} is older than ${newest.path}; it tests what was packaged then (npm run package to refresh)`);
   }
   const t = tools();
   const d = runDirs('ui');
