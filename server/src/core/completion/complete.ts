@@ -33,7 +33,7 @@ function jsonPlace(text: string, offset: number): Place | undefined {
   const previous = location.previousNode;
   const onWord = previous && previous.offset <= offset && offset <= previous.offset + previous.length;
   const range = onWord ? { start: previous.offset, end: previous.offset + previous.length } : { start: offset, end: offset };
-  if (location.isAtPropertyKey) return { what: 'key', path: path.slice(0, -1), range, quoted: !!onWord && previous.type === 'string' };
+  if (location.isAtPropertyKey) return { what: 'key', path: path.slice(0, -1), range, quoted: !!onWord && (previous.type === 'property' || previous.type === 'string') };
   return { what: 'value', path, range, quoted: false };
 }
 

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CodeLens, CompletionItem, Hover, InlayHint, MarkupContent } from 'vscode-languageserver-protocol';
+import { FIXTURES, LspSession, positionOf, ROOT, vscodeLikeCapabilities } from './lsp-session';
+
+const DS = join(FIXTURES, 'single/ds_config.json');
+const SFT = join(FIXTURES, 'single/sft.yaml');
+const dsSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/deepspeed.schema.json'), 'utf8'));
+const hfSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/hf-training-args.schema.json'), 'utf8'));
+
+describe('hover, completion, inlay hints, code lens', () => {
+  let session: LspSession;
+  let ds: string;
+  let sft: string;
+  before(async () => {
+    session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: true }), configuration: () => ({ cluster: { nodes: 1, gpusPerNode: 8 } }) });
+    ds = await session.open(DS);
+    sft = await session.open(SFT);
+  });
+  after(() => session.stop());
+
+  const hoverAt = async (uri: string, needle: string, delta = 1) =>
+    session.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(session.text(uri), needle, delta) });
+  const markdown = (hover: Hover | null) => (hover?.contents as MarkupContent | undefined)?.value ?? '';
+
+  it('shows the batch identity on a batch key, each factor with its source', async () => {
+    const text = markdown(await hoverAt(ds, '"gradient_accumulation_steps"'));
+    assert.match(text, /256 = 4 × 8 × 8 ✓/);
+    assert.match(text, /\| data-parallel size \| 8 \| world size 8 \(trainlint\.cluster in the editor settings\) \|/);
+    assert.match(text, /\| accumulation steps \| 8 \| `gradient_accumulation_steps` \|/);
+    // Then the key's documentation, from the DeepSpeed schema.
+    assert.ok(text.includes(dsSchema.properties.gradient_accumulation_steps.description));
+  });
+
+  it('derives what the file leaves out, as DeepSpeed does', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/derived_ds_config.json'), '{\n  "train_batch_size": 256,\n  "train_micro_batch_size_per_gpu": 4\n}\n');
+    const text = markdown(await hoverAt(uri, '"train_batch_size"'));
+    assert.match(text, /\| accumulation steps \| 8 \| derived as DeepSpeed does: 256 \/ \(4 x 8\) \|/);
+    const hints = await session.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } });
+    assert.deepEqual(hints.map((h) => [h.label, h.position]), [['global 256 = 4 micro × 8 accum × 8 DP', positionOf(session.text(uri), ',')]]);
+  });
+
+  it('summarizes the file on its first line', async () => {
+    const text = markdown(await session.request<Hover>('textDocument/hover', { textDocument: { uri: ds }, position: { line: 0, character: 0 } }));
+    assert.match(text, /\*\*TrainLint: DeepSpeed config\*\*/);
+    assert.match(text, /\| problems \| 1 warning \|/);
+    assert.match(text, /\*\*Batch identity: 256 = 4 × 8 × 8 ✓\*\*/);
+  });
+
+  it('documents YAML keys and values from the schema, deprecation included', async () => {
+    const text = markdown(await hoverAt(sft, 'lr_scheduler_type'));
+    assert.ok(text.includes(hfSchema.properties.lr_scheduler_type.description));
+    assert.match(text, /Allowed: `"linear"`/);
+    const uri = await session.open(join(FIXTURES, 'single/deprecated.yaml'), 'output_dir: out\nper_device_train_batch_size: 8\nnum_train_epochs: 1\nevaluation_strategy: steps\n');
+    assert.match(markdown(await hoverAt(uri, 'evaluation_strategy')), /Deprecated\.\*\* Use `eval_strategy`/);
+  });
+
+  it('completes keys the object may still take, and the values a key allows', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/complete.yaml'), 'output_dir: out\nper_device_train_batch_size: 8\nlr_sch\n');
+    const keys = await session.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 6 } });
+    const labels = keys.map((k) => k.label);
+    assert.ok(labels.includes('lr_scheduler_type'));
+    assert.ok(!labels.includes('output_dir'), 'keys already present are not offered again');
+    const item = keys.find((k) => k.label === 'lr_scheduler_type')!;
+    assert.deepEqual(item.textEdit, { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 6 } }, newText: 'lr_scheduler_type: ' });
+    assert.ok((item.documentation as MarkupContent).value.includes(hfSchema.properties.lr_scheduler_type.description));
+    const deprecated = keys.find((k) => k.label === 'evaluation_strategy');
+    assert.deepEqual(deprecated?.tags, [1]);
+
+    await session.change(uri, 'output_dir: out\nper_device_train_batch_size: 8\nlr_scheduler_type: co\n');
+    const values = await session.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 21 } });
+    assert.deepEqual(values.map((v) => v.label), hfSchema.properties.lr_scheduler_type.enum);
+  });
+
+  it('completes JSON keys inside nested objects', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/complete_ds_config.json'), '{\n  "train_micro_batch_size_per_gpu": 4,\n  "zero_optimization": { "st" }\n}\n');
+    const keys = await session.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 27 } });
+    const stage = keys.find((k) => k.label === 'stage');
+    assert.ok(stage, 'zero_optimization.stage offered');
+    assert.equal(stage.textEdit && 'range' in stage.textEdit ? stage.textEdit.newText : '', '"stage"');
+    assert.deepEqual(Object.keys(dsSchema.properties.zero_optimization.properties).sort(), keys.map((k) => k.label).sort());
+  });
+
+  it('puts a one-line summary in a code lens at the top, which opens the estimate', async () => {
+    const lenses = await session.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: ds } });
+    assert.equal(lenses.length, 1);
+    assert.deepEqual(lenses[0].range.start, { line: 0, character: 0 });
+    assert.match(lenses[0].command!.title, /^TrainLint: DeepSpeed config · batch 256 = 4 × 8 × 8 ✓ · .*1 warning$/);
+    assert.deepEqual(lenses[0].command!.arguments, [ds]);
+    const summary = await session.request<{ format: string; headline: string; markdown: string }>('trainlint/summary', { uri: ds });
+    assert.equal(summary.format, 'deepspeed');
+    assert.equal(`TrainLint: ${summary.headline}`, lenses[0].command!.title);
+  });
+
+  it('stays quiet on JSON that is not a training config', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/package.json'), '{\n  "name": "x",\n  "version": "1.0.0"\n}\n');
+    assert.equal(await hoverAt(uri, '"name"'), null);
+    assert.deepEqual(await session.request('textDocument/codeLens', { textDocument: { uri } }), []);
+    assert.deepEqual(await session.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 3 } }), []);
+  });
+});
