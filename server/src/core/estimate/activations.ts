@@ -54,7 +54,7 @@ interface LayerShape {
 }
 
 /** Korthikanti Sec. 4.1 terms for one layer, in bytes, for s tokens x b sequences. */
-export function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
+function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
   const { s, b, h, heads, qWidth, kWidth, vWidth, outWidth, ffn, mlpCopies, glu, dropout, flash, bytes } = shape;
   const sb = s * b;
   const mask = dropout ? 1 : 0;
