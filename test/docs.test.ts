@@ -25,7 +25,7 @@ test('each rule example triggers its rule', () => {
   for (const meta of ruleMetas()) {
     if (!meta.example) continue;
     const path = `example.${meta.example.language === 'json' ? 'json' : meta.example.language === 'yaml' ? 'yaml' : 'sh'}`;
-    const rules = analyze(meta.example.text, { path, settings: { cluster: { worldSize: 8 } } }).diagnostics.map((d) => d.rule);
+    const rules = analyze(meta.example.text, { path, settings: meta.example.settings ?? { cluster: { worldSize: 8 } } }).diagnostics.map((d) => d.rule);
     assert.ok(rules.includes(meta.name), `${meta.name} example gives ${JSON.stringify(rules)}`);
   }
 });

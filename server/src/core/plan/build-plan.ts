@@ -14,8 +14,11 @@ export interface BuiltPlan {
   notes: string[];
 }
 
+/** What the plan builder reads of an analysis: its format and its config roots. */
+export type PlanSource = Pick<FileAnalysis, 'format' | 'roots'>;
+
 /** The plan a file describes on its own, before settings and linked files add to it. */
-function planOfFile(analysis: FileAnalysis): PartialPlan | undefined {
+function planOfFile(analysis: PlanSource): PartialPlan | undefined {
   const root = analysis.roots[0];
   if (!root || root.kind !== 'object') return undefined;
   switch (analysis.format) {
@@ -69,7 +72,7 @@ function planOfSettings(settings: Settings): TrainingPlan {
  * Builds the training plan of a file: the file itself first, then the files it links to (a DeepSpeed JSON
  * named by TrainingArguments), then settings. A model named in settings fills in for a file that names none.
  */
-export function buildPlan(analysis: FileAnalysis, settings: Settings, linked: FileAnalysis[] = []): BuiltPlan | undefined {
+export function buildPlan(analysis: PlanSource, settings: Settings, linked: PlanSource[] = []): BuiltPlan | undefined {
   const own = planOfFile(analysis);
   if (!own) return undefined;
   const others = linked.map(planOfFile).filter((p): p is PartialPlan => p !== undefined);

@@ -1,4 +1,5 @@
 import type { Rule } from './rule';
+import { computeUnderutilized, outOfMemory, pipelineBubble } from './estimate-rules';
 import type { RuleMeta } from './rule-meta';
 import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
 import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
@@ -45,6 +46,9 @@ export const RULES: readonly Rule[] = [
   parallelSizesVsWorld,
   linkedFileMissing,
   accelerateInlineDeepSpeedKeys,
+  outOfMemory,
+  pipelineBubble,
+  computeUnderutilized,
 ];
 
 export function ruleMetas(): RuleMeta[] {

@@ -23,6 +23,7 @@ export function ruleDoc(meta: RuleMeta): string {
   ];
   if (meta.example) {
     lines.push('', '## Example', '', '```' + meta.example.language, meta.example.text.replace(/\n$/, ''), '```');
+    if (meta.example.settings) lines.push('', `With these settings (\`.trainlint.yaml\` or flags): \`${JSON.stringify(meta.example.settings)}\``);
   }
   lines.push(
     '',

@@ -1,4 +1,5 @@
 import type { Severity } from '../diagnostic';
+import type { Settings } from '../settings';
 
 /** What a rule is, independent of any one finding: the source of its docs page and its defaults. */
 export interface RuleMeta {
@@ -13,8 +14,8 @@ export interface RuleMeta {
   why: string;
   /** What the fixes do and whether they are safe. */
   fix: string;
-  /** A small config that triggers the rule, with its language. */
-  example?: { language: 'json' | 'yaml' | 'shell'; text: string };
+  /** A small config that triggers the rule, with its language and the settings it needs (a GPU, a model). */
+  example?: { language: 'json' | 'yaml' | 'shell'; text: string; settings?: Settings };
   /** Upstream sources the rule rests on. */
   references: string[];
 }

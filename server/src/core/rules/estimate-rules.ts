@@ -1,0 +1,158 @@
+import type { Fix } from '../diagnostic';
+import { estimate, type Estimate } from '../estimate/estimate';
+import { findingsFor, type Finding as EstimateFinding, type Remedy } from '../estimate/findings';
+import { buildPlan, type BuiltPlan } from '../plan/build-plan';
+import type { AnchorKey } from '../plan/anchors';
+import { formatScalar } from '../fix/edits';
+import type { ConfigNode } from '../syntax/config-tree';
+import type { OffsetRange, TextEdit } from '../text/range';
+import { gib, percent, seconds } from '../report/units';
+import type { Rule, RuleContext } from './rule';
+
+interface Evaluated {
+  built: BuiltPlan;
+  estimate: Estimate;
+  findings: EstimateFinding[];
+}
+
+// One estimate per analysis, shared by the three estimate rules (keyed by the first config root).
+const evaluated = new WeakMap<ConfigNode, Evaluated | null>();
+
+function evaluate(ctx: RuleContext): Evaluated | undefined {
+  const root = ctx.roots[0];
+  if (!root) return undefined;
+  const cached = evaluated.get(root);
+  if (cached !== undefined) return cached ?? undefined;
+  const linked = ctx.linked.flatMap((l) => (l.analysis ? [l.analysis] : []));
+  const built = buildPlan({ format: ctx.format, roots: ctx.roots }, ctx.settings, linked);
+  let result: Evaluated | null = null;
+  if (built) {
+    const est = estimate(built.plan, { convention: ctx.settings.flopsConvention });
+    result = { built, estimate: est, findings: findingsFor(est, { bubbleWarningShare: ctx.settings.bubbleWarnFraction }) };
+  }
+  evaluated.set(root, result);
+  return result ?? undefined;
+}
+
+const PLAN_PATH_TO_ANCHOR: Record<string, AnchorKey> = {
+  'zero.stage': 'zero.stage',
+  'batch.micro': 'batch.micro',
+  'batch.gradAccum': 'batch.gradAccum',
+  recompute: 'recompute',
+  'parallel.vpp': 'parallel.vpp',
+  'zero.offloadOptimizer': 'zero.offloadOptimizer',
+};
+
+/** How a plan value is written back into the key that holds it (a recompute switch may be a boolean). */
+function valueFor(node: ConfigNode, path: string, to: unknown): string | number | boolean | undefined {
+  if (path === 'recompute') return typeof node.value === 'boolean' ? to !== 'none' : String(to);
+  if (typeof to === 'number' || typeof to === 'string' || typeof to === 'boolean') return to;
+  return undefined;
+}
+
+/** A remedy becomes a fix when every plan field it changes is written in this file. */
+function remedyFix(ctx: RuleContext, built: BuiltPlan, remedy: Remedy): Fix | undefined {
+  const edits: TextEdit[] = [];
+  for (const change of remedy.changes) {
+    const anchor = PLAN_PATH_TO_ANCHOR[change.path];
+    const node = anchor ? built.anchors[anchor] : undefined;
+    if (!node || node.kind !== 'scalar' || node.viaAlias) return undefined;
+    const value = valueFor(node, change.path, change.to);
+    if (value === undefined) return undefined;
+    const quoted = ctx.tree.language === 'shell' ? String(value) : formatScalar(ctx.tree.language === 'json' ? 'json' : 'yaml', value);
+    edits.push({ range: node.range, newText: quoted });
+  }
+  return edits.length > 0 ? { title: `Use ${remedy.title}`, safe: false, edits } : undefined;
+}
+
+function describeRemedy(remedy: Remedy): string {
+  const r = remedy.result;
+  const parts: string[] = [];
+  if (r.memoryBytes !== undefined) parts.push(`${gib(r.memoryBytes)}${r.fits === false ? ', still too much' : ''}`);
+  if (r.bubbleFraction !== undefined && r.bubbleFraction > 0) parts.push(`bubble ${percent(r.bubbleFraction)}`);
+  if (r.iterationSeconds !== undefined) parts.push(`${seconds(r.iterationSeconds)} per step`);
+  return `${remedy.title} (${parts.join(', ')})`;
+}
+
+function placeFor(ctx: RuleContext, built: BuiltPlan, preferred: AnchorKey[]): OffsetRange {
+  for (const key of preferred) {
+    const node = built.anchors[key];
+    if (node) return node.keyRange ?? node.range;
+  }
+  const first = ctx.roots[0]?.children[0];
+  return first ? first.keyRange ?? first.range : { start: 0, end: 0 };
+}
+
+function reportFinding(ctx: RuleContext, rule: EstimateFinding['rule'], anchorsFor: (e: Estimate) => AnchorKey[]): void {
+  const result = evaluate(ctx);
+  if (!result) return;
+  for (const finding of result.findings) {
+    if (finding.rule !== rule) continue;
+    const remedies = finding.remedies.map((r) => describeRemedy(r));
+    const fixes = finding.remedies.map((r) => remedyFix(ctx, result.built, r)).filter((f): f is Fix => f !== undefined);
+    ctx.report({
+      range: placeFor(ctx, result.built, anchorsFor(result.estimate)),
+      severity: finding.severity,
+      message: `${finding.message}${remedies.length > 0 ? ` Options: ${remedies.join('; ')}.` : ''} Run \`trainlint estimate\` for the breakdown and its assumptions.`,
+      fixes,
+    });
+  }
+}
+
+/** Activations and logits grow with the micro-batch; model states with the sharding. */
+function memoryAnchors(e: Estimate): AnchorKey[] {
+  const m = e.memory;
+  const activationSide = m.activations + m.logits;
+  const stateSide = m.weights + m.gradients + m.optimizer;
+  return activationSide >= stateSide ? ['batch.micro', 'recompute', 'seqLength', 'zero.stage'] : ['zero.stage', 'model', 'batch.micro'];
+}
+
+export const outOfMemory: Rule = {
+  meta: {
+    code: 'TL501',
+    name: 'out-of-memory',
+    severity: 'error',
+    summary: 'The estimated peak memory of the most loaded GPU exceeds its capacity (warning above 90%).',
+    why: 'A run that does not fit dies with "CUDA out of memory" minutes into the job, after the queue wait; the estimate counts weights, gradients, optimizer states (ZeRO Table 1), activations (Korthikanti et al. 2022), logits, communication buckets and the CUDA context.',
+    fix: 'Offers, each with its recomputed total: the next ZeRO stage (or the distributed optimizer), activation recomputation, or a smaller micro-batch with more accumulation at the same global batch. They change the run, so none is applied automatically.',
+    example: {
+      language: 'json',
+      text: '{\n  "train_micro_batch_size_per_gpu": 16,\n  "gradient_accumulation_steps": 1,\n  "bf16": { "enabled": true },\n  "zero_optimization": { "stage": 1 }\n}',
+      settings: { cluster: { worldSize: 8, gpu: 'a100-80gb' }, model: 'meta-llama/Llama-3.1-8B', seqLength: 4096 },
+    },
+    references: ['Rajbhandari et al., ZeRO (SC20), Table 1', 'Korthikanti et al., Reducing Activation Recomputation in Large Transformer Models (2022), Table 2'],
+  },
+  check(ctx) {
+    reportFinding(ctx, 'out-of-memory', memoryAnchors);
+  },
+};
+
+export const pipelineBubble: Rule = {
+  meta: {
+    code: 'TL502',
+    name: 'pipeline-bubble',
+    severity: 'warning',
+    summary: 'The pipeline bubble takes more than a set share of each step (default 10%).',
+    why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU.',
+    fix: 'Offers more micro-batches at the same global batch, the interleaved schedule, or a zero-bubble schedule, each with its recomputed bubble.',
+    references: ['Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters (SC21), Sec. 2.2', 'Qi et al., Zero Bubble Pipeline Parallelism (ICLR 2024)'],
+  },
+  check(ctx) {
+    reportFinding(ctx, 'pipeline-bubble', () => ['parallel.pp', 'batch.micro', 'batch.global']);
+  },
+};
+
+export const computeUnderutilized: Rule = {
+  meta: {
+    code: 'TL503',
+    name: 'compute-underutilized',
+    severity: 'info',
+    summary: 'Too few tokens per micro-batch per GPU to keep the matrix units busy.',
+    why: 'Matrix multiplies need enough rows to reach their efficient size; a thin micro-batch runs the GPU well below its peak while memory may have room for more.',
+    fix: 'Offers a larger micro-batch with fewer accumulation steps at the same global batch.',
+    references: ['stas00/ml-engineering: maximum achievable matmul FLOPS by shape'],
+  },
+  check(ctx) {
+    reportFinding(ctx, 'compute-underutilized', () => ['batch.micro', 'seqLength']);
+  },
+};
