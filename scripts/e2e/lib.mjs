@@ -14,8 +14,13 @@ export const CHROMIUM = process.env.TRAINLINT_E2E_CHROMIUM || '/usr/bin/chromium
 
 /** The corpus is read in place from ../shared; undefined where it is absent. */
 export function corpusDir() {
-  const dir = process.env.TRAINLINT_E2E_CORPUS || resolve(REPO, '../shared/corpus');
+  const dir = corpusPath();
   return existsSync(dir) ? dir : undefined;
+}
+
+/** Where the corpus is looked for (TRAINLINT_E2E_CORPUS, else ../shared/corpus), present or not. */
+export function corpusPath() {
+  return process.env.TRAINLINT_E2E_CORPUS || resolve(REPO, '../shared/corpus');
 }
 
 /** Paths of the cache that scripts/e2e/install.sh fills (same defaults, same layout). */

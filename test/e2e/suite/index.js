@@ -155,11 +155,17 @@ test('corpus: DeepSpeed JSON with fp16.auto_cast "auto" gets an auto-outside-tra
   assert(/zero/i.test(text), `the hover on "zero_optimization" does not mention ZeRO: ${JSON.stringify(text.slice(0, 200))}`);
 }, { skip: HAS_CORPUS ? undefined : NO_CORPUS });
 
-test('fixture: a misspelled DeepSpeed key gets unknown-key, and its quick fix renames the key', async () => {
+test('fixture: a misspelled DeepSpeed key gets an unknown-key warning, a hover, and a quick fix that renames the key', async () => {
   const document = await open(fixture('ds_config.json'));
   const diagnostic = await timed('open to diagnostic', waitForDiagnostic(document.uri, RULES.unknownKey));
   const keyLine = document.lineAt(diagnostic.range.start.line).text;
   assert(keyLine.includes('train_micro_batch_size_per_gp'), `unknown-key sits on "${keyLine.trim()}"`);
+  assert(diagnostic.severity === vscode.DiagnosticSeverity.Warning, `severity is ${vscode.DiagnosticSeverity[diagnostic.severity]}, expected Warning (DeepSpeed ignores unknown top-level keys)`);
+
+  // Hover works on the fixture too, so it is covered where ../shared is absent.
+  const hovers = await timed('hover', vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, positionOf(document, '"zero_optimization"', 2)));
+  assert(/zero/i.test(hoverText(hovers)), `the hover on "zero_optimization" does not mention ZeRO: ${JSON.stringify(hoverText(hovers).slice(0, 200))}`);
+  note(`hover text: ${JSON.stringify(hoverText(hovers).replace(/\s+/g, ' ').slice(0, 70))}`);
 
   const actions = await timed('code actions', vscode.commands.executeCommand(
     'vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 10,
