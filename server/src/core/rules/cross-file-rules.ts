@@ -9,7 +9,6 @@ export const linkedFileMissing: Rule = {
     summary: 'A config points to a file (a DeepSpeed config) that does not exist relative to it.',
     why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch, which is often, but not always, the config\'s own folder: hence a warning.',
     fix: 'No automatic fix: correct the path, or create the file.',
-    example: { language: 'yaml', text: 'output_dir: out\nper_device_train_batch_size: 4\nnum_train_epochs: 1\ndeepspeed: configs/zero3.json\n' },
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfDeepSpeedConfig)', 'huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin)'],
   },
   check(ctx) {
