@@ -4,16 +4,36 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CLI, corpusManifest, NO_SHARED, sharedDir } from './helpers';
 import { runCheck } from '../server/src/cli/check';
+import type { Settings } from '../server/src/core/index';
+import { before } from 'node:test';
+import { loadShellParser } from '../server/src/node/shell-parser';
+import type { ShellParser } from '../server/src/core/shell/syntax';
+
+// Launch scripts need the shell parser, loaded once as the CLI does.
+let shellParser: ShellParser | undefined;
+before(async () => {
+  shellParser = await loadShellParser();
+});
 
 /**
  * The rule each known-bad corpus file must be caught with, from the error its manifest entry quotes.
  * `pending` names the issue whose work catches it, until that work lands.
  */
-const KNOWN_BAD: Record<string, { rule: string; pending?: string }> = {
+const KNOWN_BAD: Record<string, { rule: string; pending?: string; flags?: Settings }> = {
   'deepspeed/got-ocr2-zero2-bf16-true.json': { rule: 'hf-deepspeed-mismatch' },
-  'deepspeed/llamafactory-readme-zero2-2023-10.json': { rule: 'out-of-memory', pending: 'estimator diagnostics (issue 3)' },
+  // Manifest: 8 x V100 32GB, LLaMA-7B full fine-tune; LLaMA-Factory's cutoff_len defaulted to 1024 then.
+  'deepspeed/llamafactory-readme-zero2-2023-10.json': {
+    rule: 'out-of-memory',
+    flags: { cluster: { worldSize: 8, gpu: 'v100-32gb' }, model: 'meta-llama/Llama-2-7b-hf', seqLength: 1024 },
+  },
   'hf-trainer/alignment-handbook-zephyr-7b-dpo-qlora.yaml': { rule: 'unknown-key' },
-  'hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh': { rule: 'out-of-memory', pending: 'launch scripts and estimator diagnostics (issues 3 and 5)' },
+  // Manifest: 4 x A100 40GB, Vicuna-7B from LLaMA-7B. The estimate is 34.4 GiB (86%), under the 90% warning, while the
+  // run died with 37.3 GiB allocated: the estimator is 8% low on this FSDP run, an open gap rather than a passing test.
+  'hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh': {
+    rule: 'out-of-memory',
+    pending: 'estimate 8% below the measured allocation on this FSDP run (issue 3)',
+    flags: { cluster: { gpu: 'a100-40gb' }, model: 'meta-llama/Llama-2-7b-hf' },
+  },
   'megatron-sh/megatron-gpt3-175b-distributed-rampup.sh': { rule: 'world-size-not-divisible', pending: 'launch scripts (issue 5)' },
   'megatron-sh/megatron-gpt3-175b-distributed.sh': { rule: 'world-size-not-divisible', pending: 'launch scripts (issue 5)' },
   'megatron-yaml/megatron-gpt-config-step-schedule.yaml': { rule: 'batch-schedule-conflict', pending: 'Megatron rules (issue 5)' },
@@ -48,20 +68,21 @@ test('JSON/YAML corpus files of the core formats are detected as their manifest 
   if (!shared) return t.skip(NO_SHARED);
   for (const entry of corpusManifest(shared)) {
     if (!['deepspeed', 'hf-trainer', 'accelerate'].includes(entry.format) || !/\.(json|ya?ml)$/.test(entry.file)) continue;
-    const outcome = runCheck({ paths: [join(shared, 'corpus', entry.file)], flags: {}, fix: false, failOn: 'error' });
+    const outcome = runCheck({ paths: [join(shared, 'corpus', entry.file)], flags: {}, fix: false, failOn: 'error', shellParser });
     assert.equal(outcome.files[0]?.analysis.format, entry.format, entry.file);
   }
 });
 
 for (const [file, expected] of Object.entries(KNOWN_BAD)) {
-  test(`known-bad ${file} is caught with ${expected.rule}`, { todo: expected.pending }, (t) => {
+  test(`known-bad ${file} is caught with ${expected.rule}`, { todo: expected.pending }, async (t) => {
     const shared = sharedDir();
     if (!shared) return t.skip(NO_SHARED);
     const entry = corpusManifest(shared).find((e) => e.file === file);
     assert.ok(entry, `${file} is in the manifest`);
     assert.equal(entry.status, 'known-bad');
     const gpus = worldSize(entry as { world_size?: unknown });
-    const outcome = runCheck({ paths: [join(shared, 'corpus', file)], flags: gpus ? { cluster: { worldSize: gpus } } : {}, fix: false, failOn: 'error' });
+    const flags = expected.flags ?? (gpus ? { cluster: { worldSize: gpus } } : {});
+    const outcome = runCheck({ paths: [join(shared, 'corpus', file)], flags, fix: false, failOn: 'error', shellParser });
     const rules = outcome.files.flatMap((f) => f.analysis.diagnostics.map((d) => d.rule));
     assert.ok(rules.includes(expected.rule), `${file} gives ${JSON.stringify(rules)}`);
   });

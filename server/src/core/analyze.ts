@@ -45,6 +45,8 @@ export interface FileAnalysis {
   tree: ConfigTree;
   roots: ConfigNode[];
   diagnostics: Diagnostic[];
+  /** The settings the rules saw: the given ones plus what the file states of its own layout (a launch script's process count). */
+  settings: Settings;
 }
 
 // Loaders that type YAML scalars through OmegaConf (1e-4 is a float there).
@@ -128,7 +130,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     if (shell) diagnostics.push(...embeddedDiagnostics(tree, format, settings, analyze));
   }
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
-  return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics };
+  return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics, settings };
 }
 
 /** A broken file of unknown format is still reported when its name says it is a training config. */

@@ -79,9 +79,17 @@ export function buildPlan(analysis: PlanSource, settings: Settings, linked: Plan
   const fromSettings = planOfSettings(settings);
   // Settings' explicit parallel sizes override; the file's own values come first otherwise.
   const plan = mergePlans(settings.parallel ? { parallel: settings.parallel } : undefined, own.plan, ...others.map((o) => o.plan), fromSettings);
-  if (settings.model && !plan.model?.name) plan.model = { ...plan.model, name: settings.model };
+  // A model named in settings or flags wins: files often name a local checkpoint path the catalog cannot know.
+  if (settings.model) plan.model = { ...plan.model, name: settings.model };
   if (settings.seqLength && !plan.model?.seqLength) plan.model = { ...plan.model, seqLength: settings.seqLength };
   if (settings.trainingTokens && !plan.training?.iterations && !plan.training?.tokens) plan.training = { ...plan.training, tokens: settings.trainingTokens };
   if (others.some((o) => o.plan.framework === 'deepspeed') && plan.framework === 'plain') plan.framework = 'deepspeed';
-  return { plan, anchors: own.anchors, notes: [...own.notes, ...others.flatMap((o) => o.notes)] };
+  const notes = [...own.notes, ...others.flatMap((o) => o.notes)];
+  if (plan.batch?.micro === undefined && plan.batch?.global === undefined) {
+    // "auto" (filled by the Trainer) or absent: the smallest micro-batch makes the memory figure a lower bound,
+    // so an out-of-memory error on it holds for any micro-batch the Trainer could choose.
+    plan.batch = { ...plan.batch, micro: 1 };
+    notes.push('micro-batch not stated in the file ("auto" or absent): figures are for the smallest, 1, so memory is a lower bound');
+  }
+  return { plan, anchors: own.anchors, notes };
 }

@@ -60,6 +60,8 @@ export function planFromDeepSpeed(root: ConfigNode): PartialPlan {
   const offloadParams = getPath(zero, 'offload_param', 'device');
   if (offloadParams) anchors['zero.offloadParams'] = offloadParams;
   if (!zero) plan.zero.stage = 0;
+  const overlap = flag(getChild(zero, 'overlap_comm'));
+  if (overlap !== undefined) plan.overlap = { gradReduce: overlap };
 
   const optimizer = getChild(root, 'optimizer');
   if (optimizer) {

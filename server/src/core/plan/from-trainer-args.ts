@@ -9,7 +9,8 @@ import type { PartialPlan } from './from-deepspeed';
 const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
   'hf-trainer': {
     model: ['model_name_or_path'],
-    seq: ['max_length', 'max_seq_length'],
+    // model_max_length: FastChat's and Alpaca's training scripts add it to TrainingArguments.
+    seq: ['max_length', 'max_seq_length', 'model_max_length'],
     micro: ['per_device_train_batch_size'],
     accum: ['gradient_accumulation_steps'],
     lr: ['learning_rate'],
