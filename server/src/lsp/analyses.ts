@@ -52,7 +52,8 @@ export interface AnalysesDeps {
   projects: ProjectFiles;
   links: LinkGraph;
   folders: WorkspaceFolders;
-  shellParser: Promise<ShellParser | undefined>;
+  /** Loads the shell parser (WebAssembly) on first use: sessions without launch scripts never pay for it. */
+  shellParser: () => Promise<ShellParser | undefined>;
   /** Called with the files whose link context changed, so they are checked again. */
   onLinksChanged: (paths: string[]) => void;
 }
@@ -64,11 +65,8 @@ export interface AnalysesDeps {
 export class Analyses {
   private readonly cache = new Map<string, Entry>();
   private nextResultId = 1;
-  private shellParser: ShellParser | undefined;
 
-  constructor(private readonly deps: AnalysesDeps) {
-    void deps.shellParser.then((parser) => (this.shellParser = parser));
-  }
+  constructor(private readonly deps: AnalysesDeps) {}
 
   async get(document: TextDocument): Promise<Analyzed> {
     const uri = document.uri;
@@ -76,8 +74,8 @@ export class Analyses {
     const editor = await this.deps.settings.forUri(uri);
     const text = document.getText();
     const name = nameHintOf(uri);
-    // Only launch scripts wait for the shell parser (WebAssembly, loaded once at start); JSON and YAML never do.
-    const shellParser = languageOf(name, text) === 'shell' ? await this.deps.shellParser : this.shellParser;
+    // Only launch scripts wait for the shell parser; JSON and YAML go on without it.
+    const shellParser = languageOf(name, text) === 'shell' ? await this.deps.shellParser() : undefined;
     const { settings, included, worldSource } = this.settingsFor(path, editor);
     const key = JSON.stringify([document.version, settings, included]);
     const cached = this.cache.get(uri);

@@ -47,12 +47,14 @@ export function pullDiagnostics(connection: Connection, documents: TextDocuments
 /**
  * Push with a debounce and a stale-result guard: each change replaces the document's pending timer, and a
  * result is published only if its timer is still the pending one once the (asynchronous) analysis is done.
- * The wait is as long as the document's last analysis took: a fast file publishes at once, and typing faster
- * than a slow file can be analysed coalesces instead of queueing.
+ * While the server keeps up (the change comes later after the last publication than that analysis took), it
+ * publishes at once; changes that come faster than the document can be analysed wait that long, so they
+ * coalesce instead of queueing.
  */
 export function pushDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, analyses: Analyses): DiagnosticsChannel {
   const pending = new Map<string, NodeJS.Timeout>();
   const lastDuration = new Map<string, number>();
+  const lastPublished = new Map<string, number>();
 
   const publish = async (uri: string, timer: NodeJS.Timeout) => {
     const document = documents.get(uri);
@@ -63,6 +65,7 @@ export function pushDiagnostics(connection: Connection, documents: TextDocuments
       if (pending.get(uri) !== timer) return; // A newer change is on its way: this result is stale.
       pending.delete(uri);
       lastDuration.set(uri, performance.now() - started);
+      lastPublished.set(uri, performance.now());
       await connection.sendDiagnostics({ uri, version: result.version, diagnostics: lspDiagnostics(result, analyses) });
     } catch (error) {
       pending.delete(uri);
@@ -72,7 +75,9 @@ export function pushDiagnostics(connection: Connection, documents: TextDocuments
 
   const schedule = (uri: string) => {
     clearTimeout(pending.get(uri));
-    const timer = setTimeout(() => void publish(uri, timer), Math.min(lastDuration.get(uri) ?? 0, MAX_PUSH_DELAY_MS));
+    const cost = lastDuration.get(uri) ?? 0;
+    const keepingUp = !pending.has(uri) && performance.now() - (lastPublished.get(uri) ?? 0) > cost;
+    const timer = setTimeout(() => void publish(uri, timer), keepingUp ? 0 : Math.min(cost, MAX_PUSH_DELAY_MS));
     pending.set(uri, timer);
   };
 
@@ -82,6 +87,7 @@ export function pushDiagnostics(connection: Connection, documents: TextDocuments
       clearTimeout(pending.get(uri));
       pending.delete(uri);
       lastDuration.delete(uri);
+      lastPublished.delete(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     },
     recheck: (uris) => {

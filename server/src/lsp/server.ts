@@ -29,7 +29,7 @@ export const SERVER_NAME = 'trainlint';
 export const SERVER_VERSION = '0.1.0';
 
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
-export function startServer(connection: Connection, shellParser: Promise<ShellParser | undefined>): void {
+export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>): void {
   const documents = new TextDocuments(TextDocument);
   const projects = new ProjectFiles();
   const links = new LinkGraph();

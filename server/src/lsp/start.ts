@@ -23,6 +23,6 @@ export function startLsp(args: string[]): number {
   console.debug = log((m) => connection.console.log(m));
   console.warn = log((m) => connection.console.warn(m));
   console.error = log((m) => connection.console.error(m));
-  startServer(connection, loadShellParser());
+  startServer(connection, loadShellParser);
   return 0;
 }
