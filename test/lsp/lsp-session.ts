@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -91,6 +91,11 @@ export class LspSession {
       session.requests.push('workspace/configuration');
       return params.items.map((item) => session.configuration(item));
     });
+    connection.onRequest('workspace/applyEdit', async (params: { edit: WorkspaceEdit }) => {
+      session.requests.push('workspace/applyEdit');
+      await session.apply(params.edit);
+      return { applied: true };
+    });
     connection.onRequest((method: string, _params: unknown) => {
       session.requests.push(method); // client/registerCapability, workspace/diagnostic/refresh, inlayHint/refresh...
       return null;
@@ -146,6 +151,7 @@ export class LspSession {
     for (const change of edit.documentChanges ?? []) {
       if (!('edits' in change)) continue;
       const { uri, version } = change.textDocument;
+      if (!this.versions.has(uri)) await this.open(fileURLToPath(uri)); // A closed file: the client opens it to edit it.
       if (version !== null && version !== this.version(uri)) throw new Error(`edit for version ${version} of ${uri}, which is at ${this.version(uri)}`);
       await this.change(uri, applyTextEdits(this.text(uri), change.edits as TextEdit[]));
     }

@@ -20,7 +20,8 @@ import { codeLenses, completion, hover, inlayHints, summary } from './features';
 import { LinkGraph } from './link-graph';
 import { pathKey, pathOfUri } from './paths';
 import { isProjectFile, ProjectFiles } from './project-files';
-import { SUMMARY_REQUEST, type SummaryParams, type SummaryResult } from './protocol';
+import { CHANGE_GLOBAL_BATCH_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SummaryParams, type SummaryResult } from './protocol';
+import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';
 import { SettingsStore } from './settings';
 import { WorkspaceFolders } from './workspace-folders';
@@ -81,6 +82,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       codeActionProvider: literals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : undefined,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: [CHANGE_GLOBAL_BATCH_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
     if (pull) capabilities.diagnosticProvider = { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: false };
@@ -160,6 +162,14 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   connection.onCodeLens((params, token) => withAnalysis(params.textDocument.uri, 'code lens', [], token, (a) => codeLenses(a)));
   connection.onRequest(SUMMARY_REQUEST, (params: SummaryParams, token) =>
     withAnalysis<SummaryResult | null>(params.uri, 'summary', null, token, (a) => summary(a)),
+  );
+
+  connection.onExecuteCommand((params, token) =>
+    runSafe(connection, token, params.command, { applied: false, message: 'the command failed: see the TrainLint output' }, () => {
+      const args = params.arguments?.[0] as ChangeGlobalBatchArgs | undefined;
+      if (params.command !== CHANGE_GLOBAL_BATCH_COMMAND || !args) return { applied: false, message: `unknown command or arguments: ${params.command}` };
+      return runChangeGlobalBatch(connection, documents, analyses, args);
+    }),
   );
 
   documents.listen(connection);

@@ -1,0 +1,145 @@
+import type { FileAnalysis, LinkedFile } from '../analyze';
+import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
+import { formatScalar, replaceValue, type Language } from '../fix/edits';
+import { batchIdentities } from '../hover/batch-identity';
+import { optimizerFamily } from '../plan/optimizer-names';
+import type { Settings } from '../settings';
+import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
+import type { TextEdit } from '../text/range';
+
+export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'keep';
+
+export interface FileEdits {
+  /** The linked file's path; absent for the file the change was asked on. */
+  path?: string;
+  edits: TextEdit[];
+}
+
+export interface GlobalBatchChange {
+  ok: boolean;
+  /** What changes, or why nothing can. */
+  message: string;
+  files: FileEdits[];
+}
+
+const refuse = (message: string): GlobalBatchChange => ({ ok: false, message, files: [] });
+
+function numberAt(node: ConfigNode | undefined): number | undefined {
+  return typeof node?.value === 'number' && Number.isFinite(node.value) ? node.value : undefined;
+}
+
+/** Four significant digits: a rescaled learning rate needs no more. */
+function round4(value: number): number {
+  return Number(value.toPrecision(4));
+}
+
+/** Adds `name: value` as the next property after `after`, indented like it (the file has no such key yet). */
+function insertAfter(language: Language, text: string, after: ConfigNode, name: string, value: number): TextEdit {
+  const lineStart = text.lastIndexOf('\n', (after.keyRange ?? after.range).start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const at = after.range.end;
+  const newText = language === 'json' ? `,\n${indent}${JSON.stringify(name)}: ${value}` : `\n${indent}${name}: ${formatScalar('yaml', value)}`;
+  return { range: { start: at, end: at }, newText };
+}
+
+/** The smallest change to micro-batch and accumulation that gives the new global batch: keep the micro-batch if it divides. */
+function split(perRank: number, micro: number): { micro: number; accum: number } {
+  for (let m = Math.min(micro, perRank); m >= 1; m--) if (perRank % m === 0) return { micro: m, accum: perRank / m };
+  return { micro: 1, accum: perRank };
+}
+
+/** Edits that make one config state the new batch numbers, wherever it states them as numbers. */
+function batchEdits(language: Language, text: string, facts: BatchFacts, target: { global: number; micro: number; accum: number }): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const set = (field: BatchFacts['global'], value: number) => {
+    if (field && typeof field.value === 'number' && field.value !== value) edits.push(replaceValue(language, field.node, value));
+  };
+  set(facts.global, target.global);
+  set(facts.micro, target.micro);
+  set(facts.accum, target.accum);
+  // A field the config leaves out must be written when what the framework would fill in no longer holds.
+  const anchor = (facts.micro ?? facts.global ?? facts.accum)?.node;
+  if (!anchor) return edits;
+  const missing = (stated: BatchFacts['micro'], name: string, value: number, filled: number) => {
+    if (!stated && value !== filled) edits.push(insertAfter(language, text, anchor, name, value));
+  };
+  if (facts.names.global === 'train_batch_size') {
+    // DeepSpeed derives a missing micro-batch or accumulation from the other two; with one of them alone it uses 1 step.
+    if (!(facts.global && (facts.micro || facts.accum))) missing(facts.accum, facts.names.accum, target.accum, 1);
+  } else {
+    // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1 (transformers training_args.py).
+    missing(facts.micro, facts.names.micro, target.micro, 8);
+    missing(facts.accum, facts.names.accum, target.accum, 1);
+  }
+  return edits;
+}
+
+/**
+ * Learning-rate and schedule edits for one config. Linear scaling for SGD (Goyal et al. 2017, "Accurate, Large
+ * Minibatch SGD", Sec. 2.1: multiply the learning rate by k when the batch grows k times); square-root scaling for
+ * Adam-family optimizers (Malladi et al. 2022, "On the SDEs and Scaling Rules for Adaptive Gradient Algorithms",
+ * Sec. 4: lr x sqrt(k)). Step counts shrink by k so warmup and training see the same number of tokens.
+ */
+function scheduleEdits(language: Language, format: string, root: ConfigNode, ratio: number, rule: LearningRateRule, notes: string[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const deepspeed = format === 'deepspeed';
+  const optimizerName = deepspeed ? getPath(root, 'optimizer', 'type')?.value : getChild(root, 'optim')?.value;
+  const family = optimizerFamily(typeof optimizerName === 'string' ? optimizerName : undefined) ?? (deepspeed ? undefined : 'adamw'); // TrainingArguments defaults to AdamW.
+  const chosen = rule === 'auto' ? (family === 'sgd' ? 'linear' : family ? 'sqrt' : 'keep') : rule;
+  const factor = chosen === 'linear' ? ratio : chosen === 'sqrt' ? Math.sqrt(ratio) : 1;
+  const lrNodes = deepspeed ? [getPath(root, 'optimizer', 'params', 'lr'), getPath(root, 'scheduler', 'params', 'warmup_max_lr')] : [getChild(root, 'learning_rate')];
+  for (const node of lrNodes) {
+    const lr = numberAt(node);
+    if (node && lr !== undefined && factor !== 1) {
+      edits.push(replaceValue(language, node, round4(lr * factor)));
+      notes.push(`${String(node.key)} ${lr} → ${round4(lr * factor)} (${chosen === 'linear' ? 'linear' : 'square-root'} scaling)`);
+    }
+  }
+  const stepNodes = deepspeed
+    ? [getPath(root, 'scheduler', 'params', 'warmup_num_steps'), getPath(root, 'scheduler', 'params', 'total_num_steps')]
+    : [getChild(root, 'warmup_steps'), getChild(root, 'max_steps')];
+  for (const node of stepNodes) {
+    const steps = numberAt(node);
+    if (node && steps !== undefined && steps > 0) {
+      const scaled = Math.max(1, Math.round(steps / ratio));
+      if (scaled !== steps) {
+        edits.push(replaceValue(language, node, scaled));
+        notes.push(`${String(node.key)} ${steps} → ${scaled}`);
+      }
+    }
+  }
+  return edits;
+}
+
+/**
+ * Changes the global batch of a config to `newGlobal`: the micro-batch and accumulation steps so the batch
+ * identity holds for the configured data-parallel size, the learning rate by `rule`, and warmup and total steps so
+ * warmup tokens and training tokens stay the same; in this file and in the DeepSpeed config it links to.
+ */
+export function changeGlobalBatch(analysis: FileAnalysis, settings: Settings, linked: LinkedFile[], newGlobal: number, rule: LearningRateRule): GlobalBatchChange {
+  if (!Number.isInteger(newGlobal) || newGlobal < 1) return refuse('the global batch must be a positive whole number');
+  const root = analysis.roots[0];
+  const identity = batchIdentities(analysis, settings)[0];
+  const facts = root && batchFactsFor(analysis.format, root, settings);
+  if (!root || !identity || !facts) return refuse('only DeepSpeed configs and TrainingArguments state a batch this command can change');
+  const { global, micro, dataParallel } = identity;
+  if ([facts.global, facts.micro, facts.accum].some((f) => f?.value === 'auto')) return refuse('this file leaves the batch to "auto": change it in the TrainingArguments or accelerate config that launches it');
+  if (dataParallel.value === undefined) return refuse(`the data-parallel size is unknown (${dataParallel.source})`);
+  if (global.value === undefined || micro.value === undefined) return refuse('the current global batch cannot be worked out from this file');
+  if (newGlobal % dataParallel.value !== 0) return refuse(`${newGlobal} is not a multiple of the data-parallel size ${dataParallel.value}`);
+  if (newGlobal === global.value) return refuse(`the global batch is already ${newGlobal}`);
+  const target = { global: newGlobal, ...split(newGlobal / dataParallel.value, micro.value) };
+  const ratio = newGlobal / global.value;
+  const language = analysis.tree.language;
+  const notes = [`global batch ${global.value} → ${newGlobal} = ${target.micro} × ${target.accum} × ${dataParallel.value}`];
+  const files: FileEdits[] = [{ edits: [...batchEdits(language, analysis.text, facts, target), ...scheduleEdits(language, analysis.format, root, ratio, rule, notes)] }];
+  for (const link of linked) {
+    const other = link.analysis;
+    const otherRoot = other?.roots[0];
+    const otherFacts = other && otherRoot && batchFactsFor(other.format, otherRoot, settings);
+    if (!other || !otherRoot || !otherFacts) continue;
+    const edits = [...batchEdits(other.tree.language, other.text, otherFacts, target), ...scheduleEdits(other.tree.language, other.format, otherRoot, ratio, rule, notes)];
+    if (edits.length > 0) files.push({ path: link.path, edits });
+  }
+  return { ok: true, message: notes.join('; '), files };
+}
