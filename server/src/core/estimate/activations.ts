@@ -50,19 +50,23 @@ interface LayerShape {
   dropout: boolean;
   flash: boolean;
   bytes: number;
+  /** Bytes of a stored GEMM input: Transformer Engine keeps FP8 casts of linear-layer inputs for the backward pass. */
+  gemmInputBytes: number;
   extraNorms: number;
 }
 
 /** Korthikanti Sec. 4.1 terms for one layer, in bytes, for s tokens x b sequences. */
 function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
-  const { s, b, h, heads, qWidth, kWidth, vWidth, outWidth, ffn, mlpCopies, glu, dropout, flash, bytes } = shape;
+  const { s, b, h, heads, qWidth, kWidth, vWidth, outWidth, ffn, mlpCopies, glu, dropout, flash, bytes, gemmInputBytes } = shape;
   const sb = s * b;
   const mask = dropout ? 1 : 0;
   // Replicated: two norm inputs (4sbh), QKV input (2sbh), MLP input (2sbh), attention and MLP dropout masks (sbh each).
-  const replicated = sb * h * ((2 + shape.extraNorms) * bytes + 2 * bytes + mask * 2);
+  // The QKV and MLP inputs are GEMM inputs (1 byte each under FP8).
+  const replicated = sb * h * ((2 + shape.extraNorms) * bytes + 2 * gemmInputBytes + mask * 2);
   // Tensor parallel: Q and K (4sbh), V (2sbh), attention output (2sbh, one V width per head), MLP up-projection(s) and activation output (8sbh + 8sbh for 4h).
-  const attention = sb * bytes * (qWidth + kWidth + vWidth + outWidth);
-  const mlp = mlpCopies * sb * ffn * (bytes * (glu ? 2 : 1) + bytes);
+  // The attention output and the MLP activation output feed GEMMs (the output and down projections).
+  const attention = sb * (bytes * (qWidth + kWidth + vWidth) + gemmInputBytes * outWidth);
+  const mlp = mlpCopies * sb * ffn * (bytes * (glu ? 2 : 1) + gemmInputBytes);
   // Scores: softmax output 2as^2b, dropout mask as^2b, dropout output 2as^2b; FlashAttention keeps only the fp32 log-sum-exp (4 bytes per row).
   const scores = flash ? 4 * heads * sb : heads * s * sb * (bytes + (dropout ? 1 + bytes : 0));
   return { tensorParallel: attention + mlp, replicated, scores };
@@ -95,6 +99,8 @@ function layerShape(plan: TrainingPlan, moeLayer: boolean): LayerShape {
     dropout: model.dropout === true,
     flash: plan.flashAttention !== false,
     bytes: precision === 'fp32' || precision === 'tf32' ? 4 : 2,
+    // Transformer Engine's Linear saves the FP8 cast of its input for the weight gradient (transformer_engine/pytorch/module/linear.py).
+    gemmInputBytes: precision === 'fp32' || precision === 'tf32' ? 4 : precision === 'fp8' ? 1 : 2,
     extraNorms: Math.max(0, (model.normsPerLayer ?? 2) - 2),
   };
 }
@@ -165,7 +171,7 @@ export function stageActivationBytes(plan: TrainingPlan, rank: number, stageLaye
   // Korthikanti App. B: without output-tensor deallocation each in-flight micro-batch keeps its stage output, 2sbh bytes.
   const pipelineOutputs = (plan.parallel?.pp ?? 1) > 1 && !deallocated ? 2 * sbh * inFlightMicrobatches : 0;
   if (pipelineOutputs > 0) assumptions.push('pipeline output tensors are kept until the backward pass (no deallocation as in Megatron)');
-  if (shape.bytes === 2 && plan.precision === 'fp8') assumptions.push('fp8 run: activations counted at 16 bits');
+  if (shape.bytes === 2 && plan.precision === 'fp8') assumptions.push('fp8 run: GEMM inputs stored as FP8 (Transformer Engine), other activations at 16 bits');
   return {
     total: perLayer * layerMicrobatches + recomputeWorkingSet + embeddingDropout + pipelineOutputs,
     perLayer, layerMicrobatches, recomputeWorkingSet, embeddingDropout, pipelineOutputs, assumptions, sources,

@@ -31,7 +31,9 @@ function completeModel(input: ModelSpec | undefined, out: CompletedPlan): ModelS
     const entry = findModel(model.name);
     if (entry) {
       const filled = Object.keys(entry.architecture).filter((k) => model[k as keyof ModelSpec] === undefined);
-      Object.assign(model, { ...entry.architecture, ...input });
+      // Fields the file gives win; fields it leaves undefined come from the catalog.
+      const given = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined));
+      Object.assign(model, { ...entry.architecture, ...given });
       if (filled.length > 0) out.assumptions.push(`model shape of ${entry.id} from the catalog (${entry.source})`);
     } else {
       out.assumptions.push(`model "${model.name}" is not in the catalog; only the shape fields given are used`);

@@ -65,7 +65,8 @@ export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []
     // Megatron docs/user-guide/features/dist_optimizer.md: fp16 params + fp16 grads = 20 bytes (4 + 16/d distributed),
     // bf16 params + fp32 main grads = 18 bytes (6 + 12/d).
     if (precision === 'fp16') return { weights: 2, gradients: 2, optimizer: 4 + 4 + moments };
-    return { weights: 2, gradients: 4, optimizer: 4 + moments };
+    // --grad-reduce-in-bf16 allocates the main-gradient buffer in bf16 (Megatron-LM arguments.py, DistributedDataParallelConfig.grad_reduce_in_fp32=False).
+    return { weights: 2, gradients: plan.bf16GradientBuffer ? 2 : 4, optimizer: 4 + moments };
   }
   if (framework === 'deepspeed') {
     const stage = plan.zero?.stage ?? 0;

@@ -170,6 +170,8 @@ export interface TrainingPlan {
   zero?: ZeroSpec;
   /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
   distributedOptimizer?: boolean;
+  /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */
+  bf16GradientBuffer?: boolean;
   fsdp?: 'full-shard' | 'shard-grad-op';
   recompute?: Recompute;
   /** Megatron --recompute-num-layers with the block method: layers per stage fully recomputed (default all when full). */

@@ -6,6 +6,9 @@ import type { Anchors } from './anchors';
 import { planFromDeepSpeed, type PartialPlan } from './from-deepspeed';
 import { flatLookup, nemoLookup, neoxLookup, planFromMegatronArgs, withRoot } from './from-megatron';
 import { planFromTrainerArgs } from './from-trainer-args';
+import { embeddedTexts } from '../shell/embedded';
+import { parseJson } from '../syntax/from-json';
+import { detectFormat } from '../detect/detect-format';
 
 export interface BuiltPlan {
   plan: TrainingPlan;
@@ -14,8 +17,20 @@ export interface BuiltPlan {
   notes: string[];
 }
 
-/** What the plan builder reads of an analysis: its format and its config roots. */
-export type PlanSource = Pick<FileAnalysis, 'format' | 'roots'>;
+/** What the plan builder reads of an analysis: its format, its config roots and its tree. */
+export type PlanSource = Pick<FileAnalysis, 'format' | 'roots' | 'tree'>;
+
+/** DeepSpeed configs a launch script writes with heredocs: Megatron-DeepSpeed reads its ZeRO stage and precision there. */
+function embeddedDeepSpeedPlans(source: PlanSource): PartialPlan[] {
+  if (source.tree.language !== 'shell') return [];
+  return embeddedTexts(source.tree).flatMap((text) => {
+    const root = parseJson(text).documents[0]?.root;
+    if (!root || root.kind !== 'object' || detectFormat(root, 'embedded.json', text).format !== 'deepspeed') return [];
+    const plan = planFromDeepSpeed(root);
+    // The script's own flags set the batch; the heredoc's batch keys usually repeat them through variables.
+    return [{ ...plan, plan: { ...plan.plan, batch: undefined, framework: undefined }, anchors: {} }];
+  });
+}
 
 /** The plan a file describes on its own, before settings and linked files add to it. */
 function planOfFile(analysis: PlanSource): PartialPlan | undefined {
@@ -75,7 +90,7 @@ function planOfSettings(settings: Settings): TrainingPlan {
 export function buildPlan(analysis: PlanSource, settings: Settings, linked: PlanSource[] = []): BuiltPlan | undefined {
   const own = planOfFile(analysis);
   if (!own) return undefined;
-  const others = linked.map(planOfFile).filter((p): p is PartialPlan => p !== undefined);
+  const others = [...embeddedDeepSpeedPlans(analysis), ...linked.map(planOfFile).filter((p): p is PartialPlan => p !== undefined)];
   const fromSettings = planOfSettings(settings);
   // Settings' explicit parallel sizes override; the file's own values come first otherwise.
   const plan = mergePlans(settings.parallel ? { parallel: settings.parallel } : undefined, own.plan, ...others.map((o) => o.plan), fromSettings);

@@ -60,6 +60,13 @@ export function planFromDeepSpeed(root: ConfigNode): PartialPlan {
   const offloadParams = getPath(zero, 'offload_param', 'device');
   if (offloadParams) anchors['zero.offloadParams'] = offloadParams;
   if (!zero) plan.zero.stage = 0;
+  if (plan.precision === 'bf16' && !plan.zero.stage) {
+    // DeepSpeed's engine wraps the optimizer in BF16_Optimizer at stage 0 with bf16, which keeps the fp32 master
+    // weights and optimizer states partitioned over data parallelism like ZeRO-1 (deepspeed/runtime/engine.py
+    // _configure_bf16_optimizer, deepspeed/runtime/bf16_optimizer.py).
+    plan.zero.stage = 1;
+    notes.push('bf16 at ZeRO stage 0 uses DeepSpeed\'s BF16_Optimizer, which shards optimizer states like ZeRO-1');
+  }
   const overlap = flag(getChild(zero, 'overlap_comm'));
   if (overlap !== undefined) plan.overlap = { gradReduce: overlap };
 

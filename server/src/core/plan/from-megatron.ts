@@ -3,6 +3,7 @@ import type { Format } from '../detect/formats';
 import type { Recompute, TrainingPlan } from '../estimate/plan';
 import { flag, num, str, type Anchors } from './anchors';
 import { optimizerFamily } from './optimizer-names';
+import { vocabOfTokenizer } from './tokenizer-vocab';
 import type { PartialPlan } from './from-deepspeed';
 
 /** Looks up a Megatron-LM argument by its snake_case name (`num_layers` for `--num-layers`). */
@@ -88,6 +89,17 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     topK: n('moe_router_topk'),
     moeFfnHiddenSize: n('moe_ffn_hidden_size'),
   };
+  if (plan.model.vocabSize === undefined) {
+    const root = rootOf(lookup);
+    const tokenizer = format === 'nemo' ? getPath(root, 'model', 'tokenizer') : undefined;
+    const vocab = tokenizer
+      ? vocabOfTokenizer(str(getPath(tokenizer, 'type')), str(getPath(tokenizer, 'model')))
+      : vocabOfTokenizer(str(lookup('tokenizer_type')), str(lookup('tokenizer_model')) ?? str(lookup('tokenizer_name_or_path')));
+    if (vocab) {
+      plan.model.vocabSize = vocab.size;
+      notes.push(`vocabulary from the tokenizer setting: ${vocab.source}`);
+    }
+  }
   const seqNode = lookup('seq_length') ?? lookup('encoder_seq_length');
   if (seqNode) anchors.seqLength = seqNode;
 
@@ -127,7 +139,9 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
   const precisionNode = flag(bf16) ? bf16 : flag(fp16) ? fp16 : undefined;
   if (precisionNode) anchors.precision = precisionNode;
 
-  plan.distributedOptimizer = flag(lookup('use_distributed_optimizer')) || /distributed_fused_adam/.test(str(lookup('optimizer')) ?? '') || undefined;
+  // NeMo names the distributed optimizer in optim.name: distributed_fused_adam (NeMo 1.x), mcore_distributed_optim (MCore).
+  plan.distributedOptimizer = flag(lookup('use_distributed_optimizer')) || /distributed/.test(str(lookup('optimizer')) ?? '') || undefined;
+  if (flag(lookup('grad_reduce_in_bf16'))) plan.bf16GradientBuffer = true;
   const lr = lookup('lr');
   plan.optimizer = { type: optimizerFamily(str(lookup('optimizer')) ?? 'adam'), lr: num(lr) };
   if (lr) anchors['optimizer.lr'] = lr;

@@ -13,6 +13,7 @@ export function optimizerFamily(name: string | undefined): OptimizerType | undef
   if (/muon/.test(n)) return 'muon';
   if (/sgd/.test(n)) return 'sgd';
   if (/adamw/.test(n)) return 'adamw';
-  if (/adam|lamb/.test(n)) return 'adam';
+  // NeMo's distributed_fused_adam and mcore_distributed_optim run Adam (with decoupled weight decay by default).
+  if (/adam|lamb|distributed_optim/.test(n)) return 'adam';
   return undefined;
 }

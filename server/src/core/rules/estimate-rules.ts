@@ -24,7 +24,7 @@ function evaluate(ctx: RuleContext): Evaluated | undefined {
   const cached = evaluated.get(root);
   if (cached !== undefined) return cached ?? undefined;
   const linked = ctx.linked.flatMap((l) => (l.analysis ? [l.analysis] : []));
-  const built = buildPlan({ format: ctx.format, roots: ctx.roots }, ctx.settings, linked);
+  const built = buildPlan({ format: ctx.format, roots: ctx.roots, tree: ctx.tree }, ctx.settings, linked);
   let result: Evaluated | null = null;
   if (built) {
     const est = estimate(built.plan, { convention: ctx.settings.flopsConvention });
@@ -107,6 +107,19 @@ function memoryAnchors(e: Estimate): AnchorKey[] {
   return activationSide >= stateSide ? ['batch.micro', 'recompute', 'seqLength', 'zero.stage'] : ['zero.stage', 'model', 'batch.micro'];
 }
 
+/**
+ * Memory is only judged when the file states how the run is distributed. A TrainingArguments, axolotl or
+ * LLaMA-Factory YAML usually leaves sharding to the launcher (`accelerate launch --config_file zero3.yaml`), and
+ * sharded states shrink with the data-parallel size: judging either from a guess would cry wolf on runs that train.
+ */
+function memoryIsJudgeable(ctx: RuleContext, built: BuiltPlan): boolean {
+  const plan = built.plan;
+  const trainerStyle = ctx.format === 'hf-trainer' || ctx.format === 'axolotl' || ctx.format === 'llamafactory';
+  if (trainerStyle && ctx.tree.language !== 'shell' && !plan.fsdp && !ctx.linked.some((l) => l.analysis?.format === 'deepspeed') && plan.framework !== 'megatron') return false;
+  const sharded = (plan.zero?.stage ?? 0) >= 1 || plan.fsdp !== undefined || plan.distributedOptimizer === true;
+  return !sharded || plan.parallel?.worldSize !== undefined;
+}
+
 export const outOfMemory: Rule = {
   meta: {
     code: 'TL501',
@@ -123,7 +136,8 @@ export const outOfMemory: Rule = {
     references: ['Rajbhandari et al., ZeRO (SC20), Table 1', 'Korthikanti et al., Reducing Activation Recomputation in Large Transformer Models (2022), Table 2'],
   },
   check(ctx) {
-    reportFinding(ctx, 'out-of-memory', memoryAnchors);
+    const result = evaluate(ctx);
+    if (result && memoryIsJudgeable(ctx, result.built)) reportFinding(ctx, 'out-of-memory', memoryAnchors);
   },
 };
 

@@ -34,6 +34,9 @@ export function megatronParallelOf(args: ConfigNode | undefined): { tp?: number;
 
 type AnalyzeFn = (text: string, options: { path?: string; settings?: Settings }) => { format: string; diagnostics: Diagnostic[] };
 
+// Estimates are made once for the whole launch, from the script's flags merged with the configs it writes.
+const SCRIPT_WIDE_RULES = new Set(['out-of-memory', 'pipeline-bubble', 'compute-underutilized']);
+
 /** Maps offsets of an expanded text back into the script, piece by piece. */
 class OffsetMap {
   private readonly starts: number[] = [];
@@ -118,6 +121,7 @@ export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: 
     const label = target ? `the DeepSpeed config this script writes to ${target}` : 'the DeepSpeed config this script writes';
     for (const d of analysis.diagnostics) {
       if (hasUnknown && d.rule === 'parse-error') continue; // Text the environment fills in; not the script's error.
+      if (SCRIPT_WIDE_RULES.has(d.rule)) continue; // The script's own plan (flags plus this config) covers the whole run.
       if (d.rule === 'comment-in-strict-json' && context.consumer === 'deepspeed') continue;
       const range = map.range(d.range) ?? file.range;
       const related: RelatedLocation[] = d.related.filter((r) => !r.path).map((r) => ({ ...r, range: map.range(r.range) ?? file.range }));
@@ -160,4 +164,11 @@ function nemoWorld(tree: ConfigTree): { value?: number; envDefault?: string } | 
   const nodes = getChild(trainer, 'num_nodes')?.value ?? 1;
   if (typeof devices !== 'number' || typeof nodes !== 'number' || !Number.isInteger(devices) || !Number.isInteger(nodes) || devices < 1 || nodes < 1) return undefined;
   return { value: devices * nodes };
+}
+
+/** The texts of the files a script writes with heredocs, as expanded (unknown values left as `${NAME}`). */
+export function embeddedTexts(tree: ConfigTree): string[] {
+  const facts = shellFactsOf(tree);
+  if (!facts) return [];
+  return facts.embedded.map((file) => file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join(''));
 }

@@ -1,0 +1,22 @@
+import { findModel } from '../catalog/find-model';
+
+/**
+ * The vocabulary a tokenizer setting implies, when the config names a tokenizer rather than a size
+ * (Megatron's --tokenizer-type/--tokenizer-model, NeMo's model.tokenizer).
+ */
+export function vocabOfTokenizer(type: string | undefined, model: string | undefined): { size: number; source: string } | undefined {
+  if (type === 'GPT2BPETokenizer') {
+    // GPT-2's byte-level BPE: 50,257 tokens (Radford et al. 2019; HF gpt2 config.json vocab_size).
+    return { size: 50257, source: 'GPT-2 BPE tokenizer: 50,257 tokens' };
+  }
+  for (const name of [type, model]) {
+    if (!name) continue;
+    const entry = findModel(name.replace(/^meta-llama\/Meta-Llama-/i, 'meta-llama/Llama-'));
+    if (entry?.architecture.vocabSize) return { size: entry.architecture.vocabSize, source: `tokenizer of ${entry.id} (${entry.architecture.vocabSize} tokens, model catalog)` };
+  }
+  if (model && /llama[-_]?2?[^/]*tokenizer\.model$|llama_tokenizer\.model$/i.test(model)) {
+    // The Llama and Llama 2 SentencePiece model has 32,000 pieces (Touvron et al. 2023; HF Llama-2 config.json).
+    return { size: 32000, source: 'Llama SentencePiece tokenizer: 32,000 tokens' };
+  }
+  return undefined;
+}
