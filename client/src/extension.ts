@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const summary = editor ? await summaryOf(editor.document.uri).catch(() => null) : null;
     status.text = summary ? `TrainLint: ${summary.formatName}` : 'TrainLint';
     status.detail = summary?.format === 'unknown' ? 'not checked: not a training config' : summary?.headline;
-    status.severity = summary?.headline.includes('error') ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    status.severity = summary?.errors ? vscode.LanguageStatusSeverity.Error : summary?.warnings ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   };
 
   context.subscriptions.push(

@@ -69,6 +69,25 @@ describe('push diagnostics (a client without textDocument.diagnostic)', () => {
     assert.ok(session.pushed.get(uri)!.count - before <= 19, 'no more publications than changes');
   });
 
+  it('places ranges in UTF-16 columns of the editor text, through a byte order mark, CRLF and astral characters', async () => {
+    const text = '\ufeff{\r\n  "wall_clock_breakdown": false, "comment_😀": "é😀😀",   "steps_per_prnt": 1,\r\n  "train_micro_batch_size_per_gpu": 2\r\n}\r\n';
+    const uri = await session.open(join(FIXTURES, 'single/utf16_ds_config.json'), text);
+    const diagnostics = await session.pushedFor(uri, (d) => d.some((x) => x.code === 'TL201' && /steps_per_prnt/.test(x.message)));
+    const typo = diagnostics.find((d) => /steps_per_prnt/.test(d.message))!;
+    const line = text.split('\n')[1];
+    const start = line.indexOf('"steps_per_prnt"'); // JavaScript indices are UTF-16 code units, as LSP counts.
+    assert.deepEqual(typo.range, { start: { line: 1, character: start }, end: { line: 1, character: start + '"steps_per_prnt"'.length } });
+    const [fix] = (typo.data as { fixes: Array<{ edits: Array<{ range: unknown; newText: string }> }> }).fixes;
+    assert.deepEqual(fix.edits, [{ range: typo.range, newText: '"steps_per_print"' }]);
+
+    // On the first line the mark itself counts: the editor's text has it, the core's offsets do not.
+    const oneLine = '\ufeff{ "steps_per_prnt": 1, "train_micro_batch_size_per_gpu": 2, "wall_clock_breakdown": false }';
+    const bomUri = await session.open(join(FIXTURES, 'single/bom_ds_config.json'), oneLine);
+    const [onFirst] = await session.pushedFor(bomUri, (d) => d.length > 0);
+    const at = oneLine.indexOf('"steps_per_prnt"');
+    assert.deepEqual(onFirst.range, { start: { line: 0, character: at }, end: { line: 0, character: at + '"steps_per_prnt"'.length } });
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     const uri = await session.open(join(FIXTURES, 'single/closing_ds_config.json'), '{ "train_micro_batch_size_per_gpu": 2, "steps_per_prnt": 1 }');
     await session.pushedFor(uri, (d) => d.length === 1);

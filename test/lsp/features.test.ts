@@ -89,8 +89,9 @@ describe('hover, completion, inlay hints, code lens', () => {
     assert.deepEqual(lenses[0].range.start, { line: 0, character: 0 });
     assert.match(lenses[0].command!.title, /^TrainLint: DeepSpeed config · batch 256 = 4 × 8 × 8 ✓ · .*1 warning$/);
     assert.deepEqual(lenses[0].command!.arguments, [ds]);
-    const summary = await session.request<{ format: string; headline: string; markdown: string }>('trainlint/summary', { uri: ds });
+    const summary = await session.request<{ format: string; headline: string; markdown: string; errors: number; warnings: number }>('trainlint/summary', { uri: ds });
     assert.equal(summary.format, 'deepspeed');
+    assert.deepEqual([summary.errors, summary.warnings], [0, 1]);
     assert.equal(`TrainLint: ${summary.headline}`, lenses[0].command!.title);
   });
 

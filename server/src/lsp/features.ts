@@ -70,5 +70,13 @@ export function codeLenses(analyzed: Analyzed): CodeLens[] {
 
 export function summary(analyzed: Analyzed): SummaryResult {
   const result = fileSummary(summaryInput(analyzed));
-  return { format: result.format, formatName: formatName(result.format), headline: result.headline, markdown: sectionsMarkdown(result.sections) };
+  const count = (severity: string) => (analyzed.included ? analyzed.analysis.diagnostics.filter((d) => d.severity === severity).length : 0);
+  return {
+    format: result.format,
+    formatName: formatName(result.format),
+    headline: result.headline,
+    markdown: sectionsMarkdown(result.sections),
+    errors: count('error'),
+    warnings: count('warning'),
+  };
 }

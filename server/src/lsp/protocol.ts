@@ -23,6 +23,9 @@ export interface SummaryResult {
   headline: string;
   /** The file summary with the estimate tables. */
   markdown: string;
+  /** Problem counts, for the status item's severity (0 for files left out by `files.include`/`exclude`). */
+  errors: number;
+  warnings: number;
 }
 
 /** The server-side half of `trainlint.changeGlobalBatchSize`; named apart so the client's command id stays free. */
