@@ -34,9 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENTS,
     outputChannel: output,
-    // The server pulls settings per document; this is what it has before it can ask.
+    // The server pulls settings per document; this is what it has before it can ask. It registers its own file
+    // watchers (project files and linked configs), so the client adds none.
     initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint') },
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{.trainlint.yaml,*.json,*.yaml,*.yml}') },
   };
   client = new LanguageClient('trainlint', 'TrainLint', serverOptions, clientOptions);
 
