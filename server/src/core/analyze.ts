@@ -23,6 +23,11 @@ export interface AnalyzeOptions {
   shellParser?: ShellParser;
   /** The files this one links to (see links.ts), read and analysed by the front end. */
   linked?: LinkedFile[];
+  /**
+   * The same file at a reference revision (git HEAD in the editor, `--baseline REV` in CI), for rules that judge a
+   * change (the global batch changed and the learning rate did not). Analysed with the same settings; absent when unknown.
+   */
+  baseline?: { text: string; path: string };
 }
 
 /** A file named by the analysed one; `analysis` is absent when the file does not exist. */
@@ -110,6 +115,9 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   const diagnostics: Diagnostic[] = [];
   const parseFailed = tree.documents.length === 0 || tree.problems.some((p) => p.kind === 'parse-error');
   if (format !== 'unknown' || parseFailed && looksLikeConfigFile(path)) {
+    const baseline = options.baseline
+      ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
+      : undefined;
     for (const rule of RULES) {
       const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
       if (configured === 'off') continue;
@@ -123,6 +131,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
         settings,
         roots,
         linked: options.linked ?? [],
+        baseline,
         report: (finding: Finding) => diagnostics.push(toDiagnostic(rule.meta, finding, configured)),
       };
       rule.check(context);

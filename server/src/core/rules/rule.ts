@@ -5,7 +5,7 @@ import type { Consumer, Settings } from '../settings';
 import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';
 import type { RuleMeta } from './rule-meta';
-import type { LinkedFile } from '../analyze';
+import type { FileAnalysis, LinkedFile } from '../analyze';
 
 /** What a rule reports; the engine adds code, rule name and the configured severity. */
 export interface Finding {
@@ -30,6 +30,8 @@ export interface RuleContext {
   roots: ConfigNode[];
   /** Files this one links to, analysed in its context (a TrainingArguments YAML and its DeepSpeed JSON). */
   linked: LinkedFile[];
+  /** The same file at a reference revision, analysed with the same settings (see AnalyzeOptions.baseline). */
+  baseline?: { text: string; path: string; analysis: FileAnalysis };
   report(finding: Finding): void;
 }
 
