@@ -63,7 +63,13 @@ export function mergeSettings(...layers: Array<Settings | undefined>): Settings 
     if (!layer) continue;
     const { cluster, parallel, rules, ...rest } = layer;
     Object.assign(out, stripUndefined(rest));
-    if (cluster) out.cluster = { ...out.cluster, ...stripUndefined(cluster) };
+    if (cluster) {
+      // A layer that states the cluster as nodes x GPUs per node replaces a world size from a lower layer (and vice versa).
+      const base = { ...out.cluster };
+      if (cluster.nodes !== undefined && cluster.gpusPerNode !== undefined && cluster.worldSize === undefined) delete base.worldSize;
+      if (cluster.worldSize !== undefined && cluster.nodes === undefined) delete base.nodes;
+      out.cluster = { ...base, ...stripUndefined(cluster) };
+    }
     if (parallel) out.parallel = { ...out.parallel, ...stripUndefined(parallel) };
     if (rules) out.rules = { ...out.rules, ...rules };
   }

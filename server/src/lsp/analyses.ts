@@ -182,10 +182,6 @@ export class Analyses {
     const fromProject = project ? settingsForPath(project.config, projectRelative) : {};
     const fromLink = this.deps.links.contextFor(path);
     const settings = mergeSettings(fromProject, fromLink?.context, editor.analysis);
-    const editorCluster = editor.analysis.cluster;
-    // mergeSettings lets any layer's worldSize beat nodes x gpusPerNode; the editor's nodes x GPUs must win over
-    // a project or linking file's world size, as the precedence says.
-    if (editorCluster?.nodes !== undefined && editorCluster.gpusPerNode !== undefined && settings.cluster) delete settings.cluster.worldSize;
     const states = (s: Settings | undefined) => s?.cluster?.worldSize !== undefined || s?.cluster?.nodes !== undefined || s?.cluster?.gpusPerNode !== undefined;
     const worldSource = states(editor.analysis)
       ? 'trainlint.cluster in the editor settings'
