@@ -127,3 +127,31 @@ test('folders are walked; files that are not training configs are skipped silent
   const report = JSON.parse(trainlint(['check', dir, '--format', 'json']).stdout);
   assert.deepEqual(report.files.map((f: { path: string }) => f.path.slice(dir.length + 1)), ['train.yaml']);
 });
+
+test('rescale changes the batch, the learning rate by the optimizer rule, and the steps so tokens stay the same', () => {
+  const ds = '{\n  "train_batch_size": 256,\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 8,\n  "optimizer": { "type": "SGD", "params": { "lr": 0.1 } },\n  "scheduler": { "type": "WarmupDecayLR", "params": { "warmup_num_steps": 1000, "total_num_steps": 20000 } }\n}\n';
+  const dir = workspace({ 'ds.json': ds });
+  const dry = trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '512', '--gpus', '8', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal(readFileSync(join(dir, 'ds.json'), 'utf8'), ds, 'a dry run writes nothing');
+  const run = trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '512', '--gpus', '8']);
+  assert.equal(run.code, 0, run.stderr);
+  const after = JSON.parse(readFileSync(join(dir, 'ds.json'), 'utf8'));
+  assert.equal(after.train_batch_size, 512);
+  assert.equal(after.train_micro_batch_size_per_gpu * after.gradient_accumulation_steps * 8, 512);
+  assert.equal(after.optimizer.params.lr, 0.2, 'linear scaling for SGD');
+  assert.deepEqual(after.scheduler.params, { warmup_num_steps: 500, total_num_steps: 10000 });
+  assert.equal(trainlint(['check', join(dir, 'ds.json'), '--gpus', '8']).code, 0, 'the result passes the batch identity');
+  const keep = trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '1024', '--gpus', '8', '--rule', 'none']);
+  assert.equal(keep.code, 0);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'ds.json'), 'utf8')).optimizer.params.lr, 0.2, '--rule none keeps the learning rate');
+});
+
+test('rescale refuses what it cannot do, with exit code 2', () => {
+  const dir = workspace({ 'ds.json': '{ "train_batch_size": "auto", "train_micro_batch_size_per_gpu": "auto", "zero_optimization": { "stage": 2 } }' });
+  const auto = trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '512', '--gpus', '8']);
+  assert.equal(auto.code, 2);
+  assert.match(auto.stderr, /"auto"/);
+  assert.equal(trainlint(['rescale', join(dir, 'ds.json')]).code, 2, '--global-batch is required');
+  assert.equal(trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '512', '--rule', 'cubic']).code, 2);
+});

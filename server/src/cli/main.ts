@@ -5,6 +5,7 @@ import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
+import { runRescale } from './rescale-command';
 import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
 import type { TrainingPlan } from '../core/estimate/plan';
@@ -19,6 +20,7 @@ Usage:
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
                   [--convention palm|megatron|narayanan] [cluster flags]
+  trainlint rescale FILE --global-batch N [--rule auto|linear|sqrt|none] [--dry-run] [cluster flags]
   trainlint lsp --stdio
   trainlint --help | --version
 
@@ -30,6 +32,9 @@ check     lints training configs (files or folders; default: .)
           exit code 0: nothing at or above --fail-on (default error); 1: findings; 2: bad usage or internal error
 plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
 estimate  prints per-GPU memory, pipeline bubble, FLOPs, step time, MFU, GPU-hours and cost
+rescale   changes the global batch and moves what must move with it: micro-batch or accumulation, the learning
+          rate (auto: linear for SGD, square root for Adam-family), warmup and total steps (same tokens),
+          in the file and the DeepSpeed config it links to
 lsp       runs the language server over stdio for any editor
 `;
 
@@ -91,6 +96,18 @@ async function estimateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function rescaleCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...CLUSTER_OPTIONS, 'global-batch', 'rule'], ['dry-run']);
+  if (args.positionals.length !== 1) throw new UsageError('rescale takes one config file');
+  const newGlobal = positiveIntOption(args, 'global-batch');
+  if (newGlobal === undefined) throw new UsageError('rescale needs --global-batch N');
+  const rule = choiceOption(args, 'rule', ['auto', 'linear', 'sqrt', 'none'] as const, 'auto');
+  const dryRun = args.options.has('dry-run');
+  const outcome = runRescale(args.positionals[0], newGlobal, rule === 'none' ? 'keep' : rule, clusterFlags(args), dryRun, await loadShellParser());
+  process.stdout.write(`${outcome.message}\n${dryRun ? 'would write' : 'wrote'}: ${outcome.written.join(', ')}\n`);
+  return 0;
+}
+
 /** A hand-written plan takes the cluster flags too, where it does not say otherwise. */
 function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
   const world = flags.cluster?.worldSize ?? (flags.cluster?.nodes && flags.cluster.gpusPerNode ? flags.cluster.nodes * flags.cluster.gpusPerNode : undefined);
@@ -141,6 +158,7 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'check') return check(rest);
   if (command === 'plan') return planCommand(rest);
   if (command === 'estimate') return estimateCommand(rest);
+  if (command === 'rescale') return rescaleCommand(rest);
   if (command === 'lsp') return (require('../lsp/start') as typeof import('../lsp/start')).startLsp(rest); // Loaded lazily: `check` never pays for the server.
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }
