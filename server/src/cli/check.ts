@@ -18,6 +18,7 @@ import { checkedFile, type CheckedFile } from './check-result';
 import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
+import { fileAtRevision } from '../node/git-baseline';
 import type { LinkedFile } from '../core/index';
 
 export interface CheckOptions {
@@ -28,6 +29,8 @@ export interface CheckOptions {
   failOn: Severity;
   /** The loaded shell parser for launch scripts (see server/src/node/shell-parser.ts); without it scripts are skipped. */
   shellParser?: ShellParser;
+  /** A git revision whose version of each file rules that judge a change compare with (`--baseline REV`). */
+  baseline?: string;
 }
 
 export interface CheckOutcome {
@@ -41,12 +44,13 @@ interface Candidate {
   path: string;
   text: string;
   projectSettings: Settings;
+  baseline?: { text: string; path: string };
 }
 
 let shellParser: ShellParser | undefined;
 
 function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings, linked?: LinkedFile[]): FileAnalysis {
-  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser, linked });
+  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser, linked, baseline: candidate.baseline });
 }
 
 export function runCheck(options: CheckOptions): CheckOutcome {
@@ -71,7 +75,8 @@ export function runCheck(options: CheckOptions): CheckOutcome {
         }
       }
     }
-    candidates.push({ path, text: readText(path), projectSettings });
+    const baseline = options.baseline ? fileAtRevision(path, options.baseline) : undefined;
+    candidates.push({ path, text: readText(path), projectSettings, baseline });
   }
 
   // A file that points to another (accelerate's deepspeed_config_file, TrainingArguments' deepspeed)

@@ -6,6 +6,7 @@ import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
 import { runRescale } from './rescale-command';
+import { revisionExists } from '../node/git-baseline';
 import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
 import type { TrainingPlan } from '../core/estimate/plan';
@@ -15,8 +16,8 @@ const VERSION = '0.1.0';
 const HELP = `trainlint ${VERSION}: catches what is wrong with a training config before the job is queued.
 
 Usage:
-  trainlint check [PATH...] [--format text|json|sarif|github] [--gpus N | --nodes N --gpus-per-node N]
-                  [--fix] [--fail-on error|warning|info]
+  trainlint check [PATH...] [--format text|json|sarif|github] [--fix] [--fail-on error|warning|info]
+                  [--baseline GIT_REV] [cluster flags]
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
                   [--convention palm|megatron|narayanan] [cluster flags]
@@ -69,6 +70,14 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
 }
 
 const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'model', 'price', 'seq-length', 'tokens'] as const;
+
+/** `--baseline REV`: a git revision to compare each file with; a revision git does not know is a usage error. */
+function baselineOption(args: ReturnType<typeof parseArgs>): string | undefined {
+  const raw = args.options.get('baseline');
+  if (raw === undefined) return undefined;
+  if (raw === true || !revisionExists(args.positionals[0] ?? '.', raw)) throw new UsageError(`--baseline ${String(raw)} is not a git revision of this repository`);
+  return raw;
+}
 
 async function planCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [...CLUSTER_OPTIONS], []);
@@ -129,7 +138,7 @@ function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
 }
 
 async function check(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['format', 'fail-on', ...CLUSTER_OPTIONS], ['fix']);
+  const args = parseArgs(argv, ['format', 'fail-on', 'baseline', ...CLUSTER_OPTIONS], ['fix']);
   const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
   const outcome = runCheck({
@@ -138,6 +147,7 @@ async function check(argv: string[]): Promise<number> {
     fix: args.options.has('fix'),
     failOn,
     shellParser: await loadShellParser(),
+    baseline: baselineOption(args),
   });
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);
   const render = { text: renderText, json: renderJson, sarif: (f: typeof outcome.files) => renderSarif(f, VERSION), github: renderGithub }[format];
