@@ -1,25 +1,39 @@
-/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), computed with three
+ * rolling rows; it stops early and returns `max + 1` once every cell of a row exceeds `max`.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => {
-    const row = new Array<number>(cols).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j < cols; j++) d[0][j] = j;
-  for (let i = 1; i < rows; i++) {
+  let before = new Uint32Array(cols);
+  let previous = new Uint32Array(cols);
+  let current = new Uint32Array(cols);
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[rows - 1][cols - 1];
+  return previous[cols - 1];
 }
 
+// Candidates are schema keys, a bounded set: normalizing each once keeps ranking against 800 flags cheap.
+const normalized = new Map<string, string>();
+
 function normalize(key: string): string {
-  return key.toLowerCase().replace(/[-_\s]/g, '');
+  let value = normalized.get(key);
+  if (value === undefined) {
+    value = key.toLowerCase().replace(/[-_\s]/g, '');
+    if (normalized.size < 20_000) normalized.set(key, value);
+  }
+  return value;
 }
 
 export interface Suggestion {
@@ -37,9 +51,13 @@ export function rankSuggestions(unknown: string, candidates: Iterable<string>, l
   const ranked: Suggestion[] = [];
   for (const candidate of candidates) {
     const norm = normalize(candidate);
-    let distance = norm === target ? 0 : editDistance(target, norm);
+    let distance: number;
+    if (norm === target) distance = 0;
     // A prefix such as `train_micro_batch` for `train_micro_batch_size_per_gpu` is a likely intent too.
-    if (distance > maxDistance && target.length >= 6 && norm.startsWith(target)) distance = maxDistance;
+    else if (target.length >= 6 && norm.startsWith(target)) distance = Math.min(maxDistance, norm.length - target.length);
+    // The edit distance is at least the difference in length: most of a large flag list is ruled out here.
+    else if (Math.abs(norm.length - target.length) > maxDistance) continue;
+    else distance = editDistance(target, norm, maxDistance);
     if (distance <= maxDistance) ranked.push({ candidate, distance });
   }
   ranked.sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
