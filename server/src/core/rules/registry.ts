@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { computeUnderutilized, outOfMemory, pipelineBubble } from './estimate-rules';
 import type { RuleMeta } from './rule-meta';
+import { RESEARCH_RULES } from './research/index';
 import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
 import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
 import { batchSizeIndivisible, batchSizeMismatch, batchSizeMissing } from './batch-rules';
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   outOfMemory,
   pipelineBubble,
   computeUnderutilized,
+  ...RESEARCH_RULES,
 ];
 
 export function ruleMetas(): RuleMeta[] {

@@ -16,11 +16,15 @@ export function ruleDoc(meta: RuleMeta): string {
     '## Why it matters',
     '',
     meta.why,
+  ];
+  if (meta.finding) lines.push('', '## What the literature says', '', meta.finding);
+  if (meta.appliesWhen) lines.push('', '## When it applies', '', meta.appliesWhen);
+  lines.push(
     '',
     '## Fixes',
     '',
     meta.fix,
-  ];
+  );
   if (meta.example) {
     lines.push('', '## Example', '', '```' + meta.example.language, meta.example.text.replace(/\n$/, ''), '```');
     if (meta.example.settings) lines.push('', `With these settings (\`.trainlint.yaml\` or flags): \`${JSON.stringify(meta.example.settings)}\``);

@@ -18,6 +18,10 @@ export interface RuleMeta {
   example?: { language: 'json' | 'yaml' | 'shell'; text: string; settings?: Settings };
   /** Upstream sources the rule rests on. */
   references: string[];
+  /** Rules drawn from the research literature: the finding they rest on (paper title and its claim). */
+  finding?: string;
+  /** When the rule applies and when it does not (the regimes its evidence covers). */
+  appliesWhen?: string;
 }
 
 export const DOCS_BASE_URL = 'https://github.com/trainlint/trainlint/blob/main/docs/rules/';
