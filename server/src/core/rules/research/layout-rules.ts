@@ -63,7 +63,8 @@ export const pipelineMicroBatch: Rule = {
     ].filter(Boolean);
     const dropRecompute = n.fits === true && n.memory !== undefined ? ` Without recomputation micro-batch 1 would need ${gib(n.memory)} per GPU${n.step !== undefined ? ` (${seconds(n.step)} per step)` : ''}, which fits.` : '';
     const microNode = built.anchors['batch.micro'];
-    const accumNode = built.anchors['batch.gradAccum'];
+    // GPT-NeoX and DeepSpeed state the accumulation next to the micro-batch (the plan builder anchors it for DeepSpeed only).
+    const accumNode = built.anchors['batch.gradAccum'] ?? getChild(ctx.roots[0], 'gradient_accumulation_steps') ?? getChild(ctx.roots[0], 'gradient-accumulation-steps');
     const globalNode = built.anchors['batch.global'];
     // The global batch stays when it is written (Megatron, NeMo) or when the accumulation is rewritten with it.
     let fix;

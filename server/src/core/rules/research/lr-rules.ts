@@ -63,7 +63,7 @@ export const lrNotScaledForOptimizer: Rule = {
     if (close(newLr, advice.lr)) return;
     const lrName = s.lr?.name ?? 'the learning rate';
     const what = close(newLr, oldLr) ? `${lrName} stayed ${fmt(newLr)}` : close(newLr, oldLr * change.ratio) ? `${lrName} was scaled linearly to ${fmt(newLr)}` : close(newLr, oldLr * Math.sqrt(change.ratio)) ? `${lrName} was scaled by the square root to ${fmt(newLr)}` : `${lrName} went from ${fmt(oldLr)} to ${fmt(newLr)}`;
-    const optimizer = s.optimizer.name ? `${s.optimizer.name} (${advice.kind})` : advice.kind;
+    const optimizer = s.optimizer.name && s.optimizer.name !== advice.kind ? `${s.optimizer.name} (${advice.kind})` : advice.kind;
     const message = `${batchText}; ${what}. For ${optimizer}: ${advice.summary} That gives ${fmt(advice.lr)}. ${advice.caveats.join(' ')}`;
     const setLr = fixOf(`Set ${lrName} to ${fmt(advice.lr)} (${advice.rule} rule)`, setValue(ctx, lrNode, advice.lr));
     let full;
