@@ -88,6 +88,14 @@ function tokensPerStep(root: ConfigNode, global: Factor): Factor | undefined {
   return undefined;
 }
 
+/** What the numbers imply when the world size is not given: ", but 512 / (4 x 8) implies 16 data-parallel ranks". */
+function impliedRanks(facts: BatchFacts): string {
+  const [g, m, a] = [facts.global?.value, facts.micro?.value, facts.accum?.value];
+  if (typeof g !== 'number' || typeof m !== 'number' || typeof a !== 'number') return '';
+  const ranks = g / (m * a);
+  return Number.isInteger(ranks) && ranks >= 1 ? `, but ${facts.names.global} ${g} with micro ${m} x accumulation ${a} implies ${ranks} data-parallel ranks` : '';
+}
+
 /**
  * The batch identity of each config root of a file. `worldSource`, when given, says where the world size came
  * from in words the user recognises (editor settings, the project file, a linking file).
@@ -102,7 +110,7 @@ export function batchIdentities(analysis: FileAnalysis, settings: Settings, worl
     let dataParallel: Factor;
     const worldText = `world size ${world.value} (${worldSource ?? world.source})`;
     const parallelText = facts.modelParallel > 1 ? ` / ${facts.modelParallelSource}` : '';
-    if (world.value === undefined) dataParallel = { source: 'world size unknown: set trainlint.cluster or `cluster` in .trainlint.yaml' };
+    if (world.value === undefined) dataParallel = { source: `world size unknown${impliedRanks(facts)}: set trainlint.cluster or \`cluster\` in .trainlint.yaml` };
     else if (world.value % facts.modelParallel !== 0) dataParallel = { source: `${worldText} does not divide by model parallelism ${facts.modelParallel}` };
     else dataParallel = { value: world.value / facts.modelParallel, source: `${worldText}${parallelText}` };
     const g = stated(facts.global, reader);
