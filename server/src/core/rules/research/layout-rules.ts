@@ -214,30 +214,29 @@ export const fp32Training: Rule = {
   check(ctx) {
     const name = ctx.settings.cluster?.gpu;
     const gpu = name ? findGpu(name) : undefined;
-    const root = ctx.roots[0];
-    if (!gpu || gpu.peakTflops.bf16 === undefined || !root) return;
-    const found = fullPrecision(ctx, root);
-    if (!found) return;
-    const reading = readingOf(ctx);
-    const peakFull = found.precision === 'tf32' ? gpu.peakTflops.tf32 : gpu.peakTflops.fp32;
-    let gain: string;
-    const built = reading?.built;
-    const fullPlan = built ? withPlan(built.plan, (p) => { p.precision = found.precision as Precision; }) : undefined;
-    const mixedPlan = built ? withPlan(built.plan, (p) => { p.precision = 'bf16'; }) : undefined;
-    const full = fullPlan ? estimate(fullPlan, { convention: ctx.settings.flopsConvention }) : undefined;
-    const mixed = mixedPlan ? estimate(mixedPlan, { convention: ctx.settings.flopsConvention }) : undefined;
-    if (full?.time.available && mixed?.time.available && mixed.time.iterationSeconds > 0) {
-      gain = `estimated step ${seconds(full.time.iterationSeconds)} in ${found.precision} vs ${seconds(mixed.time.iterationSeconds)} in bf16 mixed precision (${(full.time.iterationSeconds / mixed.time.iterationSeconds).toFixed(1)}x faster)`;
-      if (full.memory.available && mixed.memory.available) gain += `, memory ${gib(full.memory.total)} -> ${gib(mixed.memory.total)} per GPU`;
-    } else if (peakFull !== undefined) {
-      gain = `its bf16 tensor-core peak is ${gpu.peakTflops.bf16} TFLOP/s against ${peakFull} in ${found.precision} (${(gpu.peakTflops.bf16 / peakFull).toFixed(1)}x; name a model for a step-time estimate)`;
-    } else {
-      gain = `its bf16 tensor cores peak at ${gpu.peakTflops.bf16} TFLOP/s`;
-    }
-    ctx.report({
-      range: placeOf(ctx, found.node),
-      message: `This run trains in ${found.precision} (${found.why}) on the ${gpu.name}: ${gain}. Reduced precision was a large part of the "nearly 5x" speed-up of Ott et al. (2018); bf16 needs no loss scaling.`,
-      fixes: fixes(found.fixNode && found.fixValue !== undefined ? fixOf(`Train in bf16 mixed precision (${found.fixNode.key === 'precision' ? 'trainer.precision bf16-mixed' : 'bf16 on'})`, setValue(ctx, found.fixNode, found.fixValue)) : undefined),
+    if (!gpu || gpu.peakTflops.bf16 === undefined) return;
+    // Application configs may hold several TrainingArguments dicts; the step-time estimate is made for the first.
+    ctx.roots.forEach((root, index) => {
+      const found = fullPrecision(ctx, root);
+      if (!found) return;
+      const peakFull = found.precision === 'tf32' ? gpu.peakTflops.tf32 : gpu.peakTflops.fp32;
+      const built = index === 0 ? readingOf(ctx)?.built : undefined;
+      const full = built ? estimate(withPlan(built.plan, (p) => { p.precision = found.precision as Precision; }), { convention: ctx.settings.flopsConvention }) : undefined;
+      const mixed = built ? estimate(withPlan(built.plan, (p) => { p.precision = 'bf16'; }), { convention: ctx.settings.flopsConvention }) : undefined;
+      let gain: string;
+      if (full?.time.available && mixed?.time.available && mixed.time.iterationSeconds > 0) {
+        gain = `estimated step ${seconds(full.time.iterationSeconds)} in ${found.precision} vs ${seconds(mixed.time.iterationSeconds)} in bf16 mixed precision (${(full.time.iterationSeconds / mixed.time.iterationSeconds).toFixed(1)}x faster)`;
+        if (full.memory.available && mixed.memory.available) gain += `, memory ${gib(full.memory.total)} -> ${gib(mixed.memory.total)} per GPU`;
+      } else if (peakFull !== undefined) {
+        gain = `its bf16 tensor-core peak is ${gpu.peakTflops.bf16} TFLOP/s against ${peakFull} in ${found.precision} (${(gpu.peakTflops.bf16! / peakFull).toFixed(1)}x; name a model for a step-time estimate)`;
+      } else {
+        gain = `its bf16 tensor cores peak at ${gpu.peakTflops.bf16} TFLOP/s`;
+      }
+      ctx.report({
+        range: found.node ? placeOf(ctx, found.node) : root.keyRange ?? placeOf(ctx),
+        message: `This run trains in ${found.precision} (${found.why}) on the ${gpu.name}: ${gain}. Reduced precision was a large part of the "nearly 5x" speed-up of Ott et al. (2018); bf16 needs no loss scaling.`,
+        fixes: fixes(found.fixNode && found.fixValue !== undefined ? fixOf(`Train in bf16 mixed precision (${found.fixNode.key === 'precision' ? 'trainer.precision bf16-mixed' : 'bf16 on'})`, setValue(ctx, found.fixNode, found.fixValue)) : undefined),
+      });
     });
   },
 };
