@@ -159,6 +159,7 @@ export function scalingAdvice(optimizer: string | OptimizerKind, oldGlobal: numb
  */
 export function emaDecayFor(decay: number, oldGlobal: number, newGlobal: number): number {
   const kappa = newGlobal / oldGlobal;
+  // Busbridge et al. 2023, EMA Scaling Rule: rho_hat = rho^kappa.
   return Number(Math.pow(decay, kappa).toPrecision(6));
 }
 

@@ -5,7 +5,7 @@ import { shellFactsOf } from '../../shell/shell-config';
 import { fieldRange, fieldText } from '../../shell/words';
 import { getChild, type ConfigNode } from '../../syntax/config-tree';
 import type { Rule, RuleContext } from '../rule';
-import { batchOf, placeOf, readingOf } from './common';
+import { batchOf, fmt, placeOf, readingOf } from './common';
 
 // World sizes listed in a message, at most.
 const LIST = 12;
@@ -81,7 +81,7 @@ export const elasticBatchNotPreserved: Rule = {
       const lr = getChild(root, 'learning_rate');
       ctx.report({
         range: range.range,
-        message: `${span} lets the world size vary from ${worlds[0]} to ${worlds[worlds.length - 1]} GPUs, and the Trainer keeps per_device_train_batch_size ${micro} x gradient_accumulation_steps ${accum} per GPU, so the global batch follows it (${results.slice(0, 6).map((r) => `${r.worldSize} GPUs: ${r.globalBatch}`).join(', ')}${results.length > 6 ? ', ...' : ''}) while the learning rate${lr ? ` (${lr.value})` : ''} stays put. Elastic runs should keep the global batch and the gradient scale at every size (ElasWave): fix the node count, or adapt the accumulation to each size.`,
+        message: `${span} lets the world size vary from ${worlds[0]} to ${worlds[worlds.length - 1]} GPUs, and the Trainer keeps per_device_train_batch_size ${micro} x gradient_accumulation_steps ${accum} per GPU, so the global batch follows it (${results.slice(0, 6).map((r) => `${r.worldSize} GPUs: ${r.globalBatch}`).join(', ')}${results.length > 6 ? ', ...' : ''}) while the learning rate${lr && typeof lr.value === 'number' ? ` (${fmt(lr.value)})` : ''} stays put. Elastic runs should keep the global batch and the gradient scale at every size (ElasWave): fix the node count, or adapt the accumulation to each size.`,
       });
     }
   },
