@@ -82,12 +82,17 @@ const CASES: Case[] = [
     settings: WORLD8,
     expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', says: '50 of 5000 steps', fix: { title: 'Add warmup_steps: 50 (about 1% of max_steps)', result: 'max_steps: 5000\nwarmup_steps: 50' } }],
   },
+  {
+    file: 'warmup-missing/hf-absent.yaml',
+    settings: WORLD8,
+    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', fix: { title: 'Add warmup_steps: 0.01 (1% of the run; a fraction in transformers v5)', result: 'num_train_epochs: 1\nwarmup_steps: 0.01' } }],
+  },
   { file: 'warmup-missing/hf-small.yaml', settings: WORLD8, expect: [] },
   {
     file: 'warmup-missing/hf-raised.yaml',
     baseline: 'warmup-missing/hf-raised.base.yaml',
     settings: WORLD8,
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', says: 'raised from 1e-5 to 1.4e-5', fix: { title: 'Add warmup_steps: 0.01 (1% of the run; a fraction in transformers v5)', result: 'lr_scheduler_type: cosine\nwarmup_steps: 0.01' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', says: 'raised from 1e-5 to 1.4e-5', fix: { title: 'Add warmup_steps: 20 (about 1% of max_steps)', result: 'max_steps: 2000\nwarmup_steps: 20' } }],
   },
   { file: 'warmup-missing/hf-raised.yaml', settings: WORLD8, expect: [] },
   {
@@ -118,6 +123,13 @@ const CASES: Case[] = [
     ],
   },
   { file: 'few-steps/megatron-samples.yaml', expect: [] },
+  // Epoch-based fine-tuning: at the same epochs a 4x batch means a quarter of the updates (the LR followed the square-root rule).
+  {
+    file: 'few-steps/hf-epochs.yaml',
+    baseline: 'few-steps/hf-epochs.base.yaml',
+    expect: [{ rule: 'few-optimizer-steps', severity: 'warning', at: 'gradient_accumulation_steps', says: '1/4 of the optimizer steps', noFix: true }],
+  },
+  { file: 'few-steps/hf-epochs-more.yaml', baseline: 'few-steps/hf-epochs.base.yaml', expect: [] },
   // Fine-tuning runs are short by design: silent without a baseline.
   { file: 'few-steps/hf-short.yaml', settings: WORLD8, expect: [] },
   {

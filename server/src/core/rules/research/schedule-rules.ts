@@ -191,6 +191,28 @@ export const lrDecayHorizonMismatch: Rule = {
   },
 };
 
+/**
+ * Epoch-based runs (HF Trainer, axolotl, LLaMA-Factory without max_steps): the step count depends on the dataset, but
+ * at the same number of epochs it scales as 1 / global batch, so a baseline shows the cut.
+ */
+function epochCheck(ctx: RuleContext, reading: Reading | undefined): void {
+  const facts = reading?.schedule;
+  const base = ctx.baseline?.analysis;
+  if (!facts || facts.length.iterations || facts.length.samples || !base || base.format !== ctx.format) return;
+  if (facts.format !== 'hf-trainer' && facts.format !== 'axolotl' && facts.format !== 'llamafactory') return;
+  const before = readingOf(base);
+  const then = before?.schedule;
+  // An unwritten epoch count is the framework default on both sides.
+  const epochs = facts.length.epochs?.value ?? 'default';
+  if (!then || then.length.iterations || (then.length.epochs?.value ?? 'default') !== epochs) return;
+  const change = batchRatio(batchOf(reading), batchOf(before));
+  if (!change || change.ratio < 2) return;
+  ctx.report({
+    range: placeOf(ctx, reading?.built?.anchors['batch.global'], reading?.built?.anchors['batch.gradAccum'], reading?.built?.anchors['batch.micro']),
+    message: `The global batch grew x${fmt(change.ratio)} against the baseline at the same number of epochs (${epochs}): the run now takes 1/${fmt(change.ratio)} of the optimizer steps it took. Few updates, not the batch size itself, explain the large-batch generalization gap (Hoffer et al. 2017). Keep the number of updates (more epochs or a smaller batch) or retune for the shorter run.`,
+  });
+}
+
 // Fewer optimizer steps than this in a pre-training run is "few" (a heuristic floor; the literature gives no number).
 export const MIN_OPTIMIZER_STEPS = 1000;
 
@@ -217,7 +239,7 @@ export const fewOptimizerSteps: Rule = {
     summary: `Training tokens / tokens per step leaves fewer than ${MIN_OPTIMIZER_STEPS} optimizer steps in a pre-training run, or a batch increase cut the number of steps at least in half against the baseline.`,
     why: 'At a fixed token budget a larger global batch means fewer optimizer updates; past the critical batch, each update buys less progress, and the model ends further from its initialization-independent optimum. The hover shows steps = training tokens / (global batch x sequence length).',
     finding: '"Train longer, generalize better: closing the generalization gap in large batch training of neural networks" (Hoffer et al. 2017): "the \'generalization gap\' stems from the relatively small number of updates rather than the batch size, and can be completely eliminated by adapting the training regime used".',
-    appliesWhen: `Without a baseline it applies to pre-training formats where the file fixes the length (Megatron-LM --train-iters or --train-samples, NeMo trainer.max_steps, GPT-NeoX train_iters) and to any config given a token budget in settings (trainingTokens), below ${MIN_OPTIMIZER_STEPS} steps, a heuristic floor. With a baseline it applies whenever the global batch grew and the number of steps fell by half or more. It does not apply to fine-tuning configs without a baseline (HF, TRL, axolotl, LLaMA-Factory), whose short runs are normal.`,
+    appliesWhen: `Without a baseline it applies to pre-training formats where the file fixes the length (Megatron-LM --train-iters or --train-samples, NeMo trainer.max_steps, GPT-NeoX train_iters) and to any config given a token budget in settings (trainingTokens), below ${MIN_OPTIMIZER_STEPS} steps, a heuristic floor. With a baseline it applies whenever the global batch grew and the number of steps fell by half or more, including epoch-based fine-tuning runs (HF, TRL, axolotl, LLaMA-Factory without max_steps), where at the same number of epochs the step count scales as 1 / global batch. It does not apply to fine-tuning configs without a baseline (HF, TRL, axolotl, LLaMA-Factory), whose short runs are normal.`,
     fix: 'Offers more steps at the same number of tokens: the iteration count raised and the global batch lowered in proportion (rounded to a multiple of micro-batch x data-parallel size), where both are written in the file. The batch change calls for an LR rescale (see lr-not-scaled-for-optimizer). Never applied automatically.',
     example: { language: 'yaml', text: '# trainlint: format=megatron\nmicro_batch_size: 4\nglobal_batch_size: 4096\nseq_length: 2048\ntrain_iters: 500\nlr: 3.0e-4\nlr_warmup_iters: 10\n' },
     references: ['Hoffer et al., Train longer, generalize better: closing the generalization gap in large batch training of neural networks (NeurIPS 2017)', 'McCandlish et al., An Empirical Model of Large-Batch Training (2018)'],
@@ -226,6 +248,7 @@ export const fewOptimizerSteps: Rule = {
     const reading = readingOf(ctx);
     const facts = reading?.schedule;
     const now = stepsOf(reading, facts, ctx.settings.trainingTokens);
+    if (facts && !now) return epochCheck(ctx, reading);
     if (!facts || !now) return;
     const batch = batchOf(reading);
     let target: number | undefined;
