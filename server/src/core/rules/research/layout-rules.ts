@@ -7,7 +7,7 @@ import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
 import type { TextEdit } from '../../text/range';
 import { megatronArgs } from '../../facts/megatron-facts';
 import type { Rule, RuleContext } from '../rule';
-import { addKeys, fixes, fixOf, fmt, placeOf, readingOf, setValue, withPlan } from './common';
+import { addKeys, fixes, fixOf, placeOf, readingOf, setValue, withPlan } from './common';
 
 function figures(e: Estimate | undefined): { bubble?: number; memory?: number; fits?: boolean; step?: number } {
   if (!e) return {};
