@@ -155,3 +155,18 @@ test('rescale refuses what it cannot do, with exit code 2', () => {
   assert.equal(trainlint(['rescale', join(dir, 'ds.json')]).code, 2, '--global-batch is required');
   assert.equal(trainlint(['rescale', join(dir, 'ds.json'), '--global-batch', '512', '--rule', 'cubic']).code, 2);
 });
+
+test('check --baseline REV warns when a pull request changes the global batch and not the learning rate', () => {
+  const before = 'output_dir: out\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 4\nnum_train_epochs: 1\nlearning_rate: 2.0e-5\noptim: adamw_torch\n';
+  const dir = workspace({ 'sft.yaml': before });
+  const git = (...args: string[]) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  git('init', '-q');
+  git('add', 'sft.yaml');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
+  writeFileSync(join(dir, 'sft.yaml'), before.replace('gradient_accumulation_steps: 4', 'gradient_accumulation_steps: 16'));
+  const run = trainlint(['check', join(dir, 'sft.yaml'), '--baseline', 'HEAD', '--gpus', '8']);
+  assert.match(run.stdout, /warning lr-not-rescaled The global batch changed from 128 to 512 \(x4\) against the baseline, and learning_rate stayed 2e-5/);
+  assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).stdout, /lr-not-rescaled/, 'no baseline, no finding');
+  writeFileSync(join(dir, 'sft.yaml'), before.replace('gradient_accumulation_steps: 4', 'gradient_accumulation_steps: 16').replace('2.0e-5', '4.0e-5'));
+  assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--baseline', 'HEAD', '--gpus', '8']).stdout, /lr-not-rescaled/, 'the square-root rule was followed');
+});

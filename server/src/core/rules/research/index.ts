@@ -1,7 +1,7 @@
 // Rules from the research literature (TL6xx) and the pure functions they rest on, for the language server's hovers
 // and refactorings and for `trainlint rescale`.
 import type { Rule } from '../rule';
-import { lrNotScaledForOptimizer, emaNotRescaled } from './lr-rules';
+import { lrNotRescaled, lrNotScaledForOptimizer, emaNotRescaled } from './lr-rules';
 import { fewOptimizerSteps, lrDecayHorizonMismatch, warmupMissing } from './schedule-rules';
 import { beyondCriticalBatch } from './scale-rules';
 import { fp32Training, pipelineMicroBatch, zero3CommunicationBound } from './layout-rules';
@@ -10,6 +10,7 @@ import { elasticBatchNotPreserved } from './elastic-rules';
 
 /** In code order: TL601-TL612. */
 export const RESEARCH_RULES: readonly Rule[] = [
+  lrNotRescaled,
   lrNotScaledForOptimizer,
   warmupMissing,
   fewOptimizerSteps,

@@ -16,6 +16,48 @@ function batchChange(ctx: RuleContext): { now: Reading; before: Reading; ratio: 
 
 const close = (a: number, b: number, tolerance = 0.03) => Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b));
 
+/** Whether the learning rate moved with the batch by one of the rules in use: linear or square root. */
+function movedByAcceptedRule(oldLr: number, newLr: number, ratio: number): boolean {
+  return close(newLr, oldLr * ratio) || close(newLr, oldLr * Math.sqrt(ratio));
+}
+
+export const lrNotRescaled: Rule = {
+  meta: {
+    code: 'TL613',
+    name: 'lr-not-rescaled',
+    severity: 'warning',
+    summary: 'The global batch changed against the baseline (git HEAD in the editor, `--baseline REV` in CI) and the learning rate did not move by any accepted rule.',
+    why: 'The learning rate that trains well depends on the batch size; a pull request that grows or shrinks the batch and keeps the learning rate changes the training dynamics without saying so. Linear scaling (SGD, Goyal et al. 2017) and square-root scaling (Adam-family, Malladi et al. 2022) are the accepted rules.',
+    finding: '"Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour" (Goyal et al. 2017): "When the minibatch size is multiplied by k, multiply the learning rate by k." "On the SDEs and Scaling Rules for Adaptive Gradient Algorithms" (Malladi et al. 2022): for Adam, scale the learning rate by the square root of k.',
+    appliesWhen: 'Applies when a baseline of the same format exists, the global batch changed by more than 1%, and the learning rate is written in both versions. It does not apply when the learning rate moved linearly or by the square root (lr-not-scaled-for-optimizer then says whether that rule fits the optimizer), nor to Power/muP schedules or RL configs.',
+    fix: 'Sets the learning rate by the rule that fits the optimizer (square root for Adam-family, linear for SGD and LARS). Keeping it can be deliberate, so the fix is not applied automatically.',
+    references: [
+      'Goyal et al., Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour (2017), Sec. 2',
+      'Malladi et al., On the SDEs and Scaling Rules for Adaptive Gradient Algorithms (NeurIPS 2022)',
+    ],
+  },
+  check(ctx) {
+    const change = batchChange(ctx);
+    if (!change) return;
+    const s = change.now.schedule!;
+    const b = change.before.schedule!;
+    const oldLr = b.lr?.value;
+    const newLr = s.lr?.value;
+    if (s.rl || oldLr === undefined || newLr === undefined || movedByAcceptedRule(oldLr, newLr, change.ratio)) return;
+    const advice = scalingAdvice(s.optimizer.name ?? s.optimizer.kind, change.from, change.to, oldLr, { schedule: s.powerSchedule ? 'power' : s.mup ? 'mup' : undefined });
+    if ((advice.rule !== 'linear' && advice.rule !== 'square-root') || advice.lr === undefined) return;
+    const lrNode = s.lr?.node;
+    const lrName = s.lr?.name ?? 'the learning rate';
+    const batchNode = change.now.built?.anchors['batch.global'] ?? change.now.built?.anchors['batch.gradAccum'] ?? change.now.built?.anchors['batch.micro'];
+    const moved = close(newLr, oldLr) ? `${lrName} stayed ${fmt(newLr)}` : `${lrName} went from ${fmt(oldLr)} to ${fmt(newLr)}, by neither rule`;
+    ctx.report({
+      range: placeOf(ctx, lrNode, batchNode),
+      message: `The global batch changed from ${change.from} to ${change.to} (x${fmt(change.ratio)}) against the baseline, and ${moved}. ${advice.summary} That gives ${fmt(advice.lr)}; keep the old value only on purpose.`,
+      fixes: fixes(fixOf(`Set ${lrName} to ${fmt(advice.lr)} (${advice.rule} rule)`, setValue(ctx, lrNode, advice.lr))),
+    });
+  },
+};
+
 export const lrNotScaledForOptimizer: Rule = {
   meta: {
     code: 'TL601',
@@ -61,6 +103,7 @@ export const lrNotScaledForOptimizer: Rule = {
     });
     if ((advice.rule !== 'linear' && advice.rule !== 'square-root') || advice.lr === undefined) return;
     if (close(newLr, advice.lr)) return;
+    if (!movedByAcceptedRule(oldLr, newLr, change.ratio)) return; // lr-not-rescaled reports a learning rate that did not follow the batch at all.
     const lrName = s.lr?.name ?? 'the learning rate';
     const what = close(newLr, oldLr) ? `${lrName} stayed ${fmt(newLr)}` : close(newLr, oldLr * change.ratio) ? `${lrName} was scaled linearly to ${fmt(newLr)}` : close(newLr, oldLr * Math.sqrt(change.ratio)) ? `${lrName} was scaled by the square root to ${fmt(newLr)}` : `${lrName} went from ${fmt(oldLr)} to ${fmt(newLr)}`;
     const optimizer = s.optimizer.name && s.optimizer.name !== advice.kind ? `${s.optimizer.name} (${advice.kind})` : advice.kind;
