@@ -56,6 +56,8 @@ export interface AnalysesDeps {
   shellParser: () => Promise<ShellParser | undefined>;
   /** Called with the files whose link context changed, so they are checked again. */
   onLinksChanged: (paths: string[]) => void;
+  /** The file at git HEAD, for rules that judge a change (lr-not-rescaled); undefined outside a repository. */
+  baseline: (path: string) => { text: string; path: string } | undefined;
 }
 
 /**
@@ -81,7 +83,10 @@ export class Analyses {
     const cached = this.cache.get(uri);
     if (cached && cached.key === key && cached.stamps === this.stamps(cached.result.linked)) return cached.result;
 
-    let analysis = analyze(text, { path: name, settings, shellParser });
+    // The HEAD version only matters when the text differs from it; an unchanged file costs one analysis, not two.
+    const head = path ? this.deps.baseline(path) : undefined;
+    const baseline = head && head.text !== text ? head : undefined;
+    let analysis = analyze(text, { path: name, settings, shellParser, baseline });
     const links = findLinks(analysis);
     const linked: LinkedFile[] = [];
     for (const link of links) {
@@ -92,7 +97,7 @@ export class Analyses {
       const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
       linked.push({ link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) });
     }
-    if (linked.length > 0) analysis = analyze(text, { path: name, settings, shellParser, linked });
+    if (linked.length > 0) analysis = analyze(text, { path: name, settings, shellParser, linked, baseline });
     if (path) {
       const changed = this.deps.links.update(path, included ? links : []);
       if (changed.length > 0) this.deps.onLinksChanged(changed);

@@ -17,6 +17,7 @@ import { Analyses, type Analyzed } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { pullDiagnostics, pushDiagnostics, type DiagnosticsChannel } from './diagnostics';
 import { codeLenses, completion, hover, inlayHints, summary } from './features';
+import { HeadVersions } from './head-versions';
 import { LinkGraph } from './link-graph';
 import { pathKey, pathOfUri } from './paths';
 import { isProjectFile, ProjectFiles } from './project-files';
@@ -34,6 +35,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   const documents = new TextDocuments(TextDocument);
   const projects = new ProjectFiles();
   const links = new LinkGraph();
+  const headVersions = new HeadVersions();
   const folders = new WorkspaceFolders();
   let settings: SettingsStore;
   let analyses: Analyses;
@@ -70,6 +72,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       shellParser,
       // A linking file changed what it says about another file, or a linked file changed: check both ends again.
       onLinksChanged: (paths) => diagnostics.recheck(openUris(paths)),
+      baseline: (path) => headVersions.get(path),
     });
     diagnostics = pull
       ? pullDiagnostics(connection, documents, analyses, client.workspace?.diagnostics?.refreshSupport === true)
@@ -128,7 +131,11 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     if (linkers.length > 0) diagnostics.recheck(openUris(linkers));
   });
 
-  documents.onDidOpen((event) => diagnostics.changed(event.document.uri));
+  documents.onDidOpen((event) => {
+    const path = pathOfUri(event.document.uri);
+    if (path) headVersions.forget(path);
+    diagnostics.changed(event.document.uri);
+  });
   documents.onDidChangeContent((event) => {
     diagnostics.changed(event.document.uri);
     const path = pathOfUri(event.document.uri);
@@ -138,6 +145,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   });
   documents.onDidSave((event) => {
     const path = pathOfUri(event.document.uri);
+    // A commit usually follows a save: read HEAD's version again next time.
+    if (path) headVersions.forget(path);
     if (path && isProjectFile(path)) {
       projects.invalidate();
       everythingChanged();
