@@ -2,7 +2,7 @@ import type { FileAnalysis, LinkedFile } from '../analyze';
 import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
 import { formatScalar, replaceValue, type Language } from '../fix/edits';
 import { batchIdentities } from '../hover/batch-identity';
-import { optimizerFamily } from '../plan/optimizer-names';
+import { scalingAdvice } from '../facts/lr-scaling';
 import type { Settings } from '../settings';
 import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { TextEdit } from '../text/range';
@@ -75,17 +75,18 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
 }
 
 /**
- * Learning-rate and schedule edits for one config. Linear scaling for SGD (Goyal et al. 2017, "Accurate, Large
- * Minibatch SGD", Sec. 2.1: multiply the learning rate by k when the batch grows k times); square-root scaling for
- * Adam-family optimizers (Malladi et al. 2022, "On the SDEs and Scaling Rules for Adaptive Gradient Algorithms",
- * Sec. 4: lr x sqrt(k)). Step counts shrink by k so warmup and training see the same number of tokens.
+ * Learning-rate and schedule edits for one config. With `auto`, the learning rate follows the rule the literature
+ * gives for the optimizer (scalingAdvice: linear for SGD, square root for Adam-family, none where no rule is
+ * established); step counts shrink by k so warmup and training see the same number of tokens.
  */
 function scheduleEdits(language: Language, format: string, root: ConfigNode, ratio: number, rule: LearningRateRule, notes: string[]): TextEdit[] {
   const edits: TextEdit[] = [];
   const deepspeed = format === 'deepspeed';
   const optimizerName = deepspeed ? getPath(root, 'optimizer', 'type')?.value : getChild(root, 'optim')?.value;
-  const family = optimizerFamily(typeof optimizerName === 'string' ? optimizerName : undefined) ?? (deepspeed ? undefined : 'adamw'); // TrainingArguments defaults to AdamW.
-  const chosen = rule === 'auto' ? (family === 'sgd' ? 'linear' : family ? 'sqrt' : 'keep') : rule;
+  // TrainingArguments defaults to AdamW (transformers training_args.py `optim`).
+  const name = typeof optimizerName === 'string' ? optimizerName : deepspeed ? undefined : 'adamw_torch';
+  const advised = name === undefined ? 'none' : scalingAdvice(name, 1, ratio).rule;
+  const chosen = rule === 'auto' ? (advised === 'linear' ? 'linear' : advised === 'square-root' ? 'sqrt' : 'keep') : rule;
   const factor = chosen === 'linear' ? ratio : chosen === 'sqrt' ? Math.sqrt(ratio) : 1;
   const lrNodes = deepspeed ? [getPath(root, 'optimizer', 'params', 'lr'), getPath(root, 'scheduler', 'params', 'warmup_max_lr')] : [getChild(root, 'learning_rate')];
   for (const node of lrNodes) {
