@@ -71,6 +71,8 @@ const CASES: Case[] = [
   },
   { file: 'batch-size-indivisible/global-and-micro.json', expect: [{ rule: 'batch-size-indivisible', severity: 'error', at: '"train_batch_size"' }] },
   { file: 'batch-size-missing/deepspeed.json', expect: [{ rule: 'batch-size-missing', severity: 'error', at: '"gradient_accumulation_steps"' }] },
+  // Elastic training: DeepSpeed picks the batch sizes itself.
+  { file: 'batch-size-missing/elastic-ok.json', expect: [] },
   {
     file: 'unknown-key/typos.json',
     expect: [
