@@ -43,3 +43,15 @@ export function flag(node: ConfigNode | undefined): boolean | undefined {
   if (typeof node.value === 'string') return !['false', '0', 'no', 'off', ''].includes(node.value.trim().toLowerCase());
   return undefined;
 }
+
+/**
+ * The mixed-precision mode two switches state (bf16 wins, as both frameworks refuse both), with the key that says it.
+ * `fp32` only when a switch is written and both are off; undefined when neither is written or one is "auto".
+ */
+export function precisionOf(fp16: ConfigNode | undefined, bf16: ConfigNode | undefined): { precision?: 'bf16' | 'fp16' | 'fp32'; node?: ConfigNode } {
+  if (flag(bf16)) return { precision: 'bf16', node: bf16 };
+  if (flag(fp16)) return { precision: 'fp16', node: fp16 };
+  const written = [fp16, bf16].filter((n): n is ConfigNode => n !== undefined);
+  if (written.length > 0 && written.every((n) => flag(n) === false)) return { precision: 'fp32' };
+  return {};
+}

@@ -1,6 +1,6 @@
 import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { Offload, TrainingPlan } from '../estimate/plan';
-import { flag, num, str, type Anchors } from './anchors';
+import { flag, num, precisionOf, str, type Anchors } from './anchors';
 import { optimizerFamily } from './optimizer-names';
 
 export interface PartialPlan {
@@ -30,15 +30,10 @@ export function planFromDeepSpeed(root: ConfigNode): PartialPlan {
 
   const fp16 = getPath(root, 'fp16', 'enabled');
   const bf16 = getPath(root, 'bf16', 'enabled') ?? getPath(root, 'bfloat16', 'enabled');
-  if (flag(bf16)) {
-    plan.precision = 'bf16';
-    anchors.precision = bf16;
-  } else if (flag(fp16)) {
-    plan.precision = 'fp16';
-    anchors.precision = fp16;
-  } else if (flag(bf16) === false && flag(fp16) === false) {
-    plan.precision = 'fp32';
-  } else if (bf16?.value === 'auto' || fp16?.value === 'auto') {
+  const precision = precisionOf(fp16, bf16);
+  plan.precision = precision.precision;
+  if (precision.node) anchors.precision = precision.node;
+  if (!precision.precision && (bf16?.value === 'auto' || fp16?.value === 'auto')) {
     notes.push('precision is "auto": the HF Trainer or accelerate decides it');
   }
 

@@ -1,7 +1,7 @@
 import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { AdapterSpec, TrainingPlan } from '../estimate/plan';
-import { flag, num, str, type Anchors } from './anchors';
+import { flag, num, precisionOf, str, type Anchors } from './anchors';
 import { optimizerFamily } from './optimizer-names';
 import type { PartialPlan } from './from-deepspeed';
 
@@ -92,13 +92,9 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
 
   const bf16 = getChild(root, 'bf16');
   const fp16 = getChild(root, 'fp16');
-  if (flag(bf16)) {
-    plan.precision = 'bf16';
-    anchors.precision = bf16;
-  } else if (flag(fp16)) {
-    plan.precision = 'fp16';
-    anchors.precision = fp16;
-  } else if (bf16 || fp16) plan.precision = 'fp32';
+  const precision = precisionOf(fp16, bf16);
+  plan.precision = precision.precision;
+  if (precision.node) anchors.precision = precision.node;
 
   const lr = at('lr');
   plan.optimizer = { type: optimizerFamily(str(at('optim'))), lr: num(lr) };
