@@ -13,3 +13,8 @@ export { fromSource, toSource } from './text/source';
 export { RULES, ruleMetas, findRule } from './rules/registry';
 export { docsUrl, type RuleMeta } from './rules/rule-meta';
 export { ruleDoc, rulesIndex } from './rules/rule-doc';
+export { scalingAdvice, emaDecayFor, type ScalingAdvice } from './facts/lr-scaling';
+export { trainingLength, criticalBatch } from './facts/training-length';
+export { paddingWaste } from './facts/padding';
+export { buildPlan } from './plan/build-plan';
+export { estimate, type Estimate } from './estimate/estimate';

@@ -3,6 +3,7 @@ import { batchIdentities, identityMarkdown } from './batch-identity';
 import { fileSummary, sectionsMarkdown, type SummaryInput } from './file-summary';
 import { schemaMarkdown, schemaOfNode } from './key-docs';
 import { nodeAt } from './node-at';
+import { researchHover } from './research-hover';
 
 export interface HoverContent {
   markdown: string;
@@ -25,6 +26,8 @@ export function hoverAt(input: SummaryInput, offset: number): HoverContent | und
   if (at?.root) {
     const identity = batchIdentities(analysis, input.settings, input.worldSource).find((i) => [i.global, i.micro, i.accum].some((f) => f.node === at.node));
     if (identity) parts.push(identityMarkdown(identity));
+    const research = researchHover(analysis, at.node);
+    if (research) parts.push(research);
     const schema = schemaOfNode(analysis.format, at.node, at.root);
     if (schema && at.node.key !== undefined) parts.push(schemaMarkdown(String(at.node.key), schema));
   }
