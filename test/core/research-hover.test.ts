@@ -8,13 +8,13 @@ const settings = { cluster: { worldSize: 8 } };
 const analysis = analyze(text, { path: 'sft.yaml', settings });
 
 test('hover on the learning rate names the scaling rule for the optimizer, with its caveat', () => {
-  const hover = hoverAt({ analysis, settings }, text.indexOf('learning_rate') + 2)!;
+  const hover = hoverAt({ analysis, settings, linked: [] }, text.indexOf('learning_rate') + 2)!;
   assert.match(hover.markdown, /Square-root scaling/);
   assert.match(hover.markdown, /first rises and then falls/);
 });
 
 test('hover on the training length gives tokens per parameter without calling any ratio optimal', () => {
-  const hover = hoverAt({ analysis, settings }, text.indexOf('max_steps') + 2)!;
+  const hover = hoverAt({ analysis, settings, linked: [] }, text.indexOf('max_steps') + 2)!;
   // 20,000 steps x 4 x 8 x 8 sequences x 4,096 tokens = 21.0B tokens on the 8.03B parameters of Llama 3.1 8B.
   assert.match(hover.markdown, /21B tokens on 8.03B parameters: 2.61 tokens per parameter/);
   assert.match(hover.markdown, /No single ratio is optimal/);
