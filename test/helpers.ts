@@ -40,3 +40,13 @@ export function readFixture(...parts: string[]): string {
 }
 
 export const CLI = () => join(repoRoot(), 'dist', 'cli.js');
+
+/** Where the nth occurrence (1-based) of `needle` starts: fixtures name the text a range must cover. */
+export function nthIndex(text: string, needle: string, occurrence: number): number {
+  let index = -1;
+  for (let i = 0; i < occurrence; i++) {
+    index = text.indexOf(needle, index + 1);
+    if (index === -1) throw new Error(`"${needle}" occurs fewer than ${occurrence} times`);
+  }
+  return index;
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, applyEdits, type Settings } from '../../server/src/core/index';
-import { readFixture } from '../helpers';
+import { nthIndex, readFixture } from '../helpers';
 
 /**
  * One fixture per rule and case. Each expected finding names the text its range must cover
@@ -116,15 +116,6 @@ const CASES: Case[] = [
   { file: 'hf-deepspeed-mismatch/hard-coded-bf16.json', expect: [{ rule: 'hf-deepspeed-mismatch', severity: 'info', at: 'true' }] },
   { file: 'hf-deepspeed-mismatch/hard-coded-bf16.json', settings: { consumer: 'hf-trainer' }, expect: [{ rule: 'hf-deepspeed-mismatch', severity: 'warning', at: 'true', fix: { title: 'Set it to "auto"', safe: false, result: '"enabled": "auto"' } }] },
 ];
-
-function nthIndex(text: string, needle: string, occurrence: number): number {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = text.indexOf(needle, index + 1);
-    if (index === -1) throw new Error(`"${needle}" occurs fewer than ${occurrence} times`);
-  }
-  return index;
-}
 
 for (const c of CASES) {
   const label = `${c.file}${c.settings ? ' with ' + JSON.stringify(c.settings) : ''}`;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyze, applyEdits, type Settings } from '../../server/src/core/index';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
-import { readFixture } from '../helpers';
+import { nthIndex, readFixture } from '../helpers';
 
 /**
  * One fixture per research rule, case and format that fires the rule, and a near-identical one that must not. Only the
@@ -306,15 +306,6 @@ let shellParser: ShellParser | undefined;
 before(async () => {
   shellParser = await loadShellParser();
 });
-
-function nthIndex(text: string, needle: string, occurrence: number): number {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = text.indexOf(needle, index + 1);
-    if (index === -1) throw new Error(`"${needle}" occurs fewer than ${occurrence} times`);
-  }
-  return index;
-}
 
 function run(c: Case, parser?: ShellParser): void {
   const text = readFixture('research', c.file);
