@@ -4,9 +4,6 @@ import type { Analyses, Analyzed } from './analyses';
 import { toLspDiagnostic } from './convert';
 import { runSafe } from './run-safe';
 
-// The push debounce never waits longer than this, however slow the last analysis was.
-const MAX_PUSH_DELAY_MS = 200;
-
 export function lspDiagnostics(analyzed: Analyzed, analyses: Analyses): Diagnostic[] {
   if (!analyzed.included) return [];
   const doc = { uri: analyzed.uri, version: analyzed.version, converter: analyzed.converter, locate: (path: string) => analyses.locate(path) };
@@ -45,49 +42,50 @@ export function pullDiagnostics(connection: Connection, documents: TextDocuments
 }
 
 /**
- * Push with a debounce and a stale-result guard: each change replaces the document's pending timer, and a
- * result is published only if its timer is still the pending one once the (asynchronous) analysis is done.
- * While the server keeps up (the change comes later after the last publication than that analysis took), it
- * publishes at once; changes that come faster than the document can be analysed wait that long, so they
- * coalesce instead of queueing.
+ * Push with coalescing and a stale-result guard. A change starts an analysis at once when none is running for the
+ * document; a change that arrives while one runs marks the document dirty, and one more analysis follows when the
+ * running one ends, so fast typing coalesces instead of queueing and no wait is added when the server keeps up.
+ * A result is published only if no newer change arrived while it was computed.
  */
 export function pushDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, analyses: Analyses): DiagnosticsChannel {
-  const pending = new Map<string, NodeJS.Timeout>();
-  const lastDuration = new Map<string, number>();
-  const lastPublished = new Map<string, number>();
+  const running = new Set<string>();
+  const dirty = new Set<string>();
+  const generation = new Map<string, number>();
 
-  const publish = async (uri: string, timer: NodeJS.Timeout) => {
+  const publish = async (uri: string) => {
     const document = documents.get(uri);
-    if (!document || pending.get(uri) !== timer) return;
-    const started = performance.now();
+    if (!document) return;
+    if (running.has(uri)) {
+      dirty.add(uri); // Two changes scheduled before either started: the running analysis is followed by one more.
+      return;
+    }
+    running.add(uri);
+    dirty.delete(uri);
+    const started = generation.get(uri) ?? 0;
     try {
       const result = await analyses.get(document);
-      if (pending.get(uri) !== timer) return; // A newer change is on its way: this result is stale.
-      pending.delete(uri);
-      lastDuration.set(uri, performance.now() - started);
-      lastPublished.set(uri, performance.now());
-      await connection.sendDiagnostics({ uri, version: result.version, diagnostics: lspDiagnostics(result, analyses) });
+      if ((generation.get(uri) ?? 0) === started && documents.get(uri)) {
+        await connection.sendDiagnostics({ uri, version: result.version, diagnostics: lspDiagnostics(result, analyses) });
+      }
     } catch (error) {
-      pending.delete(uri);
       connection.console.error(`diagnostics for ${uri} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    } finally {
+      running.delete(uri);
+      if (dirty.has(uri)) setImmediate(() => void publish(uri));
     }
   };
 
   const schedule = (uri: string) => {
-    clearTimeout(pending.get(uri));
-    const cost = lastDuration.get(uri) ?? 0;
-    const keepingUp = !pending.has(uri) && performance.now() - (lastPublished.get(uri) ?? 0) > cost;
-    const timer = setTimeout(() => void publish(uri, timer), keepingUp ? 0 : Math.min(cost, MAX_PUSH_DELAY_MS));
-    pending.set(uri, timer);
+    generation.set(uri, (generation.get(uri) ?? 0) + 1);
+    if (running.has(uri)) dirty.add(uri);
+    else setImmediate(() => void publish(uri));
   };
 
   return {
     changed: schedule,
     closed: (uri) => {
-      clearTimeout(pending.get(uri));
-      pending.delete(uri);
-      lastDuration.delete(uri);
-      lastPublished.delete(uri);
+      generation.set(uri, (generation.get(uri) ?? 0) + 1);
+      dirty.delete(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     },
     recheck: (uris) => {
