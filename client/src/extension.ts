@@ -86,6 +86,7 @@ const LR_CHOICES: Array<vscode.QuickPickItem & { rule: LearningRateRule }> = [
   { label: 'By the optimizer', description: 'square root for Adam-family, linear for SGD', rule: 'auto' },
   { label: 'Linear', description: 'lr × new / old', rule: 'linear' },
   { label: 'Square root', description: 'lr × √(new / old)', rule: 'sqrt' },
+  { label: 'Square root with Adam betas and epsilon', description: 'Malladi et al.: 1 − β × k, ε / √k', rule: 'malladi' },
   { label: 'Keep the learning rate', rule: 'keep' },
 ];
 

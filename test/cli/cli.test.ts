@@ -170,3 +170,17 @@ test('check --baseline REV warns when a pull request changes the global batch an
   writeFileSync(join(dir, 'sft.yaml'), before.replace('gradient_accumulation_steps: 4', 'gradient_accumulation_steps: 16').replace('2.0e-5', '4.0e-5'));
   assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--baseline', 'HEAD', '--gpus', '8']).stdout, /lr-not-rescaled/, 'the square-root rule was followed');
 });
+
+test('rescale --rule malladi also scales Adam betas and epsilon (Malladi et al.), and the result is a YAML PyYAML reads as numbers', () => {
+  const dir = workspace({ 'sft.yaml': 'output_dir: out\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 4\nnum_train_epochs: 1\nlearning_rate: 3.0e-4\nadam_beta1: 0.9\nadam_beta2: 0.95\nadam_epsilon: 1.0e-8\n' });
+  const run = trainlint(['rescale', join(dir, 'sft.yaml'), '--global-batch', '256', '--gpus', '8', '--rule', 'malladi']);
+  assert.equal(run.code, 0, run.stderr);
+  const text = readFileSync(join(dir, 'sft.yaml'), 'utf8');
+  // kappa = 2: 1 - beta doubles, epsilon shrinks by sqrt(2), the learning rate grows by sqrt(2).
+  assert.match(text, /adam_beta1: 0\.8\n/);
+  assert.match(text, /adam_beta2: 0\.9\n/);
+  assert.match(text, /adam_epsilon: 7\.07e-9\n/);
+  assert.match(text, /learning_rate: 0\.0004243\n/);
+  assert.equal(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).code, 0);
+  assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).stdout, /yaml-float-as-string/);
+});

@@ -21,7 +21,7 @@ Usage:
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
                   [--convention palm|megatron|narayanan] [cluster flags]
-  trainlint rescale FILE --global-batch N [--rule auto|linear|sqrt|none] [--dry-run] [cluster flags]
+  trainlint rescale FILE --global-batch N [--rule auto|linear|sqrt|malladi|none] [--dry-run] [cluster flags]
   trainlint lsp --stdio
   trainlint --help | --version
 
@@ -34,7 +34,8 @@ check     lints training configs (files or folders; default: .)
 plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
 estimate  prints per-GPU memory, pipeline bubble, FLOPs, step time, MFU, GPU-hours and cost
 rescale   changes the global batch and moves what must move with it: micro-batch or accumulation, the learning
-          rate (auto: linear for SGD, square root for Adam-family), warmup and total steps (same tokens),
+          rate (auto: linear for SGD, square root for Adam-family; malladi: square root with Adam's betas and
+          epsilon scaled too), warmup and total steps (same tokens),
           in the file and the DeepSpeed config it links to
 lsp       runs the language server over stdio for any editor
 `;
@@ -110,7 +111,7 @@ async function rescaleCommand(argv: string[]): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('rescale takes one config file');
   const newGlobal = positiveIntOption(args, 'global-batch');
   if (newGlobal === undefined) throw new UsageError('rescale needs --global-batch N');
-  const rule = choiceOption(args, 'rule', ['auto', 'linear', 'sqrt', 'none'] as const, 'auto');
+  const rule = choiceOption(args, 'rule', ['auto', 'linear', 'sqrt', 'malladi', 'none'] as const, 'auto');
   const dryRun = args.options.has('dry-run');
   const outcome = runRescale(args.positionals[0], newGlobal, rule === 'none' ? 'keep' : rule, clusterFlags(args), dryRun, await loadShellParser());
   process.stdout.write(`${outcome.message}\n${dryRun ? 'would write' : 'wrote'}: ${outcome.written.join(', ')}\n`);

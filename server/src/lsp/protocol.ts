@@ -31,7 +31,7 @@ export interface SummaryResult {
 /** The server-side half of `trainlint.changeGlobalBatchSize`; named apart so the client's command id stays free. */
 export const CHANGE_GLOBAL_BATCH_COMMAND = 'trainlint.server.changeGlobalBatchSize';
 
-export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'keep';
+export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'malladi' | 'keep';
 
 export interface ChangeGlobalBatchArgs {
   uri: string;

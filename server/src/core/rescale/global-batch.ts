@@ -7,7 +7,8 @@ import type { Settings } from '../settings';
 import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { TextEdit } from '../text/range';
 
-export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'keep';
+/** `malladi`: the square-root rule with Adam's betas and epsilon scaled too (Malladi et al. 2022). */
+export type LearningRateRule = 'auto' | 'linear' | 'sqrt' | 'malladi' | 'keep';
 
 export interface FileEdits {
   /** The linked file's path; absent for the file the change was asked on. */
@@ -75,6 +76,33 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
 }
 
 /**
+ * Malladi et al. (2022) scale Adam's moments with the batch: 1 - beta -> kappa (1 - beta), eps -> eps / sqrt(kappa).
+ * Edits the betas and epsilon the file writes; refuses nothing, but skips them when the rule leaves its regime.
+ */
+function adamEdits(language: Language, deepspeed: boolean, root: ConfigNode, ratio: number, name: string | undefined, notes: string[]): TextEdit[] {
+  const betas = deepspeed ? getPath(root, 'optimizer', 'params', 'betas') : undefined;
+  const beta1 = deepspeed ? betas?.children[0] : getChild(root, 'adam_beta1');
+  const beta2 = deepspeed ? betas?.children[1] : getChild(root, 'adam_beta2');
+  const eps = deepspeed ? getPath(root, 'optimizer', 'params', 'eps') : getChild(root, 'adam_epsilon');
+  const adam = scalingAdvice(name ?? 'adam', 1, ratio, undefined, { beta1: numberAt(beta1), beta2: numberAt(beta2), eps: numberAt(eps) }).adam;
+  if (!adam?.valid) {
+    notes.push('betas and epsilon kept: the scaled betas would reach 1 (outside the rule\'s regime)');
+    return [];
+  }
+  const edits: TextEdit[] = [];
+  const set = (node: ConfigNode | undefined, value: number | undefined, label: string) => {
+    const old = numberAt(node);
+    if (!node || old === undefined || value === undefined) return;
+    edits.push(replaceValue(language, node, Number(value.toPrecision(4))));
+    notes.push(`${label} ${old} → ${Number(value.toPrecision(4))}`);
+  };
+  set(beta1, adam.beta1, 'beta1');
+  set(beta2, adam.beta2, 'beta2');
+  set(eps, adam.eps, 'epsilon');
+  return edits;
+}
+
+/**
  * Learning-rate and schedule edits for one config. With `auto`, the learning rate follows the rule the literature
  * gives for the optimizer (scalingAdvice: linear for SGD, square root for Adam-family, none where no rule is
  * established); step counts shrink by k so warmup and training see the same number of tokens.
@@ -87,7 +115,8 @@ function scheduleEdits(language: Language, format: string, root: ConfigNode, rat
   const name = typeof optimizerName === 'string' ? optimizerName : deepspeed ? undefined : 'adamw_torch';
   const advised = name === undefined ? 'none' : scalingAdvice(name, 1, ratio).rule;
   const chosen = rule === 'auto' ? (advised === 'linear' ? 'linear' : advised === 'square-root' ? 'sqrt' : 'keep') : rule;
-  const factor = chosen === 'linear' ? ratio : chosen === 'sqrt' ? Math.sqrt(ratio) : 1;
+  const factor = chosen === 'linear' ? ratio : chosen === 'sqrt' || chosen === 'malladi' ? Math.sqrt(ratio) : 1;
+  if (chosen === 'malladi') edits.push(...adamEdits(language, deepspeed, root, ratio, name, notes));
   const lrNodes = deepspeed ? [getPath(root, 'optimizer', 'params', 'lr'), getPath(root, 'scheduler', 'params', 'warmup_max_lr')] : [getChild(root, 'learning_rate')];
   for (const node of lrNodes) {
     const lr = numberAt(node);
