@@ -8,6 +8,7 @@ import {
   isIncluded,
   languageOf,
   mergeSettings,
+  PROJECT_FILE_NAME,
   settingsForPath,
   type FileAnalysis,
   type LinkedFile,
@@ -19,6 +20,7 @@ import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
 import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
 import type { ProjectFiles } from './project-files';
+import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';
 
@@ -78,7 +80,10 @@ export class Analyses {
     const name = nameHintOf(uri);
     // Only launch scripts wait for the shell parser; JSON and YAML go on without it.
     const shellParser = languageOf(name, text) === 'shell' ? await this.deps.shellParser() : undefined;
-    const { settings, included, worldSource } = this.settingsFor(path, editor);
+    const projectFile = basename(name) === PROJECT_FILE_NAME;
+    const { settings, included: byGlobs, worldSource } = this.settingsFor(path, editor);
+    // The project file itself is always checked: its problems decide the settings of every other file.
+    const included = projectFile || byGlobs;
     const key = JSON.stringify([document.version, settings, included]);
     const cached = this.cache.get(uri);
     if (cached && cached.key === key && cached.stamps === this.stamps(cached.result.linked)) return cached.result;
@@ -98,6 +103,7 @@ export class Analyses {
       linked.push({ link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) });
     }
     if (linked.length > 0) analysis = analyze(text, { path: name, settings, shellParser, linked, baseline });
+    if (projectFile) analysis = { ...analysis, diagnostics: projectFileDiagnostics(analysis.text) };
     if (path) {
       const changed = this.deps.links.update(path, included ? links : []);
       if (changed.length > 0) this.deps.onLinksChanged(changed);
