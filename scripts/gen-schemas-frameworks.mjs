@@ -202,6 +202,82 @@ const neox = readFacts('neox.json');
 const hfArgs = readFacts('hf-training-args.json');
 const hfKeys = (Array.isArray(hfArgs.keys) ? hfArgs.keys : Object.values(hfArgs.keys).flat()).map((k) => ({ key: k.key ?? k.name ?? (typeof k.path === 'string' && !k.path.includes('<') && !k.path.includes('.') ? k.path : undefined), type: k.type, default: k.default, class: 'TrainingArguments', source: k.source })).filter((k) => typeof k.key === 'string');
 
+// ---- NeMo 1.x GPT YAML (megatron_gpt_config.yaml): model.*, trainer.*, exp_manager.* ------------------
+
+const nemo = readFacts('nemo.json');
+const nemoAt = (file) => `${nemo.source.repo}@${short(nemo.source.commit)} ${file}`;
+const NEMO_YAML = 'examples/nlp/language_modeling/conf/megatron_gpt_config.yaml';
+// model.* keys the code reads (cfg.get('...') / self.cfg.get('...')) in NVIDIA/NeMo at the facts' commit, beyond the YAML's.
+const NEMO_MODEL_READS = {
+  'nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py': 'account_for_embedding_in_pipeline_split account_for_loss_in_pipeline_split activation activations_checkpoint_granularity activations_checkpoint_method activations_checkpoint_num_layers apply_embedding_scaling apply_query_key_layer_scaling async_grad_allreduce attention_dropout attention_type bias bias_activation_fusion bias_dropout_add_fusion context_parallel_size data defer_embedding_wgrad_compute do_layer_norm_weight_decay drop_layers enable_cuda_graph encoder_seq_length expert_model_parallel_size ffn_dropout fp16_lm_cross_entropy fp32_residual_connection fp8 fp8_amax_compute_algo fp8_amax_history_len fp8_e4m3 fp8_hybrid fp8_interval fp8_margin fp8_params get_attention_mask_from_fusion global_batch_size headscale hidden_dropout hidden_size high_freq_factor hyena init_method_std kv_channels layernorm_epsilon low_freq_factor masked_softmax_fusion mcore_customization_config mcore_gpt megatron_amp_O2 megatron_legacy micro_batch_size moe_grouped_gemm moe_input_jitter_eps moe_router_load_balancing_type moe_router_topk moe_token_dropping moe_z_loss_coeff normalization normalize_attention_scores num_layers_in_first_pipeline_stage num_layers_in_last_pipeline_stage num_moe_experts num_query_groups old_context_len onnx_safe openai_gelu override_vocab_size persist_layer_norm pipeline_model_parallel_size position_embedding_type rampup_batch_size reduce_amax reset_lr reset_lr_steps restore_from_ckpt rotary_base rotary_percentage scale_factor scale_positional_embedding seq_len_interpolation_factor sequence_parallel share_embeddings_and_output_weights skip_fp8_attention_checkpoint_load skip_train tensor_model_parallel_size transformer_block_type transformer_engine ub_tp_comm_bootstrap_backend ub_tp_comm_overlap ub_tp_comm_overlap_cfg use_cpu_initialization use_emha use_flash_attention use_loss_mask use_scaled_init_method validation_drop_last validation_param_sync_overlap virtual_pipeline_model_parallel_size with_fp32_embedding_grads',
+  'nemo/collections/nlp/models/language_modeling/megatron_base_model.py': 'apex_transformer_log_level apply_rope_fusion attention_backend distributed_adam_bucket_merge_size enable_megatron_timers fsdp gc_interval grad_allreduce_chunk_size_mb grad_div_ar_fusion gradient_accumulation_fusion make_vocab_size_divisible_by megatron_timer_kwargs multi_latent_attention pipeline_model_parallel_comm_backend pipeline_model_parallel_split_rank qkv_bias rotary_interleaved seed tp_only_amax_red use_te_rng_tracker use_tp_pp_dp_mapping',
+};
+// ExpManagerConfig (nemo/utils/exp_manager.py, the dataclass exp_manager() merges the exp_manager section into).
+const NEMO_EXP_MANAGER = 'explicit_log_dir exp_dir name version use_datetime_version resume_if_exists resume_past_end resume_ignore_no_checkpoint resume_from_checkpoint create_tensorboard_logger summary_writer_kwargs create_wandb_logger wandb_logger_kwargs create_mlflow_logger mlflow_logger_kwargs create_dllogger_logger dllogger_logger_kwargs create_clearml_logger clearml_logger_kwargs create_neptune_logger neptune_logger_kwargs create_checkpoint_callback checkpoint_callback_params create_early_stopping_callback create_ipl_epoch_stopper_callback early_stopping_callback_params ipl_epoch_stopper_callback_params create_preemption_callback files_to_copy log_step_timing log_delta_step_timing step_timing_kwargs log_local_rank_0_only log_global_rank_0_only disable_validation_on_resume ema max_time_per_run seconds_to_sleep create_straggler_detection_callback straggler_detection_params create_fault_tolerance_callback fault_tolerance log_tflops_per_sec_per_gpu';
+// Lightning 2.x Trainer.__init__ parameters: MegatronTrainerBuilder passes trainer.* as Trainer(**cfg.trainer).
+const LIGHTNING_TRAINER = 'accelerator strategy devices num_nodes precision logger callbacks fast_dev_run max_epochs min_epochs max_steps min_steps max_time limit_train_batches limit_val_batches limit_test_batches limit_predict_batches overfit_batches val_check_interval check_val_every_n_epoch num_sanity_val_steps log_every_n_steps enable_checkpointing enable_progress_bar enable_model_summary accumulate_grad_batches gradient_clip_val gradient_clip_algorithm deterministic benchmark inference_mode use_distributed_sampler profiler detect_anomaly barebones plugins sync_batchnorm reload_dataloaders_every_n_epochs default_root_dir';
+
+function nemoSchema() {
+  const section = (description, unknown) => ({ description, properties: {}, ...(unknown ? { additionalProperties: false, 'x-unknown-keys': unknown } : {}) });
+  const root = { properties: {} };
+  const at = (dotted) => {
+    let node = root;
+    const parts = dotted.split('.');
+    for (const part of parts.slice(0, -1)) {
+      node.properties ??= {};
+      node = node.properties[part] ??= { description: `${part} (NeMo config section).`, properties: {} };
+    }
+    return [node, parts[parts.length - 1]];
+  };
+  const put = (dotted, entry) => {
+    const [parent, key] = at(dotted);
+    parent.properties ??= {};
+    const existing = parent.properties[key];
+    // A key that is also a section keeps its children.
+    parent.properties[key] = existing?.properties ? { ...entry, ...existing } : { ...existing, ...entry };
+  };
+  // The closed sections: trainer.* (Lightning Trainer arguments), exp_manager.* (ExpManagerConfig), model.* (what MegatronGPTModel reads).
+  root.properties.trainer = section('Lightning Trainer arguments (Trainer(**cfg.trainer)).', 'ignored');
+  root.properties.exp_manager = section('NeMo exp_manager (ExpManagerConfig, nemo/utils/exp_manager.py).', 'ignored');
+  root.properties.model = section('MegatronGPTModel configuration.', 'ignored');
+  for (const key of LIGHTNING_TRAINER.split(' ')) put(`trainer.${key}`, { description: `Lightning Trainer argument ${key}.`, 'x-source': 'Lightning-AI/pytorch-lightning src/lightning/pytorch/trainer/trainer.py (Trainer.__init__, 2.x)' });
+  for (const key of NEMO_EXP_MANAGER.split(' ')) put(`exp_manager.${key}`, { description: `ExpManagerConfig.${key}.`, 'x-source': nemoAt('nemo/utils/exp_manager.py (ExpManagerConfig)') });
+  for (const [file, keys] of Object.entries(NEMO_MODEL_READS)) {
+    for (const key of keys.split(' ')) put(`model.${key}`, { description: `model.${key}: read by ${file.split('/').pop()}.`, 'x-source': nemoAt(file) });
+  }
+  // build_transformer_config / build_model_parallel_config copy any TransformerConfig or ModelParallelConfig field
+  // present in model.* (megatron_base_model.py, "for field in fields(transformer_config_cls): ... elif field.name in cfg").
+  for (const arg of megatron.args) {
+    if (!/transformer_config\.py|model_parallel_config\.py/.test(arg.source)) continue;
+    put(`model.${arg.dest}`, {
+      description: `Megatron Core ${/model_parallel/.test(arg.source) ? 'ModelParallelConfig' : 'TransformerConfig'}.${arg.dest}, copied from model.* by build_transformer_config (${arg.help ?? arg.flag}).`,
+      'x-source': `${nemoAt('nemo/collections/nlp/models/language_modeling/megatron_base_model.py (build_transformer_config)')}; ${megatron.source.repo}@${short(megatron.source.commit)} ${arg.source}`,
+    });
+  }
+  // The facts last: the YAML's own keys (with defaults and types) and the keys the code reads beyond it.
+  for (const key of [...nemo.keys, ...nemo.extra_keys]) {
+    if (key.yaml_type === 'dict') continue;
+    put(key.key, {
+      description: `${key.key}: ${key.type ?? key.yaml_type ?? 'any'}${key.note ? `. ${key.note}` : ''}`,
+      ...(key.default !== undefined && key.default !== null && typeof key.default !== 'object' ? { default: key.default } : {}),
+      'x-source': nemoAt(key.line ? `${NEMO_YAML}:${key.line}` : 'nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py'),
+    });
+  }
+  const sort = (node) => {
+    if (node.properties) node.properties = Object.fromEntries(Object.entries(node.properties).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sort(v)]));
+    return node;
+  };
+  sort(root);
+  return {
+    $schema: DRAFT07,
+    title: 'NeMo 1.x GPT config (megatron_gpt_config.yaml)',
+    description: `NeMo 1.x Hydra/OmegaConf YAML for MegatronGPTModel: trainer.* (Lightning Trainer arguments), exp_manager.* (ExpManagerConfig) and model.* (keys of ${NEMO_YAML}, keys the model code reads, and the Megatron Core TransformerConfig/ModelParallelConfig fields build_transformer_config copies). Unknown keys in these sections are reported as warnings: NeMo reads its config with cfg.get(key, default), so a misspelt key is ignored and the default used. Nested sections (model.optim, model.data, model.tokenizer, ...) take free-form keyword arguments and are not closed. Values are not typed: \${...} interpolations and ??? resolve at run time. Generated by scripts/gen-schemas-frameworks.mjs from ${nemo.source.repo} at ${nemo.source.commit}.`,
+    type: 'object',
+    properties: root.properties,
+    'x-source': `${nemo.source.repo}@${nemo.source.commit}`,
+  };
+}
+
 const outputs = {
   'axolotl.schema.json': keySchema({
     title: 'axolotl config (AxolotlInputConfig)',
@@ -228,6 +304,7 @@ const outputs = {
   'megatron.schema.json': megatronShell,
   'megatron-deepspeed.schema.json': megatronDeepSpeedShell,
   'megatron-yaml.schema.json': yamlSchema(),
+  'nemo.schema.json': nemoSchema(),
 };
 
 let stale = false;

@@ -9,6 +9,7 @@ import megatronYaml from '../../../../schemas/megatron-yaml.schema.json';
 import axolotl from '../../../../schemas/axolotl.schema.json';
 import llamafactory from '../../../../schemas/llamafactory.schema.json';
 import neox from '../../../../schemas/neox.schema.json';
+import nemo from '../../../../schemas/nemo.schema.json';
 import { getChild } from '../syntax/config-tree';
 import type { ConfigTree } from '../syntax/config-tree';
 import { shellFactsOf } from '../shell/shell-config';
@@ -18,6 +19,7 @@ const SCHEMAS: Partial<Record<Format, SchemaNode>> = {
   deepspeed: deepspeed as unknown as SchemaNode,
   'hf-trainer': hfTrainingArgs as unknown as SchemaNode,
   accelerate: accelerate as unknown as SchemaNode,
+  nemo: nemo as unknown as SchemaNode,
 };
 
 /** The schema of a format; Megatron's depends on how it is written (launch-script flags, Megatron-DeepSpeed's flags, --yaml-cfg). */

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../server/src/core/index';
+import { NO_SHARED, readFixture, sharedDir } from '../helpers';
+
+// schemas/nemo.schema.json, generated from ../shared/reference/keys/nemo.json (NVIDIA/NeMo megatron_gpt_config.yaml).
+
+test('NeMo: a misspelt model/trainer/exp_manager key is unknown-key (warning) with "did you mean"', () => {
+  const text = readFixture('nemo', 'nemo-typo.yaml');
+  const a = analyze(text, { path: 'nemo-typo.yaml', settings: {} });
+  assert.equal(a.format, 'nemo');
+  const unknown = a.diagnostics.filter((d) => d.rule === 'unknown-key');
+  const at = (key: string) => unknown.find((d) => text.slice(d.range.start, d.range.end) === key);
+  for (const [key, meant] of [['micro_batch_sze', 'micro_batch_size'], ['max_step', 'max_steps'], ['resume_if_exist', 'resume_if_exists']]) {
+    const d = at(key);
+    assert.ok(d, key);
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, new RegExp(`Did you mean "${meant}"`));
+    assert.match(d.message, /NeMo ignores it silently/);
+    assert.ok(d.fixes?.some((f) => f.safe && f.title === `Rename to "${meant}"`), key);
+  }
+  // model.optim takes the optimizer's keyword arguments: not closed.
+  assert.equal(at('foo_bar'), undefined);
+  assert.equal(unknown.length, 3);
+  // ${...} interpolations and exponent floats are no type errors.
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+});
+
+test('NeMo: keys of the Megatron Core config, copied from model.* by build_transformer_config, are known', () => {
+  const text = 'trainer:\n  devices: 8\n  num_nodes: 1\nmodel:\n  micro_batch_size: 1\n  global_batch_size: 8\n  deterministic_mode: false\n  cross_entropy_loss_fusion: true\n  fp8_wgrad: true\n  context_parallel_size: 1\n';
+  const a = analyze(text, { path: 'c.yaml', settings: {} });
+  assert.equal(a.format, 'nemo');
+  assert.deepEqual(a.diagnostics.filter((d) => d.rule === 'unknown-key').map((d) => d.message), []);
+});
+
+test('NeMo: the corpus files are clean of errors and unknown keys', { skip: sharedDir() ? false : NO_SHARED }, () => {
+  const dir = join(sharedDir()!, 'corpus', 'nemo');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 4);
+  for (const file of files) {
+    const a = analyze(readFileSync(join(dir, file), 'utf8'), { path: file, settings: { cluster: { worldSize: 8 } } });
+    assert.equal(a.format, 'nemo', file);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error' || d.rule === 'unknown-key' || d.rule === 'invalid-value').map((d) => `${file}: ${d.rule} ${d.message}`), []);
+  }
+});
