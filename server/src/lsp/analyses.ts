@@ -39,6 +39,8 @@ export interface Analyzed {
   worldSource?: string;
   /** Changes whenever the diagnostics may have: the pull model's result id. */
   resultId: string;
+  /** Analyses another text of this document with everything else the same (settings, linked files): fix-all's later rounds. */
+  reanalyze: (text: string) => FileAnalysis;
 }
 
 interface Entry {
@@ -118,6 +120,11 @@ export class Analyses {
       included,
       worldSource,
       resultId: String(this.nextResultId++),
+      reanalyze: (next) => {
+        const nextBaseline = head && head.text !== next ? head : undefined;
+        const again = analyze(next, { path: name, settings, shellParser, linked: linked.length > 0 ? linked : undefined, baseline: nextBaseline });
+        return projectFile ? { ...again, diagnostics: projectFileDiagnostics(again.text) } : again;
+      },
     };
     this.cache.set(uri, { key, stamps: this.stamps(linked), result });
     return result;

@@ -1,6 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { safeFixEdits } from '../core/index';
 import type { Analyses, Analyzed } from './analyses';
+import { fixAll } from './fix-all';
 import { SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -59,10 +59,11 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
   }
   // Fix-all is a source action: offered when asked for (on save, or the Source Action menu), never in the light bulb.
   if (only && wants(only, FIX_ALL_KIND)) {
-    const { fixes, edits } = safeFixEdits(analyzed.analysis.diagnostics);
+    // Round after round, as `trainlint check --fix` does, in one edit against the version asked for.
+    const { applied, edits } = fixAll(analyzed);
     if (edits.length > 0) {
       actions.push({
-        title: `Fix all safe TrainLint problems (${fixes.length})`,
+        title: `Fix all safe TrainLint problems (${applied})`,
         kind: FIX_ALL_KIND,
         edit: workspaceEdit(analyzed, edits.map((e) => analyzed.converter.edit(e)), undefined, versioned),
       });
