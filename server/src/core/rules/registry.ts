@@ -11,6 +11,7 @@ import { hfDeepspeedMismatch } from './hf-deepspeed-rules';
 import { invalidZeroStage, offloadRequiresZero, zeroWithPipeline } from './deepspeed-rules';
 import { parallelSizesVsWorld } from './axolotl-rules';
 import { accelerateInlineDeepSpeedKeys, linkedFileMissing } from './cross-file-rules';
+import { megatronDeepSpeedBatchMismatch } from './megatron-deepspeed-rules';
 import { batchScheduleConflict, distributedOptimizerDependency, expertsNotDivisibleByEp, headsNotDivisibleByTp, iterationsAndSamples, kvHeadsVsTp, layersNotDivisibleByPp, recomputeConflict, seqExceedsMaxPositions, seqNotDivisibleByCp, sequenceParallelWithoutTp, worldSizeNotDivisible } from './parallel-layout-rules';
 
 /** Every rule, in the order their findings are computed. Codes and names are a public contract. */
@@ -47,6 +48,7 @@ export const RULES: readonly Rule[] = [
   parallelSizesVsWorld,
   linkedFileMissing,
   accelerateInlineDeepSpeedKeys,
+  megatronDeepSpeedBatchMismatch,
   outOfMemory,
   pipelineBubble,
   computeUnderutilized,

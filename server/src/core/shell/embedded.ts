@@ -6,6 +6,7 @@ import { getChild } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';
 import { shellFactsOf, type ShellLaunchFacts } from './shell-config';
 import { fieldText, type Piece } from './words';
+import { parseJson } from '../syntax/from-json';
 
 /**
  * The settings a launch script implies for its own analysis: the world size its launcher starts wins over a
@@ -171,4 +172,25 @@ export function embeddedTexts(tree: ConfigTree): string[] {
   const facts = shellFactsOf(tree);
   if (!facts) return [];
   return facts.embedded.map((file) => file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join(''));
+}
+
+/** A JSON config a script writes with a heredoc, parsed, with a way back from its offsets into the script. */
+export interface EmbeddedConfig {
+  /** Where the script writes it, as expanded. */
+  target: string;
+  root: ConfigNode | undefined;
+  /** The heredoc's range in the script. */
+  range: OffsetRange;
+  /** The script range a range of the parsed text came from (the heredoc when it cannot be mapped). */
+  toScript(range: OffsetRange): OffsetRange;
+}
+
+export function embeddedConfigs(tree: ConfigTree): EmbeddedConfig[] {
+  const facts = shellFactsOf(tree);
+  if (!facts) return [];
+  return facts.embedded.map((file) => {
+    const pieces = file.body.map((p) => (p.unknown !== undefined ? { ...p, text: `\${${p.unknown.replace(/[^\w $]/g, '')}}` } : p));
+    const map = new OffsetMap(pieces);
+    return { target: fieldText(file.target), root: parseJson(pieces.map((p) => p.text).join('')).documents[0]?.root, range: file.range, toScript: (range: OffsetRange) => map.range(range) ?? file.range };
+  });
 }
