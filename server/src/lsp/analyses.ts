@@ -10,6 +10,7 @@ import {
   mergeSettings,
   PROJECT_FILE_NAME,
   settingsForPath,
+  type ConfigLink,
   type FileAnalysis,
   type LinkedFile,
   toSource,
@@ -23,6 +24,7 @@ import type { ProjectFiles } from './project-files';
 import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';
+import type { WorkspaceLinks } from './workspace-links';
 
 /** One open document analysed in its context, for one version: what every feature reads. */
 export interface Analyzed {
@@ -56,6 +58,8 @@ export interface AnalysesDeps {
   projects: ProjectFiles;
   links: LinkGraph;
   folders: WorkspaceFolders;
+  /** Linking files on disk in the workspace folder, for a target whose linking file is not open. */
+  workspaceLinks: WorkspaceLinks;
   /** Loads the shell parser (WebAssembly) on first use: sessions without launch scripts never pay for it. */
   shellParser: () => Promise<ShellParser | undefined>;
   /** Called with the files whose link context changed, so they are checked again. */
@@ -83,6 +87,8 @@ export class Analyses {
     // Only launch scripts wait for the shell parser; JSON and YAML go on without it.
     const shellParser = languageOf(name, text) === 'shell' ? await this.deps.shellParser() : undefined;
     const projectFile = basename(name) === PROJECT_FILE_NAME;
+    // A DeepSpeed config may be read by a file that is not open: the folder is scanned for linking files once, first.
+    if (path && languageOf(name, text) === 'json') await this.deps.workspaceLinks.ready(path);
     const { settings, included: byGlobs, worldSource } = this.settingsFor(path, editor);
     // The project file itself is always checked: its problems decide the settings of every other file.
     const included = projectFile || byGlobs;
@@ -128,6 +134,17 @@ export class Analyses {
     };
     this.cache.set(uri, { key, stamps: this.stamps(linked), result });
     return result;
+  }
+
+  /** The links a file on disk makes, analysed with its project settings: what the workspace scan records. */
+  async linksOfFile(path: string, text: string): Promise<ConfigLink[]> {
+    const project = this.deps.projects.find(path);
+    if (project && !isIncluded(project.config, relative(project.dir, path).replace(/\\/g, '/'))) return [];
+    const shellParser = languageOf(path, text) === 'shell' ? await this.deps.shellParser() : undefined;
+    const analysis = analyze(text, { path, settings: this.projectSettings(path), shellParser });
+    // Messages on the target name the linking file, by its path in the workspace folder.
+    const linker = this.deps.folders.relative(path);
+    return findLinks(analysis).map((l) => (l.context.linkedFrom ? { ...l, context: { ...l.context, linkedFrom: { ...l.context.linkedFrom, path: linker } } } : l));
   }
 
   /** The document closed: drop its analysis and the links it made. */
@@ -198,7 +215,8 @@ export class Analyses {
     const project = this.deps.projects.find(path);
     const projectRelative = project ? relative(project.dir, path).replace(/\\/g, '/') : '';
     const fromProject = project ? settingsForPath(project.config, projectRelative) : {};
-    const fromLink = this.deps.links.contextFor(path);
+    // An open linking file (with its unsaved text) speaks first; then one on disk in the workspace folder.
+    const fromLink = this.deps.links.contextFor(path) ?? this.deps.workspaceLinks.contextFor(path);
     const settings = mergeSettings(fromProject, fromLink?.context, editor.analysis);
     const states = (s: Settings | undefined) => s?.cluster?.worldSize !== undefined || s?.cluster?.nodes !== undefined || s?.cluster?.gpusPerNode !== undefined;
     const worldSource = states(editor.analysis)

@@ -26,6 +26,7 @@ import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';
 import { SettingsStore } from './settings';
 import { WorkspaceFolders } from './workspace-folders';
+import { WorkspaceLinks } from './workspace-links';
 
 export const SERVER_NAME = 'trainlint';
 export const SERVER_VERSION = '0.1.0';
@@ -37,6 +38,11 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   const links = new LinkGraph();
   const headVersions = new HeadVersions();
   const folders = new WorkspaceFolders();
+  const isOpen = (path: string) => documents.all().some((d) => {
+    const p = pathOfUri(d.uri);
+    return p !== undefined && pathKey(p) === pathKey(path);
+  });
+  const workspaceLinks = new WorkspaceLinks({ folderOf: (path) => folders.folderOf(path), linksOf: (path, text) => analyses.linksOfFile(path, text), isOpen });
   let settings: SettingsStore;
   let analyses: Analyses;
   let diagnostics: DiagnosticsChannel;
@@ -69,6 +75,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       projects,
       links,
       folders,
+      workspaceLinks,
       shellParser,
       // A linking file changed what it says about another file, or a linked file changed: check both ends again.
       onLinksChanged: (paths) => diagnostics.recheck(openUris(paths)),
@@ -95,14 +102,15 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   connection.onInitialized(() => {
     if (registerForChanges.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'trainlint' });
     if (registerForChanges.watchedFiles) {
-      // Project files decide settings; JSON and YAML files may be linked from an open config.
+      // Project files decide settings; JSON and YAML files may be linked from an open config, or link to one (a script too).
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: '**/*.{json,yaml,yml}' }],
+        watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: '**/*.{json,yaml,yml,sh}' }],
       });
     }
     if (registerForChanges.folders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         folders.change(event.added, event.removed);
+        workspaceLinks.invalidate();
         everythingChanged();
       });
     }
@@ -123,18 +131,28 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     const paths = change.changes.map((c) => pathOfUri(c.uri)).filter((p): p is string => p !== undefined);
     if (paths.some(isProjectFile)) {
       projects.invalidate();
+      workspaceLinks.invalidate();
       everythingChanged();
       return;
     }
     // A file on disk that an open config links to changed: check that config again.
     const linkers = paths.flatMap((p) => links.linkersOf(p));
     if (linkers.length > 0) diagnostics.recheck(openUris(linkers));
+    // A linking file on disk changed (or came, or went): check the open files it points to again.
+    void workspaceLinks
+      .filesChanged(paths)
+      .then((targets) => {
+        const uris = openUris(targets);
+        if (uris.length > 0) diagnostics.recheck(uris);
+      })
+      .catch((error: unknown) => connection.console.error(`reading changed files failed: ${String(error)}`));
   });
 
   documents.onDidOpen((event) => {
     const path = pathOfUri(event.document.uri);
     if (path) headVersions.forget(path);
-    diagnostics.changed(event.document.uri);
+    // No diagnostics.changed here: TextDocuments fires onDidChangeContent for an opened document too, and a second
+    // schedule would publish the same diagnostics twice.
   });
   documents.onDidChangeContent((event) => {
     diagnostics.changed(event.document.uri);
@@ -149,6 +167,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     if (path) headVersions.forget(path);
     if (path && isProjectFile(path)) {
       projects.invalidate();
+      workspaceLinks.invalidate();
       everythingChanged();
     }
   });
