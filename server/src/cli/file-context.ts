@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { analyze, findLinks, mergeSettings, settingsForPath, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
+import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { findProjectConfig, readText, relativeTo } from './files';
 
@@ -19,12 +19,16 @@ export function projectSettingsFor(path: string): Settings {
 
 /** Reads and analyses each file the analysed one names, in the context the link gives it. */
 export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settings, shellParser?: ShellParser): LinkedFile[] {
-  return findLinks(analysis).map((link) => {
+  const resolveOne = (link: ConfigLink): LinkedFile => {
     const target = resolve(dirname(path), link.target);
     if (!existsSync(target)) return { link, path: target };
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
     return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
-  });
+  };
+  const direct = findLinks(analysis).map(resolveOne);
+  // A script's accelerate config leads on to its DeepSpeed config; a missing one is reported in the accelerate config itself.
+  const through = direct.flatMap((via) => linksThrough(analysis, via).map(resolveOne)).filter((l) => l.analysis);
+  return [...direct, ...through];
 }
 
 export function analyzeInContext(path: string, flags: Settings, shellParser?: ShellParser): FileInContext {

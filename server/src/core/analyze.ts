@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from './diagnostic';
 import { detectFormat, type Detection } from './detect/detect-format';
 import type { Format } from './detect/formats';
-import type { Consumer, Settings } from './settings';
+import { mergeSettings, type Consumer, type Settings } from './settings';
 import { parseJson } from './syntax/from-json';
 import { parseYaml } from './syntax/from-yaml';
 import type { ConfigNode, ConfigTree } from './syntax/config-tree';
@@ -10,7 +10,7 @@ import { RULES } from './rules/registry';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
 import { hasTrainerAuto } from './facts/trainer-fill';
-import type { ConfigLink } from './links';
+import { worldFromLinkedAccelerate, type ConfigLink } from './links';
 import { parseShellScript } from './shell/shell-config';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
 import type { ShellParser } from './shell/syntax';
@@ -108,7 +108,10 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     : shell ? shell.detection : detectFormat(firstRoot, path, text);
   if (language === 'yaml' && OMEGACONF_FORMATS.has(detection.format)) tree = parse(text, language, 'omegaconf');
   // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
-  const settings = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
+  const stated = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
+  // `accelerate launch --config_file X.yaml`: the accelerate config's num_processes is the launch's world size.
+  const accelerateWorld = shell ? worldFromLinkedAccelerate({ tree }, options.linked) : undefined;
+  const settings = accelerateWorld ? mergeSettings(stated, { cluster: { worldSize: accelerateWorld, nodes: undefined, gpusPerNode: undefined } }) : stated;
   const format = detection.format;
   const consumer = consumerOf(format, settings, tree.documents[0]?.root);
   const roots = rootsOf(tree, detection);

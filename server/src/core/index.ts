@@ -6,7 +6,7 @@ export { FORMATS, isFormat, type Format } from './detect/formats';
 export { mergeSettings, worldSizeOf, type Consumer, type Settings } from './settings';
 export { parseProjectConfig, settingsForPath, isIncluded, PROJECT_FILE_NAME, type ProjectConfig } from './project-config';
 export { applyEdits, safeFixEdits } from './fix/apply';
-export { findLinks, type ConfigLink } from './links';
+export { findLinks, linksThrough, type ConfigLink } from './links';
 export { LineIndex, type Position } from './text/line-index';
 export type { OffsetRange, TextEdit } from './text/range';
 export { fromSource, toSource } from './text/source';

@@ -1,10 +1,12 @@
 import { getChild, getPath, type ConfigNode } from './syntax/config-tree';
-import type { FileAnalysis } from './analyze';
+import type { FileAnalysis, LinkedFile } from './analyze';
 import type { Settings } from './settings';
 import type { OffsetRange } from './text/range';
 import { trainerValuesOf } from './facts/trainer-values';
 import { shellFactsOf } from './shell/shell-config';
 import { megatronParallelOf } from './shell/embedded';
+import { rangeOfField } from './shell/launch';
+import { fieldText, isKnown } from './shell/words';
 
 /**
  * A config that names another file the framework will read with it. The analysis of the target
@@ -14,7 +16,7 @@ export interface ConfigLink {
   /** The path as written, relative to the linking file's folder unless absolute. */
   target: string;
   range: OffsetRange;
-  kind: 'deepspeed-config';
+  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config';
   context: Settings;
 }
 
@@ -28,6 +30,19 @@ function positive(node: ConfigNode | undefined): number | undefined {
 
 export function findLinks(analysis: FileAnalysis): ConfigLink[] {
   const links: ConfigLink[] = [];
+  // A launch script's commands hand config files to their framework: accelerate launch --config_file, llamafactory-cli train X.yaml,
+  // axolotl train X.yaml (and python -m axolotl.cli.train X.yaml). The target is analysed as that framework's config.
+  for (const file of shellFactsOf(analysis.tree)?.configFiles ?? []) {
+    const target = fieldText(file.field);
+    if (target.trim() === '' || !isKnown(file.field)) continue;
+    const world = shellFactsOf(analysis.tree)?.world.value;
+    links.push({
+      target,
+      range: rangeOfField(file.field),
+      kind: `${file.kind}-config`,
+      context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}) },
+    });
+  }
   for (const root of analysis.roots) {
     if (analysis.format === 'accelerate') {
       const file = stringAt(getPath(root, 'deepspeed_config', 'deepspeed_config_file'));
@@ -60,4 +75,36 @@ export function findLinks(analysis: FileAnalysis): ConfigLink[] {
     }
   }
   return links;
+}
+
+/**
+ * The DeepSpeed config an accelerate config names (deepspeed_config_file), as a link of the launch script that passes that
+ * accelerate config with --config_file: the HF Trainer the script starts fills and compares it against its flags, in the
+ * world size accelerate's num_processes gives. The range is the script's --config_file path; the target is relative to the script.
+ */
+export function linksThrough(analysis: FileAnalysis, via: LinkedFile): ConfigLink[] {
+  if (via.link.kind !== 'accelerate-config' || !via.analysis) return [];
+  const slash = via.link.target.lastIndexOf('/');
+  const base = slash >= 0 ? via.link.target.slice(0, slash + 1) : '';
+  const root = analysis.roots[0];
+  return findLinks(via.analysis)
+    .filter((l) => l.kind === 'deepspeed-config')
+    .map((l) => {
+      const world = l.context.cluster?.worldSize;
+      const linkedFrom = analysis.format === 'hf-trainer' && root ? trainerValuesOf('hf-trainer', root, world) : undefined;
+      return {
+        target: l.target.startsWith('/') ? l.target : base + l.target,
+        range: via.link.range,
+        kind: 'deepspeed-config' as const,
+        context: linkedFrom ? { consumer: 'hf-trainer' as const, linkedFrom, ...(world ? { cluster: { worldSize: world } } : {}) } : l.context,
+      };
+    });
+}
+
+/** The world size a script's accelerate config gives (num_processes counts every process on every machine), when the script's own launcher does not say. */
+export function worldFromLinkedAccelerate(analysis: { tree: FileAnalysis['tree'] }, linked: LinkedFile[] | undefined): number | undefined {
+  const facts = shellFactsOf(analysis.tree);
+  if (!facts || facts.world.value !== undefined || facts.launch?.launcher !== 'accelerate') return undefined;
+  const config = (linked ?? []).find((l) => l.link.kind === 'accelerate-config' && l.analysis);
+  return positive(getChild(config?.analysis?.roots[0], 'num_processes'));
 }

@@ -189,3 +189,41 @@ export function trainingScore(launch: Launch): number {
   if (launch.uncertain) score -= 1;
   return score;
 }
+
+/** A config file a launch command hands to its framework: `accelerate launch --config_file`, `llamafactory-cli train X.yaml`, `axolotl train X.yaml`. */
+export interface LaunchConfigFile {
+  kind: 'accelerate' | 'llamafactory' | 'axolotl';
+  /** The path as expanded, with provenance. */
+  field: Field;
+}
+
+const AXOLOTL_TRAIN_MODULES = new Set(['axolotl.cli.train']);
+
+/** The config files one command line passes to a framework's launcher or command-line tool. */
+export function configFilesOf(command: CommandLine): LaunchConfigFile[] {
+  const out: LaunchConfigFile[] = [];
+  const launch = classifyCommand(command);
+  if (launch) {
+    // accelerate launch --config_file X.yaml (accelerate/commands/launch.py: --config_file, alias --config-file, set by scanOptions' normalisation).
+    const config = launch.launcher === 'accelerate' ? launch.options.get('config_file') : undefined;
+    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field });
+    // python -m axolotl.cli.train X.yaml, accelerate launch -m axolotl.cli.train X.yaml, torchrun -m axolotl.cli.train X.yaml.
+    const program = launch.program ? fieldText(launch.program) : '';
+    if (AXOLOTL_TRAIN_MODULES.has(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: 'axolotl', field: launch.args[0] });
+    return out;
+  }
+  // The frameworks' own command-line tools: `llamafactory-cli train X.yaml` (also `lmf`), `axolotl train X.yaml`.
+  let i = 0;
+  while (i < command.argv.length) {
+    const t = fieldText(command.argv[i]);
+    if (t === 'env' || t === 'exec' || t === 'time' || t === 'nohup' || /^[A-Za-z_]\w*=/.test(t)) i++;
+    else break;
+  }
+  const tool = basename(fieldText(command.argv[i] ?? []));
+  const sub = fieldText(command.argv[i + 1] ?? []);
+  const file = command.argv[i + 2];
+  if (!file || !/\.ya?ml$/i.test(fieldText(file))) return out;
+  if ((tool === 'llamafactory-cli' || tool === 'lmf') && sub === 'train') out.push({ kind: 'llamafactory', field: file });
+  if (tool === 'axolotl' && sub === 'train') out.push({ kind: 'axolotl', field: file });
+  return out;
+}

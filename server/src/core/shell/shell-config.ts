@@ -3,7 +3,7 @@ import type { Detection } from '../detect/detect-format';
 import type { Format } from '../detect/formats';
 import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
-import { classifyCommand, rangeOfField, trainingScore, type Launch } from './launch';
+import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
 import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, type Field } from './words';
@@ -29,6 +29,8 @@ export interface ShellLaunchFacts {
   world: LaunchNumber;
   sbatch: SbatchOption[];
   embedded: EmbeddedFile[];
+  /** Config files the script's commands hand to a framework (accelerate --config_file, llamafactory-cli train X.yaml, axolotl train X.yaml). */
+  configFiles: LaunchConfigFile[];
 }
 
 const facts = new WeakMap<ConfigTree, ShellLaunchFacts>();
@@ -78,7 +80,12 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     }
   }
   const problems: SyntaxProblem[] = [...script.problems];
-  const format = best ? formatOf(best) : 'unknown';
+  const configFiles = script.commands.flatMap(configFilesOf);
+  const programFormat = best ? formatOf(best) : 'unknown';
+  // A script whose only training command is a framework's tool (llamafactory-cli train X.yaml) is that framework's launch:
+  // its flags are in the YAML it links to, so nothing in /args is checked (no roots), only the link.
+  const toolFormat: Format | undefined = programFormat === 'unknown' ? (configFiles.find((c) => c.kind !== 'accelerate') ?? configFiles[0])?.kind : undefined;
+  const format = toolFormat ?? programFormat;
   const keyStyle = format === 'hf-trainer' ? 'underscore' : 'as-written';
   const args = buildArgs(best?.args ?? [], keyStyle, problems, best?.range ?? { start: 0, end: 0 });
   const megatronDeepSpeed = format === 'megatron' && (args.children.some((c) => c.key === 'deepspeed' || c.key === 'deepspeed_config' || c.key === 'deepspeed-config') || best?.launcher === 'deepspeed');
@@ -88,12 +95,14 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   launcherNode.key = 'launcher';
   args.key = 'args';
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
-  facts.set(tree, { script, launch: best, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded });
+  facts.set(tree, { script, launch: best, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
   const program = best?.program ? fieldText(best.program) : '';
   const detection: Detection =
     format === 'unknown'
       ? unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found')
-      : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };
+      : toolFormat
+        ? { format, reason: `launch script: the ${format} command-line tool with its config file`, roots: [] }
+        : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };
   return { tree, detection };
 }
 

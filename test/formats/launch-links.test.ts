@@ -1,0 +1,71 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze, findLinks, type LinkedFile } from '../../server/src/core/index';
+import type { ShellParser } from '../../server/src/core/shell/syntax';
+import { loadShellParser } from '../../server/src/node/shell-parser';
+import { analyzeInContext } from '../../server/src/cli/file-context';
+
+let parser: ShellParser;
+before(async () => {
+  const loaded = await loadShellParser();
+  assert.ok(loaded);
+  parser = loaded;
+});
+
+const script = (text: string) => analyze(text, { path: 'run.sh', shellParser: parser, settings: {} });
+
+test('launch commands link to the config files they pass: accelerate --config_file, llamafactory-cli train, axolotl train, python -m axolotl.cli.train', () => {
+  const cases: [string, string, string, string][] = [
+    ['accelerate launch --config_file conf/acc.yaml train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 2 --output_dir out\n', 'conf/acc.yaml', 'accelerate-config', 'accelerate'],
+    ['CFG=examples/llama3_lora_sft.yaml\nFORCE_TORCHRUN=1 llamafactory-cli train $CFG\n', 'examples/llama3_lora_sft.yaml', 'llamafactory-config', 'llamafactory'],
+    ['axolotl train examples/lora.yml\n', 'examples/lora.yml', 'axolotl-config', 'axolotl'],
+    ['python -m axolotl.cli.train examples/lora.yml\n', 'examples/lora.yml', 'axolotl-config', 'axolotl'],
+    ['accelerate launch -m axolotl.cli.train examples/lora.yml\n', 'examples/lora.yml', 'axolotl-config', 'axolotl'],
+  ];
+  for (const [text, target, kind, format] of cases) {
+    const a = script(text);
+    const links = findLinks(a).filter((l) => l.kind !== 'deepspeed-config');
+    assert.equal(links.length, 1, text);
+    assert.equal(links[0].target, target);
+    assert.equal(links[0].kind, kind);
+    assert.equal(links[0].context.format, format);
+    assert.equal(text.slice(links[0].range.start, links[0].range.end), target, 'ranged where the path is written');
+  }
+  // A path the environment fills is no link.
+  assert.deepEqual(findLinks(script('llamafactory-cli train $1\n')), []);
+});
+
+test('a missing config file passed by a launch command is linked-file-missing on the path as written', () => {
+  for (const text of ['axolotl train conf/missing.yml\n', 'llamafactory-cli train conf/missing.yaml\n', 'accelerate launch --config_file conf/missing.yaml train.py\n']) {
+    const first = script(text);
+    assert.notEqual(first.format, 'unknown', text);
+    const linked: LinkedFile[] = findLinks(first).map((link) => ({ link, path: `/x/${link.target}` }));
+    const a = analyze(text, { path: 'run.sh', shellParser: parser, settings: {}, linked });
+    const d = a.diagnostics.filter((x) => x.rule === 'linked-file-missing');
+    assert.equal(d.length, 1, text);
+    assert.match(text.slice(d[0].range.start, d[0].range.end), /^conf\/missing\.ya?ml$/);
+    assert.deepEqual(a.diagnostics.filter((x) => x.rule !== 'linked-file-missing').map((x) => x.rule), [], text);
+  }
+});
+
+test('accelerate --config_file: the accelerate config gives the world size and, through deepspeed_config_file, the DeepSpeed config the Trainer compares', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-links-'));
+  mkdirSync(join(dir, 'conf'));
+  writeFileSync(join(dir, 'conf', 'acc.yaml'), 'compute_environment: LOCAL_MACHINE\ndistributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\nnum_processes: 4\nnum_machines: 1\n');
+  writeFileSync(join(dir, 'conf', 'ds.json'), '{ "train_batch_size": 32, "train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": 3, "zero_optimization": { "stage": 2 } }\n');
+  const text = '#!/bin/bash\naccelerate launch --config_file conf/acc.yaml train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 2 --output_dir out --learning_rate 1e-5\n';
+  writeFileSync(join(dir, 'run.sh'), text);
+  const { analysis, linked } = analyzeInContext(join(dir, 'run.sh'), { cluster: { worldSize: 8 } }, parser);
+  assert.deepEqual(linked.map((l) => [l.link.kind, l.link.target, l.analysis?.format]), [
+    ['accelerate-config', 'conf/acc.yaml', 'accelerate'],
+    ['deepspeed-config', 'conf/ds.json', 'deepspeed'],
+  ]);
+  assert.equal(analysis.settings.cluster?.worldSize, 4, 'num_processes of the accelerate config, not --gpus 8');
+  const mismatches = analysis.diagnostics.filter((d) => d.rule === 'hf-deepspeed-mismatch').map((d) => d.message);
+  assert.ok(mismatches.some((m) => /gradient_accumulation_steps = 2 here, but conf\/ds.json sets gradient_accumulation_steps = 3/.test(m)), JSON.stringify(mismatches));
+  // 4 per device x 2 steps x 4 processes = 32: train_batch_size agrees in the accelerate world (it would not with --gpus 8).
+  assert.ok(!mismatches.some((m) => /train_batch_size/.test(m)), JSON.stringify(mismatches));
+});
