@@ -133,9 +133,9 @@ export class WorkspaceLinks {
     try {
       if ((await stat(path)).size > SCAN_LIMITS.maxFileBytes) return [];
       const text = await readFile(path, 'utf8');
-      // Every link today names a DeepSpeed config (deepspeed:, deepspeed_config_file, --deepspeed_config): skip the rest unparsed.
+      // Only links to DeepSpeed configs are recorded (deepspeed:, deepspeed_config_file, --deepspeed_config): skip the rest unparsed.
       if (!/deepspeed|deepscale/i.test(text)) return [];
-      const links = await this.deps.linksOf(path, text);
+      const links = (await this.deps.linksOf(path, text)).filter((l) => l.kind === 'deepspeed-config');
       return links.map((l) => ({ target: resolve(dirname(path), l.target), context: l.context }));
     } catch {
       return [];
