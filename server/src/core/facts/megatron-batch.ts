@@ -1,7 +1,7 @@
 import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { Settings } from '../settings';
-import { readNumberField, numericValue, type NumberField } from './values';
+import { readNumberField, numericValue } from './values';
 import type { BatchFacts } from './batch-facts';
 
 const first = (...nodes: Array<ConfigNode | undefined>) => nodes.find((n) => n !== undefined);

@@ -16,7 +16,7 @@ function known(facts: BatchFacts): Known | undefined {
   return { g: pick(facts.global), m: pick(facts.micro), a: pick(facts.accum) };
 }
 
-function related(facts: BatchFacts, ...fields: Array<NumberField | undefined>): RelatedLocation[] {
+function related(...fields: Array<NumberField | undefined>): RelatedLocation[] {
   return fields
     .filter((f): f is NumberField => f !== undefined)
     .map((f) => ({ message: `${f.name} = ${f.value}`, range: f.node.keyRange ?? f.node.range }));
@@ -92,7 +92,7 @@ export const batchSizeMismatch: Rule = {
         range: reportRange(facts),
         message: `${problem} The framework stops at start-up with a batch-size assertion. Change the accumulation steps or micro-batch to keep the global batch, or change the global batch and rescale the learning rate.`,
         fixes: fixes.filter((f): f is Fix => f !== undefined),
-        related: related(facts, facts.micro, facts.accum),
+        related: related(facts.micro, facts.accum),
       });
     });
   },
@@ -125,7 +125,7 @@ export const batchSizeIndivisible: Rule = {
         range: reportRange(facts),
         message: `${facts.names.global} ${g} is not ${parts} x a whole number of data-parallel ranks (${g} / ${per} = ${Number(ranks.toFixed(3))}); the batch assertion fails on every world size. Make ${facts.names.global} a multiple of ${per}.`,
         fixes: fix ? [fix] : [],
-        related: related(facts, facts.micro, facts.accum),
+        related: related(facts.micro, facts.accum),
       });
     });
   },
