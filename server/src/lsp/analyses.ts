@@ -5,6 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyze,
   findLinks,
+  linksThrough,
   isIncluded,
   languageOf,
   mergeSettings,
@@ -102,13 +103,23 @@ export class Analyses {
     let analysis = analyze(text, { path: name, settings, shellParser, baseline });
     const links = findLinks(analysis);
     const linked: LinkedFile[] = [];
-    for (const link of links) {
-      if (!path) break; // An untitled document has no folder for relative links.
-      const target = resolve(dirname(path), link.target);
+    const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {
+      const target = resolve(dirname(base), link.target);
       const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
       const targetText = this.read(target)?.text;
       const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
-      linked.push({ link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) });
+      return { link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) };
+    };
+    for (const link of links) {
+      if (!path) break; // An untitled document has no folder for relative links.
+      linked.push(await resolveLink(link, path));
+    }
+    // A script's accelerate config leads on to its DeepSpeed config (as in the CLI; a missing one is reported in the accelerate config).
+    for (const via of [...linked]) {
+      for (const link of linksThrough(analysis, via)) {
+        const through = await resolveLink(link, path!);
+        if (through.analysis) linked.push(through);
+      }
     }
     if (linked.length > 0) analysis = analyze(text, { path: name, settings, shellParser, linked, baseline });
     if (projectFile) analysis = { ...analysis, diagnostics: projectFileDiagnostics(analysis.text) };

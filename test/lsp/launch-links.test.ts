@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { LspSession, vscodeLikeCapabilities } from './lsp-session';
+
+describe('launch scripts in the editor', () => {
+  it('accelerate launch --config_file: the DeepSpeed config named by the accelerate config is compared with the script\'s flags', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainlint-lsp-links-'));
+    mkdirSync(join(dir, 'conf'));
+    writeFileSync(join(dir, 'conf', 'acc.yaml'), 'compute_environment: LOCAL_MACHINE\ndistributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\nnum_processes: 4\n');
+    writeFileSync(join(dir, 'conf', 'ds.json'), '{ "train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": 3, "zero_optimization": { "stage": 2 } }\n');
+    const text = '#!/bin/bash\naccelerate launch --config_file conf/acc.yaml train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 2 --output_dir out\naxolotl train conf/missing.yml\n';
+    writeFileSync(join(dir, 'run.sh'), text);
+    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }) });
+    try {
+      const uri = await session.open(join(dir, 'run.sh'), text);
+      const diagnostics = await session.pushedFor(uri);
+      assert.ok(diagnostics.some((d) => d.code === 'TL701' && /conf\/ds.json sets gradient_accumulation_steps = 3/.test(d.message)), JSON.stringify(diagnostics.map((d) => d.message)));
+    } finally {
+      await session.stop();
+    }
+  });
+});
