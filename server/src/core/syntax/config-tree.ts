@@ -108,8 +108,3 @@ export function getPath(node: ConfigNode | undefined, ...keys: string[]): Config
   for (const key of keys) current = getChild(current, key);
   return current;
 }
-
-/** The range a diagnostic about this property should underline: its key when it has one. */
-export function keyOrValueRange(node: ConfigNode): OffsetRange {
-  return node.keyRange ?? node.range;
-}

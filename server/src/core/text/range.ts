@@ -9,7 +9,3 @@ export interface TextEdit {
   range: OffsetRange;
   newText: string;
 }
-
-export function rangeOf(start: number, end: number): OffsetRange {
-  return { start, end };
-}
