@@ -263,6 +263,27 @@ function nemoSchema() {
       'x-source': nemoAt(key.line ? `${NEMO_YAML}:${key.line}` : 'nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py'),
     });
   }
+  // Types only where the facts state what NeMo accepts (not the YAML's example values): ${...} interpolations and ???
+  // resolve at run time and are never type errors (invalid-value skips them in NeMo files).
+  const positiveInt = { type: 'integer', minimum: 1 };
+  const typed = {
+    'trainer.precision': { enum: [16, '16', '16-mixed', 'bf16', 'bf16-mixed', 32, '32', '32-true'] },
+    'model.micro_batch_size': positiveInt,
+    'model.global_batch_size': positiveInt,
+    'model.tensor_model_parallel_size': positiveInt,
+    'model.pipeline_model_parallel_size': positiveInt,
+    'model.expert_model_parallel_size': positiveInt,
+    'model.context_parallel_size': positiveInt,
+    'model.virtual_pipeline_model_parallel_size': { type: ['integer', 'null'], minimum: 1 },
+    'model.sequence_parallel': { type: 'boolean' },
+    'model.activations_checkpoint_granularity': { enum: [null, 'selective', 'full'] },
+    'model.activations_checkpoint_method': { enum: [null, 'uniform', 'block'] },
+    'model.activations_checkpoint_num_layers': { type: ['integer', 'null'] },
+  };
+  for (const [dotted, schema] of Object.entries(typed)) {
+    const [parent, key] = at(dotted);
+    parent.properties[key] = { ...schema, ...parent.properties[key] };
+  }
   const sort = (node) => {
     if (node.properties) node.properties = Object.fromEntries(Object.entries(node.properties).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sort(v)]));
     return node;

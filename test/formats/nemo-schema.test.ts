@@ -45,3 +45,15 @@ test('NeMo: the corpus files are clean of errors and unknown keys', { skip: shar
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error' || d.rule === 'unknown-key' || d.rule === 'invalid-value').map((d) => `${file}: ${d.rule} ${d.message}`), []);
   }
 });
+
+test('NeMo: values the facts type are checked, but ${...} interpolations and ??? are not type errors', () => {
+  const base = 'trainer:\n  devices: 8\n  num_nodes: 1\n  precision: PREC\nmodel:\n  micro_batch_size: MBS\n  global_batch_size: 64\n  tensor_model_parallel_size: ${oc.env:TP,1}\n  activations_checkpoint_granularity: GRAN\n';
+  const run = (prec: string, mbs: string, gran: string) => analyze(base.replace('PREC', prec).replace('MBS', mbs).replace('GRAN', gran), { path: 'c.yaml', settings: {} });
+  const invalid = (a: ReturnType<typeof analyze>) => a.diagnostics.filter((d) => d.rule === 'invalid-value').map((d) => d.message);
+  assert.deepEqual(invalid(run('bf16-mixed', '${multiply:1,2}', 'selective')), []);
+  assert.deepEqual(invalid(run('16', '???', 'null')), []);
+  const bad = invalid(run('bf16-true', '2', 'ful'));
+  assert.equal(bad.length, 2, JSON.stringify(bad));
+  assert.ok(bad.some((m) => /^trainer\.precision must be one of/.test(m)));
+  assert.ok(bad.some((m) => /^model\.activations_checkpoint_granularity must be one of/.test(m)));
+});

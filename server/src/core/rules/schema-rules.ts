@@ -176,6 +176,7 @@ export const invalidValue: Rule = {
         const node = index.get(pointer);
         if (!node) continue;
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
+        if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
         reported.add(pointer);
         const name = splitPointer(error.instancePath).join('.') || '(root)';
