@@ -29,7 +29,7 @@ test('NeMo: a misspelt model/trainer/exp_manager key is unknown-key (warning) wi
 });
 
 test('NeMo: keys of the Megatron Core config, copied from model.* by build_transformer_config, are known', () => {
-  const text = 'trainer:\n  devices: 8\n  num_nodes: 1\nmodel:\n  micro_batch_size: 1\n  global_batch_size: 8\n  deterministic_mode: false\n  cross_entropy_loss_fusion: true\n  fp8_wgrad: true\n  context_parallel_size: 1\n';
+  const text = 'trainer:\n  devices: 8\n  num_nodes: 1\nmodel:\n  encoder_seq_length: 2048\n  micro_batch_size: 1\n  global_batch_size: 8\n  deterministic_mode: false\n  cross_entropy_loss_fusion: true\n  fp8_wgrad: true\n  context_parallel_size: 1\n';
   const a = analyze(text, { path: 'c.yaml', settings: {} });
   assert.equal(a.format, 'nemo');
   assert.deepEqual(a.diagnostics.filter((d) => d.rule === 'unknown-key').map((d) => d.message), []);
@@ -47,7 +47,7 @@ test('NeMo: the corpus files are clean of errors and unknown keys', { skip: shar
 });
 
 test('NeMo: values the facts type are checked, but ${...} interpolations and ??? are not type errors', () => {
-  const base = 'trainer:\n  devices: 8\n  num_nodes: 1\n  precision: PREC\nmodel:\n  micro_batch_size: MBS\n  global_batch_size: 64\n  tensor_model_parallel_size: ${oc.env:TP,1}\n  activations_checkpoint_granularity: GRAN\n';
+  const base = 'trainer:\n  devices: 8\n  num_nodes: 1\n  precision: PREC\nmodel:\n  encoder_seq_length: 2048\n  micro_batch_size: MBS\n  global_batch_size: 64\n  tensor_model_parallel_size: ${oc.env:TP,1}\n  activations_checkpoint_granularity: GRAN\n';
   const run = (prec: string, mbs: string, gran: string) => analyze(base.replace('PREC', prec).replace('MBS', mbs).replace('GRAN', gran), { path: 'c.yaml', settings: {} });
   const invalid = (a: ReturnType<typeof analyze>) => a.diagnostics.filter((d) => d.rule === 'invalid-value').map((d) => d.message);
   assert.deepEqual(invalid(run('bf16-mixed', '${multiply:1,2}', 'selective')), []);
@@ -56,4 +56,12 @@ test('NeMo: values the facts type are checked, but ${...} interpolations and ???
   assert.equal(bad.length, 2, JSON.stringify(bad));
   assert.ok(bad.some((m) => /^trainer\.precision must be one of/.test(m)));
   assert.ok(bad.some((m) => /^model\.activations_checkpoint_granularity must be one of/.test(m)));
+});
+
+test('NeMo: a model other than MegatronGPTModel (an ASR config) keeps its model section open; trainer.* is still checked', () => {
+  const text = 'trainer:\n  devices: 1\n  max_epoch: 10\nmodel:\n  sample_rate: 16000\n  preprocessor:\n    _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor\n  encoder:\n    feat_in: 80\n';
+  const a = analyze(text, { path: 'asr.yaml', settings: {} });
+  assert.equal(a.format, 'nemo');
+  const unknown = a.diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(unknown.map((d) => text.slice(d.range.start, d.range.end)), ['max_epoch']);
 });

@@ -19,14 +19,22 @@ const SCHEMAS: Partial<Record<Format, SchemaNode>> = {
   deepspeed: deepspeed as unknown as SchemaNode,
   'hf-trainer': hfTrainingArgs as unknown as SchemaNode,
   accelerate: accelerate as unknown as SchemaNode,
-  nemo: nemo as unknown as SchemaNode,
 };
+
+// schemas/nemo.schema.json closes model.* with MegatronGPTModel's keys; other NeMo models (ASR, T5, ...) share only
+// trainer.* and exp_manager.*, so their model section stays open.
+const nemoGpt = nemo as unknown as SchemaNode;
+const nemoOtherModel = { ...nemoGpt, properties: { ...nemoGpt.properties, model: { description: 'A NeMo model section other than MegatronGPTModel: not checked.' } } } as SchemaNode;
 
 /** The schema of a format; Megatron's depends on how it is written (launch-script flags, Megatron-DeepSpeed's flags, --yaml-cfg). */
 export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undefined {
   if (format === 'megatron') {
     if (tree?.language === 'shell') return (shellFactsOf(tree)?.megatronDeepSpeed ? megatronDeepSpeedFlags : megatronFlags) as unknown as SchemaNode;
     return megatronYaml as unknown as SchemaNode;
+  }
+  if (format === 'nemo') {
+    const model = getChild(tree?.documents[0]?.root, 'model');
+    return getChild(model, 'encoder_seq_length') || getChild(model, 'mcore_gpt') ? nemoGpt : nemoOtherModel;
   }
   if (format === 'axolotl') return axolotl as unknown as SchemaNode;
   if (format === 'neox') return neox as unknown as SchemaNode;
