@@ -41,6 +41,7 @@ export const megatronDeepSpeedBatchMismatch: Rule = {
       'deepspeedai/Megatron-DeepSpeed@4efb479d53 megatron/training.py:1258 (set_train_batch_size every iteration)',
       'deepspeedai/DeepSpeed deepspeed/runtime/engine.py (DeepSpeedEngine.set_train_batch_size)',
       'deepspeedai/DeepSpeed deepspeed/runtime/config.py:937 (DeepSpeedConfig._batch_assertion)',
+      'reference/keys/megatron-deepspeed.json at deepspeedai/Megatron-DeepSpeed@4efb479d53: notes ("Megatron\'s --global-batch-size/--micro-batch-size must match those values by hand") and check ds-cfg-937 ("Megatron-DeepSpeed does not copy --global-batch-size/--micro-batch-size into the JSON"); no assertion compares them',
     ],
   },
   check(ctx) {
