@@ -3,7 +3,7 @@ import { childPointer, type ConfigNode, toPlain, splitPointer } from '../syntax/
 import { knownProperties, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
 import { schemaFor } from '../schema/schemas';
-import { clearWinner, rankSuggestions } from '../util/did-you-mean';
+import { clearWinner, rankSuggestions, type Suggestion } from '../util/did-you-mean';
 import { renameKey, formatScalar } from '../fix/edits';
 import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
 import type { Fix } from '../diagnostic';
@@ -59,6 +59,24 @@ function where(pointer: string): string {
   return tokens.length === 0 ? 'at the top level' : `in ${tokens.join('.')}`;
 }
 
+// Suggestions per object schema and unknown name: the same typo in many files (or keystrokes) is ranked once.
+const suggestionCache = new WeakMap<SchemaNode, Map<string, Suggestion[]>>();
+
+function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string): Suggestion[] {
+  let byKey = suggestionCache.get(objectSchema);
+  if (!byKey) {
+    byKey = new Map();
+    suggestionCache.set(objectSchema, byKey);
+  }
+  let ranked = byKey.get(key);
+  if (!ranked) {
+    // A few extra candidates, since names the object already has are dropped afterwards.
+    ranked = rankSuggestions(key, knownProperties(root, objectSchema), 8);
+    if (byKey.size < 1000) byKey.set(key, ranked);
+  }
+  return ranked;
+}
+
 export const unknownKey: Rule = {
   meta: {
     code: 'TL201',
@@ -82,7 +100,7 @@ export const unknownKey: Rule = {
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
         const present = new Set(parent.children.map((c) => String(c.key)));
-        const ranked = rankSuggestions(key, knownProperties(schema, parentSchema).filter((k) => !present.has(k)));
+        const ranked = suggestionsFor(schema, parentSchema, key).filter((r) => !present.has(r.candidate)).slice(0, 3);
         const winner = clearWinner(ranked);
         const fixes: Fix[] = [];
         const edit = winner ? renameKey(ctx.tree.language, ctx.text, node, winner) : undefined;

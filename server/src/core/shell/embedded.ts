@@ -114,10 +114,11 @@ export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: 
     const text = file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join('');
     const pieces = file.body.map((p) => (p.unknown !== undefined ? { ...p, text: `\${${p.unknown.replace(/[^\w $]/g, '')}}` } : p));
     const hasUnknown = file.body.some((p) => p.unknown !== undefined);
-    const probe = analyzeFn(text, { path: 'embedded.json', settings: {} });
-    if (probe.format !== 'deepspeed') continue;
     const context = embeddedContext(facts, format, args, target);
-    const analysis = analyzeFn(text, { path: 'embedded.json', settings: mergeSettings(settings, context) });
+    // The heredoc's own content decides its format, whatever format the script itself was given.
+    const { format: _scriptFormat, ...scriptSettings } = settings;
+    const analysis = analyzeFn(text, { path: 'embedded.json', settings: mergeSettings(scriptSettings, context) });
+    if (analysis.format !== 'deepspeed') continue;
     const map = new OffsetMap(pieces);
     const label = target ? `the DeepSpeed config this script writes to ${target}` : 'the DeepSpeed config this script writes';
     for (const d of analysis.diagnostics) {
