@@ -13,7 +13,12 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
   }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const seen = new Set<string>();
   for (const error of errors) {
+    // Unclosed nesting repeats the same error at the same place once per level: one is enough.
+    const key = `${error.offset}:${error.error}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     problems.push({
       kind: 'parse-error',
       message: `JSON syntax error: ${describeError(printParseErrorCode(error.error))}.`,
