@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, basename } from 'node:path';
 import { UsageError } from './args';
-import { parseProjectConfig, PROJECT_FILE_NAME, type ProjectConfig } from '../core/index';
+import { PROJECT_FILE_NAME } from '../core/index';
+import { ProjectFiles, type FoundProjectConfig } from '../node/project-files';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '__pycache__', '.cache']);
 /** Extensions picked up when a folder is given; a file named explicitly is always checked. */
@@ -39,39 +40,11 @@ export function writeAtomically(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
-export interface FoundProjectConfig {
-  config: ProjectConfig;
-  /** The folder holding the project file: override globs are relative to it. */
-  dir: string;
-  path: string;
-}
+const projects = new ProjectFiles();
 
-const cache = new Map<string, FoundProjectConfig | undefined>();
-
-/** The nearest `.trainlint.yaml` in the file's folder or above it. */
+/** The nearest `.trainlint.yaml` in the file's folder or above it (cached per folder for the run). */
 export function findProjectConfig(filePath: string): FoundProjectConfig | undefined {
-  let dir = dirname(resolve(filePath));
-  const visited: string[] = [];
-  for (;;) {
-    if (cache.has(dir)) {
-      const hit = cache.get(dir);
-      for (const d of visited) cache.set(d, hit);
-      return hit;
-    }
-    visited.push(dir);
-    const candidate = join(dir, PROJECT_FILE_NAME);
-    if (existsSync(candidate)) {
-      const found = { config: parseProjectConfig(readText(candidate)), dir, path: candidate };
-      for (const d of visited) cache.set(d, found);
-      return found;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) {
-      for (const d of visited) cache.set(d, undefined);
-      return undefined;
-    }
-    dir = parent;
-  }
+  return projects.find(filePath);
 }
 
 export function relativeTo(dir: string, filePath: string): string {

@@ -21,7 +21,7 @@ import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
 import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
-import type { ProjectFiles } from './project-files';
+import type { ProjectFiles } from '../node/project-files';
 import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';

@@ -20,7 +20,7 @@ import { codeLenses, completion, hover, inlayHints, summary } from './features';
 import { HeadVersions } from './head-versions';
 import { LinkGraph } from './link-graph';
 import { pathKey, pathOfUri } from './paths';
-import { isProjectFile, ProjectFiles } from './project-files';
+import { isProjectFile, ProjectFiles } from '../node/project-files';
 import { CHANGE_GLOBAL_BATCH_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SummaryParams, type SummaryResult } from './protocol';
 import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';

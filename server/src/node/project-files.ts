@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseProjectConfig, PROJECT_FILE_NAME, type ProjectConfig } from '../core/index';
-import { pathKey } from './paths';
 
 export interface FoundProjectConfig {
   config: ProjectConfig;
@@ -10,16 +9,22 @@ export interface FoundProjectConfig {
   path: string;
 }
 
+/** A key for maps of folders: Windows paths compare without case (VS Code writes `c:`, Node `C:`). */
+function pathKey(path: string): string {
+  return process.platform === 'win32' ? path.toLowerCase() : path;
+}
+
 /**
- * Finds the nearest `.trainlint.yaml` at or above a file's folder, as the CLI does, so the editor and
- * `trainlint check` agree. Lookups are cached per folder until a project file is created, changed or deleted.
+ * Finds the nearest `.trainlint.yaml` at or above a file's folder, for the CLI and the language server alike,
+ * so the editor and `trainlint check` agree. Lookups are cached per folder until `invalidate()` (the server calls
+ * it when a project file is created, changed or deleted).
  */
 export class ProjectFiles {
   private readonly byDir = new Map<string, FoundProjectConfig | undefined>();
 
   find(filePath: string): FoundProjectConfig | undefined {
     const visited: string[] = [];
-    let dir = dirname(filePath);
+    let dir = dirname(resolve(filePath));
     let found: FoundProjectConfig | undefined;
     for (;;) {
       const key = pathKey(dir);
