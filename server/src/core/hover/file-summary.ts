@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../analyze';
 import type { Format } from '../detect/formats';
-import { estimate, type Estimate } from '../estimate/estimate';
-import { buildPlan } from '../plan/build-plan';
+import type { Estimate } from '../estimate/estimate';
+import { readingOf } from '../plan/reading';
 import { estimateHeadline, estimateSections, type ReportSection } from '../report/estimate-report';
 import type { Settings } from '../settings';
 import { batchIdentities, identityLine, type BatchIdentity, type Factor } from './batch-identity';
@@ -88,8 +88,8 @@ export function fileSummary(input: SummaryInput): FileSummary {
     },
     ...identities.map(identitySection),
   ];
-  const built = analysis.format === 'unknown' ? undefined : buildPlan(analysis, settings, input.linked);
-  const result = built ? estimate(built.plan, { convention: settings.flopsConvention }) : undefined;
+  // The rules already built this analysis' plan and estimate (with its linked files); reuse them.
+  const result = analysis.format === 'unknown' ? undefined : readingOf({ ...analysis, linked: input.linked.map((linkedAnalysis) => ({ analysis: linkedAnalysis })) })?.estimate();
   const estimated = result && (result.memory.available || result.time.available || result.cost.available);
   if (estimated) sections.push(...estimateSections(result));
   else if (result) sections.push(missingEstimate(result));

@@ -1,7 +1,8 @@
 import type { Fix } from '../diagnostic';
-import { estimate, type Estimate } from '../estimate/estimate';
-import { findingsFor, type Finding as EstimateFinding, type Remedy } from '../estimate/findings';
-import { buildPlan, type BuiltPlan } from '../plan/build-plan';
+import type { Estimate } from '../estimate/estimate';
+import type { Finding as EstimateFinding, Remedy } from '../estimate/findings';
+import type { BuiltPlan } from '../plan/build-plan';
+import { readingOf } from '../plan/reading';
 import type { AnchorKey } from '../plan/anchors';
 import { formatScalar } from '../fix/edits';
 import type { ConfigNode } from '../syntax/config-tree';
@@ -15,23 +16,12 @@ interface Evaluated {
   findings: EstimateFinding[];
 }
 
-// One estimate per analysis, shared by the three estimate rules (keyed by the first config root).
-const evaluated = new WeakMap<ConfigNode, Evaluated | null>();
-
+/** The plan, estimate and findings of the analysis, shared with the research rules and the hover. */
 function evaluate(ctx: RuleContext): Evaluated | undefined {
-  const root = ctx.roots[0];
-  if (!root) return undefined;
-  const cached = evaluated.get(root);
-  if (cached !== undefined) return cached ?? undefined;
-  const linked = ctx.linked.flatMap((l) => (l.analysis ? [l.analysis] : []));
-  const built = buildPlan({ format: ctx.format, roots: ctx.roots, tree: ctx.tree }, ctx.settings, linked);
-  let result: Evaluated | null = null;
-  if (built) {
-    const est = estimate(built.plan, { convention: ctx.settings.flopsConvention });
-    result = { built, estimate: est, findings: findingsFor(est, { bubbleWarningShare: ctx.settings.bubbleWarnFraction }) };
-  }
-  evaluated.set(root, result);
-  return result ?? undefined;
+  const reading = readingOf(ctx);
+  const built = reading?.built;
+  const est = reading?.estimate();
+  return built && est ? { built, estimate: est, findings: reading!.findings() } : undefined;
 }
 
 const PLAN_PATH_TO_ANCHOR: Record<string, AnchorKey> = {

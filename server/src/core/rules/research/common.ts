@@ -1,50 +1,12 @@
 import type { Fix } from '../../diagnostic';
-import type { FileAnalysis } from '../../analyze';
-import { estimate, type Estimate } from '../../estimate/estimate';
-import { completePlan } from '../../estimate/complete-plan';
-import type { CompletedPlan, TrainingPlan } from '../../estimate/plan';
-import { buildPlan, type BuiltPlan } from '../../plan/build-plan';
+import type { TrainingPlan } from '../../estimate/plan';
 import { formatScalar } from '../../fix/edits';
 import type { ConfigNode, ScalarValue } from '../../syntax/config-tree';
 import type { OffsetRange, TextEdit } from '../../text/range';
-import { scheduleFactsFor, type ScheduleFacts } from '../../facts/schedule-facts';
 import type { RuleContext } from '../rule';
 
-/** What the research rules read of one analysis: its plan (as written, completed) and its schedule, computed once. */
-export interface Reading {
-  built?: BuiltPlan;
-  completed?: CompletedPlan;
-  schedule?: ScheduleFacts;
-  /** The full estimate, computed on first use. */
-  estimate(): Estimate | undefined;
-}
-
-const readings = new WeakMap<ConfigNode, Reading>();
-
-type Source = Pick<RuleContext, 'format' | 'roots' | 'settings' | 'tree' | 'linked'> | FileAnalysis;
-
-/** The plan and schedule of an analysis (the current file, or its baseline), cached by its first config root. */
-export function readingOf(source: Source): Reading | undefined {
-  const root = source.roots[0];
-  if (!root) return undefined;
-  const cached = readings.get(root);
-  if (cached) return cached;
-  const linked = ('linked' in source ? source.linked : []).flatMap((l) => (l.analysis ? [l.analysis] : []));
-  const built = buildPlan({ format: source.format, roots: source.roots, tree: source.tree }, source.settings, linked);
-  const completed = built ? completePlan(built.plan) : undefined;
-  let est: Estimate | null | undefined;
-  const reading: Reading = {
-    built,
-    completed,
-    schedule: scheduleFactsFor(source.format, source.tree, root, source.settings),
-    estimate() {
-      if (est === undefined) est = built ? estimate(built.plan, { convention: source.settings.flopsConvention }) : null;
-      return est ?? undefined;
-    },
-  };
-  readings.set(root, reading);
-  return reading;
-}
+import type { Reading } from '../../plan/reading';
+export { readingOf, type Reading } from '../../plan/reading';
 
 /** The global batch in samples and what it is made of, from the completed plan; `perRank` = micro x accumulation. */
 export interface BatchReading {
