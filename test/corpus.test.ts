@@ -15,11 +15,8 @@ before(async () => {
   shellParser = await loadShellParser();
 });
 
-/**
- * The rule each known-bad corpus file must be caught with, from the error its manifest entry quotes.
- * `pending` names the issue whose work catches it, until that work lands.
- */
-const KNOWN_BAD: Record<string, { rule: string; pending?: string; flags?: Settings }> = {
+/** The rule each known-bad corpus file must be caught with, from the error its manifest entry quotes. */
+const KNOWN_BAD: Record<string, { rule: string; flags?: Settings }> = {
   'deepspeed/got-ocr2-zero2-bf16-true.json': { rule: 'hf-deepspeed-mismatch' },
   // Manifest: 8 x V100 32GB, LLaMA-7B full fine-tune; LLaMA-Factory's cutoff_len defaulted to 1024 then.
   'deepspeed/llamafactory-readme-zero2-2023-10.json': {
@@ -27,11 +24,10 @@ const KNOWN_BAD: Record<string, { rule: string; pending?: string; flags?: Settin
     flags: { cluster: { worldSize: 8, gpu: 'v100-32gb' }, model: 'meta-llama/Llama-2-7b-hf', seqLength: 1024 },
   },
   'hf-trainer/alignment-handbook-zephyr-7b-dpo-qlora.yaml': { rule: 'unknown-key' },
-  // Manifest: 4 x A100 40GB, Vicuna-7B from LLaMA-7B. The estimate is 34.4 GiB (86%), under the 90% warning, while the
-  // run died with 37.3 GiB allocated: the estimator is 8% low on this FSDP run, an open gap rather than a passing test.
+  // Manifest: 4 x A100 40GB, Vicuna-7B from LLaMA-7B, FSDP with 16 accumulation steps: the Trainer's no_sync() holds
+  // the whole model's bf16 gradients on every rank.
   'hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh': {
     rule: 'out-of-memory',
-    pending: 'estimate 8% below the measured allocation on this FSDP run (issue 3)',
     flags: { cluster: { gpu: 'a100-40gb' }, model: 'meta-llama/Llama-2-7b-hf' },
   },
   'megatron-sh/megatron-gpt3-175b-distributed-rampup.sh': { rule: 'world-size-not-divisible' },
@@ -75,7 +71,7 @@ test('every corpus file resolves to its manifest format (files of no format of o
 });
 
 for (const [file, expected] of Object.entries(KNOWN_BAD)) {
-  test(`known-bad ${file} is caught with ${expected.rule}`, { todo: expected.pending }, async (t) => {
+  test(`known-bad ${file} is caught with ${expected.rule}`, async (t) => {
     const shared = sharedDir();
     if (!shared) return t.skip(NO_SHARED);
     const entry = corpusManifest(shared).find((e) => e.file === file);

@@ -60,6 +60,30 @@ if (!shared) {
     assert.equal(findingsFor(result).filter((f) => f.rule === 'out-of-memory').length, 0);
   });
 
+  test('FastChat Vicuna-7B on 4 x A100-40GB runs out of memory through FSDP no_sync (hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh)', () => {
+    const script = corpusFile('hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh');
+    for (const line of ['--nproc_per_node=4', '--bf16 True', '--per_device_train_batch_size 2', '--gradient_accumulation_steps 16',
+      '--fsdp "full_shard auto_wrap"', '--model_max_length 2048', '--gradient_checkpointing True']) {
+      assert.ok(script.includes(line), `script says ${line}`);
+    }
+    const entry = manifestEntry('hf-trainer/fastchat-readme-vicuna7b-4xA100-40G-2023-06.sh');
+    assert.match(entry.expected_problem, /37\.33 GiB already allocated/);
+    // FastChat's train.py loads LLaMA in fp32 (no torch_dtype) and uses eager attention with the HF Trainer's AdamW.
+    const plan = {
+      framework: 'fsdp', fsdp: 'full-shard', fsdpNoSync: true, precision: 'bf16', optimizer: { type: 'adamw' },
+      model: { name: 'meta-llama/Llama-2-7b-hf', seqLength: 2048 }, parallel: { worldSize: 4 }, batch: { micro: 2, gradAccum: 16 },
+      recompute: 'full', flashAttention: false, hardware: { gpu: 'a100-40gb' },
+    } as const;
+    const result = estimate(plan);
+    // The allocator held 37.33 GiB of tensors when a 98 MiB request failed; the estimate adds the CUDA context on top.
+    const tensors = result.memory.total - result.memory.bufferParts.cudaContext;
+    assert.ok(tensors > 37.33 * 2 ** 30, `tensors ${(tensors / 2 ** 30).toFixed(1)} GiB reach the reported allocation`);
+    assert.equal(findingsFor(result).find((f) => f.rule === 'out-of-memory')?.severity, 'error');
+    // Reduce-scattering every micro-batch (accelerate's sync_each_batch) brings it under the warning line.
+    const synced = estimate({ ...plan, fsdpNoSync: false });
+    assert.ok(synced.memory.total < 0.9 * synced.memory.capacity, `${(synced.memory.total / 2 ** 30).toFixed(1)} GiB with sync_each_batch`);
+  });
+
   test('LLaMA-Factory README ZeRO-2 example does not fit a 7B model on 8x V100-32GB (deepspeed/llamafactory-readme-zero2-2023-10.json)', () => {
     const config = JSON.parse(corpusFile('deepspeed/llamafactory-readme-zero2-2023-10.json'));
     assert.equal(config.zero_optimization.stage, 2);

@@ -232,6 +232,9 @@ export function completePlan(partial: TrainingPlan): CompletedPlan {
     out.assumptions.push(`byte accounting of ${plan.framework === 'plain' ? 'the ZeRO paper (2+2+K bytes per parameter)' : plan.framework} (framework not given)`);
   }
   completeParallelAndBatch(plan, out);
+  if (plan.fsdp && plan.fsdpNoSync === undefined && (plan.batch?.gradAccum ?? 1) > 1) {
+    out.assumptions.push('FSDP gradients reduce-scattered every micro-batch (fsdpNoSync not given; the HF Trainer uses no_sync with FSDP1)');
+  }
   completeHardware(plan, out);
   completeTraining(plan);
   return out;

@@ -88,7 +88,12 @@ function nextShardingChange(plan: TrainingPlan): { title: string; changes: PlanC
   if (plan.fsdp !== 'full-shard' && stage < 3) {
     return { title: `ZeRO stage ${stage + 1}`, changes: [change(plan, 'zero.stage', stage + 1)] };
   }
-  if (!plan.zero?.offloadOptimizer) return { title: 'offload optimizer states to CPU (ZeRO-Offload)', changes: [change(plan, 'zero.offloadOptimizer', 'cpu')] };
+  if (!plan.zero?.offloadOptimizer) {
+    const title = plan.framework === 'fsdp' ? 'offload parameters, gradients and optimizer to CPU (FSDP offload)' : 'offload optimizer states to CPU (ZeRO-Offload)';
+    const changes = [change(plan, 'zero.offloadOptimizer', 'cpu')];
+    if (plan.framework === 'fsdp') changes.push(change(plan, 'zero.offloadParams', 'cpu'));
+    return { title, changes };
+  }
   return undefined;
 }
 
@@ -110,6 +115,12 @@ function outOfMemory(base: Estimate, options: FindingOptions): Finding | undefin
     ? `Estimated peak memory ${gib(memory.total)} per GPU${where} exceeds the ${gib(memory.capacity)}${gpu}: ${largest}.`
     : `Estimated peak memory ${gib(memory.total)} per GPU${where} is ${percent(share)} of the ${gib(memory.capacity)}${gpu}: ${largest}.`;
   const remedies: Remedy[] = [];
+  if (plan.fsdpNoSync && (plan.batch?.gradAccum ?? 1) > 1) {
+    // accelerate gradient_synchronization.md: "in memory intensive situations while using FSDP, we recommend to set
+    // sync_each_batch to True in the GradientAccumulationPlugin to disable no_sync".
+    remedies.push(remedy(base, 'reduce-scatter gradients every micro-batch (accelerator_config: {gradient_accumulation_kwargs: {sync_each_batch: true}})',
+      [change(plan, 'fsdpNoSync', false)], options));
+  }
   const sharding = nextShardingChange(plan);
   if (sharding) remedies.push(remedy(base, sharding.title, sharding.changes, options));
   // Selective recomputation only removes the s x s attention scores, which FlashAttention already avoids.

@@ -133,21 +133,36 @@ export function modelStateBytes(plan: TrainingPlan, params: number, trainable: n
   const optimizerTarget = offloadTarget(plan.zero?.offloadOptimizer);
   if (optimizerTarget) {
     // ZeRO-Offload (DeepSpeed stage_1_and_2.py estimator: GPU = 2P with offload): optimizer states and fp32 gradients live on the host.
-    const moved = optimizer + (plan.framework === 'deepspeed' && stage === 3 ? gradients : 0);
+    // FSDP CPUOffload keeps the sharded gradients on the host too (torch FSDP docs, CPUOffload).
+    const gradientsMove = (plan.framework === 'deepspeed' && stage === 3) || plan.framework === 'fsdp';
+    const moved = optimizer + (gradientsMove ? gradients : 0);
     if (optimizerTarget === 'cpu') offloadedToCpu += moved;
     else offloadedToNvme += moved;
-    if (plan.framework === 'deepspeed') gradients = 0;
+    if (plan.framework === 'deepspeed' || plan.framework === 'fsdp') gradients = 0;
     optimizer = 0;
-    assumptions.push(`optimizer states offloaded to ${optimizerTarget.toUpperCase()}`);
+    assumptions.push(plan.framework === 'fsdp' ? 'FSDP CPU offload: sharded gradients and the optimizer step on the host'
+      : `optimizer states offloaded to ${optimizerTarget.toUpperCase()}`);
   }
   const paramTarget = offloadTarget(plan.zero?.offloadParams);
   if (paramTarget && stage === 3) {
     if (paramTarget === 'cpu') offloadedToCpu += weights;
     else offloadedToNvme += weights;
     weights = 0;
-    assumptions.push(`ZeRO-3 parameters offloaded to ${paramTarget.toUpperCase()}; only live layers stay on the GPU`);
+    assumptions.push(`${plan.framework === 'fsdp' ? 'FSDP sharded' : 'ZeRO-3'} parameters offloaded to ${paramTarget.toUpperCase()}; only live layers stay on the GPU`);
   } else if (paramTarget) {
     assumptions.push('parameter offload only applies with ZeRO stage 3 / FSDP full shard; ignored');
+  }
+  if (plan.fsdpNoSync && (plan.batch?.gradAccum ?? 1) > 1) {
+    // torch FSDP.no_sync() docstring: it "will accumulate the full model gradients (instead of gradient shards) until
+    // the eventual sync", in the compute dtype, and with CPU offload they stay on the GPU until then. During the last
+    // micro-step they are reduce-scattered layer by layer into the shards, so the larger of the two is held.
+    const fullPrecision = plan.precision === 'fp32' || plan.precision === 'tf32';
+    const unsharded = trainable * (fullPrecision ? 4 : 2);
+    if (unsharded > gradients) {
+      gradients = unsharded;
+      assumptions.push('FSDP no_sync() during gradient accumulation: every rank holds the unsharded gradients until the last micro-step');
+      sources.push('PyTorch FullyShardedDataParallel.no_sync docstring; accelerate gradient_synchronization.md ("no_sync requires additional GPU memory when using FSDP")');
+    }
   }
   return { weights, gradients, optimizer, offloadedToCpu, offloadedToNvme, perParameter, shardDegree: n, assumptions, sources };
 }

@@ -173,6 +173,11 @@ export interface TrainingPlan {
   /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */
   bf16GradientBuffer?: boolean;
   fsdp?: 'full-shard' | 'shard-grad-op';
+  /**
+   * FSDP accumulation micro-steps run under no_sync(): each rank holds the unsharded gradients of its trainable
+   * parameters until the last micro-step (HF Trainer and accelerate with FSDP1 and gradient accumulation).
+   */
+  fsdpNoSync?: boolean;
   recompute?: Recompute;
   /** Megatron --recompute-num-layers with the block method: layers per stage fully recomputed (default all when full). */
   recomputeLayers?: number;

@@ -192,7 +192,10 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     // ZeRO-3 / FSDP: parameters all-gathered for forward and backward and gradients reduce-scattered, every micro-batch (ZeRO Sec. 7.2.2: 3 Psi).
     const n = shardDegree(plan);
     const paramsHere = rank === 0 ? counts.perGpu.firstStage : counts.perGpu.lastStage;
-    const bytes = 3 * paramsHere * 2 * ((n - 1) / n);
+    // FSDP no_sync() skips the reduce-scatter on all but the last of the accumulation micro-batches.
+    const accum = plan.batch?.gradAccum ?? 1;
+    const volume = plan.fsdpNoSync && accum > 1 ? 2 + 1 / accum : 3;
+    const bytes = volume * paramsHere * 2 * ((n - 1) / n);
     // Per-module gathers do not reach the node-aggregated bandwidth of bucketed reductions: the ZeRO-3 rows of Narayanan et
     // al. Table 2 imply the 3 Psi volume moving over about one NIC per GPU (174.6B on 1536 GPUs: ~50 s of a 65 s step).
     const seconds = bytes / bandwidth(plan, tp * cp, n, k, false);

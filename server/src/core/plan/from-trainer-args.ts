@@ -2,6 +2,7 @@ import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { AdapterSpec, TrainingPlan } from '../estimate/plan';
 import { flag, num, precisionOf, str, type Anchors } from './anchors';
+import { fsdpOptionsOf } from './fsdp-options';
 import { optimizerFamily } from './optimizer-names';
 import type { PartialPlan } from './from-deepspeed';
 
@@ -21,7 +22,6 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     peft: ['use_peft'],
     fourBit: ['load_in_4bit'],
     attention: ['attn_implementation'],
-    fsdp: ['fsdp'],
   },
   axolotl: {
     model: ['base_model'],
@@ -118,11 +118,14 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
 
-  const fsdp = str(at('fsdp'));
+  const fsdp = format === 'llamafactory' ? undefined : fsdpOptionsOf(format, root);
   if (fsdp) {
-    if (/full_shard/.test(fsdp)) plan.fsdp = 'full-shard';
-    else if (/shard_grad_op/.test(fsdp)) plan.fsdp = 'shard-grad-op';
-    if (plan.fsdp) plan.framework = 'fsdp';
+    plan.framework = 'fsdp';
+    plan.fsdp = fsdp.sharding;
+    plan.fsdpNoSync = fsdp.noSync;
+    // FSDP CPUOffload moves the sharded parameters and gradients to the host and runs the optimizer step there.
+    if (fsdp.offload) plan.zero = { ...plan.zero, offloadParams: 'cpu', offloadOptimizer: 'cpu' };
+    notes.push(...fsdp.notes);
   }
   const tp = num(at('tp'));
   const pp = num(at('pp'));

@@ -1,0 +1,68 @@
+import { getChild, type ConfigNode } from '../syntax/config-tree';
+import { flag, num, str } from './anchors';
+
+/** What a TrainingArguments or axolotl file says about PyTorch FSDP. */
+export interface FsdpOptions {
+  sharding?: 'full-shard' | 'shard-grad-op';
+  /** FSDP CPUOffload(offload_params=True): sharded parameters and gradients on the host, the optimizer step there too. */
+  offload: boolean;
+  version: 1 | 2;
+  /** Accumulation micro-steps run without reduce-scatter, holding unsharded gradients until the last one. */
+  noSync: boolean;
+  notes: string[];
+}
+
+/** FSDP options as a list (`[full_shard, auto_wrap]`) or a space-separated string (`"full_shard auto_wrap"`). */
+function optionWords(node: ConfigNode | undefined): string[] {
+  if (!node) return [];
+  if (node.kind === 'array') return node.children.map((c) => String(c.value ?? '').toLowerCase());
+  return (str(node) ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
+}
+
+/** A key of fsdp_config with or without its `fsdp_` prefix (transformers and axolotl strip it). */
+function configKey(config: ConfigNode | undefined, name: string): ConfigNode | undefined {
+  if (config?.kind !== 'object') return undefined;
+  return getChild(config, name) ?? getChild(config, `fsdp_${name}`);
+}
+
+/** accelerator_config as a mapping, or as the JSON string a launch script passes. */
+function syncEachBatch(root: ConfigNode): boolean {
+  const config = getChild(root, 'accelerator_config');
+  if (config?.kind === 'object') return flag(getChild(getChild(config, 'gradient_accumulation_kwargs') ?? config, 'sync_each_batch')) === true;
+  const text = str(config);
+  if (!text?.trim().startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(text) as { gradient_accumulation_kwargs?: { sync_each_batch?: unknown } };
+    return parsed.gradient_accumulation_kwargs?.sync_each_batch === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * FSDP as the HF Trainer runs it (`fsdp` options and `fsdp_config`; axolotl also enables it with `fsdp_config` alone
+ * and reads `fsdp_version`). undefined when FSDP is off or its sharding is one the estimator does not model.
+ */
+export function fsdpOptionsOf(format: 'hf-trainer' | 'axolotl', root: ConfigNode): FsdpOptions | undefined {
+  const words = optionWords(getChild(root, 'fsdp'));
+  const config = getChild(root, 'fsdp_config');
+  const configured = config?.kind === 'object';
+  if (words.length === 0 && !(format === 'axolotl' && configured)) return undefined;
+  // axolotl: fsdp_config without fsdp_version means version 1; transformers reads fsdp_config["version"] (default 1).
+  const version = (num(getChild(root, 'fsdp_version')) ?? num(configKey(config, 'version'))) === 2 ? 2 : 1;
+  const strategy = (str(configKey(config, 'sharding_strategy')) ?? '').toLowerCase();
+  const reshard = flag(configKey(config, 'reshard_after_forward'));
+  let sharding: FsdpOptions['sharding'];
+  if (words.includes('shard_grad_op') || strategy === 'shard_grad_op' || strategy === '2' || reshard === false) sharding = 'shard-grad-op';
+  else if (words.includes('full_shard') || strategy === 'full_shard' || strategy === '1' || (words.length === 0 && !strategy)) sharding = 'full-shard';
+  if (!sharding) return undefined;
+  const offload = words.includes('offload') || flag(configKey(config, 'offload_params')) === true;
+  const notes: string[] = [];
+  const synced = syncEachBatch(root);
+  // torch FSDP.no_sync(): "accumulate the full model gradients (instead of gradient shards) until the eventual sync";
+  // the Trainer enters it through accelerate on every accumulation micro-step. FSDP2 modules have no no_sync(), and
+  // accelerate only maps it to set_requires_gradient_sync(False) from PR #3762 (2025-09): not assumed there.
+  const noSync = version === 1 && !synced;
+  if (version === 2 && !synced) notes.push('FSDP2: gradients counted as reduce-scattered every micro-batch (accelerate before 1.11 has no no_sync for FSDP2; set fsdpNoSync in a plan to count unsharded accumulation)');
+  return { sharding, offload, version, noSync, notes };
+}
