@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completePlan } from '../../server/src/core/estimate/complete-plan';
+import { planFieldProblems } from '../../server/src/core/estimate/plan-fields';
+import { catalogModelIds } from '../../server/src/core/catalog/find-model';
 
 test('dp = world / (tp x pp x cp) and the missing batch number is derived', () => {
   const { plan, missing, conflicts } = completePlan({
@@ -50,4 +52,18 @@ test('an example price is filled only as a marked assumption', () => {
   assert.equal(plan.training?.pricePerGpuHour, 2.65);
   assert.ok(assumptions.some((x) => x.startsWith('ASSUMED price')));
   assert.equal(completePlan({ hardware: { gpu: 'T4' } }).plan.training?.pricePerGpuHour, undefined, 'no source, no price');
+});
+
+test('hand-written plan fields: every completed catalog plan passes, misspellings and wrong kinds do not', () => {
+  for (const name of catalogModelIds()) {
+    const completed = completePlan({ model: { name, seqLength: 4096 }, parallel: { worldSize: 8 }, batch: { micro: 1, gradAccum: 4 }, hardware: { gpu: 'h100-sxm' } });
+    assert.deepEqual(planFieldProblems(completed.plan as Record<string, unknown>), [], name);
+  }
+  assert.deepEqual(planFieldProblems({ zero: { stage: 3, offloadOptimizer: 'nvme', offloadParams: true }, parallel: { stageLayers: [15, 17] } }), []);
+  assert.deepEqual(planFieldProblems({ parallel: { tensorParallel: 2 }, zero: { offloadOptimizer: 'gpu' }, adapter: { targetModules: 'q_proj' } }), [
+    'parallel.tensorParallel: not a plan field',
+    'zero.offloadOptimizer: expected true, false, "cpu" or "nvme", got "gpu"',
+    'adapter.targetModules: expected an array of strings, got "q_proj"',
+  ]);
+  assert.deepEqual(planFieldProblems({ hardware: { gpu: 'h100', memoryGb: 80 } }), ['hardware.memoryGb: not a plan field; did you mean "memoryGiB"?']);
 });

@@ -3,6 +3,7 @@ import { buildPlan } from '../core/plan/build-plan';
 import { estimate, type Estimate } from '../core/estimate/estimate';
 import { completePlan } from '../core/estimate/complete-plan';
 import type { TrainingPlan } from '../core/estimate/plan';
+import { planFieldProblems } from '../core/estimate/plan-fields';
 import { estimateSections } from '../core/report/estimate-report';
 import type { Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
@@ -12,14 +13,18 @@ import { analyzeInContext } from './file-context';
 /** The plan of a config file, or of a hand-written plan JSON, with what was assumed about it. */
 export function planFor(source: { file?: string; planFile?: string }, flags: Settings, shellParser?: ShellParser): { plan: TrainingPlan; notes: string[]; format: string } {
   if (source.planFile) {
-    let plan: TrainingPlan;
+    let value: unknown;
     try {
-      plan = JSON.parse(readFileSync(source.planFile, 'utf8')) as TrainingPlan;
+      value = JSON.parse(readFileSync(source.planFile, 'utf8'));
     } catch (error) {
       throw new UsageError(`cannot read the plan ${source.planFile}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!plan || typeof plan !== 'object' || Array.isArray(plan)) throw new UsageError(`${source.planFile} is not a plan object`);
-    return { plan, notes: [], format: 'plan' };
+    if (!isObject(value)) throw new UsageError(`${source.planFile} is not a plan object`);
+    // `trainlint plan FILE > plan.json` writes the plan inside {format, plan, assumptions, ...}: read it back as it is.
+    const plan = typeof value.format === 'string' && isObject(value.plan) ? value.plan : value;
+    const problems = planFieldProblems(plan);
+    if (problems.length > 0) throw new UsageError(`${source.planFile}:\n  ${problems.join('\n  ')}`);
+    return { plan: plan as TrainingPlan, notes: [], format: 'plan' };
   }
   const file = source.file!;
   const context = analyzeInContext(file, flags, shellParser);
@@ -27,6 +32,10 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
   const built = buildPlan(context.analysis, context.analysis.settings, linked);
   if (!built) throw new UsageError(`${file}: ${context.analysis.format === 'unknown' ? 'not a training config TrainLint reads' : `no plan can be read from a ${context.analysis.format} file`}`);
   return { plan: built.plan, notes: built.notes, format: context.analysis.format };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function renderPlanJson(plan: TrainingPlan, notes: string[], format: string): string {

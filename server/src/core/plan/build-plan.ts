@@ -97,9 +97,13 @@ export function buildPlan(analysis: PlanSource, settings: Settings, linked: Plan
   // A model named in settings or flags wins: files often name a local checkpoint path the catalog cannot know.
   if (settings.model) plan.model = { ...plan.model, name: settings.model };
   if (settings.seqLength && !plan.model?.seqLength) plan.model = { ...plan.model, seqLength: settings.seqLength };
-  if (settings.trainingTokens && !plan.training?.iterations && !plan.training?.tokens) plan.training = { ...plan.training, tokens: settings.trainingTokens };
-  if (others.some((o) => o.plan.framework === 'deepspeed') && plan.framework === 'plain') plan.framework = 'deepspeed';
   const notes = [...own.notes, ...others.flatMap((o) => o.notes)];
+  if (settings.trainingTokens && !plan.training?.iterations && !plan.training?.tokens) plan.training = { ...plan.training, tokens: settings.trainingTokens };
+  else if (settings.trainingTokens) {
+    const stated = plan.training?.iterations ? `${plan.training.iterations} iterations` : `${plan.training?.tokens} tokens`;
+    notes.push(`training length ${settings.trainingTokens} tokens from settings not used: the file states ${stated}`);
+  }
+  if (others.some((o) => o.plan.framework === 'deepspeed') && plan.framework === 'plain') plan.framework = 'deepspeed';
   if (plan.batch?.micro === undefined && plan.batch?.global === undefined) {
     // "auto" (filled by the Trainer) or absent: the smallest micro-batch makes the memory figure a lower bound,
     // so an out-of-memory error on it holds for any micro-batch the Trainer could choose.
