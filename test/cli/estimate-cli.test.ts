@@ -82,3 +82,18 @@ test('estimate refuses what it cannot read: a missing file, a file that is not a
   assert.equal(trainlint(['estimate', '--plan', tempFile('list.json', '[1, 2]')]).code, 2);
   assert.equal(trainlint(['estimate', '--plan', tempFile('broken.json', '{"model": ')]).code, 2);
 });
+
+test('--hardware replaces catalog figures; an unknown figure or GPU is refused with the closest names', () => {
+  const base = JSON.parse(trainlint(['estimate', SCRIPT, '--gpu', 'h100-sxm', '--format', 'json']).stdout);
+  const nvl = JSON.parse(trainlint(['estimate', SCRIPT, '--gpu', 'h100-sxm', '--hardware', 'memoryGiB=94,interNodeGBps=50', '--format', 'json']).stdout);
+  assert.equal(base.memory.capacity, 80 * 2 ** 30);
+  assert.equal(nvl.memory.capacity, 94 * 2 ** 30);
+  assert.equal(nvl.plan.hardware.interNodeGBps, 50);
+  const figure = trainlint(['estimate', SCRIPT, '--gpu', 'h100-sxm', '--hardware', 'memoryGb=94']);
+  assert.equal(figure.code, 2);
+  assert.match(figure.stderr, /"memoryGb" is not one of .* \(did you mean memoryGiB\?\)/);
+  assert.equal(trainlint(['estimate', SCRIPT, '--hardware', 'memoryGiB=-1']).code, 2);
+  const gpu = trainlint(['check', SCRIPT, '--gpu', 'h1000']);
+  assert.equal(gpu.code, 2);
+  assert.match(gpu.stderr, /GPU "h1000" is not in the catalog; did you mean h100-sxm/);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeSettings, worldSizeOf } from '../../server/src/core/index';
+import { analyze, buildPlan, estimate, mergeSettings, parseProjectConfig, worldSizeOf } from '../../server/src/core/index';
 
 test('a higher layer stating nodes x GPUs per node replaces a lower world size, and the other way round', () => {
   assert.equal(worldSizeOf(mergeSettings({ cluster: { worldSize: 8 } }, { cluster: { nodes: 2, gpusPerNode: 8 } })).value, 16);
@@ -12,4 +12,24 @@ test('a higher layer stating nodes x GPUs per node replaces a lower world size, 
 test('rule settings merge; later layers win per rule', () => {
   const merged = mergeSettings({ rules: { 'unknown-key': 'error', 'deprecated-key': 'off' } }, { rules: { 'unknown-key': 'warning' } });
   assert.deepEqual(merged.rules, { 'unknown-key': 'warning', 'deprecated-key': 'off' });
+});
+
+test('project file: hardware figures replace the catalog, unknown keys at any depth are named with the likely one', () => {
+  const config = parseProjectConfig('cluster:\n  gpu: h100-sxm\n  gpusPerNod: 8\n  hardware: { memoryGiB: 94, interNodeGb: 50, peakTflops: fast }\nparallel: { tp: 2, ppp: 2 }\n');
+  assert.deepEqual(config.settings.cluster?.hardware, { memoryGiB: 94 });
+  assert.deepEqual(config.problems.map((p) => [p.message, p.unknown ?? false]), [
+    ['Unknown setting "gpusPerNod"; did you mean "gpusPerNode"?', true],
+    ['Unknown setting "interNodeGb"; did you mean "interNodeGBps"?', true],
+    ['Expected a positive number, got "fast".', false],
+    ['Unknown setting "ppp"; known: tp, pp, cp.', true],
+  ]);
+  const gpu = parseProjectConfig('cluster: { gpu: h1000 }\n');
+  assert.match(gpu.problems[0].message, /^GPU "h1000" is not in the catalog; did you mean h100-sxm/);
+  // The figures reach the estimate: the override wins over the catalog's 80 GiB.
+  const plan = buildPlan(analyze('{"train_micro_batch_size_per_gpu": 1, "gradient_accumulation_steps": 1}', { path: 'ds.json' }), {
+    ...config.settings, cluster: { ...config.settings.cluster, worldSize: 8 }, model: 'meta-llama/Llama-3.1-8B', seqLength: 4096,
+  });
+  assert.equal(estimate(plan!.plan).memory.capacity, 94 * 2 ** 30);
+  // A higher layer adds figures without dropping the lower layer's.
+  assert.deepEqual(mergeSettings(config.settings, { cluster: { hardware: { interNodeGBps: 25 } } }).cluster?.hardware, { memoryGiB: 94, interNodeGBps: 25 });
 });

@@ -9,6 +9,9 @@ import { runRescale } from './rescale-command';
 import { revisionExists } from '../node/git-baseline';
 import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
+import { HARDWARE_FIGURES, type HardwareFigures } from '../core/settings';
+import { findGpu, unknownGpuMessage } from '../core/catalog/find-gpu';
+import { clearWinner, rankSuggestions } from '../core/util/did-you-mean';
 import type { TrainingPlan } from '../core/estimate/plan';
 
 const VERSION = '0.1.0';
@@ -26,6 +29,8 @@ Usage:
   trainlint --help | --version
 
 cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm, a100-80gb),
+               --hardware NAME=NUMBER,... (replace catalog figures: memoryGiB, peakTflops, peak16Tflops,
+               matmulTflops, memoryBandwidthGBps, intraNodeGBps, interNodeGBps),
                --model HF_ID, --seq-length N, --tokens N (when the file does not say),
                --price USD_PER_GPU_HOUR
 
@@ -50,7 +55,12 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
   if (gpus !== undefined) settings.cluster = { worldSize: gpus };
   if (nodes !== undefined) settings.cluster = { nodes, gpusPerNode: perNode };
   const gpu = args.options.get('gpu');
-  if (typeof gpu === 'string') settings.cluster = { ...settings.cluster, gpu };
+  if (gpu !== undefined) {
+    if (gpu === true || !findGpu(gpu)) throw new UsageError(`--gpu: ${unknownGpuMessage(String(gpu === true ? '' : gpu))}`);
+    settings.cluster = { ...settings.cluster, gpu };
+  }
+  const hardware = args.options.get('hardware');
+  if (hardware !== undefined) settings.cluster = { ...settings.cluster, hardware: hardwareOption(hardware) };
   const model = args.options.get('model');
   if (typeof model === 'string') settings.model = model;
   const seqLength = positiveIntOption(args, 'seq-length');
@@ -70,7 +80,24 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
   return settings;
 }
 
-const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'model', 'price', 'seq-length', 'tokens'] as const;
+/** `--hardware memoryGiB=94,interNodeGBps=50`: catalog figures replaced, each a positive number. */
+function hardwareOption(raw: string | true): HardwareFigures {
+  const figures: HardwareFigures = {};
+  for (const pair of raw === true ? [''] : raw.split(',')) {
+    const [name, value, extra] = pair.split('=').map((part) => part.trim());
+    const known = HARDWARE_FIGURES.find((f) => f === name);
+    if (!known) {
+      const suggestion = clearWinner(rankSuggestions(name ?? '', HARDWARE_FIGURES));
+      throw new UsageError(`--hardware takes NAME=NUMBER pairs separated by commas; "${name ?? ''}" is not one of ${HARDWARE_FIGURES.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    }
+    const number = Number(value);
+    if (value === undefined || value === '' || extra !== undefined || !Number.isFinite(number) || number <= 0) throw new UsageError(`--hardware ${name} must be a positive number, got ${JSON.stringify(value ?? '')}`);
+    figures[known] = number;
+  }
+  return figures;
+}
+
+const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'hardware', 'model', 'price', 'seq-length', 'tokens'] as const;
 
 /** `--baseline REV`: a git revision to compare each file with; a revision git does not know is a usage error. */
 function baselineOption(args: ReturnType<typeof parseArgs>): string | undefined {

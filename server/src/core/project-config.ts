@@ -1,14 +1,16 @@
 import { parseYaml } from './syntax/from-yaml';
 import { getChild, toPlain, type ConfigNode } from './syntax/config-tree';
 import { isFormat } from './detect/formats';
-import { mergeSettings, type Consumer, type RuleSetting, type Settings } from './settings';
+import { HARDWARE_FIGURES, mergeSettings, type Consumer, type HardwareFigures, type RuleSetting, type Settings } from './settings';
+import { findGpu, unknownGpuMessage } from './catalog/find-gpu';
+import { clearWinner, rankSuggestions } from './util/did-you-mean';
 import { matchesGlob } from './util/glob';
 import type { OffsetRange } from './text/range';
 
 /**
  * The project file `.trainlint.yaml`, read by the CLI and the language server alike:
  *
- *   cluster: { nodes: 2, gpusPerNode: 8, gpu: a100-80gb }
+ *   cluster: { nodes: 2, gpusPerNode: 8, gpu: a100-80gb, hardware: { interNodeGBps: 25 } }
  *   parallel: { tp: 1, pp: 1 }
  *   rules: { pipeline-bubble: off, unknown-key: error }
  *   include: ["configs/**"]
@@ -23,13 +25,15 @@ export interface ProjectConfig {
   include: string[];
   exclude: string[];
   overrides: Array<{ files: string[]; settings: Settings }>;
-  problems: Array<{ message: string; range: OffsetRange }>;
+  /** `unknown` marks a setting nothing reads (ignored); the rest are values that cannot be used. */
+  problems: Array<{ message: string; range: OffsetRange; unknown?: boolean }>;
 }
 
 export const PROJECT_FILE_NAME = '.trainlint.yaml';
 
 const CONSUMERS: Consumer[] = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'];
 const RULE_SETTINGS: RuleSetting[] = ['error', 'warning', 'info', 'off'];
+const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction'];
 
 export function parseProjectConfig(text: string): ProjectConfig {
   const tree = parseYaml(text);
@@ -54,10 +58,7 @@ export function parseProjectConfig(text: string): ProjectConfig {
       config.overrides.push({ files: stringList(getChild(item, 'files'), config.problems), settings: readSettings(item, config.problems) });
     }
   }
-  const known = new Set(['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction']);
-  for (const child of root.children) {
-    if (!known.has(String(child.key))) config.problems.push({ message: `Unknown project setting "${String(child.key)}".`, range: child.keyRange ?? child.range });
-  }
+  unknownKeys(root, PROJECT_SETTINGS, config.problems, 'project setting');
   return config;
 }
 
@@ -68,6 +69,35 @@ function stringList(node: ConfigNode | undefined, problems: ProjectConfig['probl
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   problems.push({ message: 'Expected a list of glob patterns.', range: node.range });
   return [];
+}
+
+/** Keys of a settings block that nothing reads, reported with the closest known one. */
+function unknownKeys(block: ConfigNode, known: readonly string[], problems: ProjectConfig['problems'], what = 'setting'): void {
+  if (block.kind !== 'object') {
+    problems.push({ message: `Expected a mapping of ${known.join(', ')}.`, range: block.range });
+    return;
+  }
+  for (const child of block.children) {
+    const key = String(child.key);
+    if (known.includes(key)) continue;
+    const suggestion = clearWinner(rankSuggestions(key, known));
+    problems.push({ message: `Unknown ${what} "${key}"${suggestion ? `; did you mean "${suggestion}"?` : `; known: ${known.join(', ')}.`}`, range: child.keyRange ?? child.range, unknown: true });
+  }
+}
+
+/** `cluster.hardware`: catalog figures replaced by the site's own, each a positive number. */
+function hardwareFigures(node: ConfigNode | undefined, problems: ProjectConfig['problems']): HardwareFigures | undefined {
+  if (!node) return undefined;
+  unknownKeys(node, HARDWARE_FIGURES, problems);
+  if (node.kind !== 'object') return undefined;
+  const figures: HardwareFigures = {};
+  for (const name of HARDWARE_FIGURES) {
+    const child = getChild(node, name);
+    if (!child) continue;
+    if (typeof child.value === 'number' && Number.isFinite(child.value) && child.value > 0) figures[name] = child.value;
+    else problems.push({ message: `Expected a positive number, got ${JSON.stringify(child.value ?? child.kind)}.`, range: child.range });
+  }
+  return figures;
 }
 
 function positiveInt(node: ConfigNode | undefined, problems: ProjectConfig['problems']): number | undefined {
@@ -91,16 +121,20 @@ function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Se
   }
   const cluster = getChild(node, 'cluster');
   if (cluster) {
+    unknownKeys(cluster, ['nodes', 'gpusPerNode', 'worldSize', 'gpu', 'hardware'], problems);
     const gpu = getChild(cluster, 'gpu');
+    if (gpu && typeof gpu.value === 'string' && !findGpu(gpu.value)) problems.push({ message: `${unknownGpuMessage(gpu.value)}.`, range: gpu.range });
     settings.cluster = {
       nodes: positiveInt(getChild(cluster, 'nodes'), problems),
       gpusPerNode: positiveInt(getChild(cluster, 'gpusPerNode'), problems),
       worldSize: positiveInt(getChild(cluster, 'worldSize'), problems),
       gpu: typeof gpu?.value === 'string' ? gpu.value : undefined,
+      hardware: hardwareFigures(getChild(cluster, 'hardware'), problems),
     };
   }
   const parallel = getChild(node, 'parallel');
   if (parallel) {
+    unknownKeys(parallel, ['tp', 'pp', 'cp'], problems);
     settings.parallel = { tp: positiveInt(getChild(parallel, 'tp'), problems), pp: positiveInt(getChild(parallel, 'pp'), problems), cp: positiveInt(getChild(parallel, 'cp'), problems) };
   }
   const rules = getChild(node, 'rules');

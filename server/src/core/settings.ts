@@ -20,6 +20,8 @@ export interface Settings {
     nodes?: number;
     gpusPerNode?: number;
     gpu?: string;
+    /** Figures that replace the GPU catalog's (another memory size, a measured matmul ceiling, the site's network). */
+    hardware?: HardwareFigures;
   };
   /** Model-parallel sizes for formats that do not state them (a ds_config does not know its TP/PP). */
   parallel?: { tp?: number; pp?: number; cp?: number };
@@ -40,6 +42,10 @@ export interface Settings {
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }
+
+/** The accelerator figures a user may override, by their plan names (decimal GB/s per GPU, one direction; dense TFLOP/s). */
+export const HARDWARE_FIGURES = ['memoryGiB', 'peakTflops', 'peak16Tflops', 'matmulTflops', 'memoryBandwidthGBps', 'intraNodeGBps', 'interNodeGBps'] as const;
+export type HardwareFigures = Partial<Record<(typeof HARDWARE_FIGURES)[number], number>>;
 
 export interface WorldSize {
   value?: number;
@@ -69,6 +75,7 @@ export function mergeSettings(...layers: Array<Settings | undefined>): Settings 
       if (cluster.nodes !== undefined && cluster.gpusPerNode !== undefined && cluster.worldSize === undefined) delete base.worldSize;
       if (cluster.worldSize !== undefined && cluster.nodes === undefined) delete base.nodes;
       out.cluster = { ...base, ...stripUndefined(cluster) };
+      if (base.hardware && cluster.hardware) out.cluster.hardware = { ...base.hardware, ...cluster.hardware };
     }
     if (parallel) out.parallel = { ...out.parallel, ...stripUndefined(parallel) };
     if (rules) out.rules = { ...out.rules, ...rules };

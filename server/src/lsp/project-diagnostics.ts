@@ -28,11 +28,7 @@ export function projectFileDiagnostics(text: string): Diagnostic[] {
   const config = parseProjectConfig(text);
   // parseProjectConfig lists the YAML problems first, in the parser's order, then what it found in the settings.
   const syntax = tree.problems.map((p) => diagnostic(SYNTAX_RULE[p.kind], p.message, p.range));
-  const root = tree.documents[0]?.root;
-  const topLevelKeys = new Set(root?.kind === 'object' ? root.children.flatMap((c) => (c.keyRange ? [`${c.keyRange.start}:${c.keyRange.end}`] : [])) : []);
-  const settings = config.problems.slice(tree.problems.length).map((p) =>
-    // An unknown setting is reported on its key; every other problem on the value that cannot be used.
-    topLevelKeys.has(`${p.range.start}:${p.range.end}`) ? diagnostic('unknown-key', p.message, p.range) : diagnostic('invalid-value', p.message, p.range),
-  );
+  // An unknown setting is reported on its key; every other problem on the value that cannot be used.
+  const settings = config.problems.slice(tree.problems.length).map((p) => diagnostic(p.unknown ? 'unknown-key' : 'invalid-value', p.message, p.range));
   return [...syntax, ...settings];
 }

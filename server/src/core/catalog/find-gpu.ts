@@ -1,3 +1,4 @@
+import { rankSuggestions } from '../util/did-you-mean';
 import { ACCELERATORS, type Accelerator } from './accelerators';
 
 const VENDOR_WORDS = new Set(['nvidia', 'amd', 'tesla', 'geforce', 'instinct', 'rtx']);
@@ -45,4 +46,13 @@ export function findGpu(name: string): Accelerator | undefined {
     .filter((a) => formFactor === undefined || words(a.id + ' ' + a.name).some((w) => w.startsWith(formFactor)));
   // Among the variants left, the family's default is the one whose alias is the bare family word.
   return matching.find((a) => a.aliases.some((alias) => tokens.includes(alias))) ?? matching[0];
+}
+
+/** Why a GPU name is not understood, with the catalog names closest to it. */
+export function unknownGpuMessage(name: string): string {
+  // Each GPU by its most telling alias ("a100-80gb" rather than "a100"), as users type it in --gpu.
+  const names = ACCELERATORS.map((a) => a.aliases.find((alias) => alias.includes('-')) ?? a.aliases[0] ?? a.id);
+  const displayOf = new Map(ACCELERATORS.flatMap((a, i) => [a.id, ...a.aliases].map((alias) => [alias, names[i]] as const)));
+  const close = [...new Set(rankSuggestions(name, displayOf.keys(), 12).map((s) => displayOf.get(s.candidate)!))].slice(0, 3);
+  return `GPU "${name}" is not in the catalog; ${close.length > 0 ? `did you mean ${close.join(', ')}? ` : ''}known: ${names.join(', ')}`;
 }

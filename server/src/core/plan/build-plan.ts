@@ -78,7 +78,8 @@ function planOfSettings(settings: Settings): TrainingPlan {
   const plan: TrainingPlan = {};
   if (world.value !== undefined || settings.cluster?.gpusPerNode !== undefined) plan.parallel = { worldSize: world.value };
   if (settings.parallel) plan.parallel = { ...plan.parallel, ...settings.parallel };
-  if (settings.cluster?.gpu || settings.cluster?.gpusPerNode) plan.hardware = { gpu: settings.cluster?.gpu, gpusPerNode: settings.cluster?.gpusPerNode };
+  const cluster = settings.cluster;
+  if (cluster?.gpu || cluster?.gpusPerNode || cluster?.hardware) plan.hardware = { gpu: cluster.gpu, gpusPerNode: cluster.gpusPerNode, ...cluster.hardware };
   if (settings.pricePerGpuHour !== undefined) plan.training = { pricePerGpuHour: settings.pricePerGpuHour };
   return plan;
 }
