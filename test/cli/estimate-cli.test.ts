@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, repoRoot } from '../helpers';
@@ -96,4 +96,33 @@ test('--hardware replaces catalog figures; an unknown figure or GPU is refused w
   const gpu = trainlint(['check', SCRIPT, '--gpu', 'h1000']);
   assert.equal(gpu.code, 2);
   assert.match(gpu.stderr, /GPU "h1000" is not in the catalog; did you mean h100-sxm/);
+});
+
+test('model_name_or_path naming a local checkpoint folder: its config.json gives the shape; a Hub id or a missing folder is not an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-local-model-'));
+  mkdirSync(join(dir, 'ckpt', 'tiny'), { recursive: true });
+  writeFileSync(join(dir, 'ckpt', 'tiny', 'config.json'), JSON.stringify({
+    model_type: 'llama', num_hidden_layers: 22, hidden_size: 2048, intermediate_size: 5632, num_attention_heads: 32, num_key_value_heads: 4,
+    vocab_size: 32000, max_position_embeddings: 2048, tie_word_embeddings: false,
+  }));
+  const yaml = (model: string) => `model_name_or_path: ${model}\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 2\nbf16: true\nmax_length: 2048\noutput_dir: out\n`;
+  writeFileSync(join(dir, 'local.yaml'), yaml('./ckpt/tiny'));
+  const planned = trainlint(['plan', join(dir, 'local.yaml'), '--gpus', '8']);
+  assert.equal(planned.code, 0, planned.stderr);
+  const out = JSON.parse(planned.stdout);
+  assert.deepEqual([out.plan.model.layers, out.plan.model.hiddenSize, out.plan.model.kvHeads, out.plan.model.seqLength], [22, 2048, 4, 2048]);
+  assert.ok(out.assumptions.includes('model shape from ./ckpt/tiny/config.json (layer details by its model_type)'), out.assumptions.join('\n'));
+  // TinyLlama's shape: 1,100,048,384 parameters (the catalog's TinyLlama entry).
+  const estimated = JSON.parse(trainlint(['estimate', join(dir, 'local.yaml'), '--gpus', '8', '--format', 'json']).stdout);
+  assert.equal(estimated.parameters.total, 1_100_048_384);
+  // --model names the architecture instead.
+  const named = JSON.parse(trainlint(['plan', join(dir, 'local.yaml'), '--model', 'meta-llama/Llama-3.1-8B']).stdout);
+  assert.equal(named.plan.model.layers, 32);
+  // A Hub id, or a checkpoint that lives on the cluster: no file, no finding about it.
+  for (const model of ['meta-llama/Llama-2-7b-hf', '/data/checkpoints/llama']) {
+    writeFileSync(join(dir, 'remote.yaml'), yaml(model));
+    const check = trainlint(['check', join(dir, 'remote.yaml'), '--format', 'json']);
+    assert.equal(check.code, 0, check.stdout);
+    assert.deepEqual(JSON.parse(check.stdout).files[0].diagnostics.map((d: { rule: string }) => d.rule), []);
+  }
 });

@@ -28,8 +28,7 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
   }
   const file = source.file!;
   const context = analyzeInContext(file, flags, shellParser);
-  const linked = context.linked.flatMap((l) => (l.analysis ? [l.analysis] : []));
-  const built = buildPlan(context.analysis, context.analysis.settings, linked);
+  const built = buildPlan(context.analysis, context.analysis.settings, context.linked);
   if (!built) throw new UsageError(`${file}: ${context.analysis.format === 'unknown' ? 'not a training config TrainLint reads' : `no plan can be read from a ${context.analysis.format} file`}`);
   return { plan: built.plan, notes: built.notes, format: context.analysis.format };
 }

@@ -25,7 +25,7 @@ export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settin
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
     return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
   };
-  const direct = findLinks(analysis).map(resolveOne);
+  const direct = findLinks(analysis).map(resolveOne).filter((l) => l.analysis || !l.link.optional);
   // A script's accelerate config leads on to its DeepSpeed config; a missing one is reported in the accelerate config itself.
   const through = direct.flatMap((via) => linksThrough(analysis, via).map(resolveOne)).filter((l) => l.analysis);
   return [...direct, ...through];

@@ -16,9 +16,18 @@ export interface ConfigLink {
   /** The path as written, relative to the linking file's folder unless absolute. */
   target: string;
   range: OffsetRange;
-  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config';
+  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config' | 'model-config';
   context: Settings;
+  /** A target that may well not be a local file (a Hub id, a path on the cluster): read when present, never reported missing. */
+  optional?: boolean;
 }
+
+// Where each Trainer-style format names its model: a Hub id, or a local checkpoint folder holding config.json.
+const MODEL_KEYS: Partial<Record<FileAnalysis['format'], string[]>> = {
+  'hf-trainer': ['model_name_or_path'],
+  axolotl: ['base_model'],
+  llamafactory: ['model_name_or_path', 'model'],
+};
 
 function stringAt(node: ConfigNode | undefined): { value: string; node: ConfigNode } | undefined {
   return node && node.kind === 'scalar' && typeof node.value === 'string' && node.value.trim() !== '' ? { value: node.value, node } : undefined;
@@ -57,6 +66,14 @@ export function findLinks(analysis: FileAnalysis): ConfigLink[] {
       const world = shellFactsOf(analysis.tree)?.world.value;
       const linkedFrom = trainerValuesOf(analysis.format, root, world);
       if (file && /\.json$/i.test(file.value)) links.push({ target: file.value, range: file.node.range, kind: 'deepspeed-config', context: { consumer: 'hf-trainer', ...(linkedFrom ? { linkedFrom } : {}), ...(world ? { cluster: { worldSize: world } } : {}) } });
+    }
+    for (const key of MODEL_KEYS[analysis.format] ?? []) {
+      const model = stringAt(getChild(root, key));
+      if (!model) continue;
+      // transformers: from_pretrained reads a local folder's config.json when the path is a directory, else the Hub.
+      const target = /config\.json$/i.test(model.value) ? model.value : `${model.value.replace(/\/+$/, '')}/config.json`;
+      links.push({ target, range: model.node.range, kind: 'model-config', context: {}, optional: true });
+      break;
     }
     if (analysis.format === 'megatron' && analysis.tree.language === 'shell') {
       // Megatron-DeepSpeed: DeepSpeed reads --deepspeed_config itself, in the launch's layout.

@@ -105,14 +105,16 @@ export class Analyses {
     const linked: LinkedFile[] = [];
     const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {
       const target = resolve(dirname(base), link.target);
-      const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
       const targetText = this.read(target)?.text;
+      if (targetText === undefined) return { link, path: target };
+      const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
       const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
-      return { link, path: target, analysis: targetText === undefined ? undefined : analyze(targetText, { path: target, settings: targetSettings, shellParser }) };
+      return { link, path: target, analysis: analyze(targetText, { path: target, settings: targetSettings, shellParser }) };
     };
     for (const link of links) {
       if (!path) break; // An untitled document has no folder for relative links.
-      linked.push(await resolveLink(link, path));
+      const resolved = await resolveLink(link, path);
+      if (resolved.analysis || !link.optional) linked.push(resolved);
     }
     // A script's accelerate config leads on to its DeepSpeed config (as in the CLI; a missing one is reported in the accelerate config).
     for (const via of [...linked]) {

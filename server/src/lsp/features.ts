@@ -24,7 +24,7 @@ export function summaryInput(analyzed: Analyzed): SummaryInput {
   return {
     analysis: analyzed.analysis,
     settings: analyzed.settings,
-    linked: analyzed.linked.flatMap((l) => (l.analysis ? [l.analysis] : [])),
+    linked: analyzed.linked,
     worldSource: analyzed.worldSource,
   };
 }

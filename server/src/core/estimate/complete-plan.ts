@@ -35,7 +35,7 @@ function completeModel(input: ModelSpec | undefined, out: CompletedPlan): ModelS
       const given = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined));
       Object.assign(model, { ...entry.architecture, ...given });
       if (filled.length > 0) out.assumptions.push(`model shape of ${entry.id} from the catalog (${entry.source})`);
-    } else {
+    } else if (model.layers === undefined || model.hiddenSize === undefined || model.heads === undefined) {
       out.assumptions.push(`model "${model.name}" is not in the catalog; only the shape fields given are used`);
     }
   }

@@ -1,4 +1,4 @@
-import type { FileAnalysis } from '../analyze';
+import type { FileAnalysis, LinkedFile } from '../analyze';
 import type { Format } from '../detect/formats';
 import type { Estimate } from '../estimate/estimate';
 import { readingOf } from '../plan/reading';
@@ -26,7 +26,7 @@ export function formatName(format: Format): string {
 export interface SummaryInput {
   analysis: FileAnalysis;
   settings: Settings;
-  linked: FileAnalysis[];
+  linked: LinkedFile[];
   /** Where the world size came from, in the user's words (editor settings, the project file, a linking file). */
   worldSource?: string;
 }
@@ -89,7 +89,7 @@ export function fileSummary(input: SummaryInput): FileSummary {
     ...identities.map(identitySection),
   ];
   // The rules already built this analysis' plan and estimate (with its linked files); reuse them.
-  const result = analysis.format === 'unknown' ? undefined : readingOf({ ...analysis, linked: input.linked.map((linkedAnalysis) => ({ analysis: linkedAnalysis })) })?.estimate();
+  const result = analysis.format === 'unknown' ? undefined : readingOf({ ...analysis, linked: input.linked })?.estimate();
   const estimated = result && (result.memory.available || result.time.available || result.cost.available);
   if (estimated) sections.push(...estimateSections(result));
   else if (result) sections.push(missingEstimate(result));

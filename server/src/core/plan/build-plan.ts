@@ -1,5 +1,7 @@
 import type { FileAnalysis } from '../analyze';
-import type { TrainingPlan } from '../estimate/plan';
+import type { ModelSpec, TrainingPlan } from '../estimate/plan';
+import type { ConfigLink } from '../links';
+import { modelFromHfConfig } from './hf-model-config';
 import type { Settings } from '../settings';
 import { worldSizeOf } from '../settings';
 import type { Anchors } from './anchors';
@@ -19,6 +21,24 @@ export interface BuiltPlan {
 
 /** What the plan builder reads of an analysis: its format, its config roots and its tree. */
 export type PlanSource = Pick<FileAnalysis, 'format' | 'roots' | 'tree'>;
+
+/** A file the analysed one links to (absent when it was not found), as the plan builder reads it. */
+export interface LinkedPlanSource {
+  link: Pick<ConfigLink, 'kind' | 'target'>;
+  analysis?: PlanSource;
+}
+
+/** The architecture of a local checkpoint's config.json named by model_name_or_path (or base_model). */
+function localModel(linked: LinkedPlanSource[], notes: string[]): ModelSpec | undefined {
+  const file = linked.find((l) => l.link.kind === 'model-config' && l.analysis);
+  if (!file) return undefined;
+  const root = file.analysis!.tree.documents[0]?.root;
+  const model = root ? modelFromHfConfig(root) : undefined;
+  notes.push(model
+    ? `model shape from ${file.link.target} (layer details by its model_type)`
+    : `${file.link.target} does not state num_hidden_layers, hidden_size and num_attention_heads: not used`);
+  return model;
+}
 
 /** DeepSpeed configs a launch script writes with heredocs: Megatron-DeepSpeed reads its ZeRO stage and precision there. */
 function embeddedDeepSpeedPlans(source: PlanSource): PartialPlan[] {
@@ -88,17 +108,23 @@ function planOfSettings(settings: Settings): TrainingPlan {
  * Builds the training plan of a file: the file itself first, then the files it links to (a DeepSpeed JSON
  * named by TrainingArguments), then settings. A model named in settings fills in for a file that names none.
  */
-export function buildPlan(analysis: PlanSource, settings: Settings, linked: PlanSource[] = []): BuiltPlan | undefined {
+export function buildPlan(analysis: PlanSource, settings: Settings, linked: LinkedPlanSource[] = []): BuiltPlan | undefined {
   const own = planOfFile(analysis);
   if (!own) return undefined;
-  const others = [...embeddedDeepSpeedPlans(analysis), ...linked.map(planOfFile).filter((p): p is PartialPlan => p !== undefined)];
+  const configs = linked.flatMap((l) => (l.link.kind !== 'model-config' && l.analysis ? [l.analysis] : []));
+  const others = [...embeddedDeepSpeedPlans(analysis), ...configs.map(planOfFile).filter((p): p is PartialPlan => p !== undefined)];
   const fromSettings = planOfSettings(settings);
   // Settings' explicit parallel sizes override; the file's own values come first otherwise.
   const plan = mergePlans(settings.parallel ? { parallel: settings.parallel } : undefined, own.plan, ...others.map((o) => o.plan), fromSettings);
-  // A model named in settings or flags wins: files often name a local checkpoint path the catalog cannot know.
-  if (settings.model) plan.model = { ...plan.model, name: settings.model };
-  if (settings.seqLength && !plan.model?.seqLength) plan.model = { ...plan.model, seqLength: settings.seqLength };
   const notes = [...own.notes, ...others.flatMap((o) => o.notes)];
+  // A model named in settings or flags wins: files often name a local checkpoint path the catalog cannot know.
+  // Otherwise a local checkpoint's config.json gives the shape; what the file states (its sequence length) stays.
+  if (settings.model) plan.model = { ...plan.model, name: settings.model };
+  else {
+    const local = localModel(linked, notes);
+    if (local) plan.model = mergePlans({ model: plan.model }, { model: local }).model;
+  }
+  if (settings.seqLength && !plan.model?.seqLength) plan.model = { ...plan.model, seqLength: settings.seqLength };
   if (settings.trainingTokens && !plan.training?.iterations && !plan.training?.tokens) plan.training = { ...plan.training, tokens: settings.trainingTokens };
   else if (settings.trainingTokens) {
     const stated = plan.training?.iterations ? `${plan.training.iterations} iterations` : `${plan.training?.tokens} tokens`;

@@ -25,9 +25,7 @@ export interface Reading {
 // hover and code lens of the same analysis find it here instead of building the plan again.
 const readings = new WeakMap<ConfigNode, Reading>();
 
-type Source =
-  | (Pick<RuleContext, 'format' | 'roots' | 'settings' | 'tree'> & { linked: Array<{ analysis?: FileAnalysis }> })
-  | FileAnalysis;
+type Source = Pick<RuleContext, 'format' | 'roots' | 'settings' | 'tree' | 'linked'> | FileAnalysis;
 
 /** The reading of an analysis (the current file, or its baseline). */
 export function readingOf(source: Source): Reading | undefined {
@@ -35,7 +33,7 @@ export function readingOf(source: Source): Reading | undefined {
   if (!root) return undefined;
   const cached = readings.get(root);
   if (cached) return cached;
-  const linked = ('linked' in source ? source.linked : []).flatMap((l) => (l.analysis ? [l.analysis] : []));
+  const linked = 'linked' in source ? source.linked : [];
   const built = buildPlan({ format: source.format, roots: source.roots, tree: source.tree }, source.settings, linked);
   const completed = built ? completePlan(built.plan) : undefined;
   let est: Estimate | null | undefined;
