@@ -126,3 +126,18 @@ test('model_name_or_path naming a local checkpoint folder: its config.json gives
     assert.deepEqual(JSON.parse(check.stdout).files[0].diagnostics.map((d: { rule: string }) => d.rule), []);
   }
 });
+
+test('num_train_epochs with --dataset-tokens gives tokens and cost; max_steps overrides the epochs', () => {
+  const yaml = (extra: string) => tempFile('sft.yaml', `model_name_or_path: meta-llama/Llama-3.1-8B\nper_device_train_batch_size: 2\ngradient_accumulation_steps: 4\nbf16: true\nmax_length: 4096\noutput_dir: out\n${extra}`);
+  const epochs = JSON.parse(trainlint(['estimate', yaml('num_train_epochs: 2\n'), '--gpus', '8', '--gpu', 'h100-sxm', '--dataset-tokens', '5e8', '--format', 'json']).stdout);
+  assert.equal(epochs.cost.available, true);
+  assert.equal(epochs.cost.tokens, 1e9);
+  assert.equal(epochs.cost.iterations, Math.ceil(1e9 / (64 * 4096)));
+  const steps = JSON.parse(trainlint(['estimate', yaml('num_train_epochs: 2\nmax_steps: 500\n'), '--gpus', '8', '--gpu', 'h100-sxm', '--dataset-tokens', '5e8', '--format', 'json']).stdout);
+  assert.equal(steps.cost.iterations, 500);
+  // Without the dataset size the cost says what it needs (the Trainer's default is 3 epochs).
+  const missing = JSON.parse(trainlint(['estimate', yaml(''), '--gpus', '8', '--gpu', 'h100-sxm', '--format', 'json']).stdout);
+  assert.equal(missing.cost.available, false);
+  assert.match(missing.cost.missing.join(' '), /training\.datasetTokens: .* for the 3 epochs/);
+  assert.equal(trainlint(['estimate', yaml(''), '--dataset-tokens', 'lots']).code, 2);
+});

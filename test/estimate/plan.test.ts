@@ -67,3 +67,15 @@ test('hand-written plan fields: every completed catalog plan passes, misspelling
   ]);
   assert.deepEqual(planFieldProblems({ hardware: { gpu: 'h100', memoryGb: 80 } }), ['hardware.memoryGb: not a plan field; did you mean "memoryGiB"?']);
 });
+
+test('epochs x dataset tokens give the training length when neither tokens nor iterations is stated', () => {
+  const base = { model: { name: 'meta-llama/Llama-3.1-8B', seqLength: 4096 }, parallel: { worldSize: 8 }, batch: { micro: 1, gradAccum: 8 } };
+  const done = completePlan({ ...base, training: { epochs: 2, datasetTokens: 1e9 } });
+  assert.equal(done.plan.training?.tokens, 2e9);
+  assert.equal(done.plan.training?.iterations, Math.ceil(2e9 / (64 * 4096)));
+  const noData = completePlan({ ...base, training: { epochs: 3 } });
+  assert.equal(noData.plan.training?.tokens, undefined);
+  assert.ok(noData.missing.some((m) => m.startsWith('training.datasetTokens')), noData.missing.join('; '));
+  // Stated iterations win over epochs, as max_steps does in the Trainer.
+  assert.equal(completePlan({ ...base, training: { iterations: 100, epochs: 3, datasetTokens: 1e9 } }).plan.training?.tokens, 100 * 64 * 4096);
+});

@@ -13,6 +13,7 @@ import { HARDWARE_FIGURES, type HardwareFigures } from '../core/settings';
 import { findGpu, unknownGpuMessage } from '../core/catalog/find-gpu';
 import { clearWinner, rankSuggestions } from '../core/util/did-you-mean';
 import type { TrainingPlan } from '../core/estimate/plan';
+import { mergePlans, planOfSettings } from '../core/plan/build-plan';
 
 const VERSION = '0.1.0';
 
@@ -32,6 +33,7 @@ cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm
                --hardware NAME=NUMBER,... (replace catalog figures: memoryGiB, peakTflops, peak16Tflops,
                matmulTflops, memoryBandwidthGBps, intraNodeGBps, interNodeGBps),
                --model HF_ID, --seq-length N, --tokens N (when the file does not say),
+               --dataset-tokens N (one pass over the data: with the file's epochs, the training length),
                --price USD_PER_GPU_HOUR
 
 check     lints training configs (files or folders; default: .)
@@ -65,12 +67,8 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
   if (typeof model === 'string') settings.model = model;
   const seqLength = positiveIntOption(args, 'seq-length');
   if (seqLength !== undefined) settings.seqLength = seqLength;
-  const tokens = args.options.get('tokens');
-  if (tokens !== undefined) {
-    const value = Number(tokens);
-    if (tokens === true || !Number.isFinite(value) || value <= 0) throw new UsageError(`--tokens must be a positive number of training tokens (e.g. 15e12), got ${String(tokens)}`);
-    settings.trainingTokens = value;
-  }
+  settings.trainingTokens = positiveNumberOption(args, 'tokens', 'training tokens (e.g. 15e12)');
+  settings.datasetTokens = positiveNumberOption(args, 'dataset-tokens', 'tokens in one pass over the data (e.g. 2.5e9)');
   const price = args.options.get('price');
   if (price !== undefined) {
     const value = Number(price);
@@ -78,6 +76,14 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
     settings.pricePerGpuHour = value;
   }
   return settings;
+}
+
+function positiveNumberOption(args: ReturnType<typeof parseArgs>, name: string, what: string): number | undefined {
+  const raw = args.options.get(name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw === true || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a positive number of ${what}, got ${String(raw)}`);
+  return value;
 }
 
 /** `--hardware memoryGiB=94,interNodeGBps=50`: catalog figures replaced, each a positive number. */
@@ -97,7 +103,7 @@ function hardwareOption(raw: string | true): HardwareFigures {
   return figures;
 }
 
-const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'hardware', 'model', 'price', 'seq-length', 'tokens'] as const;
+const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'hardware', 'model', 'price', 'seq-length', 'tokens', 'dataset-tokens'] as const;
 
 /** `--baseline REV`: a git revision to compare each file with; a revision git does not know is a usage error. */
 function baselineOption(args: ReturnType<typeof parseArgs>): string | undefined {
@@ -147,22 +153,10 @@ async function rescaleCommand(argv: string[]): Promise<number> {
 
 /** A hand-written plan takes the cluster flags too, where it does not say otherwise. */
 function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
-  const world = flags.cluster?.worldSize ?? (flags.cluster?.nodes && flags.cluster.gpusPerNode ? flags.cluster.nodes * flags.cluster.gpusPerNode : undefined);
-  return {
-    ...plan,
-    parallel: { ...plan.parallel, worldSize: plan.parallel?.worldSize ?? world },
-    hardware: { ...plan.hardware, gpu: plan.hardware?.gpu ?? flags.cluster?.gpu, gpusPerNode: plan.hardware?.gpusPerNode ?? flags.cluster?.gpusPerNode },
-    model: {
-      ...plan.model,
-      name: plan.model?.name ?? (plan.model?.layers ? undefined : flags.model),
-      seqLength: plan.model?.seqLength ?? flags.seqLength,
-    },
-    training: {
-      ...plan.training,
-      pricePerGpuHour: plan.training?.pricePerGpuHour ?? flags.pricePerGpuHour,
-      tokens: plan.training?.tokens ?? (plan.training?.iterations ? undefined : flags.trainingTokens),
-    },
-  };
+  const merged = mergePlans(plan, planOfSettings(flags));
+  const model = { ...merged.model, name: merged.model?.name ?? (merged.model?.layers ? undefined : flags.model), seqLength: merged.model?.seqLength ?? flags.seqLength };
+  const stated = merged.training?.tokens !== undefined || merged.training?.iterations !== undefined;
+  return { ...merged, model, training: { ...merged.training, tokens: stated ? merged.training?.tokens : flags.trainingTokens } };
 }
 
 async function check(argv: string[]): Promise<number> {

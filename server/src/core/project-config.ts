@@ -33,7 +33,7 @@ export const PROJECT_FILE_NAME = '.trainlint.yaml';
 
 const CONSUMERS: Consumer[] = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'];
 const RULE_SETTINGS: RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction'];
+const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'datasetTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction'];
 
 export function parseProjectConfig(text: string): ProjectConfig {
   const tree = parseYaml(text);
@@ -92,12 +92,17 @@ function hardwareFigures(node: ConfigNode | undefined, problems: ProjectConfig['
   if (node.kind !== 'object') return undefined;
   const figures: HardwareFigures = {};
   for (const name of HARDWARE_FIGURES) {
-    const child = getChild(node, name);
-    if (!child) continue;
-    if (typeof child.value === 'number' && Number.isFinite(child.value) && child.value > 0) figures[name] = child.value;
-    else problems.push({ message: `Expected a positive number, got ${JSON.stringify(child.value ?? child.kind)}.`, range: child.range });
+    const value = positiveNumber(getChild(node, name), problems);
+    if (value !== undefined) figures[name] = value;
   }
   return figures;
+}
+
+function positiveNumber(node: ConfigNode | undefined, problems: ProjectConfig['problems']): number | undefined {
+  if (!node) return undefined;
+  if (typeof node.value === 'number' && Number.isFinite(node.value) && node.value > 0) return node.value;
+  problems.push({ message: `Expected a positive number, got ${JSON.stringify(node.value ?? node.kind)}.`, range: node.range });
+  return undefined;
 }
 
 function positiveInt(node: ConfigNode | undefined, problems: ProjectConfig['problems']): number | undefined {
@@ -150,8 +155,8 @@ function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Se
   if (typeof model?.value === 'string') settings.model = model.value;
   const seq = getChild(node, 'seqLength');
   if (seq) settings.seqLength = positiveInt(seq, problems);
-  const tokens = getChild(node, 'trainingTokens');
-  if (typeof tokens?.value === 'number' && tokens.value > 0) settings.trainingTokens = tokens.value;
+  settings.trainingTokens = positiveNumber(getChild(node, 'trainingTokens'), problems);
+  settings.datasetTokens = positiveNumber(getChild(node, 'datasetTokens'), problems);
   const price = getChild(node, 'pricePerGpuHour');
   if (typeof price?.value === 'number') settings.pricePerGpuHour = price.value;
   const convention = getChild(node, 'flopsConvention');

@@ -33,6 +33,8 @@ export interface Settings {
   seqLength?: number;
   /** Training length in tokens, when the file does not give steps or iterations. */
   trainingTokens?: number;
+  /** Tokens in one pass over the training data: with the file's epochs, the training length. */
+  datasetTokens?: number;
   pricePerGpuHour?: number;
   flopsConvention?: 'palm' | 'megatron' | 'narayanan';
   /** Set (to the reason) when a DeepSpeed config is driven by DeepSpeed's PipelineEngine whatever its stage count (Megatron-DeepSpeed without --no-pipeline-parallel). */

@@ -190,8 +190,14 @@ function completeHardware(plan: TrainingPlan, out: CompletedPlan): void {
   plan.training = training;
 }
 
-function completeTraining(plan: TrainingPlan): void {
+function completeTraining(plan: TrainingPlan, out: CompletedPlan): void {
   const training = plan.training!;
+  if (training.tokens === undefined && training.iterations === undefined && training.epochs !== undefined) {
+    if (training.datasetTokens !== undefined) {
+      training.tokens = training.epochs * training.datasetTokens;
+      out.assumptions.push(`tokens = ${training.epochs} epochs x ${training.datasetTokens} dataset tokens (packed: no padding counted)`);
+    } else out.missing.push(`training.datasetTokens (to turn ${training.epochs} epochs into tokens)`);
+  }
   const tokensPerIteration = (plan.batch?.global ?? NaN) * (plan.model?.seqLength ?? NaN);
   if (!Number.isFinite(tokensPerIteration)) return;
   if (training.tokens === undefined && training.iterations !== undefined) training.tokens = training.iterations * tokensPerIteration;
@@ -236,6 +242,6 @@ export function completePlan(partial: TrainingPlan): CompletedPlan {
     out.assumptions.push('FSDP gradients reduce-scattered every micro-batch (fsdpNoSync not given; the HF Trainer uses no_sync with FSDP1)');
   }
   completeHardware(plan, out);
-  completeTraining(plan);
+  completeTraining(plan, out);
   return out;
 }

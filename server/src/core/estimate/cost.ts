@@ -38,7 +38,12 @@ export function estimateCost(plan: TrainingPlan, iterationSeconds: number | unde
   let tokens = plan.training?.tokens;
   if (iterations === undefined && tokens !== undefined && Number.isFinite(tokensPerIteration)) iterations = Math.ceil(tokens / tokensPerIteration);
   if (tokens === undefined && iterations !== undefined && Number.isFinite(tokensPerIteration)) tokens = iterations * tokensPerIteration;
-  if (iterations === undefined || tokens === undefined) missing.push('training.tokens or training.iterations (with batch.global and model.seqLength)');
+  const epochs = plan.training?.epochs;
+  if (iterations === undefined || tokens === undefined) {
+    missing.push(epochs !== undefined && plan.training?.datasetTokens === undefined
+      ? `training.datasetTokens: the tokens of one pass over the data, for the ${epochs} epochs (--dataset-tokens, datasetTokens in .trainlint.yaml)`
+      : 'training.tokens or training.iterations (with batch.global and model.seqLength)');
+  }
   if (world === undefined) missing.push('parallel.worldSize');
   if (iterationSeconds === undefined || !(iterationSeconds > 0)) missing.push('an iteration time (prediction unavailable)');
   if (missing.length > 0) {

@@ -47,7 +47,9 @@ const HARDWARE: FieldsOf<HardwareSpec> = {
   interNodeGBps: 'number', matmulTflops: 'number', peak16Tflops: 'number',
 };
 
-const TRAINING: FieldsOf<TrainingSpec> = { iterations: 'number', tokens: 'number', pricePerGpuHour: 'number', measuredIterationSeconds: 'number' };
+const TRAINING: FieldsOf<TrainingSpec> = {
+  iterations: 'number', tokens: 'number', epochs: 'number', datasetTokens: 'number', pricePerGpuHour: 'number', measuredIterationSeconds: 'number',
+};
 
 const PLAN: FieldsOf<TrainingPlan> = {
   framework: ['megatron', 'deepspeed', 'fsdp', 'plain'], model: MODEL, parallel: PARALLEL, batch: BATCH,

@@ -155,6 +155,10 @@ export interface HardwareSpec {
 export interface TrainingSpec {
   iterations?: number;
   tokens?: number;
+  /** Passes over the dataset; with datasetTokens they give the tokens when neither tokens nor iterations is stated. */
+  epochs?: number;
+  /** Tokens in one pass over the training data (after packing or truncation to the sequence length). */
+  datasetTokens?: number;
   pricePerGpuHour?: number;
   /** A measured time per iteration; replaces the predicted one. */
   measuredIterationSeconds?: number;

@@ -93,14 +93,16 @@ export function mergePlans(...plans: Array<TrainingPlan | undefined>): TrainingP
 }
 
 /** What settings (project file, editor, CLI flags) add: the cluster, the GPU, a model, a price. */
-function planOfSettings(settings: Settings): TrainingPlan {
+export function planOfSettings(settings: Settings): TrainingPlan {
   const world = worldSizeOf(settings);
   const plan: TrainingPlan = {};
   if (world.value !== undefined || settings.cluster?.gpusPerNode !== undefined) plan.parallel = { worldSize: world.value };
   if (settings.parallel) plan.parallel = { ...plan.parallel, ...settings.parallel };
   const cluster = settings.cluster;
   if (cluster?.gpu || cluster?.gpusPerNode || cluster?.hardware) plan.hardware = { gpu: cluster.gpu, gpusPerNode: cluster.gpusPerNode, ...cluster.hardware };
-  if (settings.pricePerGpuHour !== undefined) plan.training = { pricePerGpuHour: settings.pricePerGpuHour };
+  if (settings.pricePerGpuHour !== undefined || settings.datasetTokens !== undefined) {
+    plan.training = { pricePerGpuHour: settings.pricePerGpuHour, datasetTokens: settings.datasetTokens };
+  }
   return plan;
 }
 

@@ -18,6 +18,7 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     optim: ['optim'],
     checkpointing: ['gradient_checkpointing'],
     steps: ['max_steps'],
+    epochs: ['num_train_epochs'],
     loraRank: ['lora_r'],
     peft: ['use_peft'],
     fourBit: ['load_in_4bit'],
@@ -32,6 +33,7 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     optim: ['optimizer'],
     checkpointing: ['gradient_checkpointing'],
     steps: ['max_steps'],
+    epochs: ['num_epochs'],
     loraRank: ['lora_r'],
     adapter: ['adapter'],
     fourBit: ['load_in_4bit'],
@@ -45,6 +47,7 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     lr: ['learning_rate'],
     optim: ['optim'],
     steps: ['max_steps'],
+    epochs: ['num_train_epochs'],
     loraRank: ['lora_rank'],
     finetuning: ['finetuning_type'],
     quantBits: ['quantization_bit'],
@@ -110,6 +113,12 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
 
   const steps = num(at('steps'));
   if (steps && steps > 0) plan.training = { iterations: steps };
+  else {
+    // max_steps > 0 overrides the epochs; otherwise TrainingArguments trains num_train_epochs (default 3.0), axolotl num_epochs (1.0).
+    const epochs = num(at('epochs'));
+    plan.training = { epochs: epochs ?? (format === 'axolotl' ? 1 : 3) };
+    if (epochs === undefined) notes.push(`${keys.epochs![0]} not set: the default ${plan.training.epochs} epochs`);
+  }
 
   const attention = str(at('attention'));
   if (attention) plan.flashAttention = /flash|sdpa/.test(attention);
