@@ -141,3 +141,20 @@ test('num_train_epochs with --dataset-tokens gives tokens and cost; max_steps ov
   assert.match(missing.cost.missing.join(' '), /training\.datasetTokens: .* for the 3 epochs/);
   assert.equal(trainlint(['estimate', yaml(''), '--dataset-tokens', 'lots']).code, 2);
 });
+
+test('a launch script takes its sharding from the accelerate config it launches with (FSDP, or inline DeepSpeed keys)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-accelerate-'));
+  writeFileSync(join(dir, 'fsdp.yaml'), 'distributed_type: FSDP\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 4\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n  fsdp_offload_params: false\n');
+  writeFileSync(join(dir, 'zero3.yaml'), 'distributed_type: DEEPSPEED\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 4\ndeepspeed_config:\n  zero_stage: 3\n  offload_optimizer_device: cpu\n  offload_param_device: none\n');
+  const script = (config: string) => {
+    writeFileSync(join(dir, 'train.sh'), `#!/bin/bash\naccelerate launch --config_file ${config} train.py \\\n  --model_name_or_path meta-llama/Llama-2-7b-hf \\\n  --per_device_train_batch_size 2 \\\n  --gradient_accumulation_steps 16 \\\n  --gradient_checkpointing True \\\n  --max_length 2048 \\\n  --output_dir out\n`);
+    return JSON.parse(trainlint(['plan', join(dir, 'train.sh'), '--gpu', 'a100-40gb']).stdout).plan;
+  };
+  const fsdp = script('fsdp.yaml');
+  assert.deepEqual([fsdp.framework, fsdp.fsdp, fsdp.fsdpNoSync, fsdp.precision, fsdp.parallel.worldSize], ['fsdp', 'full-shard', true, 'bf16', 4]);
+  // The FastChat layout again, launched through accelerate: the same no_sync overflow.
+  const check = trainlint(['check', join(dir, 'train.sh'), '--gpu', 'a100-40gb', '--format', 'json']);
+  assert.ok(JSON.parse(check.stdout).files[0].diagnostics.some((d: { rule: string; severity: string }) => d.rule === 'out-of-memory' && d.severity === 'error'));
+  const zero3 = script('zero3.yaml');
+  assert.deepEqual([zero3.framework, zero3.zero.stage, zero3.zero.offloadOptimizer, zero3.fsdp], ['deepspeed', 3, 'cpu', undefined]);
+});

@@ -10,6 +10,11 @@ import type { ShellParser } from '../core/shell/syntax';
 import { UsageError } from './args';
 import { analyzeInContext } from './file-context';
 
+const NO_PLAN: Partial<Record<string, string>> = {
+  unknown: 'not a training config TrainLint reads',
+  accelerate: 'an accelerate config says how processes are launched, not what is trained: estimate the training config or script it launches (a DeepSpeed config it names is read with that file)',
+};
+
 /** The plan of a config file, or of a hand-written plan JSON, with what was assumed about it. */
 export function planFor(source: { file?: string; planFile?: string }, flags: Settings, shellParser?: ShellParser): { plan: TrainingPlan; notes: string[]; format: string } {
   if (source.planFile) {
@@ -29,7 +34,7 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
   const file = source.file!;
   const context = analyzeInContext(file, flags, shellParser);
   const built = buildPlan(context.analysis, context.analysis.settings, context.linked);
-  if (!built) throw new UsageError(`${file}: ${context.analysis.format === 'unknown' ? 'not a training config TrainLint reads' : `no plan can be read from a ${context.analysis.format} file`}`);
+  if (!built) throw new UsageError(`${file}: ${NO_PLAN[context.analysis.format] ?? `no plan can be read from this ${context.analysis.format} file`}`);
   return { plan: built.plan, notes: built.notes, format: context.analysis.format };
 }
 

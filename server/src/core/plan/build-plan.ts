@@ -8,6 +8,7 @@ import type { Anchors } from './anchors';
 import { planFromDeepSpeed, type PartialPlan } from './from-deepspeed';
 import { flatLookup, nemoLookup, neoxLookup, planFromMegatronArgs, withRoot } from './from-megatron';
 import { planFromTrainerArgs } from './from-trainer-args';
+import { planFromAccelerate } from './from-accelerate';
 import { embeddedTexts } from '../shell/embedded';
 import { parseJson } from '../syntax/from-json';
 import { detectFormat } from '../detect/detect-format';
@@ -74,6 +75,16 @@ function planOfFile(analysis: PlanSource): PartialPlan | undefined {
   }
 }
 
+/** What a linked file adds: a DeepSpeed or Trainer config read as its own format, an accelerate config's sharding. */
+function planOfLinkedFile(linked: LinkedPlanSource): PartialPlan[] {
+  const source = linked.analysis;
+  const root = source?.roots[0];
+  if (!source || !root || linked.link.kind === 'model-config') return [];
+  if (source.format === 'accelerate') return root.kind === 'object' ? [planFromAccelerate(root)] : [];
+  const plan = planOfFile(source);
+  return plan ? [plan] : [];
+}
+
 /** Merges plan fragments field by field; later fragments fill what earlier ones left undefined. */
 export function mergePlans(...plans: Array<TrainingPlan | undefined>): TrainingPlan {
   const out: Record<string, unknown> = {};
@@ -113,8 +124,7 @@ export function planOfSettings(settings: Settings): TrainingPlan {
 export function buildPlan(analysis: PlanSource, settings: Settings, linked: LinkedPlanSource[] = []): BuiltPlan | undefined {
   const own = planOfFile(analysis);
   if (!own) return undefined;
-  const configs = linked.flatMap((l) => (l.link.kind !== 'model-config' && l.analysis ? [l.analysis] : []));
-  const others = [...embeddedDeepSpeedPlans(analysis), ...configs.map(planOfFile).filter((p): p is PartialPlan => p !== undefined)];
+  const others = [...embeddedDeepSpeedPlans(analysis), ...linked.flatMap(planOfLinkedFile)];
   const fromSettings = planOfSettings(settings);
   // Settings' explicit parallel sizes override; the file's own values come first otherwise.
   const plan = mergePlans(settings.parallel ? { parallel: settings.parallel } : undefined, own.plan, ...others.map((o) => o.plan), fromSettings);
@@ -132,7 +142,9 @@ export function buildPlan(analysis: PlanSource, settings: Settings, linked: Link
     const stated = plan.training?.iterations ? `${plan.training.iterations} iterations` : `${plan.training?.tokens} tokens`;
     notes.push(`training length ${settings.trainingTokens} tokens from settings not used: the file states ${stated}`);
   }
-  if (others.some((o) => o.plan.framework === 'deepspeed') && plan.framework === 'plain') plan.framework = 'deepspeed';
+  // The script's Trainer arguments leave sharding to the launcher: a linked DeepSpeed or accelerate FSDP config says it.
+  const sharded = others.find((o) => o.plan.framework === 'deepspeed' || o.plan.framework === 'fsdp');
+  if (sharded && plan.framework === 'plain') plan.framework = sharded.plan.framework;
   if (plan.batch?.micro === undefined && plan.batch?.global === undefined) {
     // "auto" (filled by the Trainer) or absent: the smallest micro-batch makes the memory figure a lower bound,
     // so an out-of-memory error on it holds for any micro-batch the Trainer could choose.

@@ -39,19 +39,31 @@ function syncEachBatch(root: ConfigNode): boolean {
   }
 }
 
+/** Whether the file turns FSDP on: TrainingArguments' `fsdp` options, axolotl's `fsdp_config` too, accelerate's distributed_type. */
+function enabled(format: FsdpFormat, root: ConfigNode, words: string[]): boolean {
+  if (format === 'accelerate') return str(getChild(root, 'distributed_type'))?.toUpperCase() === 'FSDP';
+  return words.length > 0 || (format === 'axolotl' && getChild(root, 'fsdp_config')?.kind === 'object');
+}
+
+type FsdpFormat = 'hf-trainer' | 'axolotl' | 'accelerate';
+
 /**
  * FSDP as the HF Trainer runs it (`fsdp` options and `fsdp_config`; axolotl also enables it with `fsdp_config` alone
- * and reads `fsdp_version`). undefined when FSDP is off or its sharding is one the estimator does not model.
+ * and reads `fsdp_version`; accelerate with `distributed_type: FSDP`). undefined when FSDP is off or its sharding is
+ * one the estimator does not model (hybrid sharding, no sharding).
  */
-export function fsdpOptionsOf(format: 'hf-trainer' | 'axolotl', root: ConfigNode): FsdpOptions | undefined {
+export function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | undefined {
   const words = optionWords(getChild(root, 'fsdp'));
   const config = getChild(root, 'fsdp_config');
-  const configured = config?.kind === 'object';
-  if (words.length === 0 && !(format === 'axolotl' && configured)) return undefined;
-  // axolotl: fsdp_config without fsdp_version means version 1; transformers reads fsdp_config["version"] (default 1).
+  if (!enabled(format, root, words)) return undefined;
+  // axolotl: fsdp_config without fsdp_version means version 1; transformers and accelerate read fsdp_config's version (default 1).
   const version = (num(getChild(root, 'fsdp_version')) ?? num(configKey(config, 'version'))) === 2 ? 2 : 1;
-  const strategy = (str(configKey(config, 'sharding_strategy')) ?? '').toLowerCase();
-  const reshard = flag(configKey(config, 'reshard_after_forward'));
+  // accelerate stores an FSDP1 strategy name in fsdp_reshard_after_forward; FSDP2 a boolean there.
+  const reshardNode = configKey(config, 'reshard_after_forward');
+  const reshardText = str(reshardNode)?.toLowerCase();
+  const reshardIsSwitch = typeof reshardNode?.value === 'boolean' || reshardText === 'true' || reshardText === 'false';
+  const strategy = (str(configKey(config, 'sharding_strategy'))?.toLowerCase() ?? (reshardIsSwitch ? undefined : reshardText) ?? '');
+  const reshard = reshardIsSwitch ? flag(reshardNode) : undefined;
   let sharding: FsdpOptions['sharding'];
   if (words.includes('shard_grad_op') || strategy === 'shard_grad_op' || strategy === '2' || reshard === false) sharding = 'shard-grad-op';
   else if (words.includes('full_shard') || strategy === 'full_shard' || strategy === '1' || (words.length === 0 && !strategy)) sharding = 'full-shard';
