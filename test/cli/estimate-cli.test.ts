@@ -158,3 +158,16 @@ test('a launch script takes its sharding from the accelerate config it launches 
   const zero3 = script('zero3.yaml');
   assert.deepEqual([zero3.framework, zero3.zero.stage, zero3.zero.offloadOptimizer, zero3.fsdp], ['deepspeed', 3, 'cpu', undefined]);
 });
+
+test('a script that only runs llamafactory-cli train X.yaml is estimated from X.yaml and the DeepSpeed config it names', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-lmf-'));
+  writeFileSync(join(dir, 'sft.yaml'), 'model_name_or_path: meta-llama/Llama-3.1-8B\nstage: sft\ndo_train: true\nfinetuning_type: full\ndeepspeed: ds_z3.json\ncutoff_len: 2048\nper_device_train_batch_size: 2\ngradient_accumulation_steps: 8\nlearning_rate: 1.0e-5\nbf16: true\noutput_dir: out\n');
+  writeFileSync(join(dir, 'ds_z3.json'), '{"train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": "auto", "zero_optimization": {"stage": 3}, "bf16": {"enabled": "auto"}}');
+  writeFileSync(join(dir, 'run.sh'), '#!/bin/bash\nFORCE_TORCHRUN=1 llamafactory-cli train sft.yaml\n');
+  const run = trainlint(['estimate', join(dir, 'run.sh'), '--gpus', '8', '--gpu', 'h100-sxm', '--format', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.ok(out.assumptions.includes('the plan of sft.yaml, which this script launches'));
+  assert.deepEqual([out.plan.zero.stage, out.plan.model.seqLength, out.plan.batch.global], [3, 2048, 128]);
+  assert.equal(out.memory.fits, true);
+});

@@ -5,7 +5,7 @@ import { completePlan } from '../core/estimate/complete-plan';
 import type { TrainingPlan } from '../core/estimate/plan';
 import { planFieldProblems } from '../core/estimate/plan-fields';
 import { estimateSections } from '../core/report/estimate-report';
-import type { Settings } from '../core/index';
+import { mergeSettings, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { UsageError } from './args';
 import { analyzeInContext } from './file-context';
@@ -34,6 +34,16 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
   const file = source.file!;
   const context = analyzeInContext(file, flags, shellParser);
   const built = buildPlan(context.analysis, context.analysis.settings, context.linked);
+  if (!built) {
+    // A launch script whose training config is a separate file (llamafactory-cli train X.yaml, axolotl train X.yaml):
+    // the plan is that file's, in the layout the script launches it with.
+    const launched = context.linked.filter((l) => (l.link.kind === 'llamafactory-config' || l.link.kind === 'axolotl-config') && l.analysis);
+    if (launched.length === 1) {
+      // The script's world size carries over; its format hint does not (flags reach the launched file's own links too).
+      const inner = planFor({ file: launched[0].path }, mergeSettings({ cluster: launched[0].link.context.cluster }, flags), shellParser);
+      return { ...inner, notes: [`the plan of ${launched[0].link.target}, which this script launches`, ...inner.notes] };
+    }
+  }
   if (!built) throw new UsageError(`${file}: ${NO_PLAN[context.analysis.format] ?? `no plan can be read from this ${context.analysis.format} file`}`);
   return { plan: built.plan, notes: built.notes, format: context.analysis.format };
 }
