@@ -38,6 +38,14 @@ test('launch commands link to the config files they pass: accelerate --config_fi
   assert.deepEqual(findLinks(script('llamafactory-cli train $1\n')), []);
 });
 
+test('llamafactory-cli: NNODES x NPROC_PER_NODE from the command\'s environment or the script give the YAML its world size', () => {
+  const world = (text: string) => findLinks(script(text)).find((l) => l.kind === 'llamafactory-config')?.context.cluster?.worldSize;
+  assert.equal(world('FORCE_TORCHRUN=1 NNODES=2 NPROC_PER_NODE=8 llamafactory-cli train sft.yaml\n'), 16);
+  assert.equal(world('export NPROC_PER_NODE=4\nFORCE_TORCHRUN=1 llamafactory-cli train sft.yaml\n'), 4, 'NNODES defaults to 1');
+  assert.equal(world('GPUS=8\nNPROC_PER_NODE=$GPUS NNODES=$SLURM_NNODES llamafactory-cli train sft.yaml\n'), undefined, 'nodes from the environment: unknown');
+  assert.equal(world('FORCE_TORCHRUN=1 llamafactory-cli train sft.yaml\n'), undefined, 'every local GPU: unknown here');
+});
+
 test('a missing config file passed by a launch command is linked-file-missing on the path as written', () => {
   for (const text of ['axolotl train conf/missing.yml\n', 'llamafactory-cli train conf/missing.yaml\n', 'accelerate launch --config_file conf/missing.yaml train.py\n']) {
     const first = script(text);

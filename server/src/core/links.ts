@@ -44,7 +44,7 @@ export function findLinks(analysis: FileAnalysis): ConfigLink[] {
   for (const file of shellFactsOf(analysis.tree)?.configFiles ?? []) {
     const target = fieldText(file.field);
     if (target.trim() === '' || !isKnown(file.field)) continue;
-    const world = shellFactsOf(analysis.tree)?.world.value;
+    const world = file.world ?? shellFactsOf(analysis.tree)?.world.value;
     links.push({
       target,
       range: rangeOfField(file.field),

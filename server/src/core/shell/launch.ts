@@ -1,6 +1,6 @@
 import type { OffsetRange } from '../text/range';
-import type { CommandLine } from './script';
-import { fieldText, splitLikeShell, type Field } from './words';
+import type { CommandLine, ShellVariable } from './script';
+import { fieldText, isKnown, splitLikeShell, type Field } from './words';
 
 /** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
 export interface Launch {
@@ -195,12 +195,30 @@ export interface LaunchConfigFile {
   kind: 'accelerate' | 'llamafactory' | 'axolotl';
   /** The path as expanded, with provenance. */
   field: Field;
+  /** Processes the tool starts, where the script says (llamafactory-cli: NNODES x NPROC_PER_NODE). */
+  world?: number;
+}
+
+/**
+ * LLaMA-Factory's launcher (src/llamafactory/launcher.py) runs torchrun with --nnodes $NNODES (default 1) and
+ * --nproc_per_node $NPROC_PER_NODE (default: every local GPU), read from the command's environment or the script's.
+ */
+function llamafactoryWorld(command: CommandLine, variables: Map<string, ShellVariable>): number | undefined {
+  const value = (name: string): number | undefined => {
+    const variable = variables.get(name);
+    const field = command.env.get(name) ?? (variable?.kind === 'string' ? variable.pieces : undefined);
+    const text = field && isKnown(field) ? fieldText(field).trim() : undefined;
+    return text && /^\d+$/.test(text) ? Number(text) : undefined;
+  };
+  const perNode = value('NPROC_PER_NODE');
+  const nodes = command.env.has('NNODES') || variables.has('NNODES') ? value('NNODES') : 1;
+  return perNode !== undefined && nodes !== undefined ? perNode * nodes : undefined;
 }
 
 const AXOLOTL_TRAIN_MODULES = new Set(['axolotl.cli.train']);
 
 /** The config files one command line passes to a framework's launcher or command-line tool. */
-export function configFilesOf(command: CommandLine): LaunchConfigFile[] {
+export function configFilesOf(command: CommandLine, variables: Map<string, ShellVariable> = new Map()): LaunchConfigFile[] {
   const out: LaunchConfigFile[] = [];
   const launch = classifyCommand(command);
   if (launch) {
@@ -223,7 +241,7 @@ export function configFilesOf(command: CommandLine): LaunchConfigFile[] {
   const sub = fieldText(command.argv[i + 1] ?? []);
   const file = command.argv[i + 2];
   if (!file || !/\.ya?ml$/i.test(fieldText(file))) return out;
-  if ((tool === 'llamafactory-cli' || tool === 'lmf') && sub === 'train') out.push({ kind: 'llamafactory', field: file });
+  if ((tool === 'llamafactory-cli' || tool === 'lmf') && sub === 'train') out.push({ kind: 'llamafactory', field: file, world: llamafactoryWorld(command, variables) });
   if (tool === 'axolotl' && sub === 'train') out.push({ kind: 'axolotl', field: file });
   return out;
 }

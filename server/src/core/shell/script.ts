@@ -30,6 +30,8 @@ export interface SbatchOption {
 
 export interface CommandLine {
   argv: Field[];
+  /** Assignments written before the command (`NNODES=2 llamafactory-cli train x.yaml`): its environment only. */
+  env: Map<string, Field>;
   range: OffsetRange;
   /** True when the command runs only on some path the script does not decide (an undecided `if`, a loop). */
   uncertain: boolean;
@@ -409,7 +411,13 @@ class Interpreter {
       for (const field of argv.slice(1)) this.vars.delete(field.map((p) => p.text).join(''));
       return;
     }
-    this.commands.push({ argv, range: { start: node.start, end: node.end }, uncertain });
+    const env = new Map<string, Field>();
+    for (const assignment of node.children.filter((c) => c.type === 'variable_assignment')) {
+      const nameNode = assignment.children[0];
+      const valueNode = assignment.children.slice(1).find((c) => c.named);
+      if (nameNode?.type === 'variable_name') env.set(this.src(nameNode), valueNode ? joinChunks(this.expand(valueNode, true)) : []);
+    }
+    this.commands.push({ argv, env, range: { start: node.start, end: node.end }, uncertain });
   }
 
   private redirected(node: ShellSyntaxNode, uncertain: boolean): void {

@@ -80,7 +80,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     }
   }
   const problems: SyntaxProblem[] = [...script.problems];
-  const configFiles = script.commands.flatMap(configFilesOf);
+  const configFiles = script.commands.flatMap((command) => configFilesOf(command, script.variables));
   const programFormat = best ? formatOf(best) : 'unknown';
   // A script whose only training command is a framework's tool (llamafactory-cli train X.yaml) is that framework's launch:
   // its flags are in the YAML it links to, so nothing in /args is checked (no roots), only the link.
