@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { chmodSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { CLI, corpusManifest, NO_SHARED, sharedDir } from './helpers';
 import { runCheck } from '../server/src/cli/check';
 import type { Settings } from '../server/src/core/index';
@@ -58,6 +60,39 @@ test('the CLI checks the whole corpus without crashing, and no known-good file g
   }
   assert.deepEqual(problems, []);
 });
+
+test('--fix on a copy of the corpus never adds a finding of a rule the file did not have, and a second run has nothing left to fix', (t) => {
+  const shared = sharedDir();
+  if (!shared) return t.skip(NO_SHARED);
+  const copy = join(mkdtempSync(join(tmpdir(), 'trainlint-corpus-fix-')), 'corpus');
+  cpSync(join(shared, 'corpus'), copy, { recursive: true });
+  chmodTree(copy);
+  const rulesByFile = () => {
+    const run = spawnSync(process.execPath, [CLI(), 'check', copy, '--gpus', '8', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const report = JSON.parse(run.stdout) as { files: Array<{ path: string; diagnostics: Array<{ rule: string }> }> };
+    return new Map(report.files.map((f) => [f.path, new Set(f.diagnostics.map((d) => d.rule))]));
+  };
+  const before = rulesByFile();
+  const fixed = spawnSync(process.execPath, [CLI(), 'check', copy, '--gpus', '8', '--fix'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.match(fixed.stderr, /applied \d+ safe fix/, 'some safe fixes apply to the corpus');
+  const added: string[] = [];
+  for (const [path, rules] of rulesByFile()) {
+    for (const rule of rules) if (!before.get(path)?.has(rule)) added.push(`${path.slice(copy.length + 1)}: ${rule}`);
+  }
+  assert.deepEqual(added, []);
+  const again = spawnSync(process.execPath, [CLI(), 'check', copy, '--gpus', '8', '--fix'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.doesNotMatch(again.stderr, /applied/);
+});
+
+/** The shared corpus is read-only; its copy must be writable for --fix. */
+function chmodTree(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) chmodTree(path);
+    else chmodSync(path, 0o644);
+  }
+}
 
 test('every corpus file resolves to its manifest format (files of no format of ours stay unknown)', (t) => {
   const shared = sharedDir();

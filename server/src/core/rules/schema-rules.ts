@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { childPointer, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
-import { knownProperties, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
+import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
 import { schemaFor } from '../schema/schemas';
 import { clearWinner, rankSuggestions, type Suggestion } from '../util/did-you-mean';
@@ -77,6 +77,31 @@ function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string)
   return ranked;
 }
 
+function jsonTypes(value: unknown): string[] {
+  if (value === null) return ['null'];
+  if (Array.isArray(value)) return ['array'];
+  if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
+  return [typeof value];
+}
+
+/**
+ * Whether renaming a key keeps the kind of value written, so the rename can be offered (and, for a typo, be safe): a
+ * string under a key that takes an object (`_comment` to `comet`) is not, nor is a typed old key becoming an untyped
+ * new one of another format (`rampup_batch_size`: three integers, `step_batch_size_schedule`: a schedule string). A
+ * misspelt choice under the right key is left to invalid-value, which fixes it next.
+ */
+function renameKeepsValue(node: ConfigNode, target: SchemaNode | undefined, source?: SchemaNode): boolean {
+  if (!target) return false;
+  if (target.type === undefined) return source?.type === undefined;
+  const allowed = Array.isArray(target.type) ? target.type : [target.type];
+  return jsonTypes(toPlain(node)).some((t) => allowed.includes(t));
+}
+
+/** `_comment`, `//`, `#note`: keys people write as comments in formats without them. */
+function isCommentKey(key: string): boolean {
+  return /^(?:_|\/\/|#)/.test(key) || /comment/i.test(key);
+}
+
 export const unknownKey: Rule = {
   meta: {
     code: 'TL201',
@@ -84,7 +109,7 @@ export const unknownKey: Rule = {
     severity: 'warning',
     summary: 'A key the framework does not know, usually a misspelling.',
     why: 'Some frameworks reject unknown keys (DeepSpeed\'s pydantic sections, HfArgumentParser, TrlParser); others silently ignore them (DeepSpeed\'s top level), so a typo such as `gradient_acumulation_steps` quietly trains with the default.',
-    fix: 'When one known key is clearly closest, renaming to it is offered as a safe fix; otherwise the closest names are listed.',
+    fix: 'When one known key is clearly closest, renaming to it is offered, as a safe fix when the written value is valid for that key; otherwise the closest names are listed. Keys written as comments (`_comment`, `//`) are left alone where the framework ignores unknown keys.',
     example: { language: 'json', text: '{\n  "train_batch_size": 32,\n  "gradient_acumulation_steps": 2,\n  "zero_optimization": { "stage": 2 }\n}' },
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (extra="forbid")', 'huggingface/transformers src/transformers/hf_argparser.py (parse_dict)'],
   },
@@ -99,12 +124,15 @@ export const unknownKey: Rule = {
         if (!node || !parent) continue;
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
+        // A comment key is no typo: quiet where the framework ignores unknown keys, reported without renames where it rejects them.
+        const comment = isCommentKey(key);
+        if (comment && policy !== 'error') continue;
         const present = new Set(parent.children.map((c) => String(c.key)));
-        const ranked = suggestionsFor(schema, parentSchema, key).filter((r) => !present.has(r.candidate)).slice(0, 3);
+        const ranked = comment ? [] : suggestionsFor(schema, parentSchema, key).filter((r) => !present.has(r.candidate)).slice(0, 3);
         const winner = clearWinner(ranked);
         const fixes: Fix[] = [];
         const edit = winner ? renameKey(ctx.tree.language, ctx.text, node, winner) : undefined;
-        if (winner && edit) fixes.push({ title: `Rename to "${winner}"`, safe: true, edits: [edit] });
+        if (winner && edit) fixes.push({ title: `Rename to "${winner}"`, safe: renameKeepsValue(node, propertySchema(schema, parentSchema, winner)), edits: [edit] });
         for (const other of ranked) {
           if (other.candidate === winner) continue;
           const otherEdit = renameKey(ctx.tree.language, ctx.text, node, other.candidate);
@@ -223,7 +251,7 @@ export const deprecatedKey: Rule = {
     severity: 'warning',
     summary: 'A key the framework has renamed, deprecated or removed.',
     why: 'Deprecated keys work with a warning until the release that removes them; after that the parser rejects them ("Unknown arguments from config file") or, worse, ignores them.',
-    fix: 'Renaming to the replacement is a safe fix when the replacement is a plain rename.',
+    fix: 'Renaming to the replacement is offered when it is a sibling key that takes the written value as it is (`rampup_batch_size` to `step_batch_size_schedule` changes format, so it is not offered). It is never applied by `--fix`: the old name keeps working on the versions that predate the new one.',
     example: { language: 'yaml', text: 'output_dir: out\nper_device_train_batch_size: 8\nnum_train_epochs: 1\nevaluation_strategy: steps\n' },
     references: ['schemas/ in this repository, each citing its upstream source'],
   },
@@ -240,13 +268,16 @@ export const deprecatedKey: Rule = {
             const replacement = sub['x-replacement'];
             const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
             const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
-            const edit = sibling && !taken ? renameKey(ctx.tree.language, ctx.text, child, sibling) : undefined;
+            // Offered only where the written value fits the replacement, and never applied by --fix: the old name still
+            // works on the versions that predate the new one, and which version runs is not in the file.
+            const fits = sibling !== undefined && renameKeepsValue(child, schemaAt(schema, [...tokens, sibling]), sub);
+            const edit = sibling && !taken && fits ? renameKey(ctx.tree.language, ctx.text, child, sibling) : undefined;
             const removed = sub['x-removed-in'] ? ` It was removed in ${sub['x-removed-in']}; newer versions reject it.` : '';
             const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
             ctx.report({
               range: child.keyRange,
               message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}`,
-              fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: true, edits: [edit] }] : [],
+              fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }
           if (sub) visit(child, path);

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/index';
+
+/** The diagnostics of a file that must be read as `format` (a test on an undetected file would pass vacuously). */
+function diagnostics(text: string, path: string, format = path.endsWith('.json') ? 'deepspeed' : undefined) {
+  const analysis = analyze(text, { path });
+  if (format) assert.equal(analysis.format, format, text);
+  return analysis.diagnostics;
+}
+
+test('comment keys are left alone where unknown keys are ignored, and never renamed', () => {
+  const ds = '{\n  "_comment": "supported models: see the tutorial",\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 4,\n  "zero_optimization": { "stage": 2 }\n}\n';
+  assert.deepEqual(diagnostics(ds, 'ds.json').map((d) => d.rule), [], 'DeepSpeed ignores unknown top-level keys');
+  // Inside a pydantic section DeepSpeed rejects it: reported, but no "did you mean".
+  const inSection = '{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 4,\n  "zero_optimization": { "stage": 2, "_comment": "tuned" }\n}\n';
+  const reported = diagnostics(inSection, 'ds.json').filter((d) => d.rule === 'unknown-key');
+  assert.equal(reported.length, 1);
+  assert.deepEqual(reported[0].fixes, []);
+});
+
+test('a typo rename is safe only when the value has the kind the right key takes', () => {
+  // zero_optimisation -> zero_optimization takes an object: a string there would stop DeepSpeed, so it is not safe.
+  const wrongKind = diagnostics('{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 4,\n  "bf16": { "enabled": true },\n  "zero_optimisation": "stage 3"\n}\n', 'ds.json').find((d) => d.rule === 'unknown-key');
+  assert.deepEqual(wrongKind?.fixes.map((f) => [f.title, f.safe]), [['Rename to "zero_optimization"', false]]);
+  const rightKind = diagnostics('{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 4,\n  "bf16": { "enabled": true },\n  "zero_optimisation": { "stage": 3 }\n}\n', 'ds.json').find((d) => d.rule === 'unknown-key');
+  assert.deepEqual(rightKind?.fixes.map((f) => [f.title, f.safe]), [['Rename to "zero_optimization"', true]]);
+});
+
+test('deprecated keys: the rename is offered only where the value carries over, and never as a safe fix', () => {
+  const hf = diagnostics('output_dir: out\nper_device_train_batch_size: 8\nevaluation_strategy: steps\n', 'train.yaml', 'hf-trainer').find((d) => d.rule === 'deprecated-key');
+  assert.deepEqual(hf?.fixes.map((f) => [f.title, f.safe]), [['Rename to "eval_strategy"', false]]);
+  // rampup_batch_size (start, increment, samples) is not a step_batch_size_schedule: no rename offered.
+  const megatron = '# trainlint: format=megatron\nglobal_batch_size: 1024\nmicro_batch_size: 1\nrampup_batch_size: [32, 32, 65324160]\n';
+  const rampup = diagnostics(megatron, 'gpt.yaml', 'megatron').find((d) => d.rule === 'deprecated-key');
+  assert.ok(rampup, 'rampup_batch_size is reported as deprecated');
+  assert.deepEqual(rampup.fixes, []);
+});
