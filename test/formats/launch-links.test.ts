@@ -77,3 +77,16 @@ test('accelerate --config_file: the accelerate config gives the world size and, 
   // 4 per device x 2 steps x 4 processes = 32: train_batch_size agrees in the accelerate world (it would not with --gpus 8).
   assert.ok(!mismatches.some((m) => /train_batch_size/.test(m)), JSON.stringify(mismatches));
 });
+
+test('Megatron-DeepSpeed scripts: a near-miss flag is a warning with its fix; many unknown flags are one note about a fork', () => {
+  const launch = (flags: string) => `deepspeed pretrain_gpt.py --deepspeed --deepspeed_config ds.json --tensor-model-parallel-size 2 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --seq-length 2048 --micro-batch-size 1 --global-batch-size 64 ${flags}\n`;
+  const typo = script(launch('--hiden-dropout 0.1')).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(typo.map((d) => [d.severity, d.fixes[0]?.title]), [['warning', 'Rename to "hidden-dropout"']]);
+  const fork = script(launch('--embed-layernorm --pp-partition-method type:transformer --kill-switch-path /tmp/kill --pad-vocab-size-to 250880')).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.equal(fork.length, 1);
+  assert.equal(fork[0].severity, 'info');
+  assert.match(fork[0].message, /^4 flags are not Megatron-DeepSpeed's .*--embed-layernorm, --pp-partition-method, --kill-switch-path, --pad-vocab-size-to/);
+  assert.equal(fork[0].related.length, 3, 'each flag is a related location');
+  const two = script(launch('--embed-layernorm --kill-switch-path /tmp/kill')).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(two.map((d) => d.severity), ['warning', 'warning'], 'two unknown flags are still reported one by one');
+});

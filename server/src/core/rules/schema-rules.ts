@@ -54,6 +54,12 @@ function frameworkName(format: string): string {
   )[format] ?? format;
 }
 
+/** The program a schema describes, by its title ("Megatron-DeepSpeed command-line arguments"), else by the format. */
+function schemaFramework(schema: SchemaNode, format: string): string {
+  const title = (schema as { title?: string }).title;
+  return title ? title.replace(/ command-line arguments$/, '') : frameworkName(format);
+}
+
 function where(pointer: string): string {
   const tokens = splitPointer(pointer);
   return tokens.length === 0 ? 'at the top level' : `in ${tokens.join('.')}`;
@@ -115,6 +121,8 @@ export const unknownKey: Rule = {
   },
   check(ctx) {
     forEachValidated(ctx, ({ root, schema, index }, errors) => {
+      // Launch-script flags upstream does not define and that are no near-miss: several of them mean a fork.
+      const forkFlags: ConfigNode[] = [];
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -149,8 +157,12 @@ export const unknownKey: Rule = {
           severity = 'warning';
           consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
         } else if (forkSeverity === 'warning' && policy === 'error') {
+          if (!winner) {
+            forkFlags.push(node);
+            continue;
+          }
           severity = 'warning';
-          consequence = `${frameworkName(ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
+          consequence = `${schemaFramework(schema, ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
         }
         ctx.report({
           range: node.keyRange ?? node.range,
@@ -159,9 +171,36 @@ export const unknownKey: Rule = {
           fixes,
         });
       }
+      reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
     });
   },
 };
+
+// From this many unknown flags without a near-miss on, the script runs a fork (BLOOM's bigscience-workshop/Megatron-DeepSpeed
+// adds --embed-layernorm, --pp-partition-method, ...): one note instead of a warning per flag.
+const FORK_FLAG_COUNT = 3;
+
+function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string): void {
+  if (flags.length >= FORK_FLAG_COUNT) {
+    const names = flags.map((f) => `--${String(f.key)}`);
+    ctx.report({
+      range: flags[0].keyRange ?? flags[0].range,
+      severity: 'info',
+      message: `${flags.length} flags are not ${framework}'s at the commit its schema was read from (${names.join(', ')}): the script runs a fork or another version that defines them; with upstream ${framework} the run stops with "unrecognized arguments".`,
+      related: flags.slice(1).map((f) => ({ message: `--${String(f.key)}`, range: f.keyRange ?? f.range })),
+      fixes: [],
+    });
+    return;
+  }
+  for (const flag of flags) {
+    ctx.report({
+      range: flag.keyRange ?? flag.range,
+      severity: 'warning',
+      message: `Unknown flag "${String(flag.key)}" at the top level: ${framework} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it.`,
+      fixes: [],
+    });
+  }
+}
 
 function describeExpectation(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
