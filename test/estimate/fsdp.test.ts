@@ -43,6 +43,13 @@ test('TrainingArguments FSDP: sharding, offload, and no_sync on accumulation unl
   assert.equal(fsdp2.fsdp, 'full-shard');
   assert.equal(fsdp2.fsdpNoSync, false);
 
+  // Hybrid sharding (within a node) is counted as sharding over every rank: a lower bound, said in the notes.
+  const hybrid = analyze(trainerArgs('fsdp: hybrid_shard auto_wrap\n'), { path: 'train.yaml' });
+  const hybridPlan = buildPlan(hybrid, {})!;
+  assert.equal(hybridPlan.plan.fsdp, 'full-shard');
+  assert.ok(hybridPlan.notes.some((n) => n.includes('hybrid sharding') && n.includes('lower bound')), hybridPlan.notes.join('; '));
+  assert.equal(planOf(trainerArgs('fsdp: hybrid_shard_zero2\n'), 'train.yaml').fsdp, 'shard-grad-op');
+
   const none = planOf(trainerArgs(''), 'train.yaml');
   assert.equal(none.fsdp, undefined);
   assert.equal(none.framework, 'plain');

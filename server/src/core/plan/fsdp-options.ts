@@ -49,8 +49,8 @@ type FsdpFormat = 'hf-trainer' | 'axolotl' | 'accelerate';
 
 /**
  * FSDP as the HF Trainer runs it (`fsdp` options and `fsdp_config`; axolotl also enables it with `fsdp_config` alone
- * and reads `fsdp_version`; accelerate with `distributed_type: FSDP`). undefined when FSDP is off or its sharding is
- * one the estimator does not model (hybrid sharding, no sharding).
+ * and reads `fsdp_version`; accelerate with `distributed_type: FSDP`). undefined when FSDP is off or does not shard
+ * (NO_SHARD is DDP).
  */
 export function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | undefined {
   const words = optionWords(getChild(root, 'fsdp'));
@@ -64,12 +64,18 @@ export function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions
   const reshardIsSwitch = typeof reshardNode?.value === 'boolean' || reshardText === 'true' || reshardText === 'false';
   const strategy = (str(configKey(config, 'sharding_strategy'))?.toLowerCase() ?? (reshardIsSwitch ? undefined : reshardText) ?? '');
   const reshard = reshardIsSwitch ? flag(reshardNode) : undefined;
+  const notes: string[] = [];
+  // Hybrid sharding shards within a node and replicates across nodes: counted as sharding over every data-parallel rank,
+  // a lower bound on memory, so an out-of-memory finding on it holds for the real layout.
+  const hybrid = words.some((w) => w.startsWith('hybrid_shard')) || strategy.startsWith('hybrid_shard');
+  if (hybrid) notes.push('FSDP hybrid sharding counted as sharding over all data-parallel ranks (it shards within a node): memory is a lower bound');
   let sharding: FsdpOptions['sharding'];
-  if (words.includes('shard_grad_op') || strategy === 'shard_grad_op' || strategy === '2' || reshard === false) sharding = 'shard-grad-op';
-  else if (words.includes('full_shard') || strategy === 'full_shard' || strategy === '1' || (words.length === 0 && !strategy)) sharding = 'full-shard';
+  const gradOp = ['shard_grad_op', 'hybrid_shard_zero2', '2', '5'];
+  const full = ['full_shard', 'hybrid_shard', '1', '4'];
+  if (words.some((w) => gradOp.includes(w)) || gradOp.includes(strategy) || reshard === false) sharding = 'shard-grad-op';
+  else if (words.some((w) => full.includes(w)) || full.includes(strategy) || (words.length === 0 && !strategy)) sharding = 'full-shard';
   if (!sharding) return undefined;
   const offload = words.includes('offload') || flag(configKey(config, 'offload_params')) === true;
-  const notes: string[] = [];
   const synced = syncEachBatch(root);
   // torch FSDP.no_sync(): "accumulate the full model gradients (instead of gradient shards) until the eventual sync";
   // the Trainer enters it through accelerate on every accumulation micro-step. FSDP2 modules have no no_sync(), and
