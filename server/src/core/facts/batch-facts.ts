@@ -12,6 +12,11 @@ export interface BatchFacts {
   global?: NumberField;
   micro?: NumberField;
   accum?: NumberField;
+  /**
+   * axolotl's `batch_size`: micro-batch x accumulation on each data-parallel rank (normalize_config multiplies it by the
+   * world size itself, and derives accumulation as batch_size // micro_batch_size when it is not given).
+   */
+  perRank?: NumberField;
   /** TP x PP x CP, and where each factor came from. */
   modelParallel: number;
   modelParallelSource: string;
@@ -66,4 +71,12 @@ export function batchFactsFor(format: Format, root: ConfigNode, settings: Settin
     };
   }
   return undefined;
+}
+
+/** The accumulation steps the framework runs: as stated, or axolotl's batch_size // micro_batch_size. */
+export function accumulationOf(facts: BatchFacts): number | undefined {
+  if (typeof facts.accum?.value === 'number') return facts.accum.value;
+  const perRank = facts.perRank?.value;
+  const micro = facts.micro?.value;
+  return facts.accum === undefined && typeof perRank === 'number' && typeof micro === 'number' && micro > 0 ? Math.max(1, Math.floor(perRank / micro)) : undefined;
 }

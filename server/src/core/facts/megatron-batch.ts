@@ -75,12 +75,13 @@ export function megatronBatchFacts(format: Format, root: ConfigNode, settings: S
   if (format === 'axolotl') {
     const tp = parallel.tp ?? num(getChild(root, 'tensor_parallel_size')) ?? 1;
     const cp = parallel.cp ?? num(getChild(root, 'context_parallel_size')) ?? num(getChild(root, 'sequence_parallel_degree')) ?? 1;
+    // axolotl has no global batch key: batch_size is per data-parallel rank (normalize_config).
     return {
-      global: readNumberField(getChild(root, 'batch_size')),
       micro: readNumberField(getChild(root, 'micro_batch_size')),
       accum: readNumberField(getChild(root, 'gradient_accumulation_steps')),
+      perRank: readNumberField(getChild(root, 'batch_size')),
       ...product(tp, 1, cp, [tp > 1 ? `tensor_parallel_size ${tp}` : '', cp > 1 ? `context_parallel_size ${cp}` : '']),
-      names: { global: 'batch_size', micro: 'micro_batch_size', accum: 'gradient_accumulation_steps' },
+      names: { global: 'global batch (micro_batch_size x gradient_accumulation_steps x data-parallel size)', micro: 'micro_batch_size', accum: 'gradient_accumulation_steps' },
       derivesMissing: true,
       requiresGlobalOrMicro: false,
       root,

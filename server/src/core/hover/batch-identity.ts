@@ -1,5 +1,5 @@
 import type { FileAnalysis } from '../analyze';
-import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
+import { accumulationOf, batchFactsFor, type BatchFacts } from '../facts/batch-facts';
 import type { NumberField } from '../facts/values';
 import { worldSizeOf, type Settings } from '../settings';
 import { getChild, type ConfigNode } from '../syntax/config-tree';
@@ -32,6 +32,13 @@ function stated(field: NumberField | undefined, reader: string): Factor | undefi
   if (field.value === 'auto') return { auto: true, source: `\`${field.name}\` is "auto": ${reader} fills it`, node: field.node };
   if (field.value === undefined) return { source: `\`${field.name}\` is not a number`, node: field.node };
   return { value: field.value, source: `\`${field.name}\``, node: field.node };
+}
+
+/** axolotl without gradient_accumulation_steps: batch_size // micro_batch_size steps. */
+function perRankAccumulation(facts: BatchFacts): Factor | undefined {
+  const value = facts.accum === undefined ? accumulationOf(facts) : undefined;
+  if (value === undefined || !facts.perRank) return undefined;
+  return { value, source: `\`${facts.perRank.name}\` ${String(facts.perRank.value)} // \`${facts.names.micro}\` (axolotl derives it)`, node: facts.perRank.node };
 }
 
 const wholeOrUndefined = (n: number) => (Number.isInteger(n) && n > 0 ? n : undefined);
@@ -115,7 +122,7 @@ export function batchIdentities(analysis: FileAnalysis, settings: Settings, worl
     else dataParallel = { value: world.value / facts.modelParallel, source: `${worldText}${parallelText}` };
     const g = stated(facts.global, reader);
     const m = stated(facts.micro, reader);
-    const a = stated(facts.accum, reader);
+    const a = stated(facts.accum, reader) ?? perRankAccumulation(facts);
     const { global, micro, accum } = derive(facts, analysis.format, g, m, a, dataParallel.value);
     const all = [global, micro, accum, dataParallel];
     const holds = all.every((f) => f.value !== undefined) ? global.value === micro.value! * accum.value! * dataParallel.value! : undefined;

@@ -87,8 +87,11 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   }
   const micro = at('micro');
   const accum = at('accum');
-  // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1.
-  plan.batch = { micro: num(micro) ?? (format === 'hf-trainer' ? 8 : undefined), gradAccum: num(accum) ?? 1 };
+  // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1. axolotl derives a missing
+  // accumulation as batch_size // micro_batch_size (normalize_config; its batch_size is per data-parallel rank).
+  const perRank = format === 'axolotl' ? num(getChild(root, 'batch_size')) : undefined;
+  const derivedAccum = perRank !== undefined && num(micro) ? Math.max(1, Math.floor(perRank / num(micro)!)) : undefined;
+  plan.batch = { micro: num(micro) ?? (format === 'hf-trainer' ? 8 : undefined), gradAccum: num(accum) ?? derivedAccum ?? 1 };
   if (!micro && format === 'hf-trainer') notes.push('per_device_train_batch_size not set: the TrainingArguments default 8 is used');
   if (micro) anchors['batch.micro'] = micro;
   if (accum) anchors['batch.gradAccum'] = accum;

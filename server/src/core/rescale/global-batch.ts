@@ -58,6 +58,7 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
   set(facts.global, target.global);
   set(facts.micro, target.micro);
   set(facts.accum, target.accum);
+  set(facts.perRank, target.micro * target.accum);
   // A field the config leaves out must be written when what the framework would fill in no longer holds.
   const anchor = (facts.micro ?? facts.global ?? facts.accum)?.node;
   if (!anchor) return edits;

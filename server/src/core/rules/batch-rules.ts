@@ -1,5 +1,5 @@
 import type { Fix, RelatedLocation } from '../diagnostic';
-import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
+import { accumulationOf, batchFactsFor, type BatchFacts } from '../facts/batch-facts';
 import { isSwitchOn, type NumberField } from '../facts/values';
 import { getPath } from '../syntax/config-tree';
 import { replaceValue } from '../fix/edits';
@@ -9,11 +9,11 @@ import type { Rule, RuleContext } from './rule';
 type Known = { g?: number; m?: number; a?: number };
 
 function known(facts: BatchFacts): Known | undefined {
-  const fields = [facts.global, facts.micro, facts.accum];
+  const fields = [facts.global, facts.micro, facts.accum, facts.perRank];
   // "auto" is resolved by the HF Trainer or accelerate from one consistent set of numbers.
   if (fields.some((f) => f?.value === 'auto' || (f && f.value === undefined))) return undefined;
   const pick = (f?: NumberField) => (typeof f?.value === 'number' ? f.value : undefined);
-  return { g: pick(facts.global), m: pick(facts.micro), a: pick(facts.accum) };
+  return { g: pick(facts.global), m: pick(facts.micro), a: accumulationOf(facts) };
 }
 
 function related(...fields: Array<NumberField | undefined>): RelatedLocation[] {
