@@ -77,7 +77,9 @@ function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string)
   let ranked = byKey.get(key);
   if (!ranked) {
     // A few extra candidates, since names the object already has are dropped afterwards.
-    ranked = rankSuggestions(key, knownProperties(root, objectSchema), 8);
+    // Private fields (`_kt_config_handle`, init=False) are nobody's intended spelling of a public key.
+    const candidates = knownProperties(root, objectSchema).filter((name) => key.startsWith('_') || !name.startsWith('_'));
+    ranked = rankSuggestions(key, candidates, 8);
     if (byKey.size < 1000) byKey.set(key, ranked);
   }
   return ranked;
