@@ -90,3 +90,20 @@ test('Megatron-DeepSpeed scripts: a near-miss flag is a warning with its fix; ma
   const two = script(launch('--embed-layernorm --kill-switch-path /tmp/kill')).diagnostics.filter((d) => d.rule === 'unknown-key');
   assert.deepEqual(two.map((d) => d.severity), ['warning', 'warning'], 'two unknown flags are still reported one by one');
 });
+
+test('Megatron programs with arguments of their own: one note naming the flags; pretrain_gpt.py: a lone unknown flag warns, a near-miss is an error', () => {
+  const common = '--tensor-model-parallel-size 1 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --seq-length 2048 --micro-batch-size 1 --global-batch-size 64';
+  const multimodal = script(`torchrun --nproc_per_node 8 examples/multimodal/train.py ${common} --vision-model-type clip --freeze-LM\n`).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(multimodal.map((d) => d.severity), ['info']);
+  assert.match(multimodal[0].message, /^2 flags are not Megatron-LM's .*\(--vision-model-type, --freeze-LM\): examples\/multimodal\/train\.py \(its own arguments\) or a fork must define them/);
+  const modelopt = script(`torchrun --nproc_per_node 8 pretrain_gpt.py ${common} --enable-gpt-oss\n`).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(modelopt.map((d) => [d.severity, /extra-arguments provider/.test(d.message)]), [['warning', true]]);
+  const typo = script(`torchrun --nproc_per_node 8 pretrain_gpt.py ${common} --hiden-dropout 0.1\n`).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(typo.map((d) => [d.severity, d.fixes[0]?.title]), [['error', 'Rename to "hidden-dropout"']]);
+});
+
+test('a script whose last command continues onto the end of the file parses as bash reads it', () => {
+  const analysis = script(`torchrun --nproc_per_node 8 pretrain_gpt.py --tensor-model-parallel-size 1 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 \\\n    --seq-length 2048 --micro-batch-size 1 --global-batch-size 64 \\\n`);
+  assert.equal(analysis.format, 'megatron');
+  assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'parse-error'), []);
+});

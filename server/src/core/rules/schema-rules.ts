@@ -8,6 +8,8 @@ import { renameKey, formatScalar } from '../fix/edits';
 import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
 import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
+import { shellFactsOf } from '../shell/shell-config';
+import { fieldText } from '../shell/words';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -158,11 +160,12 @@ export const unknownKey: Rule = {
           if (!winner || ranked[0].distance > 1) continue;
           severity = 'warning';
           consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
+        } else if (ctx.tree.language === 'shell' && ctx.format === 'megatron' && policy === 'error' && (!winner || ranked[0].distance > 2)) {
+          // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
+          // examples/multimodal/train.py's --vision-model-type), or a fork does.
+          forkFlags.push(node);
+          continue;
         } else if (forkSeverity === 'warning' && policy === 'error') {
-          if (!winner) {
-            forkFlags.push(node);
-            continue;
-          }
           severity = 'warning';
           consequence = `${schemaFramework(schema, ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
         }
@@ -179,16 +182,25 @@ export const unknownKey: Rule = {
 };
 
 // From this many unknown flags without a near-miss on, the script runs a fork (BLOOM's bigscience-workshop/Megatron-DeepSpeed
-// adds --embed-layernorm, --pp-partition-method, ...): one note instead of a warning per flag.
+// adds --embed-layernorm, --pp-partition-method, ...) or a program with arguments of its own: one note, not one per flag.
 const FORK_FLAG_COUNT = 3;
 
+/** Megatron-LM's own pretraining entry points (pretrain_gpt.py, pretrain_mamba.py, ...); other programs add arguments. */
+function runsCorePretraining(ctx: RuleContext): boolean {
+  const program = shellFactsOf(ctx.tree)?.launch?.program;
+  return program !== undefined && /(?:^|\/)pretrain_\w+\.py$/.test(fieldText(program));
+}
+
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string): void {
-  if (flags.length >= FORK_FLAG_COUNT) {
+  const program = shellFactsOf(ctx.tree)?.launch?.program;
+  const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
+  if (flags.length >= FORK_FLAG_COUNT || (otherProgram && flags.length > 0)) {
     const names = flags.map((f) => `--${String(f.key)}`);
+    const definer = otherProgram && program ? `${fieldText(program)} (its own arguments) or a fork` : 'a fork, another version or an extra-arguments provider';
     ctx.report({
       range: flags[0].keyRange ?? flags[0].range,
       severity: 'info',
-      message: `${flags.length} flags are not ${framework}'s at the commit its schema was read from (${names.join(', ')}): the script runs a fork or another version that defines them; with upstream ${framework} the run stops with "unrecognized arguments".`,
+      message: `${flags.length} flag${flags.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): ${definer} must define them; otherwise the run stops with "unrecognized arguments".`,
       related: flags.slice(1).map((f) => ({ message: `--${String(f.key)}`, range: f.keyRange ?? f.range })),
       fixes: [],
     });
@@ -198,7 +210,7 @@ function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: strin
     ctx.report({
       range: flag.keyRange ?? flag.range,
       severity: 'warning',
-      message: `Unknown flag "${String(flag.key)}" at the top level: ${framework} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it.`,
+      message: `Unknown flag "${String(flag.key)}" at the top level: ${framework} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork, another version or an extra-arguments provider (modelopt's post-training flags) may take it.`,
       fixes: [],
     });
   }

@@ -61,14 +61,17 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     return { tree: { language: 'shell', documents: [], problems: [{ kind: 'file-too-large', message: `The file is larger than ${DEFAULT_LIMITS.maxChars} characters and was not analysed.`, range: { start: 0, end: 0 } }] }, detection: unknownDetection('too large') };
   }
   if (!parser) return { tree: { language: 'shell', documents: [], problems: [] }, detection: unknownDetection('no shell parser was loaded') };
+  // bash ends a command whose last line continues (`--load $CKPT \` at the end of the file) at end of input;
+  // tree-sitter-bash wants one more line. The padding only follows the text, so every offset stays where it was.
+  const parsed = /\\[ \t]*(?:\r?\n[ \t]*)?$/.test(text) ? `${text}\n\n` : text;
   let syntax;
   try {
-    syntax = parser.parse(text);
+    syntax = parser.parse(parsed);
   } catch {
     syntax = undefined;
   }
   if (!syntax) return { tree: { language: 'shell', documents: [], problems: [{ kind: 'parse-error', message: 'The shell parser could not read this file.', range: { start: 0, end: 0 } }] }, detection: unknownDetection('unparsable') };
-  const script = interpretScript(syntax, text);
+  const script = interpretScript(syntax, parsed);
   const launches = script.commands.map(classifyCommand).filter((l): l is Launch => l !== undefined);
   let best: Launch | undefined;
   let bestScore = -Infinity;
