@@ -269,3 +269,21 @@ test('every prefix (cut at each line) of every corpus launch script parses witho
     }
   }
 });
+
+test('one shell word stays one argument where the grammar cuts it (./$OUT/$TASK/ after a known variable)', () => {
+  const hf = (tail: string) => `OUT=output\n${tail}torchrun --nproc_per_node 8 train.py --model_name_or_path gpt2 --per_device_train_batch_size 2 --learning_rate 1e-5 --output_dir ./$OUT/$TASK/ckpt --fp16\n`;
+  const known = check(hf('TASK=qnli\n'));
+  assert.equal(arg(known, 'output_dir')?.value, './output/qnli/ckpt');
+  assert.equal(arg(known, 'fp16')?.value, true, 'the next flag is still its own argument');
+  const unknown = check(hf(''));
+  assert.equal(arg(unknown, 'output_dir')?.kind, 'scalar', 'one value, not an array of two');
+  assert.deepEqual(unknown.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
+test('a program with deepspeed.add_config_arguments (a bare --deepspeed switch) is not read as the HF Trainer', () => {
+  const chat = check('deepspeed main.py --model_name_or_path facebook/opt-1.3b --per_device_train_batch_size 8 --gradient_accumulation_steps 1 --learning_rate 9.65e-6 --zero_stage 2 --deepspeed --output_dir out\n');
+  assert.equal(chat.format, 'unknown');
+  assert.deepEqual(chat.diagnostics, []);
+  const trainer = check('deepspeed train.py --model_name_or_path gpt2 --per_device_train_batch_size 8 --learning_rate 1e-5 --deepspeed ds.json --output_dir out\n');
+  assert.equal(trainer.format, 'hf-trainer');
+});

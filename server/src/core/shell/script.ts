@@ -392,9 +392,18 @@ class Interpreter {
   private command(node: ShellSyntaxNode, uncertain: boolean): void {
     const words = node.children.filter((c) => c.named && c.type !== 'variable_assignment' && c.type !== 'file_redirect' && c.type !== 'herestring_redirect');
     const chunks: Chunk[] = [];
-    for (const word of words) {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i];
       const target = word.type === 'command_name' ? word.children.find((c) => c.named) ?? word : word;
-      chunks.push(...this.expand(target, false), { fieldBreak: true });
+      const next = words[i + 1];
+      // Only blanks separate shell words: nodes that touch are one word, however the grammar split them.
+      const touching = next !== undefined && next.start === word.end;
+      const split = touching ? this.splitExpansion(target, next) : undefined;
+      if (split) {
+        chunks.push(...split);
+        i++;
+      } else chunks.push(...this.expand(target, false));
+      if (!touching || split) chunks.push({ fieldBreak: true });
     }
     const argv = splitFields(chunks);
     if (argv.length === 0) return;
@@ -418,6 +427,22 @@ class Interpreter {
       if (nameNode?.type === 'variable_name') env.set(this.src(nameNode), valueNode ? joinChunks(this.expand(valueNode, true)) : []);
     }
     this.commands.push({ argv, env, range: { start: node.start, end: node.end }, uncertain });
+  }
+
+  /**
+   * A word the grammar cut in two: tree-sitter-bash reads `./$OUT/$TASK/` as `./$OUT/$` and `TASK/`. A lone `$` ending
+   * the first part and a name starting the plain word after it are the expansion `$TASK`; undefined for other cuts.
+   */
+  private splitExpansion(node: ShellSyntaxNode, next: ShellSyntaxNode): Chunk[] | undefined {
+    const last = node.children[node.children.length - 1];
+    const name = next.type === 'word' ? /^[A-Za-z_]\w*/.exec(this.src(next)) : null;
+    if (node.type !== 'concatenation' || !last || last.named || this.src(last) !== '$' || !name) return undefined;
+    const out: Chunk[] = [];
+    for (const child of node.children.slice(0, -1)) out.push(...this.expand(child, false));
+    out.push(...this.variableValue(name[0], undefined, false, { start: last.start, end: next.start + name[0].length }));
+    const rest = next.start + name[0].length;
+    if (rest < next.end) out.push({ pieces: this.unquoted(rest, next.end), split: false });
+    return out;
   }
 
   private redirected(node: ShellSyntaxNode, uncertain: boolean): void {

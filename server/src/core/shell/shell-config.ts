@@ -116,8 +116,15 @@ function formatOf(launch: Launch): Format {
   const megatron = MEGATRON_FLAGS.filter((f) => flags.has(f)).length;
   const hf = HF_FLAGS.filter((f) => flags.has(f) || flags.has(f.replace(/_/g, '-'))).length;
   if (megatron >= 3 || (MEGATRON_ENTRY.test(base) && megatron >= 1)) return 'megatron';
-  if (hf >= 3) return 'hf-trainer';
+  // A bare `--deepspeed` switch is deepspeed.add_config_arguments' store_true flag (DeepSpeed-Chat's main.py and other
+  // hand-written loops): HfArgumentParser's --deepspeed takes a value, so such a program is not the HF Trainer.
+  if (hf >= 3 && !hasBareSwitch(launch.args, 'deepspeed')) return 'hf-trainer';
   return 'unknown';
+}
+
+function hasBareSwitch(args: Field[], name: string): boolean {
+  const index = args.findIndex((a) => fieldText(a) === `--${name}`);
+  return index !== -1 && (index === args.length - 1 || fieldText(args[index + 1]).startsWith('-'));
 }
 
 // ---- arguments --------------------------------------------------------------------------------
