@@ -111,3 +111,13 @@ test('every prefix of every corpus file (cut at each line) analyses without an e
   }
   assert.ok(prefixes > 1000, `${prefixes} prefixes analysed`);
 });
+
+test('JSON template placeholders: one error on each unquoted word, nothing made up from the recovered value', () => {
+  const text = '{\n  "train_batch_size": 32,\n  "train_micro_batch_size_per_gpu": BATCH_SIZE,\n  "fp16": {\n    "enabled": FP16_ENABLE\n  },\n  "gradient_clipping": 1.0\n}\n';
+  const tree = parseJson(text);
+  assert.deepEqual(tree.problems.map((p) => [p.kind, text.slice(p.range.start, p.range.end)]), [['parse-error', 'BATCH_SIZE'], ['parse-error', 'FP16_ENABLE']]);
+  assert.match(tree.problems[0].message, /BATCH_SIZE is not a JSON value \(unquoted text: a template placeholder/);
+  const analysis = analyze(text, { path: 'ds_config_TEMPLATE.json' });
+  assert.equal(analysis.format, 'deepspeed');
+  assert.deepEqual(analysis.diagnostics.map((d) => d.rule), ['parse-error', 'parse-error'], 'no invalid-value for the stand-in nulls, no trailing comma after fp16');
+});

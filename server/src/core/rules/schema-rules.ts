@@ -274,6 +274,7 @@ export const invalidValue: Rule = {
         if (reported.has(pointer) || claimed.has(error.instancePath)) continue;
         const node = index.get(pointer);
         if (!node) continue;
+        if (node.missing) continue; // The parse error at the place says it.
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.

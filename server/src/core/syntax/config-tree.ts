@@ -25,6 +25,8 @@ export interface ConfigNode {
   children: ConfigNode[];
   /** True when the value comes through a YAML alias or merge key: its text stands elsewhere. */
   viaAlias?: boolean;
+  /** True when the text holds no value here and the parser stood one in (a parse error is reported at the place). */
+  missing?: boolean;
 }
 
 export type SyntaxProblemKind =

@@ -14,15 +14,23 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const seen = new Set<string>();
+  let afterBareWord = -1;
   for (const error of errors) {
     // Unclosed nesting repeats the same error at the same place once per level: one is enough.
     const key = `${error.offset}:${error.error}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const code = printParseErrorCode(error.error);
+    // The "value expected" that follows an unquoted word is the same mistake, already reported on the word.
+    if (code === 'ValueExpected' && afterBareWord !== -1 && skipTrivia(text, afterBareWord, text.length) === error.offset) continue;
+    const word = code === 'InvalidSymbol' ? /^[A-Za-z_$][\w$.-]*/.exec(text.slice(error.offset)) : null;
+    afterBareWord = word ? error.offset + word[0].length : -1;
     problems.push({
       kind: 'parse-error',
-      message: `JSON syntax error: ${describeError(printParseErrorCode(error.error))}.`,
-      range: { start: Math.min(error.offset, text.length), end: Math.min(error.offset + Math.max(error.length, 1), text.length) },
+      message: word
+        ? `JSON syntax error: ${word[0]} is not a JSON value (unquoted text: a template placeholder to fill before the file is read, or a string missing its quotes).`
+        : `JSON syntax error: ${describeError(code)}.`,
+      range: { start: Math.min(error.offset, text.length), end: Math.min(error.offset + Math.max(word ? word[0].length : error.length, 1), text.length) },
     });
   }
   visit(text, {
@@ -48,7 +56,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[]): Co
       const childPtr = childPointer(pointer, key);
       const child: ConfigNode = valueNode
         ? convert(valueNode, childPtr, problems)
-        : { kind: 'scalar', pointer: childPtr, range: { start: keyRange.end, end: keyRange.end }, value: null, raw: '', style: 'plain', children: [] };
+        : { kind: 'scalar', pointer: childPtr, range: { start: keyRange.end, end: keyRange.end }, value: null, raw: '', style: 'plain', children: [], missing: true };
       child.key = key;
       child.keyRange = keyRange;
       const earlier = seen.get(key);
@@ -96,7 +104,9 @@ function findTrailingCommas(text: string, root: JsonNode | undefined, problems: 
       const last = node.children?.[node.children.length - 1];
       if (last) {
         const after = skipTrivia(text, last.offset + last.length, node.offset + node.length);
-        if (text[after] === ',') {
+        // Trailing only when the container closes right after it (error recovery can end a node early).
+        const closer = text[skipTrivia(text, after + 1, text.length)];
+        if (text[after] === ',' && (closer === '}' || closer === ']')) {
           problems.push({ kind: 'trailing-comma', message: 'Trailing comma in JSON.', range: { start: after, end: after + 1 } });
         }
       }
