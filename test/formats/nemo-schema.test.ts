@@ -65,3 +65,13 @@ test('NeMo: a model other than MegatronGPTModel (an ASR config) keeps its model 
   const unknown = a.diagnostics.filter((d) => d.rule === 'unknown-key');
   assert.deepEqual(unknown.map((d) => text.slice(d.range.start, d.range.end)), ['max_epoch']);
 });
+
+test('NeMo: a model other than MegatronGPTModel takes every precision Lightning takes; inference configs are no training config', () => {
+  const speech = analyze('trainer:\n  devices: 8\n  precision: bf16-true\nmodel:\n  pretrained_llm: Qwen/Qwen2.5-7B\n', { path: 'salm.yaml', settings: {} });
+  assert.equal(speech.format, 'nemo');
+  assert.deepEqual(speech.diagnostics.filter((d) => d.rule === 'invalid-value'), []);
+  assert.equal(analyze('trainer:\n  devices: 8\n  precision: bf16-truee\nmodel:\n  pretrained_llm: x\n', { path: 'salm.yaml', settings: {} }).diagnostics.filter((d) => d.rule === 'invalid-value').length, 1);
+  const inference = analyze('trainer:\n  devices: 1\n  precision: 16\ntensor_model_parallel_size: -1\npipeline_model_parallel_size: -1\ngpt_model_file: null\ninference:\n  greedy: false\n', { path: 'megatron_gpt_inference.yaml', settings: {} });
+  assert.equal(inference.format, 'unknown');
+  assert.deepEqual(inference.diagnostics, []);
+});

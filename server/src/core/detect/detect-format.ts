@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../syntax/config-tree';
+import { getChild, type ConfigNode } from '../syntax/config-tree';
 import { isFormat, type Format } from './formats';
 
 export interface Detection {
@@ -75,6 +75,9 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
   const name = fileName.toLowerCase();
   const nemo = keys.has('trainer') && keys.has('model') && root !== undefined;
   if (nemo) return { format: 'nemo', reason: 'top-level `trainer` and `model` sections (NeMo/Hydra)', roots: [''] };
+  // A Lightning `trainer` section without a `model` one: NeMo's inference, evaluation and export configs
+  // (megatron_gpt_inference.yaml) carry Megatron names at the top level but are no training config.
+  if (getChild(root, 'trainer')?.kind === 'object') return { format: 'unknown', reason: 'a NeMo inference or export config (`trainer` without `model`)', roots: [''] };
 
   // axolotl and LLaMA-Factory files also carry TrainingArguments and Megatron names; two of their own keys decide.
   if (count(keys, LLAMAFACTORY_STRONG) >= 2) return { format: 'llamafactory', reason: 'LLaMA-Factory keys', roots: [''] };

@@ -24,7 +24,18 @@ const SCHEMAS: Partial<Record<Format, SchemaNode>> = {
 // schemas/nemo.schema.json closes model.* with MegatronGPTModel's keys; other NeMo models (ASR, T5, ...) share only
 // trainer.* and exp_manager.*, so their model section stays open.
 const nemoGpt = nemo as unknown as SchemaNode;
-const nemoOtherModel = { ...nemoGpt, properties: { ...nemoGpt.properties, model: { description: 'A NeMo model section other than MegatronGPTModel: not checked.' } } } as SchemaNode;
+// Only the Megatron NLP models narrow trainer.precision (torch_dtype_from_precision); the others take what Lightning takes
+// (lightning/fabric/connector.py _PRECISION_INPUT: the -true, -mixed and transformer-engine spellings and 64/32/16).
+const LIGHTNING_PRECISIONS = [64, 32, 16, '64', '32', '16', 'bf16', '64-true', '32-true', '16-true', 'bf16-true', '16-mixed', 'bf16-mixed', 'transformer-engine', 'transformer-engine-float16'];
+const nemoTrainer = nemoGpt.properties!.trainer as SchemaNode;
+const nemoOtherModel = {
+  ...nemoGpt,
+  properties: {
+    ...nemoGpt.properties,
+    trainer: { ...nemoTrainer, properties: { ...nemoTrainer.properties, precision: { ...nemoTrainer.properties!.precision, enum: LIGHTNING_PRECISIONS } } },
+    model: { description: 'A NeMo model section other than MegatronGPTModel: not checked.' },
+  },
+} as SchemaNode;
 
 /** The schema of a format; Megatron's depends on how it is written (launch-script flags, Megatron-DeepSpeed's flags, --yaml-cfg). */
 export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undefined {
