@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { childPointer, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
+import { childPointer, getChild, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
 import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
 import { schemaFor } from '../schema/schemas';
@@ -127,6 +127,10 @@ export const unknownKey: Rule = {
     forEachValidated(ctx, ({ root, schema, index }, errors) => {
       // Launch-script flags upstream does not define and that are no near-miss: several of them mean a fork.
       const forkFlags: ConfigNode[] = [];
+      // axolotl plugins (plugins: [axolotl.integrations.liger.LigerPlugin]) merge their own arguments into the config.
+      const pluginsNode = ctx.format === 'axolotl' ? getChild(root, 'plugins') : undefined;
+      const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
+      const pluginKeys: ConfigNode[] = [];
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -160,6 +164,9 @@ export const unknownKey: Rule = {
           if (!winner || ranked[0].distance > 1) continue;
           severity = 'warning';
           consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
+        } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
+          pluginKeys.push(node);
+          continue;
         } else if (ctx.tree.language === 'shell' && ctx.format === 'megatron' && policy === 'error' && (!winner || ranked[0].distance > 2)) {
           // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
           // examples/multimodal/train.py's --vision-model-type), or a fork does.
@@ -177,6 +184,16 @@ export const unknownKey: Rule = {
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      if (pluginKeys.length > 0) {
+        const names = pluginKeys.map((k) => String(k.key));
+        ctx.report({
+          range: pluginKeys[0].keyRange ?? pluginKeys[0].range,
+          severity: 'info',
+          message: `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`,
+          related: pluginKeys.slice(1).map((k) => ({ message: String(k.key), range: k.keyRange ?? k.range })),
+          fixes: [],
+        });
+      }
     });
   },
 };
