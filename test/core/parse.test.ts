@@ -120,4 +120,8 @@ test('JSON template placeholders: one error on each unquoted word, nothing made 
   const analysis = analyze(text, { path: 'ds_config_TEMPLATE.json' });
   assert.equal(analysis.format, 'deepspeed');
   assert.deepEqual(analysis.diagnostics.map((d) => d.rule), ['parse-error', 'parse-error'], 'no invalid-value for the stand-in nulls, no trailing comma after fp16');
+  // Shell-style ${name}: the parser reads an object there; one error on the whole placeholder, nothing about the object.
+  const shell = '{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 1,\n  "zero_optimization": { "stage": ${zero_stage} },\n  "tensor_parallel": { "autotp_size": ${tp} }\n}\n';
+  const shellAnalysis = analyze(shell, { path: 'ds_config_temp.json' });
+  assert.deepEqual(shellAnalysis.diagnostics.map((d) => [d.rule, shell.slice(d.range.start, d.range.end)]), [['parse-error', '${zero_stage}'], ['parse-error', '${tp}']]);
 });

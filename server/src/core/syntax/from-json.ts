@@ -15,16 +15,20 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const seen = new Set<string>();
   let afterBareWord = -1;
+  // Template placeholders (`BATCH_SIZE`, `${zero_stage}`): the text a tool substitutes before the file is read.
+  const placeholders: Array<{ start: number; end: number }> = [];
   for (const error of errors) {
     // Unclosed nesting repeats the same error at the same place once per level: one is enough.
     const key = `${error.offset}:${error.error}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const code = printParseErrorCode(error.error);
-    // The "value expected" that follows an unquoted word is the same mistake, already reported on the word.
+    // Errors inside a placeholder, and the "value expected" after one, are the same mistake, reported once on it.
+    if (placeholders.some((p) => error.offset >= p.start && error.offset < p.end)) continue;
     if (code === 'ValueExpected' && afterBareWord !== -1 && skipTrivia(text, afterBareWord, text.length) === error.offset) continue;
-    const word = code === 'InvalidSymbol' ? /^[A-Za-z_$][\w$.-]*/.exec(text.slice(error.offset)) : null;
+    const word = code === 'InvalidSymbol' ? /^(?:\$\{[^}\n]*\}|[A-Za-z_$][\w$.-]*)/.exec(text.slice(error.offset)) : null;
     afterBareWord = word ? error.offset + word[0].length : -1;
+    if (word) placeholders.push({ start: error.offset, end: afterBareWord });
     problems.push({
       kind: 'parse-error',
       message: word
@@ -39,12 +43,16 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
     },
   });
   findTrailingCommas(text, root, problems);
-  const converted = root ? convert(root, '', problems) : undefined;
+  const converted = root ? convert(root, '', problems, placeholders) : undefined;
   return { language: 'json', documents: [indexDocument(converted)], problems };
 }
 
-function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[]): ConfigNode {
+function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], placeholders: Array<{ start: number; end: number }>): ConfigNode {
   const range = { start: node.offset, end: node.offset + node.length };
+  // What the parser made of a placeholder (`${stage}` reads as an object) is not in the file: a stand-in.
+  if (placeholders.some((p) => node.offset >= p.start && node.offset < p.end)) {
+    return { kind: 'scalar', pointer, range, value: null, raw: '', style: 'plain', children: [], missing: true };
+  }
   if (node.type === 'object') {
     const children: ConfigNode[] = [];
     const seen = new Map<string, ConfigNode>();
@@ -55,7 +63,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[]): Co
       const keyRange = { start: keyNode.offset, end: keyNode.offset + keyNode.length };
       const childPtr = childPointer(pointer, key);
       const child: ConfigNode = valueNode
-        ? convert(valueNode, childPtr, problems)
+        ? convert(valueNode, childPtr, problems, placeholders)
         : { kind: 'scalar', pointer: childPtr, range: { start: keyRange.end, end: keyRange.end }, value: null, raw: '', style: 'plain', children: [], missing: true };
       child.key = key;
       child.keyRange = keyRange;
@@ -75,7 +83,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[]): Co
   }
   if (node.type === 'array') {
     const children = (node.children ?? []).map((item, i) => {
-      const child = convert(item, childPointer(pointer, i), problems);
+      const child = convert(item, childPointer(pointer, i), problems, placeholders);
       child.key = i;
       return child;
     });
