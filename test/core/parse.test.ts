@@ -125,3 +125,12 @@ test('JSON template placeholders: one error on each unquoted word, nothing made 
   const shellAnalysis = analyze(shell, { path: 'ds_config_temp.json' });
   assert.deepEqual(shellAnalysis.diagnostics.map((d) => [d.rule, shell.slice(d.range.start, d.range.end)]), [['parse-error', '${zero_stage}'], ['parse-error', '${tp}']]);
 });
+
+test('a vocabulary file holds every config word but is no config (gpt2-vocab.json)', () => {
+  const words = ['stage', 'template', 'dataset', 'finetuning_type', 'model_name_or_path', 'output_dir', 'train_batch_size', 'learning_rate'];
+  const vocab: Record<string, number> = {};
+  for (let i = 0; i < 3000; i++) vocab[i < words.length ? words[i] : `tok${i}`] = i;
+  const analysis = analyze(JSON.stringify(vocab), { path: 'gpt2-vocab.json' });
+  assert.equal(analysis.format, 'unknown');
+  assert.deepEqual(analysis.diagnostics, []);
+});

@@ -95,3 +95,12 @@ test('NeMo: global batch not divisible by micro x DP (DP = 16 / (4 x 2) = 2)', (
   const a = yaml(NEMO.replace('global_batch_size: 64', 'global_batch_size: 63'));
   assert.ok(a.diagnostics.some((d) => d.rule === 'batch-size-mismatch'));
 });
+
+test('GPT-NeoX: dashed and underscored keys are the same field (NeoXArgs.from_ymls), in detection and in the schema', () => {
+  const text = '{\n  "pipe-parallel-size": 2,\n  "model-parallel-size": 1,\n  "num-layers": 24,\n  "hidden-size": 2048,\n  "num-attention-heads": 16,\n  "seq-length": 2048,\n  "train_micro_batch_size_per_gpu": 4,\n  "weight-decay": 0.01,\n  "hidden-dropout": 0.0\n}\n';
+  const a = analyze(text, { path: '1-3B.yml', settings: {} });
+  assert.equal(a.format, 'neox');
+  assert.deepEqual(a.diagnostics.filter((d) => d.rule === 'unknown-key'), []);
+  const typo = analyze(text.replace('"weight-decay"', '"weight-decy"'), { path: '1-3B.yml', settings: {} }).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(typo.map((d) => d.fixes[0]?.title), ['Rename to "weight_decay"'], 'one clear suggestion, not one per spelling');
+});

@@ -58,6 +58,8 @@ function keysOf(node: ConfigNode | undefined): Set<string> {
   return keys;
 }
 
+const MAX_CONFIG_KEYS = 2000;
+
 function count(keys: Set<string>, list: string[]): number {
   let n = 0;
   for (const k of list) if (keys.has(k)) n++;
@@ -72,6 +74,8 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
   const forced = readModeline(text);
   if (forced) return { format: forced, reason: 'modeline', roots: [''] };
   const keys = keysOf(root);
+  // A vocabulary or data file (gpt2-vocab.json: 50,257 keys) contains every config word; no training config has this many.
+  if (keys.size > MAX_CONFIG_KEYS) return { format: 'unknown', reason: `${keys.size} top-level keys: a vocabulary or data file`, roots: [''] };
   const name = fileName.toLowerCase();
   const nemo = keys.has('trainer') && keys.has('model') && root !== undefined;
   if (nemo) return { format: 'nemo', reason: 'top-level `trainer` and `model` sections (NeMo/Hydra)', roots: [''] };
@@ -86,7 +90,8 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
     ['deepspeed', count(keys, DEEPSPEED_STRONG) * 2 + count(keys, DEEPSPEED_KEYS) + (/ds_?config|deepspeed|zero[0-3_]/.test(name) ? 1 : 0), 'DeepSpeed ds_config keys'],
     ['accelerate', count(keys, ACCELERATE_STRONG) * 2 + count(keys, ACCELERATE_KEYS), 'accelerate config keys'],
     ['megatron', count(keys, MEGATRON_STRONG) * 2, 'Megatron-LM argument names'],
-    ['neox', count(keys, NEOX_STRONG) * 2, 'GPT-NeoX argument names'],
+    // NeoX takes "pipe-parallel-size" for "pipe_parallel_size" (NeoXArgs.from_ymls).
+    ['neox', count(new Set([...keys].map((k) => k.replace(/-/g, '_'))), NEOX_STRONG) * 2, 'GPT-NeoX argument names'],
     ['hf-trainer', count(keys, HF_STRONG) * 2 + count(keys, HF_KEYS), 'TrainingArguments fields'],
   ];
   scores.sort((a, b) => b[1] - a[1]);

@@ -67,7 +67,9 @@ export function schemaAt(root: SchemaNode, tokens: string[]): SchemaNode | undef
 /** Every property name the schema allows on the object it describes (for "did you mean"). */
 export function knownProperties(root: SchemaNode, node: SchemaNode): string[] {
   const names = new Set<string>();
-  for (const branch of branches(root, node)) for (const name of Object.keys(branch.properties ?? {})) names.add(name);
+  for (const branch of branches(root, node)) {
+    for (const [name, sub] of Object.entries(branch.properties ?? {})) if (!(sub as { 'x-alias-of'?: string })['x-alias-of']) names.add(name);
+  }
   return [...names];
 }
 

@@ -37,6 +37,17 @@ const nemoOtherModel = {
   },
 } as SchemaNode;
 
+// NeoXArgs.from_ymls replaces "-" by "_" in top-level keys, so `pipe-parallel-size` is `pipe_parallel_size`; the
+// dashed spellings are aliases, left out of "did you mean" (schema-walk.ts knownProperties).
+const neoxSchema = neox as unknown as SchemaNode;
+const neoxWithDashes = {
+  ...neoxSchema,
+  properties: {
+    ...Object.fromEntries(Object.entries(neoxSchema.properties ?? {}).filter(([key]) => key.includes('_')).map(([key, sub]) => [key.replace(/_/g, '-'), { ...sub, 'x-alias-of': key }])),
+    ...neoxSchema.properties,
+  },
+} as SchemaNode;
+
 /** The schema of a format; Megatron's depends on how it is written (launch-script flags, Megatron-DeepSpeed's flags, --yaml-cfg). */
 export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undefined {
   if (format === 'megatron') {
@@ -48,7 +59,7 @@ export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undef
     return getChild(model, 'encoder_seq_length') || getChild(model, 'mcore_gpt') ? nemoGpt : nemoOtherModel;
   }
   if (format === 'axolotl') return axolotl as unknown as SchemaNode;
-  if (format === 'neox') return neox as unknown as SchemaNode;
+  if (format === 'neox') return neoxWithDashes;
   if (format === 'llamafactory') {
     // LLaMA-Factory v1 (dist_config, model: {...}) has other keys; the schema covers the v0 argument dataclasses.
     const root = tree?.documents[0]?.root;
