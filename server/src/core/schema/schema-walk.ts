@@ -68,7 +68,7 @@ export function schemaAt(root: SchemaNode, tokens: string[]): SchemaNode | undef
 export function knownProperties(root: SchemaNode, node: SchemaNode): string[] {
   const names = new Set<string>();
   for (const branch of branches(root, node)) {
-    for (const [name, sub] of Object.entries(branch.properties ?? {})) if (!(sub as { 'x-alias-of'?: string })['x-alias-of']) names.add(name);
+    for (const [name, sub] of Object.entries(branch.properties ?? {})) if (!(sub as { 'x-spelling-of'?: string })['x-spelling-of']) names.add(name);
   }
   return [...names];
 }
