@@ -134,3 +134,14 @@ test('a vocabulary file holds every config word but is no config (gpt2-vocab.jso
   assert.equal(analysis.format, 'unknown');
   assert.deepEqual(analysis.diagnostics, []);
 });
+
+test('other programs\' configs that share TrainingArguments and Megatron names stay silent (torchtune, verl)', () => {
+  const torchtune = 'output_dir: /tmp/torchtune/llama3_1_8B/lora\nmodel:\n  _component_: torchtune.models.llama3_1.lora_llama3_1_8b\n  lora_rank: 8\ntokenizer:\n  _component_: torchtune.models.llama3.llama3_tokenizer\nseed: null\nshuffle: true\nbatch_size: 2\nepochs: 1\ngradient_accumulation_steps: 8\nresume_from_checkpoint: false\noptimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\n';
+  const verlEngine = '_target_: verl.workers.config.McoreEngineConfig\nparam_offload: False\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\ncontext_parallel_size: 1\nsequence_parallel: True\nuse_distributed_optimizer: True\n';
+  const verlTrainer = 'data:\n  train_batch_size: 256\n  micro_batch_size_per_gpu: 4\nmodel:\n  partial_pretrain: Qwen/Qwen2.5-0.5B-Instruct\n  strategy: fsdp2\ntrainer:\n  default_local_dir: /tmp\n  project_name: gsm8k-sft\n  total_epochs: 4\n  nnodes: 1\n  n_gpus_per_node: 8\n';
+  for (const [path, text] of [['8B_lora.yaml', torchtune], ['megatron.yaml', verlEngine], ['sft_trainer.yaml', verlTrainer]]) {
+    const analysis = analyze(text, { path });
+    assert.equal(analysis.format, 'unknown', path);
+    assert.deepEqual(analysis.diagnostics, [], path);
+  }
+});

@@ -59,6 +59,15 @@ function keysOf(node: ConfigNode | undefined): Set<string> {
 }
 
 const MAX_CONFIG_KEYS = 2000;
+const LIGHTNING_TRAINER_KEYS = ['devices', 'num_nodes', 'accelerator', 'precision', 'strategy', 'max_steps', 'max_epochs', 'accumulate_grad_batches', 'gradient_clip_val', 'val_check_interval', 'limit_val_batches', 'log_every_n_steps'];
+const INSTANTIATION_KEYS = ['_target_', '_component_'];
+
+/** Whether the top level or a section right under it names a class to build (`_target_`, `_component_`). */
+function instantiates(root: ConfigNode | undefined): boolean {
+  if (root?.kind !== 'object') return false;
+  const here = (node: ConfigNode) => node.kind === 'object' && node.children.some((c) => INSTANTIATION_KEYS.includes(String(c.key)));
+  return here(root) || root.children.some(here);
+}
 
 function count(keys: Set<string>, list: string[]): number {
   let n = 0;
@@ -77,8 +86,13 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
   // A vocabulary or data file (gpt2-vocab.json: 50,257 keys) contains every config word; no training config has this many.
   if (keys.size > MAX_CONFIG_KEYS) return { format: 'unknown', reason: `${keys.size} top-level keys: a vocabulary or data file`, roots: [''] };
   const name = fileName.toLowerCase();
-  const nemo = keys.has('trainer') && keys.has('model') && root !== undefined;
+  // NeMo's `trainer` is PyTorch Lightning's (devices, num_nodes, precision, ...); verl's and others' are not.
+  const lightning = count(keysOf(getChild(root, 'trainer')), LIGHTNING_TRAINER_KEYS) >= 1;
+  const nemo = keys.has('trainer') && keys.has('model') && root !== undefined && lightning;
   if (nemo) return { format: 'nemo', reason: 'top-level `trainer` and `model` sections (NeMo/Hydra)', roots: [''] };
+  // `_target_` (Hydra instantiate: verl, torchtitan) and `_component_` (torchtune) build objects from the config:
+  // another program's configuration, whatever TrainingArguments or Megatron names it shares.
+  if (instantiates(root)) return { format: 'unknown', reason: 'a Hydra or torchtune config (`_target_` / `_component_`)', roots: [''] };
   // A Lightning `trainer` section without a `model` one: NeMo's inference, evaluation and export configs
   // (megatron_gpt_inference.yaml) carry Megatron names at the top level but are no training config.
   if (getChild(root, 'trainer')?.kind === 'object') return { format: 'unknown', reason: 'a NeMo inference or export config (`trainer` without `model`)', roots: [''] };
