@@ -185,18 +185,23 @@ export const unknownKey: Rule = {
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
       if (pluginKeys.length > 0) {
-        const names = pluginKeys.map((k) => String(k.key));
-        ctx.report({
-          range: pluginKeys[0].keyRange ?? pluginKeys[0].range,
-          severity: 'info',
-          message: `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`,
-          related: pluginKeys.slice(1).map((k) => ({ message: String(k.key), range: k.keyRange ?? k.range })),
-          fixes: [],
-        });
+        reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }
     });
   },
 };
+
+/** Unknown keys that something else may define (a plugin, the program, a fork): one info note naming them all. */
+function reportAsOneNote(ctx: RuleContext, nodes: ConfigNode[], message: (names: string[]) => string): void {
+  const label = (n: ConfigNode) => (ctx.tree.language === 'shell' ? `--${String(n.key)}` : String(n.key));
+  ctx.report({
+    range: nodes[0].keyRange ?? nodes[0].range,
+    severity: 'info',
+    message: message(nodes.map(label)),
+    related: nodes.slice(1).map((n) => ({ message: label(n), range: n.keyRange ?? n.range })),
+    fixes: [],
+  });
+}
 
 // From this many unknown flags without a near-miss on, the script runs a fork (BLOOM's bigscience-workshop/Megatron-DeepSpeed
 // adds --embed-layernorm, --pp-partition-method, ...) or a program with arguments of its own: one note, not one per flag.
@@ -212,15 +217,8 @@ function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: strin
   const program = shellFactsOf(ctx.tree)?.launch?.program;
   const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
   if (flags.length >= FORK_FLAG_COUNT || (otherProgram && flags.length > 0)) {
-    const names = flags.map((f) => `--${String(f.key)}`);
     const definer = otherProgram && program ? `${fieldText(program)} (its own arguments) or a fork` : 'a fork, another version or an extra-arguments provider';
-    ctx.report({
-      range: flags[0].keyRange ?? flags[0].range,
-      severity: 'info',
-      message: `${flags.length} flag${flags.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): ${definer} must define them; otherwise the run stops with "unrecognized arguments".`,
-      related: flags.slice(1).map((f) => ({ message: `--${String(f.key)}`, range: f.keyRange ?? f.range })),
-      fixes: [],
-    });
+    reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): ${definer} must define them; otherwise the run stops with "unrecognized arguments".`);
     return;
   }
   for (const flag of flags) {
