@@ -1,7 +1,7 @@
 import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { Offload, TrainingPlan } from '../estimate/plan';
 import { num, str } from './anchors';
-import { fsdpOptionsOf } from './fsdp-options';
+import { applyFsdpOptions } from './fsdp-options';
 import type { PartialPlan } from './from-deepspeed';
 
 function offloadDevice(node: ConfigNode | undefined): Offload | undefined {
@@ -21,14 +21,7 @@ export function planFromAccelerate(root: ConfigNode): PartialPlan {
   const precision = str(getChild(root, 'mixed_precision'))?.toLowerCase();
   if (precision === 'bf16' || precision === 'fp16' || precision === 'fp8') plan.precision = precision;
   else if (precision === 'no') plan.precision = 'fp32';
-  const fsdp = fsdpOptionsOf('accelerate', root);
-  if (fsdp) {
-    plan.framework = 'fsdp';
-    plan.fsdp = fsdp.sharding;
-    plan.fsdpNoSync = fsdp.noSync;
-    if (fsdp.offload) plan.zero = { offloadParams: 'cpu', offloadOptimizer: 'cpu' };
-    notes.push(...fsdp.notes);
-  }
+  applyFsdpOptions('accelerate', root, plan, notes);
   const deepspeed = getChild(root, 'deepspeed_config');
   if (str(getChild(root, 'distributed_type'))?.toUpperCase() === 'DEEPSPEED' && deepspeed?.kind === 'object' && !getChild(deepspeed, 'deepspeed_config_file')) {
     // DeepSpeedPlugin defaults: zero_stage 2, no offload.

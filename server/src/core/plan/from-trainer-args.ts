@@ -2,7 +2,8 @@ import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { AdapterSpec, TrainingPlan } from '../estimate/plan';
 import { flag, num, precisionOf, str, type Anchors } from './anchors';
-import { fsdpOptionsOf } from './fsdp-options';
+import { applyFsdpOptions } from './fsdp-options';
+import { accumulationOf, batchFactsFor } from '../facts/batch-facts';
 import { optimizerFamily } from './optimizer-names';
 import type { PartialPlan } from './from-deepspeed';
 
@@ -89,9 +90,8 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const accum = at('accum');
   // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1. axolotl derives a missing
   // accumulation as batch_size // micro_batch_size (normalize_config; its batch_size is per data-parallel rank).
-  const perRank = format === 'axolotl' ? num(getChild(root, 'batch_size')) : undefined;
-  const derivedAccum = perRank !== undefined && num(micro) ? Math.max(1, Math.floor(perRank / num(micro)!)) : undefined;
-  plan.batch = { micro: num(micro) ?? (format === 'hf-trainer' ? 8 : undefined), gradAccum: num(accum) ?? derivedAccum ?? 1 };
+  const axolotlBatch = format === 'axolotl' ? batchFactsFor(format, root, {}) : undefined;
+  plan.batch = { micro: num(micro) ?? (format === 'hf-trainer' ? 8 : undefined), gradAccum: num(accum) ?? (axolotlBatch && accumulationOf(axolotlBatch)) ?? 1 };
   if (!micro && format === 'hf-trainer') notes.push('per_device_train_batch_size not set: the TrainingArguments default 8 is used');
   if (micro) anchors['batch.micro'] = micro;
   if (accum) anchors['batch.gradAccum'] = accum;
@@ -130,15 +130,7 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
 
-  const fsdp = format === 'llamafactory' ? undefined : fsdpOptionsOf(format, root);
-  if (fsdp) {
-    plan.framework = 'fsdp';
-    plan.fsdp = fsdp.sharding;
-    plan.fsdpNoSync = fsdp.noSync;
-    // FSDP CPUOffload moves the sharded parameters and gradients to the host and runs the optimizer step there.
-    if (fsdp.offload) plan.zero = { ...plan.zero, offloadParams: 'cpu', offloadOptimizer: 'cpu' };
-    notes.push(...fsdp.notes);
-  }
+  if (format !== 'llamafactory') applyFsdpOptions(format, root, plan, notes);
   const tp = num(at('tp'));
   const pp = num(at('pp'));
   if (tp || pp) {

@@ -1,4 +1,5 @@
 import { getChild, type ConfigNode } from '../syntax/config-tree';
+import type { TrainingPlan } from '../estimate/plan';
 import { flag, num, str } from './anchors';
 
 /** What a TrainingArguments or axolotl file says about PyTorch FSDP. */
@@ -52,7 +53,7 @@ type FsdpFormat = 'hf-trainer' | 'axolotl' | 'accelerate';
  * and reads `fsdp_version`; accelerate with `distributed_type: FSDP`). undefined when FSDP is off or does not shard
  * (NO_SHARD is DDP).
  */
-export function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | undefined {
+function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | undefined {
   const words = optionWords(getChild(root, 'fsdp'));
   const config = getChild(root, 'fsdp_config');
   if (!enabled(format, root, words)) return undefined;
@@ -83,4 +84,16 @@ export function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions
   const noSync = version === 1 && !synced;
   if (version === 2 && !synced) notes.push('FSDP2: gradients counted as reduce-scattered every micro-batch (accelerate before 1.11 has no no_sync for FSDP2; set fsdpNoSync in a plan to count unsharded accumulation)');
   return { sharding, offload, version, noSync, notes };
+}
+
+/** Writes what the file says about FSDP into the plan (framework, sharding, no_sync, offload); nothing when FSDP is off. */
+export function applyFsdpOptions(format: FsdpFormat, root: ConfigNode, plan: TrainingPlan, notes: string[]): void {
+  const fsdp = fsdpOptionsOf(format, root);
+  if (!fsdp) return;
+  plan.framework = 'fsdp';
+  plan.fsdp = fsdp.sharding;
+  plan.fsdpNoSync = fsdp.noSync;
+  // FSDP CPUOffload moves the sharded parameters and gradients to the host and runs the optimizer step there.
+  if (fsdp.offload) plan.zero = { ...plan.zero, offloadParams: 'cpu', offloadOptimizer: 'cpu' };
+  notes.push(...fsdp.notes);
 }
