@@ -92,6 +92,8 @@ const CASES: Case[] = [
       { rule: 'unknown-key', severity: 'warning', at: 'gradient_acumulation_steps', fix: { title: 'Rename to "gradient_accumulation_steps"', safe: true } },
     ],
   },
+  // Seq2SeqTrainingArguments' own fields (transformers/training_args_seq2seq.py) are TrainingArguments fields too.
+  { file: 'unknown-key/hf-seq2seq-ok.yaml', expect: [] },
   { file: 'invalid-value/deepspeed.json', expect: [{ rule: 'invalid-value', severity: 'error', at: '"yes please"' }] },
   // A program may redefine a TrainingArguments field's choices; with the program unknown, a value outside upstream's is a warning.
   { file: 'invalid-value/hf-enum.yaml', expect: [{ rule: 'invalid-value', severity: 'warning', at: 'cosin', fix: { title: 'Change to "cosine"', safe: true, result: 'lr_scheduler_type: cosine' } }] },
