@@ -97,6 +97,15 @@ const CASES: Case[] = [
   { file: 'invalid-value/deepspeed.json', expect: [{ rule: 'invalid-value', severity: 'error', at: '"yes please"' }] },
   // A program may redefine a TrainingArguments field's choices; with the program unknown, a value outside upstream's is a warning.
   { file: 'invalid-value/hf-enum.yaml', expect: [{ rule: 'invalid-value', severity: 'warning', at: 'cosin', fix: { title: 'Change to "cosine"', safe: true, result: 'lr_scheduler_type: cosine' } }] },
+  // max_seq_length was SFTConfig's (removed in trl 0.20): programs' own dataclasses often define it, so with the program
+  // unknown it is a note; evaluation_strategy is TrainingArguments' own, which every HfArgumentParser program includes.
+  {
+    file: 'deprecated-key/hf-trl-field.yaml',
+    expect: [
+      { rule: 'deprecated-key', severity: 'info', at: 'max_seq_length' },
+      { rule: 'deprecated-key', severity: 'warning', at: 'evaluation_strategy' },
+    ],
+  },
   { file: 'deprecated-key/hf.yaml', expect: [{ rule: 'deprecated-key', severity: 'warning', at: 'evaluation_strategy', fix: { title: 'Rename to "eval_strategy"', safe: false, result: 'eval_strategy: steps' } }] },
   { file: 'auto-outside-trainer/unfilled-key.json', expect: [{ rule: 'auto-outside-trainer', severity: 'error', at: '"auto"', occurrence: 3 }] },
   { file: 'auto-outside-trainer/unfilled-key.json', settings: { consumer: 'deepspeed' }, expect: [

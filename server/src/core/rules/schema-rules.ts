@@ -351,12 +351,16 @@ export const deprecatedKey: Rule = {
     const schema = schemaFor(ctx.format, ctx.tree);
     if (!schema) return;
     for (const root of ctx.roots) {
+      // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
+      const programFields: ConfigNode[] = [];
       const visit = (node: ConfigNode, tokens: string[]) => {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
-          if (sub?.deprecated && child.keyRange) {
+          if (sub?.deprecated && child.keyRange && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
+            programFields.push(child);
+          } else if (sub?.deprecated && child.keyRange) {
             const replacement = sub['x-replacement'];
             const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
             const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
@@ -376,6 +380,16 @@ export const deprecatedKey: Rule = {
         }
       };
       visit(root, []);
+      if (programFields.length > 0) {
+        const removals = programFields.map((n) => `${String(n.key)}: ${schemaAt(schema, [String(n.key)])?.['x-removed-in'] ?? 'deprecated'}`);
+        reportAsOneNote(ctx, programFields, () => `${programFields.length} ${programFields.length === 1 ? 'key was a TRL config field' : 'keys were TRL config fields'} that TRL has since removed or renamed (${removals.join(', ')}): a TRL config of those versions rejects ${programFields.length === 1 ? 'it' : 'them'}, unless the program that reads this file defines ${programFields.length === 1 ? 'it' : 'them'} in its own dataclasses.`);
+      }
     }
   },
 };
+
+/** A field only TRL's configs had (SFTConfig's max_seq_length): a program's own dataclasses often define the same name. */
+function onlyTrlField(sub: SchemaNode): boolean {
+  const configs = (sub as { 'x-config'?: string[] })['x-config'] ?? [];
+  return configs.length > 0 && !configs.some((c) => /TrainingArguments$/.test(c));
+}
