@@ -28,6 +28,15 @@ test('NeMo: a misspelt model/trainer/exp_manager key is unknown-key (warning) wi
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
 });
 
+test("NeMo: keys that the model class reads from cfg.model (SFT's answer_only_loss, PEFT's peft) are one info note; a near-miss stays a warning", () => {
+  const text = 'trainer:\n  devices: 8\n  num_nodes: 1\nmodel:\n  encoder_seq_length: 2048\n  micro_batch_size: 1\n  global_batch_size: 8\n  answer_only_loss: true\n  peft:\n    peft_scheme: lora\n  mm_cfg:\n    vision_encoder: clip\n  tensor_model_paralel_size: 1\n';
+  const a = analyze(text, { path: 'sft.yaml', settings: {} });
+  assert.equal(a.format, 'nemo');
+  const unknown = a.diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(unknown.map((d) => [d.severity, text.slice(d.range.start, d.range.end)]), [['info', 'answer_only_loss'], ['warning', 'tensor_model_paralel_size']]);
+  assert.match(unknown[0].message, /answer_only_loss, peft, mm_cfg/);
+});
+
 test('NeMo: keys of the Megatron Core config, copied from model.* by build_transformer_config, are known', () => {
   const text = 'trainer:\n  devices: 8\n  num_nodes: 1\nmodel:\n  encoder_seq_length: 2048\n  micro_batch_size: 1\n  global_batch_size: 8\n  deterministic_mode: false\n  cross_entropy_loss_fusion: true\n  fp8_wgrad: true\n  context_parallel_size: 1\n';
   const a = analyze(text, { path: 'c.yaml', settings: {} });

@@ -132,6 +132,7 @@ export const unknownKey: Rule = {
       const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
       const pluginKeys: ConfigNode[] = [];
       const programKeys: ConfigNode[] = [];
+      const modelKeys: ConfigNode[] = [];
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -161,7 +162,11 @@ export const unknownKey: Rule = {
         // A launch script's flags: a training script adds argument dataclasses of its own (HfArgumentParser), and
         // forks add flags (Megatron-DeepSpeed): only a near-miss is worth a word there, as a warning.
         const forkSeverity = (schema as { 'x-unknown-keys-severity'?: string })['x-unknown-keys-severity'];
-        if (programOutOfReach(ctx)) {
+        if (ctx.format === 'nemo' && /^\/model(?:\/|$)/.test(parentPointer.slice(root.pointer.length)) && (!winner || ranked[0].distance > 1)) {
+          // NeMo's model classes (SFT, NeVA, CLIP, BERT, PEFT mixins) each read keys of their own from cfg.model.
+          modelKeys.push(node);
+          continue;
+        } else if (programOutOfReach(ctx)) {
           // The program's own argument classes may define it: only a near-miss of an upstream field is worth a warning.
           if (!winner || ranked[0].distance > 1) {
             programKeys.push(node);
@@ -189,6 +194,9 @@ export const unknownKey: Rule = {
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      if (modelKeys.length > 0) {
+        reportAsOneNote(ctx, modelKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not MegatronGPTModel's (${names.join(', ')}): the NeMo model class the training script builds (SFT, PEFT, multimodal, BERT, ...) reads keys of its own from cfg.model; a key no class reads is ignored.`);
+      }
       if (programKeys.length > 0) {
         reportAsOneNote(ctx, programKeys, (names) => `${names.length} ${ctx.tree.language === 'shell' ? 'flag' : 'key'}${names.length === 1 ? ' is' : 's are'} not TrainingArguments or TRL fields (${names.join(', ')}): the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'} must define ${names.length === 1 ? 'it' : 'them'} in its own argument dataclasses, or HfArgumentParser rejects ${names.length === 1 ? 'it' : 'them'} at start-up.`);
       }
