@@ -25,7 +25,7 @@ export function projectSettingsFor(path: string): Settings {
 export function linkTargetPath(path: string, link: ConfigLink, checkedFolder?: string): string {
   const besides = resolve(dirname(path), link.target);
   if (link.kind !== 'program-config') return besides;
-  return resolveFromScript(path, link.target, repositoryRoot(path, checkedFolder)) ?? besides;
+  return resolveFromScript(path, link.target, repositoryRoot(path, checkedFolder), checkedFolder && resolve(checkedFolder)) ?? besides;
 }
 
 /** Reads and analyses each file the analysed one names, in the context the link gives it. */

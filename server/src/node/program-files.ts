@@ -49,9 +49,9 @@ export function repositoryRoot(file: string, fallback?: string): string {
  * A path a launch script names (its program, a config it passes), resolved against the script's folder and the
  * repository root, whichever holds it: scripts are run from either (`bash scripts/train.sh` from the root is common).
  */
-export function resolveFromScript(scriptPath: string, target: string, root: string): string | undefined {
+export function resolveFromScript(scriptPath: string, target: string, ...roots: Array<string | undefined>): string | undefined {
   if (isAbsolute(target)) return isFile(target) ? target : undefined;
-  for (const base of [dirname(resolve(scriptPath)), root]) {
+  for (const base of [dirname(resolve(scriptPath)), ...roots.filter((r): r is string => r !== undefined)]) {
     const candidate = resolve(base, target);
     if (isFile(candidate)) return candidate;
   }
@@ -59,23 +59,24 @@ export function resolveFromScript(scriptPath: string, target: string, root: stri
 }
 
 /** The program file of a launch: `train.py`, or `-m pkg.mod` as pkg/mod.py or pkg/mod/__main__.py. */
-function programFile(scriptPath: string, analysis: FileAnalysis, root: string): string | undefined {
+function programFile(scriptPath: string, analysis: FileAnalysis, roots: string[]): string | undefined {
   const launch = shellFactsOf(analysis.tree)?.launch;
   if (!launch?.program || !isKnown(launch.program)) return undefined;
   const written = fieldText(launch.program);
   if (launch.programIsModule) {
     if (!/^[\w.]+$/.test(written)) return undefined;
     const stem = written.replace(/\./g, '/');
-    return resolveFromScript(scriptPath, `${stem}.py`, root) ?? resolveFromScript(scriptPath, `${stem}/__main__.py`, root);
+    return resolveFromScript(scriptPath, `${stem}.py`, ...roots) ?? resolveFromScript(scriptPath, `${stem}/__main__.py`, ...roots);
   }
-  return /\.py$/.test(written) ? resolveFromScript(scriptPath, written, root) : undefined;
+  return /\.py$/.test(written) ? resolveFromScript(scriptPath, written, ...roots) : undefined;
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */
 export function programOfScript(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): ProgramArguments | undefined {
   if (!parser || analysis.tree.language !== 'shell') return undefined;
-  const root = repositoryRoot(scriptPath, checkedFolder);
-  const program = programFile(scriptPath, analysis, root);
+  // The repository root, and the checked folder when it is another one (a fixture inside a repository, a subproject).
+  const roots = [...new Set([repositoryRoot(scriptPath, checkedFolder), ...(checkedFolder ? [resolve(checkedFolder)] : [])])];
+  const program = programFile(scriptPath, analysis, roots);
   if (!program) return undefined;
-  return resolveProgramCached({ programPath: posix(program), root: posix(root), parser, readFile: (path) => readBounded(path) });
+  return resolveProgramCached({ programPath: posix(program), root: posix(roots[0]), extraRoots: roots.slice(1).map(posix), parser, readFile: (path) => readBounded(path) });
 }

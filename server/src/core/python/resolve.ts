@@ -13,6 +13,8 @@ export interface ResolveInput {
   programPath: string;
   /** The workspace (repository) root, absolute, '/'-separated: imports resolve against it, its `src/` and the program's folder. */
   root: string;
+  /** More folders imports may resolve against (the checked folder, when it is not the repository root). */
+  extraRoots?: string[];
   readFile(path: string): string | undefined;
   parser: PythonParser | undefined;
 }
@@ -44,9 +46,14 @@ class Workspace {
   exhausted = false;
   constructor(readonly input: ResolveInput) {}
 
+  private get roots(): string[] {
+    return [...new Set([this.input.root, ...(this.input.extraRoots ?? [])].map((r) => r.replace(/\/+$/, '')))];
+  }
+
+  /** A path relative to the innermost root holding it, for messages. */
   relative(path: string): string {
-    const root = this.input.root.replace(/\/+$/, '');
-    return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+    const root = this.roots.filter((r) => path.startsWith(`${r}/`)).sort((a, b) => b.length - a.length)[0];
+    return root ? path.slice(root.length + 1) : path;
   }
 
   module(path: string): PythonModule | undefined {
@@ -71,9 +78,8 @@ class Workspace {
       for (let i = 1; i < ref.level; i++) base = dirname(base);
       bases = [base];
     } else {
-      const root = this.input.root.replace(/\/+$/, '');
       // sys.path[0] is the program's folder; an installed project (pip install -e .) is importable from the root or src/.
-      bases = [...new Set([dirname(this.input.programPath), root, `${root}/src`])];
+      bases = [...new Set([dirname(this.input.programPath), ...this.roots.flatMap((r) => [r, `${r}/src`])])];
     }
     for (const base of bases) {
       const stem = [base, ...parts].join('/');
@@ -284,10 +290,10 @@ export function resolveProgram(input: ResolveInput): ProgramArguments | undefine
     const parsers = module.parsers;
     const used = (use: PyParserUse, methods: Set<string>) => [...use.methods].some((m) => methods.has(m));
     // A dataclass parser whose methods are not called here (it is handed to a helper) may serve either purpose.
-    const unknownUse = (use: PyParserUse) => use.kind === 'dataclass' && ![...use.methods].some((m) => CONFIG_METHODS.has(m) || COMMAND_LINE_METHODS.has(m));
+    const unknownUse = (use: PyParserUse) => ![...use.methods].some((m) => CONFIG_METHODS.has(m) || COMMAND_LINE_METHODS.has(m));
     const commandLine = parsers.filter((u) => used(u, COMMAND_LINE_METHODS) || unknownUse(u));
     const configUses = parsers.filter((u) => u.kind === 'dataclass' && used(u, CONFIG_METHODS));
-    const config = configUses.length > 0 ? configUses : parsers.filter(unknownUse);
+    const config = configUses.length > 0 ? configUses : parsers.filter((u) => u.kind === 'dataclass' && unknownUse(u));
     const result: ProgramArguments = { program: ws.relative(input.programPath), readsConfigFile: configUses.length > 0 };
     const cli = setOf(ws, input.programPath, commandLine);
     if (cli) result.commandLine = cli;
@@ -312,7 +318,7 @@ function readsKey(reads: Array<[string, string | undefined]>): string {
  * Checking the key re-reads those files (bounded as above); parsing them again is what is saved.
  */
 export function resolveProgramCached(input: ResolveInput): ProgramArguments | undefined {
-  const id = `${input.root}\0${input.programPath}`;
+  const id = `${[input.root, ...(input.extraRoots ?? [])].join('\0')}\0${input.programPath}`;
   const cached = resolvedCache.get(id);
   if (cached) {
     const paths = cached.reads === '' ? [] : cached.reads.split('\n').map((line) => line.slice(0, line.indexOf('\0')));

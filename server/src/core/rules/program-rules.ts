@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../syntax/config-tree';
+import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { Fix } from '../diagnostic';
 import { findArgument, type ArgumentSet, type ProgramArgument } from '../python/program-arguments';
 import { upstreamDefines } from '../python/upstream';
@@ -32,7 +32,9 @@ const cache = new WeakMap<ConfigNode, ProgramKeys>();
 const norm = (key: string) => key.replace(/-/g, '_');
 
 function objectRoots(ctx: RuleContext): ConfigNode[] {
-  const roots = ctx.tree.language === 'shell' ? ctx.roots : ctx.tree.documents.map((d) => d.root);
+  // A script's program flags are /args whatever the script was detected as (`accelerate launch --config_file X scripts/dpo.py`
+  // is an accelerate launch, whose roots are empty); a config file's keys are its top level.
+  const roots = ctx.tree.language === 'shell' ? [getChild(ctx.tree.documents[0]?.root, 'args')] : ctx.tree.documents.map((d) => d.root);
   return roots.filter((r): r is ConfigNode => r !== undefined && r.kind === 'object');
 }
 
