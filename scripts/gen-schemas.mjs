@@ -808,6 +808,18 @@ const HANDBOOK_SUPPLEMENT = {
   },
 };
 
+// Seq2SeqTrainingArguments(TrainingArguments) adds these fields; Seq2SeqTrainer scripts (run_summarization.py,
+// run_translation.py, LLaMA-Factory's sft stage) parse them with HfArgumentParser.
+const SEQ2SEQ_SRC = 'huggingface/transformers src/transformers/training_args_seq2seq.py @ v4.46.0';
+const SEQ2SEQ_SUPPLEMENT = {
+  sortish_sampler: { description: 'Seq2SeqTrainingArguments: use a SortishSampler. Default: false.', type: 'boolean', default: false },
+  predict_with_generate: { description: 'Seq2SeqTrainingArguments: use generate to compute generative metrics (ROUGE, BLEU). Default: false.', type: 'boolean', default: false },
+  generation_max_length: { description: "Seq2SeqTrainingArguments: max_length for generate in evaluation; defaults to the model configuration's.", type: ['integer', 'null'], default: null },
+  generation_num_beams: { description: "Seq2SeqTrainingArguments: num_beams for generate in evaluation; defaults to the model configuration's.", type: ['integer', 'null'], default: null },
+  generation_config: { description: 'Seq2SeqTrainingArguments: a GenerationConfig to load (model id or folder). Default: unset.', type: ['string', 'null'], default: null },
+};
+for (const s of Object.values(SEQ2SEQ_SUPPLEMENT)) Object.assign(s, { 'x-config': ['Seq2SeqTrainingArguments'], 'x-source': SEQ2SEQ_SRC });
+
 // Removals missing from trl.json, read from the TRL git history (first tag containing the commit).
 const TRL_REMOVED_SUPPLEMENT = [
   {
@@ -975,7 +987,7 @@ function cmpVersion(a, b) {
 
 function buildHf() {
   const { hf, trl, entries } = hfFactsByName();
-  const known = new Set(entries.map((e) => e.path).concat(Object.keys(HANDBOOK_SUPPLEMENT), Object.keys(TRL_CLI_SUPPLEMENT)));
+  const known = new Set(entries.map((e) => e.path).concat(Object.keys(HANDBOOK_SUPPLEMENT), Object.keys(TRL_CLI_SUPPLEMENT), Object.keys(SEQ2SEQ_SUPPLEMENT)));
   const flat = new Map();
   const nested = new Map(); // parent -> [entries]
   for (const e of entries) {
@@ -1040,6 +1052,7 @@ function buildHf() {
   }
 
   for (const [name, s] of Object.entries(HANDBOOK_SUPPLEMENT)) props[name] = clone(s);
+  for (const [name, s] of Object.entries(SEQ2SEQ_SUPPLEMENT)) props[name] ??= clone(s);
   for (const [name, s] of Object.entries(TRL_CLI_SUPPLEMENT)) {
     props[name] = { ...s, 'x-config': ['trl CLI (accelerate launch flag)'], 'x-source': TRL_CLI_SRC };
   }

@@ -135,6 +135,7 @@ export const unknownKey: Rule = {
       const pluginsNode = ctx.format === 'axolotl' ? getChild(root, 'plugins') : undefined;
       const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
       const pluginKeys: ConfigNode[] = [];
+      const programKeys: ConfigNode[] = [];
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -165,10 +166,14 @@ export const unknownKey: Rule = {
         // A launch script's flags: a training script adds argument dataclasses of its own (HfArgumentParser), and
         // forks add flags (Megatron-DeepSpeed): only a near-miss is worth a word there, as a warning.
         const forkSeverity = (schema as { 'x-unknown-keys-severity'?: string })['x-unknown-keys-severity'];
-        if (ctx.tree.language === 'shell' && ctx.format === 'hf-trainer') {
-          if (!winner || ranked[0].distance > 1) continue;
+        if (programOutOfReach(ctx)) {
+          // The program's own argument classes may define it: only a near-miss of an upstream field is worth a warning.
+          if (!winner || ranked[0].distance > 1) {
+            programKeys.push(node);
+            continue;
+          }
           severity = 'warning';
-          consequence = 'not a TrainingArguments field; unless the script\'s own argument dataclasses define it, HfArgumentParser rejects it';
+          consequence = 'not a TrainingArguments or TRL field; unless the program\'s own argument dataclasses define it, HfArgumentParser rejects it';
         } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
           pluginKeys.push(node);
           continue;
@@ -194,12 +199,25 @@ export const unknownKey: Rule = {
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      if (programKeys.length > 0) {
+        reportAsOneNote(ctx, programKeys, (names) => `${names.length} ${ctx.tree.language === 'shell' ? 'flag' : 'key'}${names.length === 1 ? ' is' : 's are'} not TrainingArguments or TRL fields (${names.join(', ')}): the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'} must define ${names.length === 1 ? 'it' : 'them'} in its own argument dataclasses, or HfArgumentParser rejects ${names.length === 1 ? 'it' : 'them'} at start-up.`);
+      }
       if (pluginKeys.length > 0) {
         reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }
     });
   },
 };
+
+/**
+ * Whether the file is read by HfArgumentParser over argument classes TrainLint has not read. Training programs hand
+ * their own dataclasses to the parser beside TrainingArguments (HfArgumentParser((ModelArguments, DataArguments,
+ * TrainingArguments)), transformers/hf_argparser.py) and may redefine a field's type or choices, so a key or value
+ * outside TrainingArguments and TRL is no certain failure.
+ */
+function programOutOfReach(ctx: RuleContext): boolean {
+  return ctx.format === 'hf-trainer';
+}
 
 /** Unknown keys that something else may define (a plugin, the program, a fork): one info note naming them all. */
 function reportAsOneNote(ctx: RuleContext, nodes: ConfigNode[], message: (names: string[]) => string): void {
@@ -319,7 +337,12 @@ export const invalidValue: Rule = {
         }
         ctx.report({
           range: node.range,
-          message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.`,
+          ...(programOutOfReach(ctx)
+            ? {
+                severity: 'warning' as const,
+                message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'} redefines the field.`,
+              }
+            : { message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.` }),
           fixes,
         });
       }
@@ -344,13 +367,17 @@ export const deprecatedKey: Rule = {
     // A key the program defines itself is the program's, whatever upstream did with the name.
     const program = programKeys(ctx);
     for (const root of ctx.roots) {
+      // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
+      const programFields: ConfigNode[] = [];
       const visit = (node: ConfigNode, tokens: string[]) => {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
           if (program?.defined.has(child.pointer)) continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
-          if (sub?.deprecated && child.keyRange) {
+          if (sub?.deprecated && child.keyRange && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
+            programFields.push(child);
+          } else if (sub?.deprecated && child.keyRange) {
             const replacement = sub['x-replacement'];
             const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
             const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
@@ -370,6 +397,16 @@ export const deprecatedKey: Rule = {
         }
       };
       visit(root, []);
+      if (programFields.length > 0) {
+        const removals = programFields.map((n) => `${String(n.key)}: ${schemaAt(schema, [String(n.key)])?.['x-removed-in'] ?? 'deprecated'}`);
+        reportAsOneNote(ctx, programFields, () => `${programFields.length} ${programFields.length === 1 ? 'key was a TRL config field' : 'keys were TRL config fields'} that TRL has since removed or renamed (${removals.join(', ')}): a TRL config of those versions rejects ${programFields.length === 1 ? 'it' : 'them'}, unless the program that reads this file defines ${programFields.length === 1 ? 'it' : 'them'} in its own dataclasses.`);
+      }
     }
   },
 };
+
+/** A field only TRL's configs had (SFTConfig's max_seq_length): a program's own dataclasses often define the same name. */
+function onlyTrlField(sub: SchemaNode): boolean {
+  const configs = (sub as { 'x-config'?: string[] })['x-config'] ?? [];
+  return configs.length > 0 && !configs.some((c) => /TrainingArguments$/.test(c));
+}
