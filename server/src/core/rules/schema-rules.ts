@@ -216,7 +216,12 @@ export const unknownKey: Rule = {
  * outside TrainingArguments and TRL is no certain failure.
  */
 function programOutOfReach(ctx: RuleContext): boolean {
-  return ctx.format === 'hf-trainer';
+  if (ctx.format !== 'hf-trainer') return false;
+  // A program read in full (settings.program, rules/program-rules.ts) on a command line: argparse checks every value it
+  // takes, TrainingArguments' fields too (type=, choices=; transformers/hf_argparser.py _parse_dataclass_field). From a
+  // file nothing is converted (parse_dict), so there it stays out of reach.
+  const program = programKeys(ctx);
+  return !(program && !program.uncertain && program.from === 'command-line');
 }
 
 /** Unknown keys that something else may define (a plugin, the program, a fork): one info note naming them all. */
