@@ -20,6 +20,9 @@ import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
 import { fileAtRevision } from '../node/git-baseline';
 import type { LinkedFile } from '../core/index';
+import type { PythonParser } from '../core/python/syntax';
+import { programOfScript } from '../node/program-files';
+import { linkTargetPath } from './file-context';
 
 export interface CheckOptions {
   paths: string[];
@@ -29,6 +32,8 @@ export interface CheckOptions {
   failOn: Severity;
   /** The loaded shell parser for launch scripts (see server/src/node/shell-parser.ts); without it scripts are skipped. */
   shellParser?: ShellParser;
+  /** The loaded Python parser (server/src/node/python-parser.ts): reads the programs launch scripts run; without it their arguments stay unknown. */
+  pythonParser?: PythonParser;
   /** A git revision whose version of each file rules that judge a change compare with (`--baseline REV`). */
   baseline?: string;
 }
@@ -44,17 +49,26 @@ interface Candidate {
   path: string;
   text: string;
   projectSettings: Settings;
+  /** The folder given on the command line that holds the file: the repository root when no `.git` is found above it. */
+  checkedFolder?: string;
   baseline?: { text: string; path: string };
 }
 
 let shellParser: ShellParser | undefined;
+let pythonParser: PythonParser | undefined;
 
 function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings, linked?: LinkedFile[]): FileAnalysis {
-  return analyze(candidate.text, { path: candidate.path, settings: mergeSettings(candidate.projectSettings, linkContext, flags), shellParser, linked, baseline: candidate.baseline });
+  const settings = mergeSettings(candidate.projectSettings, linkContext, flags);
+  const analysis = analyze(candidate.text, { path: candidate.path, settings, shellParser, linked, baseline: candidate.baseline });
+  // A launch script whose program is a Python file of the repository: its flags are judged by that program's arguments.
+  const program = programOfScript(candidate.path, analysis, pythonParser, candidate.checkedFolder);
+  return program ? analyze(candidate.text, { path: candidate.path, settings: { ...settings, program }, shellParser, linked, baseline: candidate.baseline }) : analysis;
 }
 
 export function runCheck(options: CheckOptions): CheckOutcome {
   shellParser = options.shellParser;
+  pythonParser = options.pythonParser;
+  const folders = options.paths.map((p) => resolve(p));
   const notes: string[] = [];
   const explicit = new Set(options.paths.map((p) => resolve(p)));
   const reportedProjects = new Set<string>();
@@ -76,7 +90,8 @@ export function runCheck(options: CheckOptions): CheckOutcome {
       }
     }
     const baseline = options.baseline ? fileAtRevision(path, options.baseline) : undefined;
-    candidates.push({ path, text: readText(path), projectSettings, baseline });
+    const checkedFolder = folders.find((f) => resolve(path).startsWith(`${f}/`));
+    candidates.push({ path, text: readText(path), projectSettings, baseline, checkedFolder });
   }
 
   // A file that points to another (accelerate's deepspeed_config_file, TrainingArguments' deepspeed)
@@ -86,7 +101,7 @@ export function runCheck(options: CheckOptions): CheckOutcome {
   first.forEach((analysis, i) => {
     for (const link of findLinks(analysis)) {
       const context = link.context.linkedFrom ? { ...link.context, linkedFrom: { ...link.context.linkedFrom, path: candidates[i].path } } : link.context;
-      contexts.set(resolve(dirname(candidates[i].path), link.target), context);
+      contexts.set(linkTargetPath(candidates[i].path, link, candidates[i].checkedFolder), context);
     }
   });
 
@@ -94,7 +109,7 @@ export function runCheck(options: CheckOptions): CheckOutcome {
   candidates.forEach((candidate, i) => {
     const context = contexts.get(resolve(candidate.path));
     // Files it points to are read and analysed in the context the link gives them (cross-file rules compare both).
-    const linked = findLinks(first[i]).length > 0 ? resolveLinks(candidate.path, first[i], options.flags, shellParser) : undefined;
+    const linked = findLinks(first[i]).length > 0 ? resolveLinks(candidate.path, first[i], options.flags, shellParser, candidate.checkedFolder) : undefined;
     let analysis = context || linked ? analyzeWith(candidate, options.flags, context, linked) : first[i];
     if (options.fix) {
       const fixed = fixFile(candidate, analysis, (text) => analyzeWith({ ...candidate, text }, options.flags, context, linked));

@@ -1,6 +1,7 @@
 import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
 import { runCheck } from './check';
 import { loadShellParser } from '../node/shell-parser';
+import { loadPythonParser } from '../node/python-parser';
 import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
@@ -169,6 +170,7 @@ async function check(argv: string[]): Promise<number> {
     fix: args.options.has('fix'),
     failOn,
     shellParser: await loadShellParser(),
+    pythonParser: await loadPythonParser(),
     baseline: baselineOption(args),
   });
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);

@@ -54,6 +54,9 @@ export interface FileAnalysis {
   settings: Settings;
 }
 
+// The rules that judge a file by the program reading it (rules/program-rules.ts), the only ones run on a file of no known format.
+const PROGRAM_RULES = new Set(['unknown-key', 'invalid-value']);
+
 // Loaders that type YAML scalars through OmegaConf (1e-4 is a float there).
 const OMEGACONF_FORMATS = new Set<Format>(['nemo', 'llamafactory']);
 
@@ -117,13 +120,16 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   const roots = rootsOf(tree, detection);
   const diagnostics: Diagnostic[] = [];
   const parseFailed = tree.documents.length === 0 || tree.problems.some((p) => p.kind === 'parse-error');
-  if (format !== 'unknown' || parseFailed && looksLikeConfigFile(path)) {
+  // A file of no known format that a known program reads (settings.program) is still checked against that program's arguments.
+  const programOnly = format === 'unknown' && settings.program !== undefined && !parseFailed;
+  if (format !== 'unknown' || parseFailed && looksLikeConfigFile(path) || programOnly) {
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;
     for (const rule of RULES) {
       const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
       if (configured === 'off') continue;
+      if (programOnly && !PROGRAM_RULES.has(rule.meta.name)) continue;
       const context: RuleContext = {
         text,
         tree,

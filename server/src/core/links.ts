@@ -16,7 +16,7 @@ export interface ConfigLink {
   /** The path as written, relative to the linking file's folder unless absolute. */
   target: string;
   range: OffsetRange;
-  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config' | 'model-config';
+  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config' | 'model-config' | 'program-config';
   context: Settings;
   /** A target that may well not be a local file (a Hub id, a path on the cluster): read when present, never reported missing. */
   optional?: boolean;
@@ -52,6 +52,8 @@ export function findLinks(analysis: FileAnalysis): ConfigLink[] {
       context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}) },
     });
   }
+  const programConfig = programConfigLink(analysis);
+  if (programConfig) links.push(programConfig);
   for (const root of analysis.roots) {
     if (analysis.format === 'accelerate') {
       const file = stringAt(getPath(root, 'deepspeed_config', 'deepspeed_config_file'));
@@ -124,4 +126,30 @@ export function worldFromLinkedAccelerate(analysis: { tree: FileAnalysis['tree']
   if (!facts || facts.world.value !== undefined || facts.launch?.launcher !== 'accelerate') return undefined;
   const config = (linked ?? []).find((l) => l.link.kind === 'accelerate-config' && l.analysis);
   return positive(getChild(config?.analysis?.roots[0], 'num_processes'));
+}
+
+const CONFIG_FILE = /\.(?:ya?ml|json)$/i;
+
+/**
+ * The YAML or JSON a launch script hands to a program whose arguments are known (settings.program): `prog.py X.yaml`,
+ * `prog.py --config X.yaml` (TrlParser.parse_args_and_config, trl/scripts/utils.py), or, when the program reads a config
+ * file itself (parse_yaml_file, parse_json_file), the first argument naming one (Firefly's `--train_args_file X.json`).
+ * The target is analysed with the program as its reader.
+ */
+function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {
+  const program = analysis.settings.program;
+  const launch = shellFactsOf(analysis.tree)?.launch;
+  if (!program?.configFile || !launch) return undefined;
+  const args = launch.args;
+  const text = (i: number) => (args[i] && isKnown(args[i]) ? fieldText(args[i]) : '');
+  let index = CONFIG_FILE.test(text(0)) ? 0 : -1;
+  if (index < 0) {
+    const flag = args.findIndex((a) => fieldText(a) === '--config');
+    if (flag >= 0 && CONFIG_FILE.test(text(flag + 1))) index = flag + 1;
+  }
+  if (index < 0 && program.readsConfigFile) index = args.findIndex((a, i) => CONFIG_FILE.test(text(i).replace(/^--?[\w-]+=/, '')));
+  if (index < 0) return undefined;
+  const target = text(index).replace(/^--?[\w-]+=/, '');
+  // Where the run starts (and so what the path is relative to) is not in the script: a missing file is not reported.
+  return { target, range: rangeOfField(args[index]), kind: 'program-config', context: { program }, optional: true };
 }

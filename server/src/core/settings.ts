@@ -41,6 +41,11 @@ export interface Settings {
   deepspeedPipelineEngine?: string;
   /** For a DeepSpeed config: what the file that points to it gives the HF Trainer (hf-deepspeed-mismatch compares both sides). */
   linkedFrom?: import('./facts/trainer-values').TrainerValues;
+  /**
+   * The program that reads the file, when the edge found it (a launch script runs it, and passes it this file): what its
+   * argument classes or argparse options accept (core/python/resolve.ts). unknown-key and invalid-value judge by it.
+   */
+  program?: import('./python/program-arguments').ProgramArguments;
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }

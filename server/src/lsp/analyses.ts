@@ -17,6 +17,8 @@ import {
   toSource,
   type Settings,
 } from '../core/index';
+import type { PythonParser } from '../core/python/syntax';
+import { programOfScript, repositoryRoot, resolveFromScript } from '../node/program-files';
 import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
@@ -63,6 +65,8 @@ export interface AnalysesDeps {
   workspaceLinks: WorkspaceLinks;
   /** Loads the shell parser (WebAssembly) on first use: sessions without launch scripts never pay for it. */
   shellParser: () => Promise<ShellParser | undefined>;
+  /** Loads the Python parser on first use: a launch script's program is read for the arguments it accepts (node/program-files.ts). */
+  pythonParser?: () => Promise<PythonParser | undefined>;
   /** Called with the files whose link context changed, so they are checked again. */
   onLinksChanged: (paths: string[]) => void;
   /** The file at git HEAD, for rules that judge a change (lr-not-rescaled); undefined outside a repository. */
@@ -90,7 +94,8 @@ export class Analyses {
     const projectFile = basename(name) === PROJECT_FILE_NAME;
     // A DeepSpeed config may be read by a file that is not open: the folder is scanned for linking files once, first.
     if (path && languageOf(name, text) === 'json') await this.deps.workspaceLinks.ready(path);
-    const { settings, included: byGlobs, worldSource } = this.settingsFor(path, editor);
+    const { settings: given, included: byGlobs, worldSource } = this.settingsFor(path, editor);
+    let settings = given;
     // The project file itself is always checked: its problems decide the settings of every other file.
     const included = projectFile || byGlobs;
     const key = JSON.stringify([document.version, settings, included]);
@@ -101,10 +106,21 @@ export class Analyses {
     const head = path ? this.deps.baseline(path) : undefined;
     const baseline = head && head.text !== text ? head : undefined;
     let analysis = analyze(text, { path: name, settings, shellParser, baseline });
-    const links = findLinks(analysis);
+    // A launch script whose program is a Python file of the workspace: its flags are judged by that program's arguments,
+    // and the config it hands the program is linked with them (as in the CLI).
+    const program = path && shellParser && this.deps.pythonParser ? programOfScript(path, analysis, await this.deps.pythonParser(), this.deps.folders.folderOf(path)) : undefined;
+    if (program) {
+      settings = { ...settings, program };
+      analysis = analyze(text, { path: name, settings, shellParser, baseline });
+    }
+    const folder = path ? this.deps.folders.folderOf(path) : undefined;
+    // A config handed to a program is relative to where the script runs: its folder or the repository root.
+    const targetOf = (link: ConfigLink, base: string) =>
+      link.kind === 'program-config' ? (resolveFromScript(base, link.target, repositoryRoot(base, folder), folder) ?? resolve(dirname(base), link.target)) : resolve(dirname(base), link.target);
+    const links = findLinks(analysis).map((l) => (l.kind === 'program-config' && path ? { ...l, target: targetOf(l, path) } : l));
     const linked: LinkedFile[] = [];
     const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {
-      const target = resolve(dirname(base), link.target);
+      const target = targetOf(link, base);
       const targetText = this.read(target)?.text;
       if (targetText === undefined) return { link, path: target };
       const targetEditor = await this.deps.settings.forUri(uriOfPath(target));

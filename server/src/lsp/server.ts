@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROJECT_FILE_NAME } from '../core/index';
+import type { PythonParser } from '../core/python/syntax';
 import type { ShellParser } from '../core/shell/syntax';
 import { Analyses, type Analyzed } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
@@ -32,7 +33,7 @@ export const SERVER_NAME = 'trainlint';
 export const SERVER_VERSION = '0.1.0';
 
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
-export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>): void {
+export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined): void {
   const documents = new TextDocuments(TextDocument);
   const projects = new ProjectFiles();
   const links = new LinkGraph();
@@ -77,6 +78,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       folders,
       workspaceLinks,
       shellParser,
+      pythonParser,
       // A linking file changed what it says about another file, or a linked file changed: check both ends again.
       onLinksChanged: (paths) => diagnostics.recheck(openUris(paths)),
       baseline: (path) => headVersions.get(path),

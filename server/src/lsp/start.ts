@@ -1,6 +1,7 @@
 import { format } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadShellParser } from '../node/shell-parser';
+import { loadPythonParser } from '../node/python-parser';
 import { startServer } from './server';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
@@ -23,6 +24,6 @@ export function startLsp(args: string[]): number {
   console.debug = log((m) => connection.console.log(m));
   console.warn = log((m) => connection.console.warn(m));
   console.error = log((m) => connection.console.error(m));
-  startServer(connection, loadShellParser);
+  startServer(connection, loadShellParser, loadPythonParser);
   return 0;
 }

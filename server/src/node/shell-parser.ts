@@ -9,7 +9,7 @@ import { fromTreeSitter, type ShellParser, type TreeSitterNodeLike } from '../co
  */
 let loading: Promise<ShellParser | undefined> | undefined;
 
-function wasmPath(file: string, packageName: string): string | undefined {
+export function wasmPath(file: string, packageName: string): string | undefined {
   const beside = join(__dirname, file);
   if (existsSync(beside)) return beside;
   try {
@@ -24,13 +24,26 @@ export function loadShellParser(): Promise<ShellParser | undefined> {
   return loading;
 }
 
+let runtime: Promise<typeof import('web-tree-sitter') | undefined> | undefined;
+
+/** web-tree-sitter's runtime, started once for every grammar (bash here, Python in python-parser.ts). */
+export function treeSitterRuntime(): Promise<typeof import('web-tree-sitter') | undefined> {
+  runtime ??= (async () => {
+    const path = wasmPath('tree-sitter.wasm', 'web-tree-sitter');
+    if (!path) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const treeSitter = require('web-tree-sitter') as typeof import('web-tree-sitter');
+    await treeSitter.Parser.init({ wasmBinary: readFileSync(path) });
+    return treeSitter;
+  })().catch(() => undefined);
+  return runtime;
+}
+
 async function load(): Promise<ShellParser | undefined> {
-  const runtime = wasmPath('tree-sitter.wasm', 'web-tree-sitter');
   const grammar = wasmPath('tree-sitter-bash.wasm', 'tree-sitter-bash');
-  if (!runtime || !grammar) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
-  await Parser.init({ wasmBinary: readFileSync(runtime) });
+  const treeSitter = await treeSitterRuntime();
+  if (!grammar || !treeSitter) return undefined;
+  const { Parser, Language } = treeSitter;
   const language = await Language.load(readFileSync(grammar));
   const parser = new Parser();
   parser.setLanguage(language);

@@ -10,6 +10,7 @@ import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
+import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -124,6 +125,9 @@ export const unknownKey: Rule = {
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (extra="forbid")', 'huggingface/transformers src/transformers/hf_argparser.py (parse_dict)'],
   },
   check(ctx) {
+    // The program that reads the file is known: it decides the keys it defines or certainly rejects (program-rules.ts).
+    const program = programKeys(ctx);
+    if (program) reportProgramUnknownKeys(ctx, program);
     forEachValidated(ctx, ({ root, schema, index }, errors) => {
       // Launch-script flags upstream does not define and that are no near-miss: several of them mean a fork.
       const forkFlags: ConfigNode[] = [];
@@ -140,6 +144,7 @@ export const unknownKey: Rule = {
         const node = index.get(childPointer(parentPointer, key));
         const parent = index.get(parentPointer);
         if (!node || !parent) continue;
+        if (ownedByProgram(program, node.pointer)) continue;
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
         // A comment key is no typo: quiet where the framework ignores unknown keys, reported without renames where it rejects them.
@@ -186,6 +191,11 @@ export const unknownKey: Rule = {
           severity = 'warning';
           consequence = `${schemaFramework(schema, ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
         }
+        if (program?.uncertain && severity === 'error') {
+          // The program has classes TrainLint could not read, or takes unknown keys (parse_known_args, allow_extra_keys).
+          severity = 'warning';
+          consequence = `not defined by the classes of ${program.set.parser} in ${program.program} that TrainLint could read (${program.set.incompleteBecause ?? program.set.acceptsUnknown})`;
+        }
         ctx.report({
           range: node.keyRange ?? node.range,
           severity,
@@ -214,7 +224,12 @@ export const unknownKey: Rule = {
  * outside TrainingArguments and TRL is no certain failure.
  */
 function programOutOfReach(ctx: RuleContext): boolean {
-  return ctx.format === 'hf-trainer';
+  if (ctx.format !== 'hf-trainer') return false;
+  // A program read in full (settings.program, rules/program-rules.ts) on a command line: argparse checks every value it
+  // takes, TrainingArguments' fields too (type=, choices=; transformers/hf_argparser.py _parse_dataclass_field). From a
+  // file nothing is converted (parse_dict), so there it stays out of reach.
+  const program = programKeys(ctx);
+  return !(program && !program.uncertain && program.from === 'command-line');
 }
 
 /** Unknown keys that something else may define (a plugin, the program, a fork): one info note naming them all. */
@@ -306,6 +321,9 @@ export const invalidValue: Rule = {
   },
   check(ctx) {
     const claimed = new Set(CLAIMED_BY_OTHER_RULES[ctx.format] ?? []);
+    // The program's own arguments are checked as the program checks them (program-rules.ts), not against the schema.
+    const program = programKeys(ctx);
+    if (program) reportProgramValues(ctx, program);
     forEachValidated(ctx, ({ root, index }, errors) => {
       const reported = new Set<string>();
       for (const error of errors) {
@@ -315,6 +333,7 @@ export const invalidValue: Rule = {
         if (reported.has(pointer) || claimed.has(error.instancePath)) continue;
         const node = index.get(pointer);
         if (!node) continue;
+        if (ownedByProgram(program, pointer)) continue;
         if (node.missing) continue; // The parse error at the place says it.
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
@@ -358,12 +377,15 @@ export const deprecatedKey: Rule = {
   check(ctx) {
     const schema = schemaFor(ctx.format, ctx.tree);
     if (!schema) return;
+    // A key the program defines itself is the program's, whatever upstream did with the name.
+    const program = programKeys(ctx);
     for (const root of ctx.roots) {
       // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
       const programFields: ConfigNode[] = [];
       const visit = (node: ConfigNode, tokens: string[]) => {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
+          if (program?.defined.has(child.pointer)) continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
           if (sub?.deprecated && child.keyRange && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
