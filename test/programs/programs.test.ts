@@ -125,6 +125,18 @@ test('parse_known_args: unknown flags are never errors', async () => {
   assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error'), []);
 });
 
+test('an option name computed at run time (an f-string in a loop): the program is incomplete, so no flag is an error', async () => {
+  const { analysis } = await analyzeScript('computed', 'run.sh');
+  assert.match(analysis.settings.program?.commandLine?.incompleteBecause ?? '', /computed/);
+  assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
+test('a positional with nargs=REMAINDER (a spawner like xla_spawn.py) takes the flags after it: none is an error', async () => {
+  const { analysis } = await analyzeScript('remainder', 'run.sh');
+  assert.match(analysis.settings.program?.commandLine?.acceptsUnknown ?? '', /REMAINDER/);
+  assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
 test('a class imported from outside the workspace: the program is incomplete, so an undefined key is no error', async () => {
   const { analysis: script } = await analyzeScript('incomplete', 'run.sh');
   const link = findLinks(script).find((l) => l.kind === 'program-config')!;

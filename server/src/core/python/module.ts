@@ -480,6 +480,10 @@ function readUncached(text: string, parser: PythonParser | undefined, functionBo
           if (m === 'add_argument') {
             const option = readOption(call, text);
             if (option) (owner ? owner.options : module.looseOptions).push(option);
+            // An option name built at run time (OpenRLHF: f"--{prefix}.adam.lr" in a loop): the parser takes names we cannot list.
+            else if (owner && call.positional.some((p) => typeof literalOf(p, text) !== 'string')) owner.opaque ??= 'an option name is computed (an f-string or a variable)';
+            // A positional with nargs=REMAINDER (xla_spawn.py's training_script_args) takes every later word, flags included.
+            if (owner && /REMAINDER$|^['"]\.\.\.['"]$/.test(textOf(call.keywords.get('nargs') ?? node, text))) owner.acceptsUnknown ??= 'a positional takes the remaining arguments (nargs=REMAINDER)';
           } else if (owner) {
             owner.methods.add(m);
             if (m === 'parse_known_args' || m === 'parse_known_intermixed_args') owner.acceptsUnknown ??= `it calls ${m}`;

@@ -141,7 +141,9 @@ export function reportProgramValues(ctx: RuleContext, keys: ProgramKeys): void {
   for (const [pointer, argument] of keys.defined) {
     const node = ctx.tree.documents[0]?.index.get(pointer);
     if (!node) continue;
-    const values = node.kind === 'array' ? node.children : [node];
+    // argparse gives an option without nargs (or nargs='?') one word; the words after it are positionals.
+    const multiple = argument.nargs !== undefined && argument.nargs !== '?' && argument.nargs !== 1;
+    const values = node.kind === 'array' ? (multiple ? node.children : node.children.slice(0, 1)) : [node];
     for (const value of values) {
       if (value.kind !== 'scalar' || value.raw === undefined || value.raw === '' || value.value === undefined) continue;
       const problem = valueProblem(argument, keys.set.style, value.raw);
