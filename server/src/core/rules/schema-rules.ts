@@ -400,8 +400,12 @@ export const deprecatedKey: Rule = {
             const edit = sibling && !taken && fits ? renameKey(ctx.tree.language, ctx.text, child, sibling) : undefined;
             const removed = sub['x-removed-in'] ? ` It was removed in ${sub['x-removed-in']}; newer versions reject it.` : '';
             const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
+            // Still accepted everywhere, in a file whose program may define the name itself (open-instruct's own warmup_ratio):
+            // worth knowing, nothing fails.
+            const stillWorks = !sub['x-removed-in'] && programOutOfReach(ctx);
             ctx.report({
               range: child.keyRange,
+              ...(stillWorks ? { severity: 'info' as const } : {}),
               message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
