@@ -21,6 +21,7 @@ export interface Finding {
   commit: string;
   path: string;
   line: number;
+  column: number;
   rule: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
@@ -91,7 +92,7 @@ function writeBlobs(entries: Array<{ mode: string; oid: string; path: string }>,
 }
 
 interface CheckJson {
-  files: Array<{ path: string; format: string; diagnostics: Array<{ rule: string; severity: Finding['severity']; message: string; range: { start: { line: number } } }> }>;
+  files: Array<{ path: string; format: string; diagnostics: Array<{ rule: string; severity: Finding['severity']; message: string; range: { start: { line: number; character: number } } }> }>;
 }
 
 /** Runs the CLI as a user would: from the repository root, with no cluster flags. */
@@ -102,7 +103,7 @@ function check(entry: RepoEntry, dir: string): { findings: Finding[]; configs: n
   if (run.status === 2 || !run.stdout) throw new Error(`${entry.repo}: trainlint exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
   const json = JSON.parse(run.stdout) as CheckJson;
   const findings = json.files.flatMap((f) =>
-    f.diagnostics.map((d) => ({ repo: entry.repo, commit: entry.commit, path: f.path.replace(/^\.\//, ''), line: d.range.start.line + 1, rule: d.rule, severity: d.severity, message: d.message })),
+    f.diagnostics.map((d) => ({ repo: entry.repo, commit: entry.commit, path: f.path.replace(/^\.\//, ''), line: d.range.start.line + 1, column: d.range.start.character + 1, rule: d.rule, severity: d.severity, message: d.message })),
   );
   return { findings, configs: json.files.length, seconds };
 }
@@ -134,7 +135,7 @@ function pct(t: number, f: number): string {
 }
 
 function describe(f: Finding): string {
-  return `${f.repo}@${f.commit.slice(0, 12)}\t${f.path}\t${f.line}\t${f.rule}\t${f.severity}\t${f.message.slice(0, 160)}`;
+  return `${f.repo}@${f.commit.slice(0, 12)}\t${f.path}\t${f.line}:${f.column}\t${f.rule}\t${f.severity}\t${f.message.slice(0, 160)}`;
 }
 
 function main(): void {

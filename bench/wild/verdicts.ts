@@ -1,5 +1,5 @@
 // Reads verdicts.tsv: one judged finding a line, decided against the upstream program's source.
-// Columns (tab-separated): repo@commit (12 hex digits), path, line (1-based), rule, severity judged, T or F, source.
+// Columns (tab-separated): repo@commit (12 hex digits), path, line:column (1-based), rule, severity judged, T or F, source.
 // Lines starting with '#' and blank lines are comments.
 
 export interface Verdict {
@@ -13,8 +13,8 @@ export interface Verdict {
   verdict: 'T' | 'F';
 }
 
-export function judgeKey(f: { repo: string; commit: string; path: string; line: number; rule: string }): string {
-  return `${f.repo}@${f.commit.slice(0, 12)}\t${f.path}\t${f.line}\t${f.rule}`;
+export function judgeKey(f: { repo: string; commit: string; path: string; line: number; column: number; rule: string }): string {
+  return `${f.repo}@${f.commit.slice(0, 12)}\t${f.path}\t${f.line}:${f.column}\t${f.rule}`;
 }
 
 export function loadVerdicts(text: string): Map<string, Verdict> {
@@ -22,7 +22,7 @@ export function loadVerdicts(text: string): Map<string, Verdict> {
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
     const cols = line.split('\t');
-    if (cols.length < 7 || (cols[5] !== 'T' && cols[5] !== 'F') || !/^\d+$/.test(cols[2])) throw new Error(`verdicts.tsv:${i + 1}: expected repo@commit, path, line, rule, severity, T|F, source`);
+    if (cols.length < 7 || (cols[5] !== 'T' && cols[5] !== 'F') || !/^\d+:\d+$/.test(cols[2])) throw new Error(`verdicts.tsv:${i + 1}: expected repo@commit, path, line:column, rule, severity, T|F, source`);
     const [repoAt, path, lineNo, rule, severity, verdict] = cols;
     const key = `${repoAt}\t${path}\t${lineNo}\t${rule}`;
     if (verdicts.has(key)) throw new Error(`verdicts.tsv:${i + 1}: a second verdict for ${key}`);
