@@ -6,7 +6,8 @@ import { YAML_LOADERS } from '../../server/src/core/detect/loaders';
 import { bashSyntaxError } from '../../server/src/core/shell/bash-check';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
-import { readFixture } from '../helpers';
+import { spawnSync } from 'node:child_process';
+import { CLI, fixture, readFixture } from '../helpers';
 
 /**
  * Files that are templates or another program's config (issue 10): skipped with the evidence as the reason, or one
@@ -168,4 +169,10 @@ test('every format names its YAML loader with an upstream source, and only PyYAM
     if (format !== 'unknown') assert.ok(entry.source.includes('/'), format);
     if (entry.floatAsString) assert.equal(entry.loader, 'pyyaml', format);
   }
+});
+
+test('`trainlint plan` on a skipped file says why it is not read as written', () => {
+  const run = spawnSync(process.execPath, [CLI(), 'plan', fixture('templates', 'autotuning', 'config_templates', 'template_zero1.json')], { encoding: 'utf8' });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /not read as written: a DeepSpeed autotuner template/);
 });
