@@ -164,7 +164,7 @@ function unknown(reason: string): Detection {
 /** A dict whose numbers and booleans are all strings ("50", "True"): command-line arguments recorded as text, not TrainingArguments(**dict). */
 function argvDump(node: ConfigNode): boolean {
   const typed = node.children.filter((c) => c.kind === 'scalar' && ['max_steps', 'logging_steps', 'save_steps', 'num_train_epochs', 'learning_rate', 'seed', 'bf16', 'fp16', 'per_device_train_batch_size', 'gradient_accumulation_steps', 'max_length', 'max_seq_length'].includes(String(c.key)));
-  return typed.length >= 2 && typed.every((c) => typeof c.value === 'string' && /^(?:-?[\d.e+-]+|True|False)$/.test(c.value));
+  return typed.length >= 2 && typed.every((c) => typeof c.value === 'string' && /^(?:-?[\d.e+-]+|True|False|None)$/.test(c.value));
 }
 
 /** Application configs sometimes hold TrainingArguments(**dict) dicts deeper down. */
