@@ -69,7 +69,7 @@ export function jsonPlaceholderTemplate(text: string, tree: ConfigTree, path: st
   const list = words.slice(0, 4).join(', ') + (words.length > 4 ? ', ...' : '');
   return {
     words,
-    reason: `a template${named ? ' by its name' : ''}, with placeholders (${list}) that a script fills in before the file is read`,
+    reason: `a template${named ? ' by its name' : ''}, with placeholders (${list}) to fill in before the file is read`,
   };
 }
 
