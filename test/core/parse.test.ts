@@ -112,18 +112,20 @@ test('every prefix of every corpus file (cut at each line) analyses without an e
   assert.ok(prefixes > 1000, `${prefixes} prefixes analysed`);
 });
 
-test('JSON template placeholders: one error on each unquoted word, nothing made up from the recovered value', () => {
+test('JSON template placeholders: the parser marks each unquoted word; the file gets one note as a template, nothing made up from the recovered value', () => {
   const text = '{\n  "train_batch_size": 32,\n  "train_micro_batch_size_per_gpu": BATCH_SIZE,\n  "fp16": {\n    "enabled": FP16_ENABLE\n  },\n  "gradient_clipping": 1.0\n}\n';
   const tree = parseJson(text);
   assert.deepEqual(tree.problems.map((p) => [p.kind, text.slice(p.range.start, p.range.end)]), [['parse-error', 'BATCH_SIZE'], ['parse-error', 'FP16_ENABLE']]);
   assert.match(tree.problems[0].message, /BATCH_SIZE is not a JSON value \(unquoted text: a template placeholder/);
   const analysis = analyze(text, { path: 'ds_config_TEMPLATE.json' });
   assert.equal(analysis.format, 'deepspeed');
-  assert.deepEqual(analysis.diagnostics.map((d) => d.rule), ['parse-error', 'parse-error'], 'no invalid-value for the stand-in nulls, no trailing comma after fp16');
-  // Shell-style ${name}: the parser reads an object there; one error on the whole placeholder, nothing about the object.
+  // A template (detect/templates.ts): one info on its first placeholder, no invalid-value for the stand-in nulls.
+  assert.deepEqual(analysis.diagnostics.map((d) => [d.rule, d.severity, text.slice(d.range.start, d.range.end)]), [['parse-error', 'info', 'BATCH_SIZE']]);
+  // Shell-style ${name}: the parser reads an object there; one problem on the whole placeholder, nothing about the object.
   const shell = '{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 1,\n  "zero_optimization": { "stage": ${zero_stage} },\n  "tensor_parallel": { "autotp_size": ${tp} }\n}\n';
+  assert.deepEqual(parseJson(shell).problems.map((p) => [p.kind, shell.slice(p.range.start, p.range.end)]), [['parse-error', '${zero_stage}'], ['parse-error', '${tp}']]);
   const shellAnalysis = analyze(shell, { path: 'ds_config_temp.json' });
-  assert.deepEqual(shellAnalysis.diagnostics.map((d) => [d.rule, shell.slice(d.range.start, d.range.end)]), [['parse-error', '${zero_stage}'], ['parse-error', '${tp}']]);
+  assert.deepEqual(shellAnalysis.diagnostics.map((d) => [d.rule, d.severity, shell.slice(d.range.start, d.range.end)]), [['parse-error', 'info', '${zero_stage}']]);
 });
 
 test('a vocabulary file holds every config word but is no config (gpt2-vocab.json)', () => {

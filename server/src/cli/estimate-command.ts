@@ -33,6 +33,8 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
   }
   const file = source.file!;
   const context = analyzeInContext(file, flags, shellParser);
+  // A template or a config another tool completes: what runs is not this text (core/detect/templates.ts).
+  if (context.analysis.detection.skip) throw new UsageError(`${file}: not read as written: ${context.analysis.detection.skip}`);
   const built = buildPlan(context.analysis, context.analysis.settings, context.linked);
   if (!built) {
     // A launch script whose training config is a separate file (llamafactory-cli train X.yaml, axolotl train X.yaml):
@@ -44,7 +46,8 @@ export function planFor(source: { file?: string; planFile?: string }, flags: Set
       return { ...inner, notes: [`the plan of ${launched[0].link.target}, which this script launches`, ...inner.notes] };
     }
   }
-  if (!built) throw new UsageError(`${file}: ${NO_PLAN[context.analysis.format] ?? `no plan can be read from this ${context.analysis.format} file`}`);
+  const why = context.analysis.format === 'unknown' ? ` (${context.analysis.detection.reason})` : '';
+  if (!built) throw new UsageError(`${file}: ${NO_PLAN[context.analysis.format] ?? `no plan can be read from this ${context.analysis.format} file`}${why}`);
   return { plan: built.plan, notes: built.notes, format: context.analysis.format };
 }
 

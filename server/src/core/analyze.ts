@@ -1,5 +1,8 @@
 import type { Diagnostic, Severity } from './diagnostic';
-import { detectFormat, type Detection } from './detect/detect-format';
+import { detectFormat, readModeline, type Detection } from './detect/detect-format';
+import { YAML_LOADERS } from './detect/loaders';
+import { completedByTool, jsonPlaceholderTemplate, templateMarkup } from './detect/templates';
+import { fileTooLarge, parseError } from './rules/syntax-rules';
 import type { Format } from './detect/formats';
 import { mergeSettings, type Consumer, type Settings } from './settings';
 import { parseJson } from './syntax/from-json';
@@ -57,9 +60,6 @@ export interface FileAnalysis {
 // The rules that judge a file by the program reading it (rules/program-rules.ts), the only ones run on a file of no known format.
 const PROGRAM_RULES = new Set(['unknown-key', 'invalid-value']);
 
-// Loaders that type YAML scalars through OmegaConf (1e-4 is a float there).
-const OMEGACONF_FORMATS = new Set<Format>(['nemo', 'llamafactory']);
-
 export function languageOf(path: string, text: string): 'json' | 'yaml' | 'shell' {
   const lower = path.toLowerCase();
   if (/\.(json|jsonc|json5|hjson)$/.test(lower)) return 'json';
@@ -106,15 +106,23 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   const shell = language === 'shell' ? parseShellScript(text, options.shellParser) : undefined;
   let tree = shell ? shell.tree : parse(text, language as 'json' | 'yaml', 'pyyaml');
   const firstRoot = tree.documents[0]?.root;
-  const detection: Detection = options.settings?.format
+  // Templates and configs another tool completes first are skipped, with the evidence as the reason (templates.ts).
+  const stated = options.settings?.format !== undefined || readModeline(text) !== undefined;
+  const template = !stated && !shell ? jsonPlaceholderTemplate(text, tree, path) : undefined;
+  const markup = stated || shell ? undefined : templateMarkup(text, tree);
+  const found: Detection = options.settings?.format
     ? { format: options.settings.format, reason: 'settings', roots: [shell ? '/args' : ''] }
+    : markup ? { format: 'unknown', reason: markup, roots: [''] }
     : shell ? shell.detection : detectFormat(firstRoot, path, text);
-  if (language === 'yaml' && OMEGACONF_FORMATS.has(detection.format)) tree = parse(text, language, 'omegaconf');
+  const skipped = markup ?? (stated || shell ? undefined : template?.reason ?? completedByTool(path, firstRoot));
+  const detection: Detection = skipped ? { ...found, reason: found.reason === skipped ? skipped : `${found.reason}, but ${skipped}`, skip: skipped } : found;
+  // Scalars are typed as the program's loader types them (detect/loaders.ts).
+  if (language === 'yaml' && YAML_LOADERS[detection.format].loader === 'omegaconf') tree = parse(text, language, 'omegaconf');
   // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
-  const stated = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
+  const withLayout = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
   // `accelerate launch --config_file X.yaml`: the accelerate config's num_processes is the launch's world size.
   const accelerateWorld = shell ? worldFromLinkedAccelerate({ tree }, options.linked) : undefined;
-  const settings = accelerateWorld ? mergeSettings(stated, { cluster: { worldSize: accelerateWorld, nodes: undefined, gpusPerNode: undefined } }) : stated;
+  const settings = accelerateWorld ? mergeSettings(withLayout, { cluster: { worldSize: accelerateWorld, nodes: undefined, gpusPerNode: undefined } }) : withLayout;
   const format = detection.format;
   const consumer = consumerOf(format, settings, tree.documents[0]?.root);
   const roots = rootsOf(tree, detection);
@@ -122,7 +130,27 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   const parseFailed = tree.documents.length === 0 || tree.problems.some((p) => p.kind === 'parse-error');
   // A file of no known format that a known program reads (settings.program) is still checked against that program's arguments.
   const programOnly = format === 'unknown' && settings.program !== undefined && !parseFailed;
-  if (format !== 'unknown' || parseFailed && looksLikeConfigFile(path) || programOnly) {
+  const parseRule = settings.rules?.[parseError.meta.name] ?? settings.rules?.[parseError.meta.code];
+  if (template && parseRule !== 'off') {
+    // One note for the whole template, on its first placeholder; the rendered file is what a program reads.
+    const first = tree.problems.find((p) => p.kind === 'parse-error')!;
+    const message = `Not checked: ${template.reason} (${template.words.length} placeholder${template.words.length === 1 ? '' : 's'}); check the rendered file instead.`;
+    diagnostics.push(toDiagnostic(parseError.meta, { range: first.range, message, severity: 'info' }, parseRule));
+  } else if (skipped) {
+    // Checked as rendered or completed, not as written: nothing to say about this text.
+  } else if (format === 'unknown' && !programOnly) {
+    // A broken file of unknown format: which program reads it is a guess from its name, so one warning at most.
+    const first = tree.problems.find((p) => p.kind === 'parse-error' || p.kind === 'alias-limit');
+    const tooLarge = tree.problems.find((p) => p.kind === 'file-too-large');
+    const sizeRule = settings.rules?.[fileTooLarge.meta.name] ?? settings.rules?.[fileTooLarge.meta.code];
+    if (parseFailed && looksLikeConfigFile(path)) {
+      if (tooLarge && sizeRule !== 'off') diagnostics.push(toDiagnostic(fileTooLarge.meta, { range: tooLarge.range, message: tooLarge.message }, sizeRule));
+      else if (first && parseRule !== 'off') {
+        const message = `${first.message} The file's name suggests a training config, and no JSON or YAML reader accepts it as written.`;
+        diagnostics.push(toDiagnostic(parseError.meta, { range: first.range, message, severity: 'warning' }, parseRule));
+      }
+    }
+  } else {
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;

@@ -10,6 +10,11 @@ export interface Detection {
    * config that nests TrainingArguments dicts (e.g. `training_args.cuda`) lists each nested dict.
    */
   roots: string[];
+  /**
+   * Set when the file is not what a program reads as written (a template another tool renders or completes first,
+   * detect/templates.ts): the evidence. Such a file keeps its format but no rule runs on it.
+   */
+  skip?: string;
 }
 
 // Keys that only DeepSpeed's ds_config uses (deepspeed/runtime/constants.py).
@@ -33,9 +38,24 @@ const HF_KEYS = [
   'max_grad_norm', 'adam_beta1', 'adam_beta2', 'deepspeed', 'fsdp', 'dataloader_num_workers', 'save_total_limit',
   'max_length', 'max_seq_length', 'packing', 'beta', 'use_peft', 'lora_r', 'attn_implementation', 'dataset_mixture', 'dataset_mixer',
 ];
+// Names that TrainingArguments (and the TRL / HF example scripts' argument dataclasses) define and other programs'
+// configs rarely do. learning_rate, max_steps, seed, num_train_epochs, output_dir, warmup_steps, weight_decay... are
+// every trainer's words: alone they never make a file TrainingArguments (peft's default_training_params.json, DPR's
+// Hydra configs). transformers src/transformers/training_args.py; trl trl/trainer/model_config.py, trl/scripts/utils.py.
+const HF_SPECIFIC = [
+  'per_device_train_batch_size', 'per_device_eval_batch_size', 'lr_scheduler_type', 'eval_strategy', 'evaluation_strategy',
+  'save_strategy', 'logging_strategy', 'logging_steps', 'save_total_limit', 'overwrite_output_dir', 'do_train', 'do_eval',
+  'push_to_hub', 'hub_model_id', 'report_to', 'gradient_checkpointing', 'dataloader_num_workers', 'warmup_ratio', 'optim',
+  'model_name_or_path', 'dataset_name', 'use_peft', 'dataset_mixture', 'dataset_mixer', 'save_steps', 'lr_scheduler_kwargs',
+  'gradient_checkpointing_kwargs', 'ddp_timeout', 'logging_first_step', 'load_best_model_at_end', 'metric_for_best_model',
+];
+// Names no other trainer spells this way: each counts as two specific names.
+const HF_DECISIVE = ['per_device_train_batch_size', 'per_device_eval_batch_size', 'eval_strategy', 'evaluation_strategy', 'save_strategy', 'logging_strategy'];
 const HF_STRONG = ['per_device_train_batch_size', 'output_dir', 'num_train_epochs', 'lr_scheduler_type', 'eval_strategy', 'evaluation_strategy', 'model_name_or_path', 'dataset_name', 'save_strategy', 'logging_steps'];
 // axolotl (src/axolotl/utils/schemas/config.py).
 const AXOLOTL_STRONG = ['base_model', 'sequence_len', 'micro_batch_size', 'sample_packing', 'dataset_prepared_path', 'lora_target_linear', 'val_set_size', 'base_model_config', 'pad_to_sequence_len'];
+// ms-swift (swift/arguments/base_args/base_args.py, data_args.py; swift/cli/main.py reads the `ENV` section).
+const MS_SWIFT_STRONG = ['tuner_type', 'train_type', 'rlhf_type', 'split_dataset_ratio', 'external_plugins', 'ENV'];
 // LLaMA-Factory (src/llamafactory/hparams/*.py).
 const LLAMAFACTORY_STRONG = ['finetuning_type', 'template', 'cutoff_len', 'stage', 'lora_target', 'pref_beta', 'dataset_dir', 'max_samples', 'dist_config', 'model_class'];
 // Megatron-LM --yaml-cfg (snake_case argument names).
@@ -97,26 +117,54 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
   // (megatron_gpt_inference.yaml) carry Megatron names at the top level but are no training config.
   if (getChild(root, 'trainer')?.kind === 'object') return { format: 'unknown', reason: 'a NeMo inference or export config (`trainer` without `model`)', roots: [''] };
 
+  // Hydra composes a config from a `defaults:` list (DPR's conf/biencoder_train_cfg.yaml) and the program reads it with
+  // OmegaConf: another program's config, unless a known format's own names fill it (three or more).
+  const hydra = getChild(root, 'defaults')?.kind === 'array';
+  const hydraReason = 'a Hydra config (top-level `defaults:` list) of another program: too few names of a known format';
+
+  // ms-swift's YAML/JSON (swift/cli/main.py parse_yaml_args turns it into command-line arguments for swift's own
+  // argument classes, swift/arguments/base_args/*.py): TrainingArguments and Megatron names, read by another program.
+  if (count(keys, MS_SWIFT_STRONG) >= 2) return unknown('an ms-swift config (tuner_type, rlhf_type, split_dataset_ratio...): swift passes it to its own argument parser');
+
   // axolotl and LLaMA-Factory files also carry TrainingArguments and Megatron names; two of their own keys decide.
-  if (count(keys, LLAMAFACTORY_STRONG) >= 2) return { format: 'llamafactory', reason: 'LLaMA-Factory keys', roots: [''] };
-  if (count(keys, AXOLOTL_STRONG) >= 2) return { format: 'axolotl', reason: 'axolotl keys', roots: [''] };
+  const llamafactory = count(keys, LLAMAFACTORY_STRONG);
+  if (llamafactory >= 2) return hydra && llamafactory < 3 ? unknown(hydraReason) : { format: 'llamafactory', reason: 'LLaMA-Factory keys', roots: [''] };
+  const axolotl = count(keys, AXOLOTL_STRONG);
+  if (axolotl >= 2) return hydra && axolotl < 3 ? unknown(hydraReason) : { format: 'axolotl', reason: 'axolotl keys', roots: [''] };
+  const hfSpecific = count(keys, HF_SPECIFIC) + count(keys, HF_DECISIVE);
   const scores: Array<[Format, number, string]> = [
     ['deepspeed', count(keys, DEEPSPEED_STRONG) * 2 + count(keys, DEEPSPEED_KEYS) + (/ds_?config|deepspeed|zero[0-3_]/.test(name) ? 1 : 0), 'DeepSpeed ds_config keys'],
     ['accelerate', count(keys, ACCELERATE_STRONG) * 2 + count(keys, ACCELERATE_KEYS), 'accelerate config keys'],
     ['megatron', count(keys, MEGATRON_STRONG) * 2, 'Megatron-LM argument names'],
     // NeoX takes "pipe-parallel-size" for "pipe_parallel_size" (NeoXArgs.from_ymls).
     ['neox', count(new Set([...keys].map((k) => k.replace(/-/g, '_'))), NEOX_STRONG) * 2, 'GPT-NeoX argument names'],
-    ['hf-trainer', count(keys, HF_STRONG) * 2 + count(keys, HF_KEYS), 'TrainingArguments fields'],
+    // Two TrainingArguments-specific names at least; generic trainer words only add to the score.
+    ['hf-trainer', hfSpecific >= 2 ? count(keys, HF_STRONG) * 2 + count(keys, HF_KEYS) : 0, 'TrainingArguments fields'],
   ];
   scores.sort((a, b) => b[1] - a[1]);
   const [best, score, why] = scores[0];
-  if (score >= 4) return { format: best, reason: why, roots: [''] };
+  if (score >= 4) {
+    // Own names: each strong key counted twice in the score; for TrainingArguments, its specific names.
+    const own = best === 'hf-trainer' ? hfSpecific : Math.floor(score / 2);
+    return hydra && own < 3 ? unknown(hydraReason) : { format: best, reason: why, roots: [''] };
+  }
+  if (hydra) return unknown(hydraReason);
 
   const nested = findNestedTrainingArguments(root);
   if (nested.length > 0) {
     return { format: 'hf-trainer', reason: 'nested TrainingArguments dictionaries', roots: nested };
   }
-  return { format: 'unknown', reason: 'no known training-config keys', roots: [''] };
+  return unknown(hfSpecific < 2 && count(keys, HF_KEYS) >= 3 ? 'generic trainer keys (learning_rate, max_steps, ...) but fewer than two TrainingArguments-specific names' : 'no known training-config keys');
+}
+
+function unknown(reason: string): Detection {
+  return { format: 'unknown', reason, roots: [''] };
+}
+
+/** A dict whose numbers and booleans are all strings ("50", "True"): command-line arguments recorded as text, not TrainingArguments(**dict). */
+function argvDump(node: ConfigNode): boolean {
+  const typed = node.children.filter((c) => c.kind === 'scalar' && ['max_steps', 'logging_steps', 'save_steps', 'num_train_epochs', 'learning_rate', 'seed', 'bf16', 'fp16', 'per_device_train_batch_size', 'gradient_accumulation_steps', 'max_length', 'max_seq_length'].includes(String(c.key)));
+  return typed.length >= 2 && typed.every((c) => typeof c.value === 'string' && /^(?:-?[\d.e+-]+|True|False|None)$/.test(c.value));
 }
 
 /** Application configs sometimes hold TrainingArguments(**dict) dicts deeper down. */
@@ -125,7 +173,9 @@ function findNestedTrainingArguments(root: ConfigNode | undefined): string[] {
   const visit = (node: ConfigNode, depth: number) => {
     if (node.kind !== 'object' || depth > 6) return;
     const keys = keysOf(node);
-    if (depth > 0 && count(keys, HF_KEYS) >= 5 && count(keys, HF_STRONG) >= 1) {
+    // Another program's config nested in a request (axolotl's .runpod/test_input.json `input.args`) is not TrainingArguments.
+    if (depth > 0 && (count(keys, AXOLOTL_STRONG) >= 2 || count(keys, LLAMAFACTORY_STRONG) >= 2)) return;
+    if (depth > 0 && count(keys, HF_KEYS) >= 5 && count(keys, HF_STRONG) >= 1 && count(keys, HF_SPECIFIC) + count(keys, HF_DECISIVE) >= 2 && !argvDump(node)) {
       found.push(node.pointer);
       return;
     }

@@ -89,7 +89,7 @@ export function fileSummary(input: SummaryInput): FileSummary {
     ...identities.map(identitySection),
   ];
   // The rules already built this analysis' plan and estimate (with its linked files); reuse them.
-  const result = analysis.format === 'unknown' ? undefined : readingOf({ ...analysis, linked: input.linked })?.estimate();
+  const result = analysis.format === 'unknown' || analysis.detection.skip ? undefined : readingOf({ ...analysis, linked: input.linked })?.estimate();
   const estimated = result && (result.memory.available || result.time.available || result.cost.available);
   if (estimated) sections.push(...estimateSections(result));
   else if (result) sections.push(missingEstimate(result));

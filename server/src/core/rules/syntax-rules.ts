@@ -2,6 +2,7 @@ import type { Rule, RuleContext } from './rule';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Severity } from '../diagnostic';
+import { YAML_LOADERS } from '../detect/loaders';
 
 export const parseError: Rule = {
   meta: {
@@ -16,7 +17,7 @@ export const parseError: Rule = {
   },
   check(ctx) {
     for (const problem of ctx.tree.problems) {
-      if (problem.kind === 'parse-error' || problem.kind === 'alias-limit') ctx.report({ range: problem.range, message: problem.message });
+      if (problem.kind === 'parse-error' || problem.kind === 'alias-limit') ctx.report({ range: problem.range, message: problem.message, severity: problem.uncertain ? 'info' : undefined });
     }
   },
 };
@@ -103,15 +104,6 @@ export const duplicateKey: Rule = {
   },
 };
 
-/** Formats whose YAML loader is plain PyYAML, and how bad a string-typed number is there. */
-const FLOAT_AS_STRING_SEVERITY: Partial<Record<string, Severity>> = {
-  megatron: 'error', // yaml.safe_load, then `min_lr <= lr` raises TypeError.
-  neox: 'error', // validate_types rejects a string in a float field.
-  'hf-trainer': 'warning', // parse_yaml_file keeps the string (fails later); TrlParser converts it.
-  axolotl: 'warning', // learning_rate is converted; other float fields are coerced, int fields reject '1e3'.
-  accelerate: 'warning',
-};
-
 export const yamlFloatAsString: Rule = {
   meta: {
     code: 'TL004',
@@ -125,8 +117,9 @@ export const yamlFloatAsString: Rule = {
   },
   check(ctx) {
     if (ctx.tree.language !== 'yaml') return;
-    const severity = FLOAT_AS_STRING_SEVERITY[ctx.format];
-    if (!severity) return; // NeMo and LLaMA-Factory load YAML through OmegaConf, which reads 1e-4 as a float.
+    // Only where PyYAML loads the file (detect/loaders.ts): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
+    const severity = YAML_LOADERS[ctx.format].floatAsString;
+    if (!severity) return;
     const visit = (node: ConfigNode) => {
       if (node.kind === 'scalar') {
         if (node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value) && !node.viaAlias) {

@@ -1,6 +1,7 @@
 import type { SyntaxProblem } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';
 import type { ShellSyntaxNode } from './syntax';
+import { bashSyntaxError } from './bash-check';
 import { joinChunks, splitFields, type Chunk, type Field, type Piece } from './words';
 
 /**
@@ -151,21 +152,30 @@ class Interpreter {
     setEnv('SLURM_GPUS_PER_NODE', last('gpus-per-node'));
   }
 
+  /**
+   * tree-sitter-bash's ERROR nodes are where its grammar gave up, which is not always where bash does (it rejects
+   * `VAR=<X> \ `, which bash runs). An error is reported only where bash stops for certain (bash-check.ts), once, as
+   * bash stops at the first; otherwise one note says the script was read only in part.
+   */
   private collectProblems(root: ShellSyntaxNode): void {
     const stack = [root];
-    while (stack.length > 0 && this.problems.length < 20) {
+    let gap: SyntaxProblem | undefined;
+    while (stack.length > 0 && !gap) {
       const node = stack.pop()!;
       if (node.type === 'ERROR') {
         const line = this.text.slice(node.start, node.end).split('\n')[0].slice(0, 40);
-        this.problems.push({ kind: 'parse-error', message: `Shell syntax error near "${line}".`, range: { start: node.start, end: Math.max(node.end, node.start + 1) } });
-        continue;
+        gap = { kind: 'parse-error', message: `Shell syntax the parser does not follow near "${line}"; bash may accept it. What follows was read as far as possible.`, range: { start: node.start, end: Math.max(node.end, node.start + 1) }, uncertain: true };
+        break;
       }
       if (node.missing) {
-        this.problems.push({ kind: 'parse-error', message: `Shell syntax error: missing "${node.type}".`, range: { start: node.start, end: node.start + 1 } });
-        continue;
+        gap = { kind: 'parse-error', message: `Shell syntax the parser does not follow: it expected "${node.type}" here; bash may accept it. What follows was read as far as possible.`, range: { start: node.start, end: node.start + 1 }, uncertain: true };
+        break;
       }
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
     }
+    if (!gap) return;
+    const certain = bashSyntaxError(this.text);
+    this.problems.push(certain ? { kind: 'parse-error', message: certain.message, range: certain.range } : gap);
   }
 
   // ---- statements -----------------------------------------------------------------------------

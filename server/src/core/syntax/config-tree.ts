@@ -43,6 +43,10 @@ export interface SyntaxProblem {
   range: OffsetRange;
   /** For duplicate keys: where the first occurrence is written. */
   firstRange?: OffsetRange;
+  /** For a JSON parse error on unquoted text (`CONFIG_BATCH_SIZE`, `${stage}`): that text. */
+  placeholder?: string;
+  /** A parse error of the parser, not of the language (tree-sitter-bash's gaps): reported as a note, not an error. */
+  uncertain?: boolean;
 }
 
 export interface ConfigDocument {

@@ -35,6 +35,7 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
         ? `JSON syntax error: ${word[0]} is not a JSON value (unquoted text: a template placeholder to fill before the file is read, or a string missing its quotes).`
         : `JSON syntax error: ${describeError(code)}.`,
       range: { start: Math.min(error.offset, text.length), end: Math.min(error.offset + Math.max(word ? word[0].length : error.length, 1), text.length) },
+      ...(word ? { placeholder: word[0] } : {}),
     });
   }
   visit(text, {
