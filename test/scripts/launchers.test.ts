@@ -1,0 +1,84 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, type FileAnalysis } from '../../server/src/core/index';
+import { getChild, getPath, type ConfigNode } from '../../server/src/core/syntax/config-tree';
+import { shellFactsOf } from '../../server/src/core/shell/shell-config';
+import type { ShellParser } from '../../server/src/core/shell/syntax';
+import { loadShellParser } from '../../server/src/node/shell-parser';
+import { readFixture } from '../helpers';
+
+let parser: ShellParser;
+before(async () => {
+  const loaded = await loadShellParser();
+  assert.ok(loaded);
+  parser = loaded;
+});
+
+const check = (text: string, path = 'run.sh'): FileAnalysis => analyze(text, { path, shellParser: parser, settings: {} });
+const arg = (a: FileAnalysis, flag: string): ConfigNode | undefined => getChild(getPath(a.tree.documents[0]?.root, 'args'), flag);
+const errors = (a: FileAnalysis) => a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule}: ${d.message}`);
+
+test('a job-submission wrapper (options, then `--` and the command) is not the training program: its --env/--gpus are not the program\'s flags', () => {
+  const a = check(readFixture('launchers', 'wrapper-double-dash.sh'));
+  const facts = shellFactsOf(a.tree)!;
+  assert.equal(a.format, 'hf-trainer');
+  assert.equal(facts.launch?.program?.map((p) => p.text).join(''), 'train.py');
+  assert.deepEqual(facts.launch?.wrappers, ['submit.py', 'uv run']);
+  assert.equal(arg(a, 'env'), undefined);
+  assert.equal(arg(a, 'gpus'), undefined);
+  assert.equal(arg(a, 'output_dir')?.value, '/out');
+  assert.deepEqual(errors(a), []);
+  assert.equal(a.diagnostics.filter((d) => d.rule === 'duplicate-key').length, 0);
+});
+
+test('a trailing "$@" ends the last flag\'s values and leaves the arguments open, never an array with an unknown element', () => {
+  const a = check(readFixture('launchers', 'trailing-args.sh'));
+  assert.equal(arg(a, 'label_smoothing_factor')?.kind, 'scalar');
+  assert.equal(arg(a, 'label_smoothing_factor')?.value, 0.1);
+  assert.equal(arg(a, 'report_to')?.value, 'none');
+  assert.deepEqual(errors(a), []);
+  assert.match(shellFactsOf(a.tree)?.argsOpen?.why ?? '', /\$@/);
+});
+
+test('an unquoted unknown $VAR is a flag\'s value right after the flag, and more words after a value', () => {
+  const a = check('python train.py --output_dir $OUT --learning_rate 1e-5 --per_device_train_batch_size 1 --report_to none $EXTRA_ARGS\n');
+  assert.equal(arg(a, 'output_dir')?.kind, 'scalar');
+  assert.equal(arg(a, 'output_dir')?.value, undefined);
+  assert.equal(arg(a, 'report_to')?.value, 'none');
+  assert.deepEqual(errors(a), []);
+  assert.match(shellFactsOf(a.tree)?.argsOpen?.why ?? '', /EXTRA_ARGS/);
+  const b = check('python train.py --output_dir $OUT --learning_rate 1e-5 --per_device_train_batch_size 1\n');
+  assert.equal(shellFactsOf(b.tree)?.argsOpen, undefined);
+});
+
+test('words after `--` are positional for argparse, never the program\'s flags', () => {
+  const a = check('python train.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1 -- --bf16 yes\n');
+  assert.equal(arg(a, 'bf16'), undefined);
+});
+
+test('ray job submit ... -- torchrun: the launcher after `--` decides the layout', () => {
+  const a = check(readFixture('launchers', 'ray-submit.sh'));
+  const facts = shellFactsOf(a.tree)!;
+  assert.equal(facts.launch?.launcher, 'torchrun');
+  assert.equal(facts.world.value, 8);
+  assert.equal(arg(a, 'address'), undefined);
+  assert.equal(arg(a, 'bf16')?.value, true);
+});
+
+test('sbatch --wrap "srun ... python train.py": the wrapped command, srun options included', () => {
+  const a = check(readFixture('launchers', 'sbatch-wrap.sh'));
+  const facts = shellFactsOf(a.tree)!;
+  assert.equal(facts.launch?.program?.map((p) => p.text).join(''), 'train.py');
+  assert.deepEqual(facts.launch?.wrappers, ['sbatch --wrap', 'srun']);
+  assert.equal(arg(a, 'gpus_per_task'), undefined);
+  assert.equal(arg(a, 'output_dir')?.value, 'out');
+});
+
+test('launcher options that take a value are not the program: deepspeed --autotuning run, srun --ntasks-per-gpu 1, accelerate --dynamo_use_fullgraph', () => {
+  const ds = check('deepspeed --autotuning run --num_gpus 8 train.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1\n');
+  assert.equal(shellFactsOf(ds.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
+  const srun = check('srun --ntasks-per-gpu 1 --nodes 1 python train.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1\n');
+  assert.equal(shellFactsOf(srun.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
+  const acc = check('accelerate launch --dynamo_use_fullgraph train.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1\n');
+  assert.equal(shellFactsOf(acc.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
+});
