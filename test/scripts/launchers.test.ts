@@ -5,7 +5,8 @@ import { getChild, getPath, type ConfigNode } from '../../server/src/core/syntax
 import { shellFactsOf } from '../../server/src/core/shell/shell-config';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
-import { readFixture } from '../helpers';
+import { fixture, readFixture } from '../helpers';
+import { runCheck } from '../../server/src/cli/check';
 
 let parser: ShellParser;
 before(async () => {
@@ -81,4 +82,17 @@ test('launcher options that take a value are not the program: deepspeed --autotu
   assert.equal(shellFactsOf(srun.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
   const acc = check('accelerate launch --dynamo_use_fullgraph train.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1\n');
   assert.equal(shellFactsOf(acc.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
+});
+
+test('accelerate config nulls: the launching command line fills them (silent); unknown launcher: a warning; a command that leaves them unset: an error', () => {
+  const dir = fixture('launchers', 'accelerate-null');
+  const outcome = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: parser });
+  const config = outcome.files.find((f) => f.path.endsWith('acc.yaml'));
+  assert.deepEqual(config?.analysis.diagnostics.filter((d) => d.rule === 'invalid-value').map((d) => d.message) ?? [], []);
+  const text = readFixture('launchers', 'accelerate-null', 'acc.yaml');
+  const alone = analyze(text, { path: 'acc.yaml', settings: {} }).diagnostics.filter((d) => d.rule === 'invalid-value');
+  assert.deepEqual(alone.map((d) => d.severity), ['warning', 'warning']);
+  assert.match(alone[0].message, /--num_machines/);
+  const unset = analyze(text, { path: 'acc.yaml', settings: { launchFlags: ['mixed_precision'] } }).diagnostics.filter((d) => d.rule === 'invalid-value');
+  assert.deepEqual(unset.map((d) => d.severity), ['error', 'error']);
 });

@@ -41,6 +41,11 @@ export interface Settings {
   deepspeedPipelineEngine?: string;
   /** For a DeepSpeed config: what the file that points to it gives the HF Trainer (hf-deepspeed-mismatch compares both sides). */
   linkedFrom?: import('./facts/trainer-values').TrainerValues;
+  /**
+   * For an accelerate config: the `accelerate launch` options (dashes as underscores) of the command that passes it with
+   * --config_file. accelerate copies a config value only where the command line leaves the option unset. Undefined: no launching command is known.
+   */
+  launchFlags?: string[];
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }

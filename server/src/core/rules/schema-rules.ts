@@ -267,6 +267,21 @@ function describeBranches(schema: SchemaNode | undefined): string {
 
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'anyOf', 'oneOf', 'pattern', 'multipleOf', 'minItems', 'maxItems', 'minLength']);
 
+/**
+ * The `accelerate launch` option that replaces an accelerate config value, if any: top-level attributes by their own name
+ * (except the three launch.py handles apart), `fsdp_config.X` as `fsdp_X`, `fp8_config.X` as `fp8_X`, `dynamo_config.X` as
+ * `dynamo_X`, `deepspeed_config.X` as `X` (accelerate/commands/launch.py, _validate_launch_command).
+ */
+function accelerateLaunchOption(instancePath: string): string | undefined {
+  const parts = splitPointer(instancePath).map(String);
+  if (parts.length === 1) return ['compute_environment', 'distributed_type'].includes(parts[0]) ? undefined : parts[0];
+  if (parts.length !== 2) return undefined;
+  const [section, key] = parts;
+  const prefix = ({ fsdp_config: 'fsdp_', fp8_config: 'fp8_', dynamo_config: 'dynamo_', deepspeed_config: '' } as Record<string, string>)[section];
+  if (prefix === undefined) return undefined;
+  return key.startsWith(prefix) ? key : prefix + key;
+}
+
 export const invalidValue: Rule = {
   meta: {
     code: 'TL202',
@@ -293,9 +308,23 @@ export const invalidValue: Rule = {
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
+        const launchOption = ctx.format === 'accelerate' ? accelerateLaunchOption(error.instancePath) : undefined;
+        // accelerate/commands/launch.py (_validate_launch_command): a config value is copied only `if getattr(args, name, None) is None`,
+        // nested ones only for keys not in args.nondefault, and the config is not type-checked when loaded (config_args.py): an option
+        // the launching command gives makes the config's value unused.
+        if (launchOption && ctx.settings.launchFlags?.includes(launchOption)) continue;
         reported.add(pointer);
         const name = splitPointer(error.instancePath).join('.') || '(root)';
         const shown = node.kind === 'scalar' ? JSON.stringify(node.value) : node.kind;
+        if (launchOption && ctx.settings.launchFlags === undefined && node.kind === 'scalar' && node.value === null) {
+          // No launching command known: a null is what `accelerate launch --X ...` is expected to fill; the run fails only without it.
+          ctx.report({
+            range: node.range,
+            severity: 'warning',
+            message: `${name} ${describeExpectation(error)} (got null); accelerate launch stops unless its command line gives --${launchOption}, which replaces the config's value.`,
+          });
+          continue;
+        }
         const fixes: Fix[] = [];
         const allowed = error.keyword === 'enum' ? ((error.params as { allowedValues: unknown[] }).allowedValues ?? []) : [];
         if (node.kind === 'scalar' && typeof node.value === 'string' && allowed.length > 0) {

@@ -261,6 +261,8 @@ export interface LaunchConfigFile {
   field: Field;
   /** Processes the tool starts, where the script says (llamafactory-cli: NNODES x NPROC_PER_NODE). */
   world?: number;
+  /** accelerate: the launcher options the command line gives (`num_processes`), which win over the config's values. */
+  launchFlags?: string[];
 }
 
 /**
@@ -288,7 +290,7 @@ export function configFilesOf(command: CommandLine, variables: Map<string, Shell
   if (launch) {
     // accelerate launch --config_file X.yaml (accelerate/commands/launch.py: --config_file, alias --config-file, set by scanOptions' normalisation).
     const config = launch.launcher === 'accelerate' ? launch.options.get('config_file') : undefined;
-    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field });
+    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== 'config_file') });
     // python -m axolotl.cli.train X.yaml, accelerate launch -m axolotl.cli.train X.yaml, torchrun -m axolotl.cli.train X.yaml.
     const program = launch.program ? fieldText(launch.program) : '';
     if (AXOLOTL_TRAIN_MODULES.has(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: 'axolotl', field: launch.args[0] });
