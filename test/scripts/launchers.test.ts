@@ -1,5 +1,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyze, type FileAnalysis } from '../../server/src/core/index';
 import { getChild, getPath, type ConfigNode } from '../../server/src/core/syntax/config-tree';
 import { shellFactsOf } from '../../server/src/core/shell/shell-config';
@@ -95,4 +98,20 @@ test('accelerate config nulls: the launching command line fills them (silent); u
   assert.match(alone[0].message, /--num_machines/);
   const unset = analyze(text, { path: 'acc.yaml', settings: { launchFlags: ['mixed_precision'] } }).diagnostics.filter((d) => d.rule === 'invalid-value');
   assert.deepEqual(unset.map((d) => d.severity), ['error', 'error']);
+});
+
+test('a repository that ships its own Megatron arguments file (a fork) decides its scripts\' flags: upstream\'s choices and unknown flags are at most a warning naming that file', () => {
+  // Copied out of this checkout: the repository root is the nearest folder with .git, else the folder checked.
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-fork-'));
+  cpSync(fixture('launchers', 'megatron-fork'), dir, { recursive: true });
+  const outcome = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: parser });
+  const script = outcome.files.find((f) => f.path.endsWith('pretrain.sh'))!;
+  const found = script.analysis.diagnostics.filter((d) => d.rule === 'invalid-value' || d.rule === 'unknown-key');
+  assert.deepEqual(found.map((d) => [d.rule, d.severity]), [['invalid-value', 'warning'], ['unknown-key', 'info']]);
+  assert.ok(found.every((d) => d.message.includes('megatron/training/arguments.py')), JSON.stringify(found.map((d) => d.message)));
+  const text = readFixture('launchers', 'megatron-fork', 'pretrain.sh');
+  const upstream = check(text);
+  assert.equal(upstream.diagnostics.find((d) => d.rule === 'invalid-value')?.severity, 'error', 'no arguments file of its own: upstream\'s schema decides');
+  const same = analyze(text, { path: 'pretrain.sh', shellParser: parser, settings: { megatronArguments: { path: 'megatron/training/arguments.py', blob: '50327de464b7dfd1c30a189d83b0350d1496530a' } } });
+  assert.equal(same.diagnostics.find((d) => d.rule === 'invalid-value')?.severity, 'error', 'the very file the schema was read from');
 });

@@ -10,6 +10,7 @@ import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
+import { megatronForkArguments } from '../facts/megatron-fork';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -127,6 +128,7 @@ export const unknownKey: Rule = {
     forEachValidated(ctx, ({ root, schema, index }, errors) => {
       // Launch-script flags upstream does not define and that are no near-miss: several of them mean a fork.
       const forkFlags: ConfigNode[] = [];
+      const fork = forkFileOf(ctx, schema);
       // axolotl plugins (plugins: [axolotl.integrations.liger.LigerPlugin]) merge their own arguments into the config.
       const pluginsNode = ctx.format === 'axolotl' ? getChild(root, 'plugins') : undefined;
       const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
@@ -176,6 +178,10 @@ export const unknownKey: Rule = {
           severity = 'warning';
           consequence = `${schemaFramework(schema, ctx.format)} at the commit this schema was read from rejects it ("unrecognized arguments"); a fork or another version may take it`;
         }
+        if (fork) {
+          severity = 'warning';
+          consequence = `${schemaFramework(schema, ctx.format)} at the commit its schema was read from does not define it, but this repository runs its own ${fork}, which decides; the run stops with "unrecognized arguments" only if that file does not define it either`;
+        }
         ctx.report({
           range: node.keyRange ?? node.range,
           severity,
@@ -183,7 +189,7 @@ export const unknownKey: Rule = {
           fixes,
         });
       }
-      reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format), fork);
       if (pluginKeys.length > 0) {
         reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }
@@ -213,9 +219,19 @@ function runsCorePretraining(ctx: RuleContext): boolean {
   return program !== undefined && /(?:^|\/)pretrain_\w+\.py$/.test(fieldText(program));
 }
 
-function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string): void {
+/** A Megatron launch script's repository's own arguments file, when it is not the file the schema in use was read from. */
+function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
+  if (ctx.tree.language !== 'shell' || ctx.format !== 'megatron') return undefined;
+  return megatronForkArguments(ctx.settings, schemaFramework(schema, ctx.format));
+}
+
+function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
   const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
+  if (fork && flags.length > 0) {
+    reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): this repository runs its own ${fork}, which decides whether it takes them.`);
+    return;
+  }
   if (flags.length >= FORK_FLAG_COUNT || (otherProgram && flags.length > 0)) {
     const definer = otherProgram && program ? `${fieldText(program)} (its own arguments) or a fork` : 'a fork, another version or an extra-arguments provider';
     reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): ${definer} must define them; otherwise the run stops with "unrecognized arguments".`);
@@ -295,8 +311,9 @@ export const invalidValue: Rule = {
   },
   check(ctx) {
     const claimed = new Set(CLAIMED_BY_OTHER_RULES[ctx.format] ?? []);
-    forEachValidated(ctx, ({ root, index }, errors) => {
+    forEachValidated(ctx, ({ root, index, schema }, errors) => {
       const reported = new Set<string>();
+      const fork = forkFileOf(ctx, schema);
       for (const error of errors) {
         if (!VALUE_KEYWORDS.has(error.keyword)) continue;
         if (error.schemaPath.includes('Of/')) continue; // Branch details: the anyOf/oneOf error itself is reported.
@@ -331,6 +348,11 @@ export const invalidValue: Rule = {
           const winner = clearWinner(rankSuggestions(node.value, allowed.map(String)));
           const choice = allowed.find((v) => String(v) === winner);
           if (choice !== undefined) fixes.push({ title: `Change to ${JSON.stringify(choice)}`, safe: true, edits: [{ range: node.range, newText: formatScalar(ctx.tree.language, choice as string) }] });
+        }
+        if (fork && error.keyword === 'enum') {
+          // The choices are the fork's: its arguments.py may add some (zero-bubble's --tokenizer-type MistralTokenizer).
+          ctx.report({ range: node.range, severity: 'warning', message: `${name} ${describeExpectation(error)} in ${schemaFramework(schema, ctx.format)} at the commit its schema was read from (got ${shown}); this repository runs its own ${fork}, whose choices decide.`, fixes });
+          continue;
         }
         ctx.report({
           range: node.range,
