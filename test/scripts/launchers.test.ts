@@ -115,3 +115,12 @@ test('a repository that ships its own Megatron arguments file (a fork) decides i
   const same = analyze(text, { path: 'pretrain.sh', shellParser: parser, settings: { megatronArguments: { path: 'megatron/training/arguments.py', blob: '50327de464b7dfd1c30a189d83b0350d1496530a' } } });
   assert.equal(same.diagnostics.find((d) => d.rule === 'invalid-value')?.severity, 'error', 'the very file the schema was read from');
 });
+
+test('a launch script\'s program parses its own dataclasses: a TRL-only field\'s choices (loss_type) are a warning there, TrainingArguments\' stay errors', () => {
+  const base = 'torchrun --nproc_per_node 8 open_instruct/dpo.py --output_dir out --learning_rate 1e-5 --per_device_train_batch_size 1';
+  const trl = check(`${base} --loss_type dpo_norm\n`).diagnostics.filter((d) => d.rule === 'invalid-value');
+  assert.deepEqual(trl.map((d) => d.severity), ['warning']);
+  assert.match(trl[0].message, /open_instruct\/dpo\.py/);
+  const hf = check(`${base} --lr_scheduler_type linearr\n`).diagnostics.filter((d) => d.rule === 'invalid-value');
+  assert.deepEqual(hf.map((d) => d.severity), ['error']);
+});

@@ -349,6 +349,15 @@ export const invalidValue: Rule = {
           const choice = allowed.find((v) => String(v) === winner);
           if (choice !== undefined) fixes.push({ title: `Change to ${JSON.stringify(choice)}`, safe: true, edits: [{ range: node.range, newText: formatScalar(ctx.tree.language, choice as string) }] });
         }
+        const program = ctx.tree.language === 'shell' && ctx.format === 'hf-trainer' ? shellFactsOf(ctx.tree)?.launch?.program : undefined;
+        const top = splitPointer(error.instancePath)[0];
+        const configs = top === undefined ? undefined : (propertySchema(schema, schema, String(top)) as { 'x-config'?: string[] } | undefined)?.['x-config'];
+        if (program && configs && !configs.includes('TrainingArguments')) {
+          // A launch script's program parses its own dataclasses with HfArgumentParser; a TRL config's field (loss_type) or a
+          // TrlParser YAML key (env) may be another type or take other values there (open-instruct's dpo.py: --loss_type dpo_norm).
+          ctx.report({ range: node.range, severity: 'warning', message: `${name} ${describeExpectation(error)} in ${configs.join(', ')} (got ${shown}); ${fieldText(program)} stops at start-up on it if it parses that field from them, but not if its own argument dataclasses define ${String(top)} otherwise.`, fixes });
+          continue;
+        }
         if (fork && error.keyword === 'enum') {
           // The choices are the fork's: its arguments.py may add some (zero-bubble's --tokenizer-type MistralTokenizer).
           ctx.report({ range: node.range, severity: 'warning', message: `${name} ${describeExpectation(error)} in ${schemaFramework(schema, ctx.format)} at the commit its schema was read from (got ${shown}); this repository runs its own ${fork}, whose choices decide.`, fixes });

@@ -1,6 +1,6 @@
 import type { OffsetRange } from '../text/range';
 import type { CommandLine, ShellVariable } from './script';
-import { fieldText, isKnown, splitLikeShell, type Field } from './words';
+import { fieldText, isKnown, sliceField, splitLikeShell, type Field } from './words';
 
 /** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
 export interface Launch {
@@ -223,11 +223,28 @@ function afterDoubleDash(argv: Field[], from: number, wrappers: string[], wrappe
   return best(splitCommands(argv.slice(dash + 1)), wrappers, wrapperOptions, command, depth);
 }
 
+/**
+ * Cuts words a wrapper hands to a shell into commands at `&&`, `||`, `;` and `|`, also where `&&`, `||` or `;` begins or
+ * ends a word (`\\&\\&python train.py`: the shell that re-reads the joined string sees `&& python`).
+ */
 function splitCommands(words: Field[]): Field[][] {
   const out: Field[][] = [[]];
   for (const word of words) {
-    if (COMMAND_SEPARATORS.has(fieldText(word)) && isKnown(word)) out.push([]);
+    const text = fieldText(word);
+    if (!isKnown(word)) {
+      out[out.length - 1].push(word);
+      continue;
+    }
+    if (COMMAND_SEPARATORS.has(text)) {
+      out.push([]);
+      continue;
+    }
+    const lead = /^(?:&&|\|\||;)/.exec(text)?.[0].length ?? 0;
+    const trail = /(?:&&|\|\||;)$/.exec(text.slice(lead))?.[0].length ?? 0;
+    if (lead > 0) out.push([]);
+    if (lead > 0 || trail > 0) out[out.length - 1].push(sliceField(word, lead, text.length - trail));
     else out[out.length - 1].push(word);
+    if (trail > 0) out.push([]);
   }
   return out.filter((c) => c.length > 0);
 }
