@@ -73,10 +73,10 @@ export const worldSizeNotDivisible: Rule = {
           if (fix) fixes.push(fix);
         }
         const upstream = args.deepspeed
-          ? `asserts "world size (${world}) is not divisible by tensor parallel size (${tp}) times pipeline parallel size (${pp}) times seqence parallel size (${cp})"`
+          ? ` asserts "world size (${world}) is not divisible by tensor parallel size (${tp}) times pipeline parallel size (${pp}) times seqence parallel size (${cp})"`
           : args.nemo
             ? `'s parallel_state.initialize_model_parallel, which NeMo calls, raises "world_size (${world}) is not divisible by ${product}"`
-            : `asserts "world size (${world}) is not divisible by total_model_size (total_model_size=${product})"`;
+            : ` asserts "world size (${world}) is not divisible by total_model_size (total_model_size=${product})"`;
         ctx.report({
           range: rangeOf(args, anchor, 'tensor_model_parallel_size'),
           message: `${world} GPUs (${args.world.source}) cannot be split into model replicas of tensor ${tp} x pipeline ${pp}${cp > 1 ? ` x ${cpName} ${cp}` : ''} = ${product} GPUs: Megatron${upstream}. Use a multiple of ${product} GPUs or smaller parallel sizes.`,
