@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, type Settings } from '../../server/src/core/index';
+import { readFixture } from '../helpers';
 
 function yaml(text: string, settings: Settings = {}, path = 'config.yaml') {
   return analyze(text, { path, settings });
@@ -103,4 +104,22 @@ test('GPT-NeoX: dashed and underscored keys are the same field (NeoXArgs.from_ym
   assert.deepEqual(a.diagnostics.filter((d) => d.rule === 'unknown-key'), []);
   const typo = analyze(text.replace('"weight-decay"', '"weight-decy"'), { path: '1-3B.yml', settings: {} }).diagnostics.filter((d) => d.rule === 'unknown-key');
   assert.deepEqual(typo.map((d) => d.fixes[0]?.title), ['Rename to "weight_decay"'], 'one clear suggestion, not one per spelling');
+});
+
+test('NeMo is judged by what its own code path checks, not by Megatron-LM\'s validate_args', () => {
+  const text = readFixture('nemo', 'megatron-only-checks.yaml');
+  const a = yaml(text);
+  assert.equal(a.format, 'nemo');
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule}: ${d.message}`), []);
+  // TransformerConfig, which NeMo builds from the same keys, raises on selective recomputation with a layer count.
+  const layers = yaml(text.replace('activations_checkpoint_num_layers: null', 'activations_checkpoint_num_layers: 1'));
+  assert.deepEqual(layers.diagnostics.filter((d) => d.rule === 'recompute-conflict').map((d) => d.severity), ['error']);
+  // megatron.core builds num_layers // pp per stage without a check: fewer layers, a warning; NeMo's legacy transformer asserts.
+  const mcore = yaml(text.replace('pipeline_model_parallel_size: 1', 'pipeline_model_parallel_size: 5').replace('devices: 8', 'devices: 5'));
+  assert.deepEqual(mcore.diagnostics.filter((d) => d.rule === 'layers-not-divisible-by-pp').map((d) => d.severity), ['warning']);
+  const legacy = yaml(text.replace('mcore_gpt: true', 'mcore_gpt: false').replace('pipeline_model_parallel_size: 1', 'pipeline_model_parallel_size: 5').replace('devices: 8', 'devices: 5'));
+  assert.deepEqual(legacy.diagnostics.filter((d) => d.rule === 'layers-not-divisible-by-pp').map((d) => d.severity), ['error']);
+  // parallel_state.initialize_model_parallel, which NeMo calls, raises on a world size that does not hold TP x PP.
+  const world = yaml(text.replace('tensor_model_parallel_size: 1', 'tensor_model_parallel_size: 3'));
+  assert.match(world.diagnostics.find((d) => d.rule === 'world-size-not-divisible')?.message ?? '', /initialize_model_parallel/);
 });

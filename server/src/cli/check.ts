@@ -19,6 +19,7 @@ import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically }
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
 import { fileAtRevision } from '../node/git-baseline';
+import { megatronArgumentsOf, repositoryRoot } from '../node/repository';
 import type { LinkedFile } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
 import { programOfScript } from '../node/program-files';
@@ -89,6 +90,10 @@ export function runCheck(options: CheckOptions): CheckOutcome {
         }
       }
     }
+    // A repository with its own Megatron arguments file (a fork) decides its scripts' flags; the root is the nearest folder
+    // with .git, else the folder checked (or the working folder a file was named from).
+    const megatronArguments = megatronArgumentsOf(repositoryRoot(path, [...options.paths, process.cwd()]));
+    if (megatronArguments) projectSettings = { ...projectSettings, megatronArguments };
     const baseline = options.baseline ? fileAtRevision(path, options.baseline) : undefined;
     const checkedFolder = folders.find((f) => resolve(path).startsWith(`${f}/`));
     candidates.push({ path, text: readText(path), projectSettings, baseline, checkedFolder });

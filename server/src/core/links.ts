@@ -49,7 +49,7 @@ export function findLinks(analysis: FileAnalysis): ConfigLink[] {
       target,
       range: rangeOfField(file.field),
       kind: `${file.kind}-config`,
-      context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}) },
+      context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
     });
   }
   const programConfig = programConfigLink(analysis);

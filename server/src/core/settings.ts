@@ -46,6 +46,16 @@ export interface Settings {
    * argument classes or argparse options accept (core/python/resolve.ts). unknown-key and invalid-value judge by it.
    */
   program?: import('./python/program-arguments').ProgramArguments;
+  /**
+   * For an accelerate config: the `accelerate launch` options (dashes as underscores) of the command that passes it with
+   * --config_file. accelerate copies a config value only where the command line leaves the option unset. Undefined: no launching command is known.
+   */
+  launchFlags?: string[];
+  /**
+   * The Megatron arguments file of the repository that holds the file (`megatron/training/arguments.py`, `megatron/arguments.py`),
+   * found by the front end: its path from the repository root and its git blob hash. A fork's file decides its scripts' flags.
+   */
+  megatronArguments?: { path: string; blob?: string };
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
 }

@@ -27,6 +27,11 @@ export interface MegatronArgs {
   /** Where to point for a value: the value's range (the variable assignment in a script). */
   at(dest: string): RelatedLocation | undefined;
   world: { value?: number; source: string; related: RelatedLocation[] };
+  /**
+   * Set for a NeMo 1.x model config: NeMo never runs Megatron-LM's validate_args; it builds megatron.core's TransformerConfig
+   * and parallel groups, and its legacy (non-mcore) modules assert on their own. `mcore`: model.mcore_gpt/mcore_bert/mcore_t5.
+   */
+  nemo?: { mcore: boolean };
 }
 
 const destIndex = new WeakMap<SchemaNode, Map<string, string[]>>();
@@ -170,5 +175,7 @@ function nemoArgs(root: ConfigNode, settings: Settings): MegatronArgs | undefine
       return n ? { message: `${name(dest)} ${String(n.value ?? '')}`.trim(), range: n.range } : undefined;
     },
     world: { value: world.value, source: world.source === 'the configured world size' ? 'trainer.devices x trainer.num_nodes' : world.source, related: [] },
+    // megatron_gpt_model.py: self.mcore_gpt = cfg.get('mcore_gpt', False) (likewise mcore_bert, mcore_t5).
+    nemo: { mcore: ['mcore_gpt', 'mcore_bert', 'mcore_t5'].some((k) => isSwitchOn(getChild(model, k))) },
   };
 }

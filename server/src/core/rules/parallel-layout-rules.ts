@@ -6,9 +6,17 @@ import type { Rule, RuleContext } from './rule';
 
 const MLM = 'NVIDIA/Megatron-LM@d98e8a64dd';
 const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
+const NEMO = 'NVIDIA/NeMo@8cfedd7203';
 
-function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void): void {
+/**
+ * Visits the Megatron arguments of each root. NeMo 1.x configs are visited only by rules that check something NeMo's own code
+ * path enforces (`nemo: true`): NeMo never calls Megatron-LM's validate_args; it builds megatron.core's TransformerConfig
+ * (${NEMO} nemo/collections/nlp/models/language_modeling/megatron_base_model.py:557-611, from megatron_gpt_model.py:340) and its
+ * parallel groups (nemo/collections/nlp/parts/nlp_overrides.py:164, parallel_state.initialize_model_parallel).
+ */
+function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void, nemo = false): void {
   if (ctx.format !== 'megatron' && ctx.format !== 'nemo') return;
+  if (ctx.format === 'nemo' && !nemo) return;
   for (const root of ctx.roots) {
     const args = megatronArgs(ctx.tree, root, ctx.settings, ctx.format);
     if (args) visit(args);
@@ -65,11 +73,13 @@ export const worldSizeNotDivisible: Rule = {
           if (fix) fixes.push(fix);
         }
         const upstream = args.deepspeed
-          ? `"world size (${world}) is not divisible by tensor parallel size (${tp}) times pipeline parallel size (${pp}) times seqence parallel size (${cp})"`
-          : `"world size (${world}) is not divisible by total_model_size (total_model_size=${product})"`;
+          ? ` asserts "world size (${world}) is not divisible by tensor parallel size (${tp}) times pipeline parallel size (${pp}) times seqence parallel size (${cp})"`
+          : args.nemo
+            ? `'s parallel_state.initialize_model_parallel, which NeMo calls, raises "world_size (${world}) is not divisible by ${product}"`
+            : ` asserts "world size (${world}) is not divisible by total_model_size (total_model_size=${product})"`;
         ctx.report({
           range: rangeOf(args, anchor, 'tensor_model_parallel_size'),
-          message: `${world} GPUs (${args.world.source}) cannot be split into model replicas of tensor ${tp} x pipeline ${pp}${cp > 1 ? ` x ${cpName} ${cp}` : ''} = ${product} GPUs: Megatron asserts ${upstream}. Use a multiple of ${product} GPUs or smaller parallel sizes.`,
+          message: `${world} GPUs (${args.world.source}) cannot be split into model replicas of tensor ${tp} x pipeline ${pp}${cp > 1 ? ` x ${cpName} ${cp}` : ''} = ${product} GPUs: Megatron${upstream}. Use a multiple of ${product} GPUs or smaller parallel sizes.`,
           fixes,
           related: [...related(args, 'tensor_model_parallel_size', 'pipeline_model_parallel_size', 'context_parallel_size'), ...args.world.related],
         });
@@ -88,7 +98,8 @@ export const worldSizeNotDivisible: Rule = {
           });
         }
       }
-    });
+      // NeMo: nlp_overrides.py:164 calls megatron.core parallel_state.initialize_model_parallel, which raises on both (parallel_state.py:823, :883).
+    }, true);
   },
 };
 
@@ -146,14 +157,25 @@ export const layersNotDivisibleByPp: Rule = {
         return;
       }
       if (layers % pp !== 0) {
+        const built = Math.floor(layers / pp) * pp;
+        // NeMo: its legacy transformer asserts (${NEMO} nemo/collections/nlp/modules/common/megatron/transformer.py:1101); with
+        // mcore models megatron.core's TransformerBlock takes num_layers // pp per stage (transformer_block.py:159) and builds fewer layers.
+        const message = args.nemo
+          ? args.nemo.mcore
+            ? `${layers} layers do not split over ${pp} pipeline stages (${(layers / pp).toFixed(2)} per stage): megatron.core builds num_layers // pp per stage without a check, so the model NeMo trains has ${built} layers, not ${layers}.`
+            : `${layers} layers do not split over ${pp} pipeline stages (${(layers / pp).toFixed(2)} per stage): NeMo's transformer asserts "num_layers must be divisible by pipeline_model_parallel_size".`
+          : `${layers} layers do not split over ${pp} pipeline stages (${(layers / pp).toFixed(2)} per stage): Megatron asserts "Number of layers should be divisible by the pipeline-model-parallel size"; versions without the check silently build ${built} layers.`;
         ctx.report({
           range: rangeOf(args, 'num_layers'),
-          message: `${layers} layers do not split over ${pp} pipeline stages (${(layers / pp).toFixed(2)} per stage): Megatron asserts "Number of layers should be divisible by the pipeline-model-parallel size"; versions without the check silently build ${Math.floor(layers / pp) * pp} layers.`,
+          ...(args.nemo?.mcore ? { severity: 'warning' as const } : {}),
+          message,
           fixes: ppFix(),
           related: related(args, 'pipeline_model_parallel_size'),
         });
         return;
       }
+      // The virtual-pipeline checks below are validate_args' and TransformerConfig's for Megatron-LM's names; NeMo is not judged on them.
+      if (args.nemo) return;
       const perStage = layers / pp;
       if (perVirtual !== undefined || virtualStages !== undefined) {
         const vpp = virtualStages ?? (perVirtual ? perStage / perVirtual : undefined);
@@ -187,7 +209,7 @@ export const layersNotDivisibleByPp: Rule = {
           }
         }
       }
-    });
+    }, true);
   },
 };
 
@@ -220,14 +242,17 @@ export const headsNotDivisibleByTp: Rule = {
           related: related(args, 'num_attention_heads'),
         });
       }
-      if (hidden !== undefined && args.node('kv_channels') === undefined && hidden % heads !== 0) {
+      // validate_args' check; NeMo's legacy transformer asserts the same (${NEMO} nemo/collections/nlp/modules/common/megatron/transformer.py:185),
+      // megatron.core's TransformerConfig does not (kv_channels = hidden_size // num_attention_heads).
+      if (hidden !== undefined && args.node('kv_channels') === undefined && hidden % heads !== 0 && !args.nemo?.mcore) {
         ctx.report({
           range: rangeOf(args, 'hidden_size'),
           message: `hidden size ${hidden} is not a multiple of ${heads} attention heads: validate_args asserts hidden_size % num_attention_heads == 0 when --kv-channels is not given (a bare assert, no message).`,
           related: related(args, 'num_attention_heads'),
         });
       }
-    });
+      // NeMo: TransformerConfig.__post_init__ raises on heads % TP (built by megatron_base_model.py:611).
+    }, true);
   },
 };
 
@@ -264,7 +289,8 @@ export const kvHeadsVsTp: Rule = {
           related: related(args, 'num_attention_heads'),
         });
       }
-    });
+      // NeMo: model.num_query_groups reaches TransformerConfig (megatron_base_model.py:599, `elif field.name in cfg`), which raises.
+    }, true);
   },
 };
 
@@ -315,6 +341,7 @@ export const expertsNotDivisibleByEp: Rule = {
       const expertsNode = args.node('num_experts');
       const experts = expertsNode?.kind === 'array' ? Number(expertsNode.children[0]?.value) : args.num('num_experts');
       if (experts === undefined || Number.isNaN(experts)) {
+        if (args.nemo) return; // validate_args' assertion; NeMo does not run it.
         ctx.report({
           range: rangeOf(args, 'expert_model_parallel_size'),
           message: `Expert-parallel size ${ep} without --num-experts: Megatron asserts "num_experts must be non None to use expert model parallelism".`,
@@ -328,7 +355,8 @@ export const expertsNotDivisibleByEp: Rule = {
           related: related(args, 'num_experts'),
         });
       }
-    });
+      // NeMo: megatron.core's MoE layer asserts num_moe_experts % expert_model_parallel_size == 0 (moe/moe_layer.py:186).
+    }, true);
   },
 };
 
@@ -346,18 +374,24 @@ export const seqExceedsMaxPositions: Rule = {
   check(ctx) {
     forEachMegatron(ctx, (args) => {
       const max = args.num('max_position_embeddings');
+      // NeMo does not run validate_args; only learned absolute position embeddings (its GPT default, ${NEMO}
+      // megatron_gpt_model.py:507) index past the table and fail; rope and alibi take any length.
+      const positions = args.node('position_embedding_type')?.value ?? 'learned_absolute';
+      if (args.nemo && positions !== 'learned_absolute') return;
       for (const dest of ['seq_length', 'decoder_seq_length']) {
         const seq = args.num(dest);
         if (seq === undefined || max === undefined || max >= seq) continue;
         const fix = setTo(ctx, args.node('max_position_embeddings'), seq, 'as long as the sequence');
         ctx.report({
           range: rangeOf(args, 'max_position_embeddings'),
-          message: `${args.name(dest)} ${seq} is longer than ${args.name('max_position_embeddings')} ${max}: Megatron asserts "max_position_embeddings (${max}) must be greater than or equal to ${dest} (${seq})."`,
+          message: args.nemo
+            ? `${args.name(dest)} ${seq} is longer than ${args.name('max_position_embeddings')} ${max}: the learned absolute position embedding table has no row past position ${max - 1}, so the first step fails with an index error.`
+            : `${args.name(dest)} ${seq} is longer than ${args.name('max_position_embeddings')} ${max}: Megatron asserts "max_position_embeddings (${max}) must be greater than or equal to ${dest} (${seq})."`,
           fixes: fix ? [fix] : [],
           related: related(args, dest),
         });
       }
-    });
+    }, true);
   },
 };
 
@@ -379,10 +413,13 @@ export const sequenceParallelWithoutTp: Rule = {
       if (!sp || !args.on('sequence_parallel') || tp !== 1) return;
       ctx.report({
         range: sp.keyRange ?? sp.range,
-        message: 'Sequence parallelism with tensor-parallel size 1 does nothing: Megatron prints "Disabling sequence parallelism because tensor model parallelism is disabled" and turns it off.',
+        message: args.nemo
+          ? 'Sequence parallelism with tensor-parallel size 1 does nothing: NeMo turns it off (megatron_base_model.py sets sequence_parallel = False when tensor_model_parallel_size is 1).'
+          : 'Sequence parallelism with tensor-parallel size 1 does nothing: Megatron prints "Disabling sequence parallelism because tensor model parallelism is disabled" and turns it off.',
         related: related(args, 'tensor_model_parallel_size'),
       });
-    });
+      // NeMo: ${NEMO} megatron_base_model.py:1019-1025 disables it the same way.
+    }, true);
   },
 };
 
@@ -441,7 +478,7 @@ export const recomputeConflict: Rule = {
       const method = args.node('recompute_method')?.value;
       const layers = args.num('recompute_num_layers');
       const at = (dest: string) => rangeOf(args, dest);
-      if (!args.deepspeed && args.on('checkpoint_activations')) {
+      if (!args.deepspeed && !args.nemo && args.on('checkpoint_activations')) {
         ctx.report({ range: at('checkpoint_activations'), message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' });
       }
       if (granularity === 'full' && (method === undefined || method === null)) {
@@ -449,19 +486,23 @@ export const recomputeConflict: Rule = {
       } else if (granularity === 'full' && layers === undefined && !args.deepspeed) {
         ctx.report({ range: at('recompute_granularity'), message: 'Full recomputation needs --recompute-num-layers: TransformerConfig raises "When using recompute_granularity: full recompute_num_layers must be between 1 and num_layers_per_pipeline_rank".', related: related(args, 'recompute_method') });
       }
-      if (granularity === 'selective' && method !== undefined && method !== null) {
+      // validate_args' assertion only: TransformerConfig accepts a method with selective granularity, and NeMo passes both to it.
+      if (granularity === 'selective' && method !== undefined && method !== null && !args.nemo) {
         ctx.report({ range: at('recompute_method'), message: 'Megatron asserts "recompute method is not yet supported for selective recomputing granularity". Drop --recompute-method, or use --recompute-granularity full.', related: related(args, 'recompute_granularity') });
       }
       if (granularity === 'selective' && layers !== undefined && !args.deepspeed) {
         ctx.report({ range: at('recompute_num_layers'), message: 'TransformerConfig raises "When using recompute_granularity: selective recompute_num_layers must be None."', related: related(args, 'recompute_granularity') });
       }
-      if (args.on('distribute_saved_activations')) {
+      // NeMo sets distribute_saved_activations False whatever the config says (megatron_base_model.py:588).
+      if (args.on('distribute_saved_activations') && !args.nemo) {
         const { tp } = parallelLayout(args);
         if (tp <= 1) ctx.report({ range: at('distribute_saved_activations'), message: 'Megatron asserts "can distribute recomputed activations only across tensor model parallel groups" (tensor-parallel size is 1).' });
         if (granularity !== 'full') ctx.report({ range: at('distribute_saved_activations'), message: 'Megatron asserts "distributed recompute activations is only application to full recompute granularity".' });
         if (args.on('sequence_parallel') && tp > 1) ctx.report({ range: at('distribute_saved_activations'), message: 'TransformerConfig raises "distribute_saved_activations: True must be false when sequence parallel is enabled: True".' });
       }
-    });
+      // NeMo: activations_checkpoint_granularity/method/num_layers become TransformerConfig's recompute_* (${NEMO}
+      // megatron_base_model.py:557-587), whose __post_init__ raises on full without method or layers and selective with layers.
+    }, true);
   },
 };
 

@@ -11,6 +11,7 @@ import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
+import { megatronForkArguments } from '../facts/megatron-fork';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -131,6 +132,7 @@ export const unknownKey: Rule = {
     forEachValidated(ctx, ({ root, schema, index }, errors) => {
       // Launch-script flags upstream does not define and that are no near-miss: several of them mean a fork.
       const forkFlags: ConfigNode[] = [];
+      const fork = forkFileOf(ctx, schema);
       // axolotl plugins (plugins: [axolotl.integrations.liger.LigerPlugin]) merge their own arguments into the config.
       const pluginsNode = ctx.format === 'axolotl' ? getChild(root, 'plugins') : undefined;
       const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
@@ -196,6 +198,10 @@ export const unknownKey: Rule = {
           severity = 'warning';
           consequence = `not defined by the classes of ${program.set.parser} in ${program.program} that TrainLint could read (${program.set.incompleteBecause ?? program.set.acceptsUnknown})`;
         }
+        if (fork) {
+          severity = 'warning';
+          consequence = `${schemaFramework(schema, ctx.format)} at the commit its schema was read from does not define it, but this repository runs its own ${fork}, which decides; the run stops with "unrecognized arguments" only if that file does not define it either`;
+        }
         ctx.report({
           range: node.keyRange ?? node.range,
           severity,
@@ -203,7 +209,7 @@ export const unknownKey: Rule = {
           fixes,
         });
       }
-      reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format), fork);
       if (modelKeys.length > 0) {
         reportAsOneNote(ctx, modelKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not MegatronGPTModel's (${names.join(', ')}): the NeMo model class the training script builds (SFT, PEFT, multimodal, BERT, ...) reads keys of its own from cfg.model; a key no class reads is ignored.`);
       }
@@ -232,6 +238,12 @@ function programOutOfReach(ctx: RuleContext): boolean {
   return !(program && !program.uncertain && program.from === 'command-line');
 }
 
+/** The program a launch script runs (`open_instruct/dpo.py`), or a description of the unknown one that reads a file. */
+function readerName(ctx: RuleContext): string {
+  const program = ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree)?.launch?.program : undefined;
+  return program ? fieldText(program) : `the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'}`;
+}
+
 /** Unknown keys that something else may define (a plugin, the program, a fork): one info note naming them all. */
 function reportAsOneNote(ctx: RuleContext, nodes: ConfigNode[], message: (names: string[]) => string): void {
   const label = (n: ConfigNode) => (ctx.tree.language === 'shell' ? `--${String(n.key)}` : String(n.key));
@@ -254,9 +266,19 @@ function runsCorePretraining(ctx: RuleContext): boolean {
   return program !== undefined && /(?:^|\/)pretrain_\w+\.py$/.test(fieldText(program));
 }
 
-function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string): void {
+/** A Megatron launch script's repository's own arguments file, when it is not the file the schema in use was read from. */
+function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
+  if (ctx.tree.language !== 'shell' || ctx.format !== 'megatron') return undefined;
+  return megatronForkArguments(ctx.settings, schemaFramework(schema, ctx.format));
+}
+
+function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
   const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
+  if (fork && flags.length > 0) {
+    reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): this repository runs its own ${fork}, which decides whether it takes them.`);
+    return;
+  }
   if (flags.length >= FORK_FLAG_COUNT || (otherProgram && flags.length > 0)) {
     const definer = otherProgram && program ? `${fieldText(program)} (its own arguments) or a fork` : 'a fork, another version or an extra-arguments provider';
     reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): ${definer} must define them; otherwise the run stops with "unrecognized arguments".`);
@@ -308,6 +330,21 @@ function describeBranches(schema: SchemaNode | undefined): string {
 
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'anyOf', 'oneOf', 'pattern', 'multipleOf', 'minItems', 'maxItems', 'minLength']);
 
+/**
+ * The `accelerate launch` option that replaces an accelerate config value, if any: top-level attributes by their own name
+ * (except the three launch.py handles apart), `fsdp_config.X` as `fsdp_X`, `fp8_config.X` as `fp8_X`, `dynamo_config.X` as
+ * `dynamo_X`, `deepspeed_config.X` as `X` (accelerate/commands/launch.py, _validate_launch_command).
+ */
+function accelerateLaunchOption(instancePath: string): string | undefined {
+  const parts = splitPointer(instancePath).map(String);
+  if (parts.length === 1) return ['compute_environment', 'distributed_type'].includes(parts[0]) ? undefined : parts[0];
+  if (parts.length !== 2) return undefined;
+  const [section, key] = parts;
+  const prefix = ({ fsdp_config: 'fsdp_', fp8_config: 'fp8_', dynamo_config: 'dynamo_', deepspeed_config: '' } as Record<string, string>)[section];
+  if (prefix === undefined) return undefined;
+  return key.startsWith(prefix) ? key : prefix + key;
+}
+
 export const invalidValue: Rule = {
   meta: {
     code: 'TL202',
@@ -324,8 +361,9 @@ export const invalidValue: Rule = {
     // The program's own arguments are checked as the program checks them (program-rules.ts), not against the schema.
     const program = programKeys(ctx);
     if (program) reportProgramValues(ctx, program);
-    forEachValidated(ctx, ({ root, index }, errors) => {
+    forEachValidated(ctx, ({ root, index, schema }, errors) => {
       const reported = new Set<string>();
+      const fork = forkFileOf(ctx, schema);
       for (const error of errors) {
         if (!VALUE_KEYWORDS.has(error.keyword)) continue;
         if (error.schemaPath.includes('Of/')) continue; // Branch details: the anyOf/oneOf error itself is reported.
@@ -338,9 +376,23 @@ export const invalidValue: Rule = {
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
+        const launchOption = ctx.format === 'accelerate' ? accelerateLaunchOption(error.instancePath) : undefined;
+        // accelerate/commands/launch.py (_validate_launch_command): a config value is copied only `if getattr(args, name, None) is None`,
+        // nested ones only for keys not in args.nondefault, and the config is not type-checked when loaded (config_args.py): an option
+        // the launching command gives makes the config's value unused.
+        if (launchOption && ctx.settings.launchFlags?.includes(launchOption)) continue;
         reported.add(pointer);
         const name = splitPointer(error.instancePath).join('.') || '(root)';
         const shown = node.kind === 'scalar' ? JSON.stringify(node.value) : node.kind;
+        if (launchOption && ctx.settings.launchFlags === undefined && node.kind === 'scalar' && node.value === null) {
+          // No launching command known: a null is what `accelerate launch --X ...` is expected to fill; the run fails only without it.
+          ctx.report({
+            range: node.range,
+            severity: 'warning',
+            message: `${name} ${describeExpectation(error)} (got null); accelerate launch stops unless its command line gives --${launchOption}, which replaces the config's value.`,
+          });
+          continue;
+        }
         const fixes: Fix[] = [];
         const allowed = error.keyword === 'enum' ? ((error.params as { allowedValues: unknown[] }).allowedValues ?? []) : [];
         if (node.kind === 'scalar' && typeof node.value === 'string' && allowed.length > 0) {
@@ -348,12 +400,18 @@ export const invalidValue: Rule = {
           const choice = allowed.find((v) => String(v) === winner);
           if (choice !== undefined) fixes.push({ title: `Change to ${JSON.stringify(choice)}`, safe: true, edits: [{ range: node.range, newText: formatScalar(ctx.tree.language, choice as string) }] });
         }
+        // A TrainingArguments file's values are the program's to judge: programOutOfReach below (and program-rules.ts).
+        if (fork && error.keyword === 'enum') {
+          // The choices are the fork's: its arguments.py may add some (zero-bubble's --tokenizer-type MistralTokenizer).
+          ctx.report({ range: node.range, severity: 'warning', message: `${name} ${describeExpectation(error)} in ${schemaFramework(schema, ctx.format)} at the commit its schema was read from (got ${shown}); this repository runs its own ${fork}, whose choices decide.`, fixes });
+          continue;
+        }
         ctx.report({
           range: node.range,
           ...(programOutOfReach(ctx)
             ? {
                 severity: 'warning' as const,
-                message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'} redefines the field.`,
+                message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless ${readerName(ctx)} defines the field otherwise in its own argument classes.`,
               }
             : { message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.` }),
           fixes,

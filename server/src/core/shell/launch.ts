@@ -1,6 +1,6 @@
 import type { OffsetRange } from '../text/range';
 import type { CommandLine, ShellVariable } from './script';
-import { fieldText, isKnown, splitLikeShell, type Field } from './words';
+import { fieldText, isKnown, sliceField, splitLikeShell, type Field } from './words';
 
 /** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
 export interface Launch {
@@ -23,10 +23,24 @@ export interface Launch {
 
 // Launcher switches that take no value; every other option takes one (unless written --name=value).
 const TORCHRUN_SWITCHES = new Set(['standalone', 'no_python', 'run_path', 'module', 'm', 'use_env', 'virtual_local_rank']);
-const DEEPSPEED_SWITCHES = new Set(['force_multi', 'no_local_rank', 'no_python', 'module', 'elastic_training', 'bind_cores_to_rank', 'no_ssh_check', 'no_ssh', 'save_pid', 'enable_each_rank_log', 'autotuning']);
-const ACCELERATE_SWITCHES = new Set(['multi_gpu', 'use_deepspeed', 'use_fsdp', 'use_megatron_lm', 'use_xpu', 'cpu', 'mps', 'tpu', 'debug', 'module', 'm', 'no_python', 'quiet', 'q', 'same_network', 'tpu_use_cluster', 'tpu_use_sudo', 'enable_cpu_affinity', 'downcast_bf16', 'fsdp_use_orig_params']);
-const SRUN_VALUED = new Set(['N', 'nodes', 'n', 'ntasks', 'ntasks_per_node', 'gpus_per_node', 'gpus', 'G', 'gres', 'c', 'cpus_per_task', 'w', 'nodelist', 'jobid', 'p', 'partition', 'J', 'job_name', 't', 'time', 'o', 'output', 'e', 'error', 'container_image', 'container_mounts', 'container_name', 'mpi', 'cpu_bind', 'gpu_bind', 'mem', 'x', 'exclude', 'A', 'account', 'qos', 'het_group', 'distribution', 'm', 'network', 'export', 'D', 'chdir', 'l', 'label', 'wait', 'W', 'K', 'kill_on_bad_exit', 'overlap', 'exclusive', 'unbuffered', 'u']);
-const SRUN_SWITCHES = new Set(['l', 'label', 'overlap', 'exclusive', 'unbuffered', 'u', 'K', 'kill_on_bad_exit', 'overcommit', 'O', 'Q', 'quiet', 'v', 'verbose']);
+// deepspeed/launcher/runner.py (parse_args): its store_true options; --enable_each_rank_log and --autotuning take a value.
+const DEEPSPEED_SWITCHES = new Set(['force_multi', 'no_local_rank', 'no_python', 'module', 'elastic_training', 'bind_cores_to_rank', 'no_ssh_check', 'no_ssh', 'save_pid', 'q', 'quiet']);
+// accelerate/commands/launch.py (launch_command_parser): its store_true/store_false options (older releases' use_xpu, mps, tpu_use_cluster kept).
+const ACCELERATE_SWITCHES = new Set(['multi_gpu', 'use_deepspeed', 'use_fsdp', 'use_megatron_lm', 'use_parallelism_config', 'use_xpu', 'cpu', 'mps', 'tpu', 'debug', 'module', 'm', 'no_python', 'quiet', 'q', 'same_network', 'tpu_cluster', 'no_tpu_cluster', 'tpu_use_cluster', 'tpu_use_sudo', 'enable_cpu_affinity', 'downcast_bf16', 'dynamo_use_fullgraph', 'dynamo_use_dynamic', 'dynamo_use_regional_compilation', 'fp8_use_autocast_during_eval']);
+// Runners that start the command after their options: `uv run [opts] cmd`, `poetry run cmd`, `conda run -n env cmd`; their options that take a value.
+const RUNNER_VALUED: Record<string, Set<string>> = {
+  uv: new Set(['with', 'with_editable', 'with_requirements', 'python', 'p', 'project', 'directory', 'extra', 'group', 'only_group', 'no_group', 'env_file', 'index', 'default_index', 'index_url', 'i', 'extra_index_url', 'find_links', 'f', 'package', 'config_file', 'cache_dir', 'color', 'index_strategy', 'keyring_provider', 'resolution', 'prerelease', 'link_mode', 'exclude_newer', 'refresh_package', 'reinstall_package', 'upgrade_package', 'P', 'no_binary_package', 'no_build_package', 'config_setting', 'C', 'python_platform', 'no_extra']),
+  poetry: new Set(['directory', 'C', 'project', 'P']),
+  pipenv: new Set([]),
+  conda: new Set(['n', 'name', 'p', 'prefix', 'cwd']),
+  mamba: new Set(['n', 'name', 'p', 'prefix', 'cwd']),
+  micromamba: new Set(['n', 'name', 'p', 'prefix', 'cwd']),
+};
+// Words that end one command and start the next inside a command string a wrapper runs (`-- source x.sh \&\& python train.py`).
+const COMMAND_SEPARATORS = new Set(['&&', '||', ';', '|']);
+// srun's options that take a value (slurm srun(1)); the ones listed in SRUN_SWITCHES take none.
+const SRUN_VALUED = new Set(['A', 'account', 'acctg_freq', 'bcast', 'begin', 'cluster_constraint', 'M', 'clusters', 'comment', 'C', 'constraint', 'container', 'container_image', 'container_mounts', 'container_name', 'container_workdir', 'container_env', 'S', 'core_spec', 'cores_per_socket', 'cpu_freq', 'cpus_per_gpu', 'c', 'cpus_per_task', 'deadline', 'delay_boot', 'd', 'dependency', 'D', 'chdir', 'm', 'distribution', 'epilog', 'e', 'error', 'x', 'exclude', 'export', 'gres', 'gres_flags', 'gpu_bind', 'gpu_freq', 'G', 'gpus', 'gpus_per_node', 'gpus_per_socket', 'gpus_per_task', 'hint', 'i', 'input', 'J', 'job_name', 'jobid', 'L', 'licenses', 'mail_type', 'mail_user', 'mcs_label', 'mem', 'mem_per_cpu', 'mem_per_gpu', 'mem_bind', 'mincpus', 'mpi', 'network', 'F', 'nodefile', 'w', 'nodelist', 'N', 'nodes', 'n', 'ntasks', 'ntasks_per_core', 'ntasks_per_gpu', 'ntasks_per_node', 'ntasks_per_socket', 'open_mode', 'o', 'output', 'p', 'partition', 'power', 'prolog', 'q', 'qos', 'reservation', 'signal', 'slurmd_debug', 'sockets_per_node', 'task_epilog', 'task_prolog', 'thread_spec', 'threads_per_core', 't', 'time', 'time_min', 'tmp', 'wckey', 'cpu_bind', 'switches', 'uid', 'gid', 'W', 'wait', 'het_group']);
+const SRUN_SWITCHES = new Set(['l', 'label', 'overlap', 'exclusive', 'unbuffered', 'u', 'K', 'kill_on_bad_exit', 'overcommit', 'O', 'Q', 'quiet', 'v', 'verbose', 'X', 'disable_status', 'E', 'preserve_env', 'H', 'hold', 'I', 'immediate', 'k', 'no_kill', 'Z', 'no_allocate', 'pty', 's', 'oversubscribe', 'spread_job', 'test_only', 'use_min_nodes', 'contiguous', 'exact', 'whole', 'multi_prog']);
 const MPIRUN_VALUED = new Set(['np', 'n', 'c', 'N', 'npernode', 'H', 'host', 'hostfile', 'machinefile', 'x', 'map_by', 'bind_to', 'rank_by', 'wdir', 'prefix', 'ppn', 'f', 'genv', 'env']);
 const PYTHON_VALUED = new Set(['W', 'X', 'c']);
 
@@ -111,17 +125,23 @@ function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wra
   }
   if (i >= argv.length) return undefined;
   const name = basename(fieldText(argv[i]));
-  const make = (launcher: string, options: Launch['options'], rest: Field[], programIsModule = false): Launch => ({
-    launcher,
-    wrappers,
-    options,
-    wrapperOptions,
-    program: rest[0],
-    programIsModule,
-    args: rest.slice(1),
-    range: command.range,
-    uncertain: command.uncertain,
-  });
+  const make = (launcher: string, options: Launch['options'], rest: Field[], programIsModule = false): Launch => {
+    // A program whose arguments hold `-- cmd ...` that starts a training program is a job-submission wrapper
+    // (open-instruct's `python mason.py --env X=1 --gpus 8 -- python train.py ...`): its options are its own.
+    const inner = rest[0] ? afterDoubleDash(rest, 1, [...wrappers, basename(fieldText(rest[0]))], wrapperOptions, command, depth) : undefined;
+    if (inner) return inner;
+    return {
+      launcher,
+      wrappers,
+      options,
+      wrapperOptions,
+      program: rest[0],
+      programIsModule,
+      args: rest.slice(1),
+      range: command.range,
+      uncertain: command.uncertain,
+    };
+  };
   if (name === 'srun' || name === 'salloc') {
     const scan = scanOptions(argv, i + 1, (n) => SRUN_VALUED.has(n) && !SRUN_SWITCHES.has(n));
     const merged = new Map([...wrapperOptions, ...scan.options]);
@@ -133,7 +153,7 @@ function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wra
     return classify(argv.slice(scan.next), [...wrappers, name], merged, command, depth + 1);
   }
   if ((name === 'bash' || name === 'sh' || name === 'zsh') && fieldText(argv[i + 1] ?? []) === '-c' && argv[i + 2]) {
-    return classify(splitLikeShell(argv[i + 2]), [...wrappers, `${name} -c`], wrapperOptions, command, depth + 1);
+    return best(splitCommands(splitLikeShell(argv[i + 2])), [...wrappers, `${name} -c`], wrapperOptions, command, depth);
   }
   if (name === 'torchrun') {
     const scan = scanOptions(argv, i + 1, (n) => !TORCHRUN_SWITCHES.has(n));
@@ -174,7 +194,68 @@ function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wra
     return make('python', new Map(), argv.slice(j));
   }
   if (/\.py$/.test(name)) return make('python', new Map(), argv.slice(i));
-  return undefined;
+  // `uv run [opts] cmd`, `poetry run cmd`, `pipenv run cmd`, `conda run -n env cmd`: the command after the runner's options.
+  const runner = RUNNER_VALUED[name];
+  if (runner && fieldText(argv[i + 1] ?? []) === 'run') {
+    const scan = scanOptions(argv, i + 2, (n) => runner.has(n));
+    return classify(argv.slice(scan.next), [...wrappers, `${name} run`], wrapperOptions, command, depth + 1);
+  }
+  // sbatch --wrap "python train.py ...": slurm runs the string with sh (sbatch(1) --wrap).
+  if (name === 'sbatch') {
+    const scan = scanOptions(argv, i + 1, (n) => n === 'wrap' || (SRUN_VALUED.has(n) && !SRUN_SWITCHES.has(n)));
+    const wrap = scan.options.get('wrap')?.field;
+    return wrap ? best(splitCommands(splitLikeShell(wrap)), [...wrappers, 'sbatch --wrap'], wrapperOptions, command, depth) : undefined;
+  }
+  // Any other command with `-- cmd ...` (ray job submit ... -- python train.py, gantry run ... -- torchrun ...).
+  return afterDoubleDash(argv, i + 1, [...wrappers, name], wrapperOptions, command, depth);
+}
+
+/** The words after the first `--` at or after `from`, cut into commands at `&&`, `||`, `;` and `|`, and the best training launch among them. */
+function afterDoubleDash(argv: Field[], from: number, wrappers: string[], wrapperOptions: Launch['wrapperOptions'], command: CommandLine, depth: number): Launch | undefined {
+  let dash = -1;
+  for (let k = from; k < argv.length; k++) {
+    if (fieldText(argv[k]) === '--' && isKnown(argv[k])) {
+      dash = k;
+      break;
+    }
+  }
+  if (dash < 0 || dash + 1 >= argv.length) return undefined;
+  return best(splitCommands(argv.slice(dash + 1)), wrappers, wrapperOptions, command, depth);
+}
+
+/**
+ * Cuts words a wrapper hands to a shell into commands at `&&`, `||`, `;` and `|`, also where `&&`, `||` or `;` begins or
+ * ends a word (`\\&\\&python train.py`: the shell that re-reads the joined string sees `&& python`).
+ */
+function splitCommands(words: Field[]): Field[][] {
+  const out: Field[][] = [[]];
+  for (const word of words) {
+    const text = fieldText(word);
+    if (!isKnown(word)) {
+      out[out.length - 1].push(word);
+      continue;
+    }
+    if (COMMAND_SEPARATORS.has(text)) {
+      out.push([]);
+      continue;
+    }
+    const lead = /^(?:&&|\|\||;)/.exec(text)?.[0].length ?? 0;
+    const trail = /(?:&&|\|\||;)$/.exec(text.slice(lead))?.[0].length ?? 0;
+    if (lead > 0) out.push([]);
+    if (lead > 0 || trail > 0) out[out.length - 1].push(sliceField(word, lead, text.length - trail));
+    else out[out.length - 1].push(word);
+    if (trail > 0) out.push([]);
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+function best(commands: Field[][], wrappers: string[], wrapperOptions: Launch['wrapperOptions'], command: CommandLine, depth: number): Launch | undefined {
+  let chosen: Launch | undefined;
+  for (const argv of commands) {
+    const launch = classify(argv, wrappers, wrapperOptions, command, depth + 1);
+    if (launch && (!chosen || trainingScore(launch) >= trainingScore(chosen))) chosen = launch;
+  }
+  return chosen;
 }
 
 /** How likely a launch is the script's training run: a distributed launcher and a training entry point score high. */
@@ -197,6 +278,8 @@ export interface LaunchConfigFile {
   field: Field;
   /** Processes the tool starts, where the script says (llamafactory-cli: NNODES x NPROC_PER_NODE). */
   world?: number;
+  /** accelerate: the launcher options the command line gives (`num_processes`), which win over the config's values. */
+  launchFlags?: string[];
 }
 
 /**
@@ -224,7 +307,7 @@ export function configFilesOf(command: CommandLine, variables: Map<string, Shell
   if (launch) {
     // accelerate launch --config_file X.yaml (accelerate/commands/launch.py: --config_file, alias --config-file, set by scanOptions' normalisation).
     const config = launch.launcher === 'accelerate' ? launch.options.get('config_file') : undefined;
-    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field });
+    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== 'config_file') });
     // python -m axolotl.cli.train X.yaml, accelerate launch -m axolotl.cli.train X.yaml, torchrun -m axolotl.cli.train X.yaml.
     const program = launch.program ? fieldText(launch.program) : '';
     if (AXOLOTL_TRAIN_MODULES.has(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: 'axolotl', field: launch.args[0] });

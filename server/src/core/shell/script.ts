@@ -646,11 +646,15 @@ class Interpreter {
 
   private variableValue(name: string, index: string | undefined, quoted: boolean, range: OffsetRange): Chunk[] {
     const variable = this.vars.get(name);
-    const unknown = (why: string): Chunk[] => [{ pieces: [{ text: '', ...range, verbatim: false, unknown: why }], split: !quoted }];
+    // `"${ARR[@]}"` of an array the script does not know is any number of words.
+    const many = index === '@' || index === '*' ? { words: 'args' as const } : {};
+    const unknown = (why: string): Chunk[] => [{ pieces: [{ text: '', ...range, verbatim: false, unknown: why, ...many }], split: !quoted }];
     if (!variable) {
       const fromEnv = this.env.get(name);
       if (fromEnv) return [{ pieces: [fromEnv], split: !quoted }];
-      if (/^\d+$|^[@*#?$!-]$/.test(name)) return unknown(`the script's argument $${name}`);
+      // "$@" and $* are all of the script's arguments: any number of words, none included.
+      if (name === '@' || name === '*') return [{ pieces: [{ text: '', ...range, verbatim: false, unknown: `the script's arguments $${name}`, words: 'args' }], split: !quoted }];
+      if (/^\d+$|^[#?$!-]$/.test(name)) return unknown(`the script's argument $${name}`);
       return unknown(`$${name} from the environment`);
     }
     if (variable.kind === 'unknown') return unknown(variable.why ?? `$${name}`);

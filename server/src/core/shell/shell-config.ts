@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS } from '../syntax/limits';
 import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
-import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, type Field } from './words';
+import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, spreadOf, type Field } from './words';
 
 /** A number the launch decides (processes per node, nodes, world size), with where it was written. */
 export interface LaunchNumber {
@@ -19,9 +19,17 @@ export interface LaunchNumber {
   envDefault?: string;
 }
 
+/** Why the program's arguments are not all known: words that may be any number of flags (`"$@"`, an unknown `$ARGS`). */
+export interface ArgsOpen {
+  why: string;
+  range: OffsetRange;
+}
+
 export interface ShellLaunchFacts {
   script: ScriptFacts;
   launch?: Launch;
+  /** Set when the command passes words that may be more flags: a flag absent from `/args` may still be given, and a later one may override one written. */
+  argsOpen?: ArgsOpen;
   /** Megatron-DeepSpeed (`--deepspeed` on a Megatron entry point) rather than Megatron-LM. */
   megatronDeepSpeed: boolean;
   nnodes: LaunchNumber;
@@ -90,7 +98,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   const toolFormat: Format | undefined = programFormat === 'unknown' ? (configFiles.find((c) => c.kind !== 'accelerate') ?? configFiles[0])?.kind : undefined;
   const format = toolFormat ?? programFormat;
   const keyStyle = format === 'hf-trainer' ? 'underscore' : 'as-written';
-  const args = buildArgs(best?.args ?? [], keyStyle, problems, best?.range ?? { start: 0, end: 0 });
+  const { node: args, open: argsOpen } = buildArgs(best?.args ?? [], keyStyle, problems, best?.range ?? { start: 0, end: 0 });
   const megatronDeepSpeed = format === 'megatron' && (args.children.some((c) => c.key === 'deepspeed' || c.key === 'deepspeed_config' || c.key === 'deepspeed-config') || best?.launcher === 'deepspeed');
   const layout = best ? layoutOf(best, script) : { nnodes: { source: 'no launcher' }, nprocPerNode: { source: 'no launcher' }, world: { source: 'no launcher' } };
   const launcherNode = buildLauncher(best, layout);
@@ -98,7 +106,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   launcherNode.key = 'launcher';
   args.key = 'args';
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
-  facts.set(tree, { script, launch: best, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
+  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
   const program = best?.program ? fieldText(best.program) : '';
   const detection: Detection =
     format === 'unknown'
@@ -158,13 +166,26 @@ function scalarNode(pointer: string, field: Field, fallback: OffsetRange): Confi
   };
 }
 
-function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problems: SyntaxProblem[], commandRange: OffsetRange): ConfigNode {
+function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problems: SyntaxProblem[], commandRange: OffsetRange): { node: ConfigNode; open?: ArgsOpen } {
+  let open: ArgsOpen | undefined;
   const object: ConfigNode = { kind: 'object', pointer: '/args', range: commandRange, children: [] };
   type Pending = { name: string; nameRange: OffsetRange; flagRange: OffsetRange; values: Field[] };
   const flags: Pending[] = [];
   let current: Pending | undefined;
   for (const arg of args) {
     const text = fieldText(arg);
+    // argparse: every word after `--` is positional, never an option.
+    if (text === '--' && isKnown(arg)) break;
+    const spread = spreadOf(arg);
+    if (spread) {
+      // `"$@"` or an unquoted unknown `$ARGS`: any number of words, flags included. Right after a flag it may be that flag's
+      // value (unknown); after a flag's value it is more words, never one more value of that flag.
+      const consumed = current !== undefined && current.values.length === 0;
+      if (consumed) current!.values.push(arg);
+      if (spread === 'args' || !consumed) open ??= { why: arg.find((p) => p.unknown)?.unknown ?? 'unknown words', range: fieldRange(arg, commandRange) };
+      current = undefined;
+      continue;
+    }
     if (isFlag(text) && isKnown(arg.slice(0, 1))) {
       const dashes = text.startsWith('--') ? 2 : 1;
       const eq = text.indexOf('=');
@@ -201,7 +222,7 @@ function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problem
     seen.set(key, flag.nameRange);
     object.children.push(node);
   }
-  return object;
+  return { node: object, open };
 }
 
 // ---- process layout ---------------------------------------------------------------------------

@@ -15,6 +15,11 @@ export interface Piece {
   unknown?: string;
   /** Set when the text is the default of `${VAR:-default}` for a VAR the script does not set (the environment may). */
   envDefault?: string;
+  /**
+   * Set on an unknown piece that may stand for any number of words, none included: `"$@"`, `$*`, `"${ARR[@]}"` of an
+   * unknown array (`args`), or an unquoted unknown `$VAR` that field splitting cuts at its blanks (`split`).
+   */
+  words?: 'args' | 'split';
 }
 
 /** One word of a command line after expansion and field splitting. */
@@ -29,6 +34,16 @@ export function fieldText(field: Field): string {
 
 export function isKnown(field: Field): boolean {
   return field.every((p) => p.unknown === undefined);
+}
+
+/**
+ * A word that stands for an unknown number of words (`"$@"`, an unquoted unknown `$ARGS`): only unknown pieces, one of
+ * which may expand to several words or none. `args` when it is the script's own arguments or an unknown array.
+ */
+export function spreadOf(field: Field): 'args' | 'split' | undefined {
+  if (field.length === 0 || !field.every((p) => p.unknown !== undefined && p.text === '')) return undefined;
+  if (field.some((p) => p.words === 'args')) return 'args';
+  return field.some((p) => p.words === 'split') ? 'split' : undefined;
 }
 
 export function fromEnvDefault(field: Field): string | undefined {
@@ -103,7 +118,7 @@ export function splitFields(chunks: Chunk[]): Field[] {
     for (const piece of chunk.pieces) {
       if (piece.unknown !== undefined) {
         current ??= [];
-        current.push(piece);
+        current.push(piece.words ? piece : { ...piece, words: 'split' });
         continue;
       }
       let runStart = -1;

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Settings } from '../core/index';
+
+// Where Megatron-LM (megatron/training/arguments.py) and its older releases and forks (megatron/arguments.py) define their flags.
+const MEGATRON_ARGUMENTS = ['megatron/training/arguments.py', 'megatron/arguments.py'];
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The root of the repository that holds a file: the nearest folder at or above it with `.git`; without one (an exported
+ * tree), the outermost of `fallbacks` (the folders the user checked) that contains the file.
+ */
+export function repositoryRoot(file: string, fallbacks: string[] = []): string | undefined {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const path = resolve(file);
+  const containing = fallbacks.map((f) => resolve(f)).filter((f) => isDir(f) && (path === f || path.startsWith(f.endsWith(sep) ? f : f + sep)));
+  return containing.sort((a, b) => a.length - b.length)[0];
+}
+
+/** Git's blob hash of a file's bytes (`git hash-object`): the core compares it with the files its schemas were read from. */
+function blobHash(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+const byRoot = new Map<string, Settings['megatronArguments'] | null>();
+
+/** The repository's own Megatron arguments file, as the setting the core takes; undefined when it has none. */
+export function megatronArgumentsOf(root: string | undefined): Settings['megatronArguments'] {
+  if (!root) return undefined;
+  const cached = byRoot.get(root);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: Settings['megatronArguments'] | null = null;
+  for (const rel of MEGATRON_ARGUMENTS) {
+    const path = join(root, rel);
+    try {
+      if (!statSync(path).isFile()) continue;
+      found = { path: relative(root, path).split(sep).join('/'), blob: blobHash(readFileSync(path)) };
+      break;
+    } catch {
+      // Not there: try the next place.
+    }
+  }
+  byRoot.set(root, found);
+  return found ?? undefined;
+}
