@@ -10,6 +10,7 @@ import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
+import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -140,6 +141,9 @@ export const unknownKey: Rule = {
         if (!node || !parent) continue;
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
+        // Another release may have the key, or the pinned one may not reject it (version-checks.ts).
+        const versioned = versionedUnknownKey(ctx, splitPointer(parentPointer.slice(root.pointer.length)), key, policy === 'error');
+        if (versioned?.skip) continue;
         // A comment key is no typo: quiet where the framework ignores unknown keys, reported without renames where it rejects them.
         const comment = isCommentKey(key);
         if (comment && policy !== 'error') continue;
@@ -178,12 +182,13 @@ export const unknownKey: Rule = {
         }
         ctx.report({
           range: node.keyRange ?? node.range,
-          severity,
-          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}`,
+          severity: capSeverity(severity, versioned?.maxSeverity),
+          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}${versioned?.note ?? ''}`,
           fixes,
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
+      reportKeysMissingAtPin(ctx, root, (node, severity, message) => ctx.report({ range: node.keyRange ?? node.range, severity, message, fixes: [] }));
       if (pluginKeys.length > 0) {
         reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }
@@ -293,6 +298,10 @@ export const invalidValue: Rule = {
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
+        // The pinned release may take the value, or not validate it (version-checks.ts).
+        const tokens = splitPointer(error.instancePath);
+        const versioned = (error.keyword === 'enum' ? versionedChoice(ctx, tokens, node.value) : undefined) ?? versionedValue(ctx, tokens);
+        if (versioned?.skip) continue;
         reported.add(pointer);
         const name = splitPointer(error.instancePath).join('.') || '(root)';
         const shown = node.kind === 'scalar' ? JSON.stringify(node.value) : node.kind;
@@ -305,10 +314,12 @@ export const invalidValue: Rule = {
         }
         ctx.report({
           range: node.range,
-          message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.`,
+          severity: versioned?.maxSeverity,
+          message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.${versioned?.note ?? ''}`,
           fixes,
         });
       }
+      reportChoicesMissingAtPin(ctx, root, (node, message) => ctx.report({ range: node.range, message, fixes: [] }));
     });
   },
 };
@@ -333,9 +344,12 @@ export const deprecatedKey: Rule = {
           if (node.kind !== 'object') continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
-          if (sub?.deprecated && child.keyRange) {
+          const sibling0 = sub?.['x-replacement'] && !/[./]/.test(sub['x-replacement']) ? sub['x-replacement'] : undefined;
+          // Whether the pinned version has the key and its replacement as they are now (version-checks.ts).
+          const versioned = sub?.deprecated ? versionedRename(ctx, path, sibling0) : undefined;
+          if (sub?.deprecated && child.keyRange && !versioned?.skip) {
             const replacement = sub['x-replacement'];
-            const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
+            const sibling = versioned?.offer === false ? undefined : sibling0;
             const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
             // Offered only where the written value fits the replacement, and never applied by --fix: the old name still
             // works on the versions that predate the new one, and which version runs is not in the file.
@@ -345,7 +359,8 @@ export const deprecatedKey: Rule = {
             const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
             ctx.report({
               range: child.keyRange,
-              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}`,
+              severity: versioned?.maxSeverity,
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }
