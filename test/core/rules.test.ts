@@ -83,7 +83,10 @@ const CASES: Case[] = [
     ],
   },
   { file: 'unknown-key/hf.yaml', expect: [{ rule: 'unknown-key', severity: 'error', at: 'learning_rat', fix: { title: 'Rename to "learning_rate"', safe: true, result: 'learning_rate: 2.0e-5' } }] },
-  { file: 'invalid-value/deepspeed.json', expect: [{ rule: 'invalid-value', severity: 'error', at: '"yes please"' }] },
+  // fp16 is validated (pydantic) from DeepSpeed 0.17.1: an error only where that release runs.
+  { file: 'invalid-value/deepspeed.json', expect: [{ rule: 'invalid-value', severity: 'warning', at: '"yes please"' }] },
+  { file: 'invalid-value/deepspeed.json', settings: { versions: { deepspeed: '0.17.1' } }, expect: [{ rule: 'invalid-value', severity: 'error', at: '"yes please"' }] },
+  { file: 'invalid-value/deepspeed.json', settings: { versions: { deepspeed: '0.14.4' } }, expect: [{ rule: 'invalid-value', severity: 'warning', at: '"yes please"' }] },
   { file: 'invalid-value/hf-enum.yaml', expect: [{ rule: 'invalid-value', severity: 'error', at: 'cosin', fix: { title: 'Change to "cosine"', safe: true, result: 'lr_scheduler_type: cosine' } }] },
   { file: 'deprecated-key/hf.yaml', expect: [{ rule: 'deprecated-key', severity: 'warning', at: 'evaluation_strategy', fix: { title: 'Rename to "eval_strategy"', safe: false, result: 'eval_strategy: steps' } }] },
   { file: 'auto-outside-trainer/unfilled-key.json', expect: [{ rule: 'auto-outside-trainer', severity: 'error', at: '"auto"', occurrence: 3 }] },

@@ -183,7 +183,7 @@ export const unknownKey: Rule = {
         ctx.report({
           range: node.keyRange ?? node.range,
           severity: capSeverity(severity, versioned?.maxSeverity),
-          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}${versioned?.note ?? ''}`,
+          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${versioned?.consequence ?? consequence}.${hint}${versioned?.note ?? ''}`,
           fixes,
         });
       }
@@ -315,7 +315,7 @@ export const invalidValue: Rule = {
         ctx.report({
           range: node.range,
           severity: versioned?.maxSeverity,
-          message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.${versioned?.note ?? ''}`,
+          message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
           fixes,
         });
       }

@@ -48,6 +48,8 @@ export interface VersionedFinding {
   maxSeverity?: Severity;
   /** A sentence for the message, starting with a space. */
   note?: string;
+  /** What happens at the pinned version, replacing the rule's own consequence clause. */
+  consequence?: string;
 }
 
 /**
@@ -64,23 +66,23 @@ export function versionedUnknownKey(ctx: RuleContext, parentTokens: string[], ke
   if (verdict?.status === 'unknown') result = { maxSeverity: 'warning', note: ` It exists in ${verdict.where}; ${unknownVersion(verdict)}.` };
   if (!rejects) return result;
   const gate = rejectionGate(ctx, parentTokens);
-  if (gate) return { maxSeverity: gate.maxSeverity, note: `${result?.note ?? ''}${gate.note}` };
+  if (gate) return { maxSeverity: gate.maxSeverity, note: result?.note, consequence: gate.consequence };
   return result;
 }
 
 /** Whether the program at the pinned version rejects unknown keys where the schema says it does. */
-function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity: Severity; note: string } | undefined {
+function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity: Severity; consequence: string } | undefined {
   const pins = pinsOf(ctx);
   if (ctx.format === 'deepspeed' && parentTokens.length > 0) {
     const section = parentTokens.join('.');
     const validated = validatedAtPin('deepspeed', section, pins);
-    if (validated?.status === 'no') return { maxSeverity: 'warning', note: ` The pinned ${validated.pin} reads "${section}" without validating it and ignores unknown keys there; it rejects them in ${validated.where}.` };
-    if (validated?.status === 'unknown') return { maxSeverity: 'warning', note: ` DeepSpeed rejects unknown keys in "${section}" in ${validated.where}; older releases ignore them (${PIN_HINT}).` };
+    if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and ignores the key, so the default is used (unknown keys there are rejected in ${validated.where})` };
+    if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} rejects it at start-up; older releases ignore it, so the default is used (${PIN_HINT})` };
   }
   if (ctx.format === 'hf-trainer' && ctx.tree.language === 'yaml') {
     // TrlParser reads YAML (--config); only a pinned TRL says it may be the reader, and then HfArgumentParser's rejection is not certain.
     const validated = validatedAtPin('trl', 'config-file', pins);
-    if (validated?.status === 'no') return { maxSeverity: 'warning', note: ` If TrlParser reads the file, the pinned ${validated.pin} drops such keys silently (it raises in ${validated.where}).` };
+    if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `HfArgumentParser rejects it at start-up, but if TrlParser reads the file, the pinned ${validated.pin} drops it silently (TrlParser raises in ${validated.where})` };
   }
   return undefined;
 }
@@ -103,7 +105,7 @@ export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, repor
       if (verdict?.status !== 'no') continue;
       const gate = rejectionGate(ctx, tokens);
       const hf = ctx.format === 'hf-trainer';
-      const consequence = gate ? gate.note.trim() : hf ? 'HfArgumentParser rejects it unless the program\'s own argument dataclasses define it.' : `${verdict.frameworks.map(frameworkLabel).join('/')} at that version rejects it at start-up.`;
+      const consequence = gate ? `${gate.consequence[0].toUpperCase()}${gate.consequence.slice(1)}.` : hf ? 'HfArgumentParser rejects it unless the program\'s own argument dataclasses define it.' : `${verdict.frameworks.map(frameworkLabel).join('/')} at that version rejects it at start-up.`;
       // A TrainingArguments file's program may define the key in dataclasses of its own (and may not use TRL's configs at
       // all): certain only for the other formats.
       const severity = capSeverity(hf ? (verdict.frameworks.includes('transformers') ? 'warning' : 'info') : 'error', gate?.maxSeverity);
@@ -138,8 +140,8 @@ export function versionedValue(ctx: RuleContext, tokens: string[]): VersionedFin
   if (ctx.format !== 'deepspeed' || tokens.length < 2) return undefined;
   const section = tokens.slice(0, -1).join('.');
   const validated = validatedAtPin('deepspeed', section, pinsOf(ctx));
-  if (validated?.status === 'no') return { maxSeverity: 'warning', note: ` The pinned ${validated.pin} reads "${section}" without validating it and passes the value on as written; DeepSpeed validates it in ${validated.where}.` };
-  if (validated?.status === 'unknown') return { maxSeverity: 'warning', note: ` DeepSpeed validates "${section}" and stops in ${validated.where}; older releases pass the value on as written (${PIN_HINT}).` };
+  if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and passes the value on as written (it is validated in ${validated.where})` };
+  if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} stops at start-up on this value; older releases pass it on as written (${PIN_HINT})` };
   return undefined;
 }
 
@@ -159,7 +161,12 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
   if (!target) return { offer: true };
   const verdict = keyAtPins(target.frameworks, target.key, pins);
   if (verdict?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" exists only in ${verdict.where}: the pinned ${verdict.pins.join(', ')} takes "${tokens[tokens.length - 1]}".` };
-  if (verdict?.status === 'unknown') return { offer: false, note: ` "${replacement}" exists only in ${verdict.where}, so the rename is right only there; ${unknownVersion(verdict)}.` };
+  if (verdict?.status === 'unknown') {
+    // A rename to a key the running release lacks fails loudly (HfArgumentParser raises), except for TRL-only keys:
+    // TrlParser before 0.19 drops them silently, so there the rename changes the run without a word.
+    const silent = !verdict.frameworks.includes('transformers') && validatedAtPin('trl', 'config-file', pins)?.status !== 'yes';
+    return { offer: !silent, note: ` "${replacement}" exists only in ${verdict.where}, so the rename is right only there; ${unknownVersion(verdict)}.` };
+  }
   const typed = target.frameworks.includes('transformers') ? newestTypeAtPin('transformers', target.key, pins) : undefined;
   if (typed?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" takes this kind of value only in ${typed.where}: at the pinned ${describePin('transformers', pins) ?? 'version'} renaming would change its meaning.` };
   if (typed?.status === 'unknown') return { offer: false, note: ` "${replacement}" takes this kind of value only in ${typed.where}; on older releases renaming changes its meaning (${PIN_HINT}).` };
