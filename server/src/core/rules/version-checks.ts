@@ -38,7 +38,7 @@ function versionedKey(format: Format, tokens: string[]): { frameworks: Versioned
 }
 
 function unknownVersion(verdict: KeyVerdict): string {
-  return verdict.pins.length > 0 ? `the pinned ${verdict.pins.join(', ')} spans releases with and without it` : `which version runs is not known (${PIN_HINT})`;
+  return verdict.pins.length > 0 ? `the releases read do not settle it for the pinned ${verdict.pins.join(', ')}` : `which version runs is not known (${PIN_HINT})`;
 }
 
 export interface VersionedFinding {
@@ -63,10 +63,10 @@ export function versionedUnknownKey(ctx: RuleContext, parentTokens: string[], ke
   const verdict = target ? keyAtPins(target.frameworks, target.key, pins) : undefined;
   if (verdict?.status === 'yes') return { skip: true };
   if (verdict?.status === 'no') result = { note: ` It exists in ${verdict.where}, not in the pinned ${verdict.pins.join(', ')}.` };
-  if (verdict?.status === 'unknown') result = { maxSeverity: 'warning', note: ` It exists in ${verdict.where}; ${unknownVersion(verdict)}.` };
+  if (verdict?.status === 'unknown') result = { maxSeverity: 'warning', consequence: rejects ? 'releases without it reject it at start-up' : undefined, note: ` It exists in ${verdict.where}; ${unknownVersion(verdict)}.` };
   if (!rejects) return result;
   const gate = rejectionGate(ctx, parentTokens);
-  if (gate) return { maxSeverity: gate.maxSeverity, note: result?.note, consequence: gate.consequence };
+  if (gate) return { maxSeverity: gate.maxSeverity, note: result?.note, consequence: result?.consequence ?? gate.consequence };
   return result;
 }
 
@@ -122,7 +122,7 @@ export function versionedChoice(ctx: RuleContext, tokens: string[], value: unkno
   if (!choice) return undefined;
   if (choice.status === 'yes') return { skip: true };
   if (choice.status === 'no') return { note: ` "${value}" exists in ${choice.where}, not in the pinned ${choice.pin}.` };
-  return { maxSeverity: 'warning', note: ` "${value}" exists in ${choice.where}; ${choice.pin ? `the pinned ${choice.pin} spans releases with and without it` : `which version runs is not known (${PIN_HINT})`}.` };
+  return { maxSeverity: 'warning', note: ` "${value}" exists in ${choice.where}; ${choice.pin ? `the releases read do not settle it for the pinned ${choice.pin}` : `which version runs is not known (${PIN_HINT})`}.` };
 }
 
 /** invalid-value, for a choice the schema lists that the pinned release does not (`optim: adamw_torch_8bit` on 4.34). */
