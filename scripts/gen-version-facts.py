@@ -16,8 +16,8 @@ What is extracted per release:
   transformers  fields of TrainingArguments and Seq2SeqTrainingArguments (training_args*.py), and the choices of
                 OptimizerNames / SchedulerType / IntervalStrategy / SaveStrategy for optim, lr_scheduler_type and
                 the *_strategy keys, and the annotation of each field (to tell when a field changed its type).
-  trl           fields of every dataclass named *Config or *Arguments in the package (SFTConfig, DPOConfig, ...,
-                ModelConfig, ScriptArguments), without the TrainingArguments fields they inherit.
+  trl           fields of SFTConfig, DPOConfig, GRPOConfig, ModelConfig, DatasetMixtureConfig and *ScriptArguments
+                (the classes the hf-training-args schema merges), without the TrainingArguments fields they inherit.
   accelerate    fields of the config-file dataclasses (commands/config/config_args.py).
   deepspeed     fields (and pydantic aliases) of the pydantic models behind the config sections listed in
                 DEEPSPEED_SECTIONS, and whether those sections forbid unknown keys (DeepSpeedConfigModel extra="forbid").
@@ -79,6 +79,11 @@ DEEPSPEED_SECTIONS = {
     'hybrid_engine': 'HybridEngineConfig',
     'tensor_parallel': 'TPTrainingConfig',
 }
+
+# The TRL dataclasses the hf-training-args schema merges (SFTConfig, DPOConfig, GRPOConfig, ModelConfig, ScriptArguments,
+# DatasetMixtureConfig), with the script-argument classes older releases had (SFTScriptArguments, ...): another
+# trainer's config (PPO, GKD, ...) does not make a key valid for these recipes.
+TRL_CLASSES = re.compile(r'^(SFTConfig|DPOConfig|GRPOConfig|ModelConfig|DatasetMixtureConfig|\w*ScriptArguments)$')
 
 # Where a changed annotation is kept (warmup_steps: int until 4.57, float from 5.0, so renaming warmup_ratio to it
 # keeps the meaning only from 5.0); TRL's own configs change too often for the data to stay small.
@@ -242,10 +247,10 @@ def read_transformers(archive):
 def read_trl(archive):
     keys = {}
     for path in archive.files:
-        if not path.startswith('trl/') or '/tests/' in path:
+        if not path.startswith('trl/') or '/tests/' in path or path.startswith('trl/experimental/'):
             continue
         for cls in classes(archive.parse(path)):
-            if not re.search(r'(Config|Arguments)$', cls.name):
+            if not TRL_CLASSES.match(cls.name):
                 continue
             decorated = any('dataclass' in ast.unparse(d) for d in cls.decorator_list)
             if not decorated:

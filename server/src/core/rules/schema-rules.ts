@@ -188,7 +188,7 @@ export const unknownKey: Rule = {
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format));
-      reportKeysMissingAtPin(ctx, root, (node, severity, message) => ctx.report({ range: node.keyRange ?? node.range, severity, message, fixes: [] }));
+      reportKeysMissingAtPin(ctx, root, (path) => schemaAt(schema, path) !== undefined, (node, severity, message) => ctx.report({ range: node.keyRange ?? node.range, severity, message, fixes: [] }));
       if (pluginKeys.length > 0) {
         reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }

@@ -91,7 +91,7 @@ function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity:
  * unknown-key, the other way round: keys the schema knows that the pinned release does not have (`eval_strategy`
  * with transformers 4.34, `gas` with GPT-NeoX main). Reported only when a version is pinned.
  */
-export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, report: (node: ConfigNode, severity: Severity, message: string) => void): void {
+export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, schemaKnows: (path: string[]) => boolean, report: (node: ConfigNode, severity: Severity, message: string) => void): void {
   const pins = pinsOf(ctx);
   if (!pins.versions || Object.keys(pins.versions).length === 0) return;
   const visit = (node: ConfigNode, tokens: string[]) => {
@@ -100,7 +100,8 @@ export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, repor
       const path = [...tokens, String(child.key)];
       const target = versionedKey(ctx.format, path);
       if (ctx.format === 'deepspeed' && path.length < 3 && child.kind === 'object') visit(child, path);
-      if (!target || !child.keyRange) continue;
+      // A key the schema lacks is unknown-key's own finding (with the releases that have it).
+      if (!target || !child.keyRange || !schemaKnows(path)) continue;
       const verdict = keyAtPins(target.frameworks, target.key, pins);
       if (verdict?.status !== 'no') continue;
       const gate = rejectionGate(ctx, tokens);
