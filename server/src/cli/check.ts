@@ -15,7 +15,7 @@ import {
   type Severity,
 } from '../core/index';
 import { checkedFile, type CheckedFile } from './check-result';
-import { expandPaths, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
+import { expandPaths, findPins, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
 import { fileAtRevision } from '../node/git-baseline';
@@ -76,11 +76,11 @@ export function runCheck(options: CheckOptions): CheckOutcome {
   const candidates: Candidate[] = [];
   for (const path of expandPaths(options.paths)) {
     const project = findProjectConfig(path);
-    let projectSettings: Settings = {};
+    let projectSettings: Settings = findPins(path);
     if (project) {
       const rel = relativeTo(project.dir, path);
       if (!explicit.has(resolve(path)) && !isIncluded(project.config, rel)) continue;
-      projectSettings = settingsForPath(project.config, rel);
+      projectSettings = mergeSettings(projectSettings, settingsForPath(project.config, rel));
       if (!reportedProjects.has(project.path)) {
         reportedProjects.add(project.path);
         const lines = new LineIndex(readText(project.path));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
-import { findProjectConfig, readText, relativeTo } from './files';
+import { findProjectConfig, findPins, readText, relativeTo } from './files';
 import { repositoryRoot, resolveFromScript } from '../node/program-files';
 
 /** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
@@ -13,9 +13,10 @@ export interface FileInContext {
   linked: LinkedFile[];
 }
 
+/** The workspace's pinned versions, then the project file (which overrides them). */
 export function projectSettingsFor(path: string): Settings {
   const project = findProjectConfig(path);
-  return project ? settingsForPath(project.config, relativeTo(project.dir, path)) : {};
+  return mergeSettings(findPins(path), project ? settingsForPath(project.config, relativeTo(project.dir, path)) : {});
 }
 
 /**

@@ -3,6 +3,8 @@ import { dirname, join, relative, resolve, basename } from 'node:path';
 import { UsageError } from './args';
 import { PROJECT_FILE_NAME } from '../core/index';
 import { ProjectFiles, type FoundProjectConfig } from '../node/project-files';
+import { pinSettings, WorkspacePins } from '../node/workspace-pins';
+import type { Settings } from '../core/index';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '__pycache__', '.cache']);
 /** Extensions picked up when a folder is given; a file named explicitly is always checked. */
@@ -45,6 +47,13 @@ const projects = new ProjectFiles();
 /** The nearest `.trainlint.yaml` in the file's folder or above it (cached per folder for the run). */
 export function findProjectConfig(filePath: string): FoundProjectConfig | undefined {
   return projects.find(filePath);
+}
+
+const pins = new WorkspacePins();
+
+/** The versions the workspace pins for a file (requirements, lock files, ...), as the lowest settings layer. */
+export function findPins(filePath: string): Settings {
+  return pinSettings(pins.find(filePath));
 }
 
 export function relativeTo(dir: string, filePath: string): string {

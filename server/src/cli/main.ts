@@ -15,6 +15,7 @@ import { findGpu, unknownGpuMessage } from '../core/catalog/find-gpu';
 import { clearWinner, rankSuggestions } from '../core/util/did-you-mean';
 import type { TrainingPlan } from '../core/estimate/plan';
 import { mergePlans, planOfSettings } from '../core/plan/build-plan';
+import { isVersionedFramework, parseVersionSpec, VERSIONED_FRAMEWORKS, type VersionedFramework } from '../core/versions/version-spec';
 
 const VERSION = '0.1.0';
 
@@ -35,7 +36,9 @@ cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm
                matmulTflops, memoryBandwidthGBps, intraNodeGBps, interNodeGBps),
                --model HF_ID, --seq-length N, --tokens N (when the file does not say),
                --dataset-tokens N (one pass over the data: with the file's epochs, the training length),
-               --price USD_PER_GPU_HOUR
+               --price USD_PER_GPU_HOUR,
+               --versions NAME=VERSION,... (the versions that run the files, overriding what the workspace pins:
+               deepspeed, transformers, trl, accelerate, gpt-neox; e.g. deepspeed=0.14.4,transformers=4.46.0)
 
 check     lints training configs (files or folders; default: .)
           exit code 0: nothing at or above --fail-on (default error); 1: findings; 2: bad usage or internal error
@@ -76,7 +79,33 @@ function clusterFlags(args: ReturnType<typeof parseArgs>): Settings {
     if (price === true || !Number.isFinite(value) || value < 0) throw new UsageError(`--price must be a number of dollars per GPU-hour, got ${String(price)}`);
     settings.pricePerGpuHour = value;
   }
+  const versions = args.options.get('versions');
+  if (versions !== undefined) Object.assign(settings, versionsOption(versions));
   return settings;
+}
+
+/** `--versions deepspeed=0.14.4,transformers=>=4.40,<4.45`: a version or a range per framework (a piece that starts with a comparison continues the range before it). */
+function versionsOption(raw: string | true): Settings {
+  const versions: NonNullable<Settings['versions']> = {};
+  const versionSources: NonNullable<Settings['versionSources']> = {};
+  const pairs: string[] = [];
+  for (const piece of raw === true ? [''] : raw.split(/[,;]/)) {
+    if (/^\s*[<>=!~]/.test(piece) && pairs.length > 0) pairs[pairs.length - 1] += `,${piece.trim()}`;
+    else pairs.push(piece);
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+    const spec = eq === -1 ? '' : pair.slice(eq + 1).trim();
+    if (!isVersionedFramework(name)) {
+      const suggestion = clearWinner(rankSuggestions(name, VERSIONED_FRAMEWORKS));
+      throw new UsageError(`--versions takes NAME=VERSION pairs separated by commas; "${name}" is not one of ${VERSIONED_FRAMEWORKS.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    }
+    if (!parseVersionSpec(spec)) throw new UsageError(`--versions ${name} must be a version (0.14.4) or a range (>=4.40,<4.45), got ${JSON.stringify(spec)}`);
+    versions[name as VersionedFramework] = spec;
+    versionSources[name as VersionedFramework] = '--versions';
+  }
+  return { versions, versionSources };
 }
 
 function positiveNumberOption(args: ReturnType<typeof parseArgs>, name: string, what: string): number | undefined {
@@ -104,7 +133,7 @@ function hardwareOption(raw: string | true): HardwareFigures {
   return figures;
 }
 
-const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'hardware', 'model', 'price', 'seq-length', 'tokens', 'dataset-tokens'] as const;
+const CLUSTER_OPTIONS = ['gpus', 'nodes', 'gpus-per-node', 'gpu', 'hardware', 'model', 'price', 'seq-length', 'tokens', 'dataset-tokens', 'versions'] as const;
 
 /** `--baseline REV`: a git revision to compare each file with; a revision git does not know is a usage error. */
 function baselineOption(args: ReturnType<typeof parseArgs>): string | undefined {

@@ -6,6 +6,7 @@ import { findGpu, unknownGpuMessage } from './catalog/find-gpu';
 import { clearWinner, rankSuggestions } from './util/did-you-mean';
 import { matchesGlob } from './util/glob';
 import type { OffsetRange } from './text/range';
+import { isVersionedFramework, parseVersionSpec, VERSIONED_FRAMEWORKS, type VersionedFramework } from './versions/version-spec';
 
 /**
  * The project file `.trainlint.yaml`, read by the CLI and the language server alike:
@@ -19,6 +20,7 @@ import type { OffsetRange } from './text/range';
  *     - files: ["configs/ds/*.json"]
  *       format: deepspeed
  *       consumer: hf-trainer
+ *   versions: { deepspeed: 0.14.4, transformers: ">=4.40,<4.45" }
  */
 export interface ProjectConfig {
   settings: Settings;
@@ -33,7 +35,7 @@ export const PROJECT_FILE_NAME = '.trainlint.yaml';
 
 const CONSUMERS: Consumer[] = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'];
 const RULE_SETTINGS: RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'datasetTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction'];
+const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'datasetTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction', 'versions'];
 
 export function parseProjectConfig(text: string): ProjectConfig {
   const tree = parseYaml(text);
@@ -45,7 +47,7 @@ export function parseProjectConfig(text: string): ProjectConfig {
     config.problems.push({ message: 'The project file must be a mapping of settings.', range: root.range });
     return config;
   }
-  config.settings = readSettings(root, config.problems);
+  config.settings = readSettings(root, config.problems, text);
   config.include = stringList(getChild(root, 'include'), config.problems);
   config.exclude = stringList(getChild(root, 'exclude'), config.problems);
   const overrides = getChild(root, 'overrides');
@@ -55,7 +57,7 @@ export function parseProjectConfig(text: string): ProjectConfig {
         config.problems.push({ message: 'Each override is a mapping with `files` and settings.', range: item.range });
         continue;
       }
-      config.overrides.push({ files: stringList(getChild(item, 'files'), config.problems), settings: readSettings(item, config.problems) });
+      config.overrides.push({ files: stringList(getChild(item, 'files'), config.problems), settings: readSettings(item, config.problems, text) });
     }
   }
   unknownKeys(root, PROJECT_SETTINGS, config.problems, 'project setting');
@@ -112,8 +114,9 @@ function positiveInt(node: ConfigNode | undefined, problems: ProjectConfig['prob
   return undefined;
 }
 
-function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Settings {
+function readSettings(node: ConfigNode, problems: ProjectConfig['problems'], text: string): Settings {
   const settings: Settings = {};
+  readVersions(getChild(node, 'versions'), problems, text, settings);
   const format = getChild(node, 'format');
   if (format) {
     if (isFormat(format.value)) settings.format = format.value;
@@ -164,6 +167,26 @@ function readSettings(node: ConfigNode, problems: ProjectConfig['problems']): Se
   const bubble = getChild(node, 'bubbleWarnFraction');
   if (typeof bubble?.value === 'number') settings.bubbleWarnFraction = bubble.value;
   return settings;
+}
+
+/** `versions: { deepspeed: 0.14.4, transformers: ">=4.40,<4.45" }`: each a version or a range, its line kept for messages. */
+function readVersions(node: ConfigNode | undefined, problems: ProjectConfig['problems'], text: string, settings: Settings): void {
+  if (!node) return;
+  unknownKeys(node, VERSIONED_FRAMEWORKS, problems, 'framework');
+  if (node.kind !== 'object') return;
+  for (const child of node.children) {
+    const name = String(child.key);
+    if (!isVersionedFramework(name)) continue;
+    // YAML reads 0.14 and 1.0 as numbers: the text as written is the version.
+    const written = child.kind === 'scalar' && typeof child.value === 'number' ? text.slice(child.range.start, child.range.end).trim() : child.value;
+    if (typeof written !== 'string' || !parseVersionSpec(written)) {
+      problems.push({ message: `Expected a version (0.14.4) or a range (">=4.40,<4.45") for ${name}, got ${JSON.stringify(child.value ?? child.kind)}.`, range: child.range });
+      continue;
+    }
+    const line = text.slice(0, child.range.start).split('\n').length;
+    settings.versions = { ...settings.versions, [name]: written };
+    settings.versionSources = { ...settings.versionSources, [name as VersionedFramework]: `${PROJECT_FILE_NAME}:${line}` };
+  }
 }
 
 /** Settings for one file: the project's, then each override whose globs match the path (relative to the project file). */

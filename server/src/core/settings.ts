@@ -1,5 +1,6 @@
 import type { Severity } from './diagnostic';
 import type { Format } from './detect/formats';
+import type { VersionedFramework, Versions } from './versions/version-spec';
 
 /** Which program will read the file; it decides JSON strictness and where "auto" is legal. */
 export type Consumer = 'deepspeed' | 'hf-trainer' | 'accelerate' | 'megatron' | 'unknown';
@@ -58,6 +59,10 @@ export interface Settings {
   megatronArguments?: { path: string; blob?: string };
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
+  /** Framework versions the file runs with (exact or a range), from the workspace's pins, the project file, the editor or `--versions`. */
+  versions?: Versions;
+  /** Where each version was read (`requirements.txt:3`, `.trainlint.yaml:4`, `--versions`), for messages. */
+  versionSources?: Partial<Record<VersionedFramework, string>>;
 }
 
 /** The accelerator figures a user may override, by their plan names (decimal GB/s per GPU, one direction; dense TFLOP/s). */
@@ -84,7 +89,7 @@ export function mergeSettings(...layers: Array<Settings | undefined>): Settings 
   const out: Settings = {};
   for (const layer of layers) {
     if (!layer) continue;
-    const { cluster, parallel, rules, ...rest } = layer;
+    const { cluster, parallel, rules, versions, versionSources, ...rest } = layer;
     Object.assign(out, stripUndefined(rest));
     if (cluster) {
       // A layer that states the cluster as nodes x GPUs per node replaces a world size from a lower layer (and vice versa).
@@ -96,6 +101,13 @@ export function mergeSettings(...layers: Array<Settings | undefined>): Settings 
     }
     if (parallel) out.parallel = { ...out.parallel, ...stripUndefined(parallel) };
     if (rules) out.rules = { ...out.rules, ...rules };
+    // Versions merge per framework; a layer's version without a source of its own drops the lower layer's source.
+    if (versions) {
+      out.versions = { ...out.versions, ...stripUndefined(versions) };
+      const sources = { ...out.versionSources };
+      for (const framework of Object.keys(stripUndefined(versions)) as VersionedFramework[]) delete sources[framework];
+      out.versionSources = { ...sources, ...stripUndefined(versionSources ?? {}) };
+    }
   }
   return out;
 }

@@ -24,6 +24,7 @@ import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
 import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
 import type { ProjectFiles } from '../node/project-files';
+import { pinSettings, type WorkspacePins } from '../node/workspace-pins';
 import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';
@@ -59,6 +60,8 @@ export interface AnalysesDeps {
   documents: TextDocuments<TextDocument>;
   settings: SettingsStore;
   projects: ProjectFiles;
+  /** The framework versions the workspace pins (requirements, lock files, ...), below the project file. */
+  pins: WorkspacePins;
   links: LinkGraph;
   folders: WorkspaceFolders;
   /** Linking files on disk in the workspace folder, for a target whose linking file is not open. */
@@ -232,7 +235,7 @@ export class Analyses {
 
   private projectSettings(path: string): Settings {
     const project = this.deps.projects.find(path);
-    return project ? settingsForPath(project.config, relative(project.dir, path).replace(/\\/g, '/')) : {};
+    return mergeSettings(pinSettings(this.deps.pins.find(path)), project ? settingsForPath(project.config, relative(project.dir, path).replace(/\\/g, '/')) : {});
   }
 
   /**
@@ -243,7 +246,7 @@ export class Analyses {
     if (!path) return { settings: editor.analysis, included: true, worldSource: editor.analysis.cluster ? 'trainlint.cluster in the editor settings' : undefined };
     const project = this.deps.projects.find(path);
     const projectRelative = project ? relative(project.dir, path).replace(/\\/g, '/') : '';
-    const fromProject = project ? settingsForPath(project.config, projectRelative) : {};
+    const fromProject = mergeSettings(pinSettings(this.deps.pins.find(path)), project ? settingsForPath(project.config, projectRelative) : {});
     // An open linking file (with its unsaved text) speaks first; then one on disk in the workspace folder.
     const fromLink = this.deps.links.contextFor(path) ?? this.deps.workspaceLinks.contextFor(path);
     const settings = mergeSettings(fromProject, fromLink?.context, editor.analysis);

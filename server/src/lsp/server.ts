@@ -22,6 +22,8 @@ import { HeadVersions } from './head-versions';
 import { LinkGraph } from './link-graph';
 import { pathKey, pathOfUri } from './paths';
 import { isProjectFile, ProjectFiles } from '../node/project-files';
+import { WorkspacePins } from '../node/workspace-pins';
+import { pinFileKind } from '../core/versions/pin-files';
 import { CHANGE_GLOBAL_BATCH_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SummaryParams, type SummaryResult } from './protocol';
 import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';
@@ -36,6 +38,8 @@ export const SERVER_VERSION = '0.1.0';
 export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined): void {
   const documents = new TextDocuments(TextDocument);
   const projects = new ProjectFiles();
+  const pins = new WorkspacePins();
+  const isPinFile = (path: string) => pinFileKind(path.split(/[\\/]/).pop() ?? '') !== undefined && !/\.(sh|bash|slurm|sbatch)$/i.test(path);
   const links = new LinkGraph();
   const headVersions = new HeadVersions();
   const folders = new WorkspaceFolders();
@@ -74,6 +78,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       documents,
       settings,
       projects,
+      pins,
       links,
       folders,
       workspaceLinks,
@@ -106,7 +111,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     if (registerForChanges.watchedFiles) {
       // Project files decide settings; JSON and YAML files may be linked from an open config, or link to one (a script too).
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: '**/*.{json,yaml,yml,sh}' }],
+        // Pin files (requirements*.txt, pyproject.toml, lock files, ...) decide the framework versions.
+        watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: '**/*.{json,yaml,yml,sh}' }, { globPattern: '**/{requirements*.txt,pyproject.toml,setup.py,setup.cfg,uv.lock,poetry.lock,Pipfile,Pipfile.lock,Dockerfile*,README.md}' }],
       });
     }
     if (registerForChanges.folders) {
@@ -131,8 +137,9 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
 
   connection.onDidChangeWatchedFiles((change) => {
     const paths = change.changes.map((c) => pathOfUri(c.uri)).filter((p): p is string => p !== undefined);
-    if (paths.some(isProjectFile)) {
+    if (paths.some(isProjectFile) || paths.some(isPinFile)) {
       projects.invalidate();
+      pins.invalidate();
       workspaceLinks.invalidate();
       everythingChanged();
       return;
@@ -167,8 +174,9 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     const path = pathOfUri(event.document.uri);
     // A commit usually follows a save: read HEAD's version again next time.
     if (path) headVersions.forget(path);
-    if (path && isProjectFile(path)) {
+    if (path && (isProjectFile(path) || isPinFile(path))) {
       projects.invalidate();
+      pins.invalidate();
       workspaceLinks.invalidate();
       everythingChanged();
     }

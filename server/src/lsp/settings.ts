@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import type { Settings } from '../core/index';
+import { isVersionedFramework, parseVersionSpec } from '../core/versions/version-spec';
 
 /**
  * The `trainlint` section of the editor settings, as schemas/trainlint-settings.schema.json defines it.
@@ -46,6 +47,12 @@ export function readEditorSettings(raw: unknown): EditorSettings {
   if (typeof section.pricePerGpuHour === 'number' && section.pricePerGpuHour >= 0) analysis.pricePerGpuHour = section.pricePerGpuHour;
   if (typeof section.flopsConvention === 'string' && CONVENTIONS.includes(section.flopsConvention)) {
     analysis.flopsConvention = section.flopsConvention as Settings['flopsConvention'];
+  }
+  // trainlint.versions.*: each a version or a range; anything else counts as unset.
+  const versions = Object.entries(record(section.versions)).filter(([name, v]) => isVersionedFramework(name) && typeof v === 'string' && parseVersionSpec(v.trim()) !== undefined);
+  if (versions.length > 0) {
+    analysis.versions = Object.fromEntries(versions.map(([name, v]) => [name, (v as string).trim()]));
+    analysis.versionSources = Object.fromEntries(versions.map(([name]) => [name, `trainlint.versions.${name} in the editor settings`]));
   }
   const rules = Object.entries(record(section.rules)).filter(([, v]) => typeof v === 'string' && RULE_SETTINGS.includes(v));
   if (rules.length > 0) analysis.rules = Object.fromEntries(rules) as NonNullable<Settings['rules']>;

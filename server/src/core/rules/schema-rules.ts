@@ -12,6 +12,7 @@ import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
 import { megatronForkArguments } from '../facts/megatron-fork';
+import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
 // Values that other rules explain better than a schema message can.
 const CLAIMED_BY_OTHER_RULES: Record<string, string[]> = {
@@ -149,6 +150,9 @@ export const unknownKey: Rule = {
         if (ownedByProgram(program, node.pointer)) continue;
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
+        // Another release may have the key, or the pinned one may not reject it (version-checks.ts).
+        const versioned = versionedUnknownKey(ctx, splitPointer(parentPointer.slice(root.pointer.length)), key, policy === 'error');
+        if (versioned?.skip) continue;
         // A comment key is no typo: quiet where the framework ignores unknown keys, reported without renames where it rejects them.
         const comment = isCommentKey(key);
         if (comment && policy !== 'error') continue;
@@ -204,8 +208,8 @@ export const unknownKey: Rule = {
         }
         ctx.report({
           range: node.keyRange ?? node.range,
-          severity,
-          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${consequence}.${hint}`,
+          severity: capSeverity(severity, versioned?.maxSeverity),
+          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${versioned?.consequence ?? consequence}.${hint}${versioned?.note ?? ''}`,
           fixes,
         });
       }
@@ -216,6 +220,7 @@ export const unknownKey: Rule = {
       if (programKeys.length > 0) {
         reportAsOneNote(ctx, programKeys, (names) => `${names.length} ${ctx.tree.language === 'shell' ? 'flag' : 'key'}${names.length === 1 ? ' is' : 's are'} not TrainingArguments or TRL fields (${names.join(', ')}): the program that reads this ${ctx.tree.language === 'shell' ? 'command line' : 'file'} must define ${names.length === 1 ? 'it' : 'them'} in its own argument dataclasses, or HfArgumentParser rejects ${names.length === 1 ? 'it' : 'them'} at start-up.`);
       }
+      reportKeysMissingAtPin(ctx, root, (path) => schemaAt(schema, path) !== undefined, (node, severity, message) => ctx.report({ range: node.keyRange ?? node.range, severity, message, fixes: [] }));
       if (pluginKeys.length > 0) {
         reportAsOneNote(ctx, pluginKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not in axolotl's own config (${names.join(', ')}): the plugins this file loads (${plugins.join(', ')}) add arguments of their own; axolotl silently drops a key none of them defines.`);
       }
@@ -381,6 +386,10 @@ export const invalidValue: Rule = {
         // nested ones only for keys not in args.nondefault, and the config is not type-checked when loaded (config_args.py): an option
         // the launching command gives makes the config's value unused.
         if (launchOption && ctx.settings.launchFlags?.includes(launchOption)) continue;
+        // The pinned release may take the value, or not validate it (version-checks.ts).
+        const tokens = splitPointer(error.instancePath);
+        const versioned = (error.keyword === 'enum' ? versionedChoice(ctx, tokens, node.value) : undefined) ?? versionedValue(ctx, tokens);
+        if (versioned?.skip) continue;
         reported.add(pointer);
         const name = splitPointer(error.instancePath).join('.') || '(root)';
         const shown = node.kind === 'scalar' ? JSON.stringify(node.value) : node.kind;
@@ -410,13 +419,21 @@ export const invalidValue: Rule = {
           range: node.range,
           ...(programOutOfReach(ctx)
             ? {
-                severity: 'warning' as const,
-                message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless ${readerName(ctx)} defines the field otherwise in its own argument classes.`,
+                severity: capSeverity('warning', versioned?.maxSeverity),
+                message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless ${readerName(ctx)} defines the field otherwise in its own argument classes.${versioned?.note ?? ''}`,
               }
-            : { message: `${name} ${describeExpectation(error)} (got ${shown}); ${frameworkName(ctx.format)} stops at start-up on this value.` }),
+            : {
+                severity: versioned?.maxSeverity,
+                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
+              }),
           fixes,
         });
       }
+      // A value today's schema rejects too was reported above; the program may define the field itself (programOutOfReach).
+      reportChoicesMissingAtPin(ctx, root, (node, message) => {
+        if (reported.has(node.pointer) || ownedByProgram(program, node.pointer)) return;
+        ctx.report({ range: node.range, ...(programOutOfReach(ctx) ? { severity: 'warning' as const, message: `${message} Unless ${readerName(ctx)} defines the field otherwise in its own argument classes.` } : { message }), fixes: [] });
+      });
     });
   },
 };
@@ -446,11 +463,14 @@ export const deprecatedKey: Rule = {
           if (program?.defined.has(child.pointer)) continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
-          if (sub?.deprecated && child.keyRange && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
+          const sibling0 = sub?.['x-replacement'] && !/[./]/.test(sub['x-replacement']) ? sub['x-replacement'] : undefined;
+          // Whether the pinned version has the key and its replacement as they are now (version-checks.ts).
+          const versioned = sub?.deprecated ? versionedRename(ctx, path, sibling0) : undefined;
+          if (sub?.deprecated && child.keyRange && !versioned?.skip && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
             programFields.push(child);
-          } else if (sub?.deprecated && child.keyRange) {
+          } else if (sub?.deprecated && child.keyRange && !versioned?.skip) {
             const replacement = sub['x-replacement'];
-            const sibling = replacement && !replacement.includes('.') && !replacement.includes('/') ? replacement : undefined;
+            const sibling = versioned?.offer === false ? undefined : sibling0;
             const taken = sibling !== undefined && node.children.some((c) => c.key === sibling);
             // Offered only where the written value fits the replacement, and never applied by --fix: the old name still
             // works on the versions that predate the new one, and which version runs is not in the file.
@@ -463,8 +483,8 @@ export const deprecatedKey: Rule = {
             const stillWorks = !sub['x-removed-in'] && programOutOfReach(ctx);
             ctx.report({
               range: child.keyRange,
-              ...(stillWorks ? { severity: 'info' as const } : {}),
-              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}`,
+              severity: stillWorks ? 'info' : versioned?.maxSeverity,
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }

@@ -1,0 +1,182 @@
+import type { ConfigNode } from '../syntax/config-tree';
+import type { Format } from '../detect/formats';
+import type { Severity } from '../diagnostic';
+import type { RuleContext } from './rule';
+import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
+import type { VersionedFramework } from '../versions/version-spec';
+
+/**
+ * What the schema rules (unknown-key, invalid-value, deprecated-key) change when the versions that run a file are
+ * known (`Settings.versions`) or when a finding holds only in some releases (key-ranges.json). Kept apart from
+ * schema-rules.ts: each function answers one question, and the rules call it at one place.
+ *
+ * Policy: a key, choice or validation present at the pinned version is never reported; one that exists only in other
+ * releases says from or until which version it holds; with no version known, such a finding is at most a warning.
+ */
+
+const PIN_HINT = 'pin it in requirements.txt or `versions:` in .trainlint.yaml';
+
+function pinsOf(ctx: RuleContext): Pins {
+  return { versions: ctx.settings.versions, sources: ctx.settings.versionSources };
+}
+
+/** The frameworks whose releases decide a key of this format, and the key's name in the facts. */
+function versionedKey(format: Format, tokens: string[]): { frameworks: VersionedFramework[]; key: string } | undefined {
+  if (tokens.length === 0) return undefined;
+  switch (format) {
+    case 'hf-trainer':
+      return tokens.length === 1 ? { frameworks: ['transformers', 'trl'], key: tokens[0] } : undefined;
+    case 'accelerate':
+      return tokens.length === 1 ? { frameworks: ['accelerate'], key: tokens[0] } : undefined;
+    case 'neox':
+      return tokens.length === 1 ? { frameworks: ['gpt-neox'], key: tokens[0].replace(/-/g, '_') } : undefined;
+    case 'deepspeed':
+      return tokens.length >= 2 ? { frameworks: ['deepspeed'], key: tokens.join('.') } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function unknownVersion(verdict: KeyVerdict): string {
+  return verdict.pins.length > 0 ? `the releases read do not settle it for the pinned ${verdict.pins.join(', ')}` : `which version runs is not known (${PIN_HINT})`;
+}
+
+export interface VersionedFinding {
+  /** The key, choice or value is fine at the pinned version: nothing to report. */
+  skip?: boolean;
+  /** The most severe the finding may be. */
+  maxSeverity?: Severity;
+  /** A sentence for the message, starting with a space. */
+  note?: string;
+  /** What happens at the pinned version, replacing the rule's own consequence clause. */
+  consequence?: string;
+}
+
+/**
+ * unknown-key, for a key the schema (read at one commit) does not have: does another release have it, and does the
+ * program at the pinned version reject unknown keys there (DeepSpeed's fp16/bf16 from 0.17.1, TrlParser from 0.19)?
+ */
+export function versionedUnknownKey(ctx: RuleContext, parentTokens: string[], key: string, rejects: boolean): VersionedFinding | undefined {
+  const pins = pinsOf(ctx);
+  const target = versionedKey(ctx.format, [...parentTokens, key]);
+  let result: VersionedFinding | undefined;
+  const verdict = target ? keyAtPins(target.frameworks, target.key, pins) : undefined;
+  if (verdict?.status === 'yes') return { skip: true };
+  if (verdict?.status === 'no') result = { note: ` It exists in ${verdict.where}, not in the pinned ${verdict.pins.join(', ')}.` };
+  if (verdict?.status === 'unknown') result = { maxSeverity: 'warning', consequence: rejects ? 'releases without it reject it at start-up' : undefined, note: ` It exists in ${verdict.where}; ${unknownVersion(verdict)}.` };
+  if (!rejects) return result;
+  const gate = rejectionGate(ctx, parentTokens);
+  if (gate) return { maxSeverity: gate.maxSeverity, note: result?.note, consequence: result?.consequence ?? gate.consequence };
+  return result;
+}
+
+/** Whether the program at the pinned version rejects unknown keys where the schema says it does. */
+function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity: Severity; consequence: string } | undefined {
+  const pins = pinsOf(ctx);
+  if (ctx.format === 'deepspeed' && parentTokens.length > 0) {
+    const section = parentTokens.join('.');
+    const validated = validatedAtPin('deepspeed', section, pins);
+    if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and ignores the key, so the default is used (unknown keys there are rejected in ${validated.where})` };
+    if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} rejects it at start-up; older releases ignore it, so the default is used (${PIN_HINT})` };
+  }
+  if (ctx.format === 'hf-trainer' && ctx.tree.language === 'yaml') {
+    // TrlParser reads YAML (--config); only a pinned TRL says it may be the reader, and then HfArgumentParser's rejection is not certain.
+    const validated = validatedAtPin('trl', 'config-file', pins);
+    if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `HfArgumentParser rejects it at start-up, but if TrlParser reads the file, the pinned ${validated.pin} drops it silently (TrlParser raises in ${validated.where})` };
+  }
+  return undefined;
+}
+
+/**
+ * unknown-key, the other way round: keys the schema knows that the pinned release does not have (`eval_strategy`
+ * with transformers 4.34, `gas` with GPT-NeoX main). Reported only when a version is pinned.
+ */
+export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, schemaKnows: (path: string[]) => boolean, report: (node: ConfigNode, severity: Severity, message: string) => void): void {
+  const pins = pinsOf(ctx);
+  if (!pins.versions || Object.keys(pins.versions).length === 0) return;
+  const visit = (node: ConfigNode, tokens: string[]) => {
+    if (node.kind !== 'object') return;
+    for (const child of node.children) {
+      const path = [...tokens, String(child.key)];
+      const target = versionedKey(ctx.format, path);
+      if (ctx.format === 'deepspeed' && path.length < 3 && child.kind === 'object') visit(child, path);
+      // A key the schema lacks is unknown-key's own finding (with the releases that have it).
+      if (!target || !child.keyRange || !schemaKnows(path)) continue;
+      const verdict = keyAtPins(target.frameworks, target.key, pins);
+      if (verdict?.status !== 'no') continue;
+      const gate = rejectionGate(ctx, tokens);
+      const hf = ctx.format === 'hf-trainer';
+      const consequence = gate ? `${gate.consequence[0].toUpperCase()}${gate.consequence.slice(1)}.` : hf ? 'HfArgumentParser rejects it unless the program\'s own argument dataclasses define it.' : `${verdict.frameworks.map(frameworkLabel).join('/')} at that version rejects it at start-up.`;
+      // A TrainingArguments file's program may define the key in dataclasses of its own (and may not use TRL's configs at
+      // all): certain only for the other formats.
+      const severity = capSeverity(hf ? (verdict.frameworks.includes('transformers') ? 'warning' : 'info') : 'error', gate?.maxSeverity);
+      report(child, severity, `"${path.join('.')}" is not in the pinned ${verdict.pins.join(', ')}: it exists in ${verdict.where}. ${consequence}`);
+    }
+  };
+  visit(root, []);
+}
+
+/** invalid-value, for a choice the schema does not list (`optim: adamw_hf`): does the pinned release take it? */
+export function versionedChoice(ctx: RuleContext, tokens: string[], value: unknown): VersionedFinding | undefined {
+  if (ctx.format !== 'hf-trainer' || tokens.length !== 1 || typeof value !== 'string') return undefined;
+  const choice = choiceAtPin('transformers', tokens[0], value, pinsOf(ctx));
+  if (!choice) return undefined;
+  if (choice.status === 'yes') return { skip: true };
+  if (choice.status === 'no') return { note: ` "${value}" exists in ${choice.where}, not in the pinned ${choice.pin}.` };
+  return { maxSeverity: 'warning', note: ` "${value}" exists in ${choice.where}; ${choice.pin ? `the releases read do not settle it for the pinned ${choice.pin}` : `which version runs is not known (${PIN_HINT})`}.` };
+}
+
+/** invalid-value, for a choice the schema lists that the pinned release does not (`optim: adamw_torch_8bit` on 4.34). */
+export function reportChoicesMissingAtPin(ctx: RuleContext, root: ConfigNode, report: (node: ConfigNode, message: string) => void): void {
+  if (ctx.format !== 'hf-trainer' || root.kind !== 'object' || !ctx.settings.versions?.transformers) return;
+  for (const child of root.children) {
+    if (child.kind !== 'scalar' || typeof child.value !== 'string') continue;
+    const choice = choiceAtPin('transformers', String(child.key), child.value, pinsOf(ctx));
+    if (choice?.status === 'no') report(child, `${String(child.key)} "${child.value}" is not a choice of the pinned ${choice.pin}: it exists in ${choice.where}; HfArgumentParser stops at start-up on it.`);
+  }
+}
+
+/** invalid-value, for a value under a DeepSpeed section that only some releases validate (fp16 and bf16 from 0.17.1). */
+export function versionedValue(ctx: RuleContext, tokens: string[]): VersionedFinding | undefined {
+  if (ctx.format !== 'deepspeed' || tokens.length < 2) return undefined;
+  const section = tokens.slice(0, -1).join('.');
+  const validated = validatedAtPin('deepspeed', section, pinsOf(ctx));
+  if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and passes the value on as written (it is validated in ${validated.where})` };
+  if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} stops at start-up on this value; older releases pass it on as written (${PIN_HINT})` };
+  return undefined;
+}
+
+/**
+ * deprecated-key: whether renaming to the replacement is right at the pinned version. A replacement that exists only
+ * in some releases (`eval_strategy` from transformers 4.41, TRL's `dtype`), or that took another type before
+ * (`warmup_steps` takes a ratio only from transformers 5.0), is offered only where the pinned version has it as it is
+ * now; where it does not, the deprecation does not apply yet and is an info.
+ */
+export function versionedRename(ctx: RuleContext, tokens: string[], replacement: string | undefined): { skip?: boolean; offer: boolean; maxSeverity?: Severity; note?: string } {
+  const pins = pinsOf(ctx);
+  const own = versionedKey(ctx.format, tokens);
+  const ownVerdict = own ? keyAtPins(own.frameworks, own.key, pins) : undefined;
+  if (ownVerdict?.status === 'no') return { skip: true, offer: false }; // unknown-key says the pinned version lacks it.
+  if (!replacement) return { offer: true };
+  const target = versionedKey(ctx.format, [...tokens.slice(0, -1), replacement]);
+  if (!target) return { offer: true };
+  const verdict = keyAtPins(target.frameworks, target.key, pins);
+  if (verdict?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" exists only in ${verdict.where}: the pinned ${verdict.pins.join(', ')} takes "${tokens[tokens.length - 1]}".` };
+  if (verdict?.status === 'unknown') {
+    // A rename to a key the running release lacks fails loudly (HfArgumentParser raises), except for TRL-only keys:
+    // TrlParser before 0.19 drops them silently, so there the rename changes the run without a word.
+    const silent = !verdict.frameworks.includes('transformers') && validatedAtPin('trl', 'config-file', pins)?.status !== 'yes';
+    return { offer: !silent, note: ` "${replacement}" exists only in ${verdict.where}, so the rename is right only there; ${unknownVersion(verdict)}.` };
+  }
+  const typed = target.frameworks.includes('transformers') ? newestTypeAtPin('transformers', target.key, pins) : undefined;
+  if (typed?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" takes this kind of value only in ${typed.where}: at the pinned ${describePin('transformers', pins) ?? 'version'} renaming would change its meaning.` };
+  if (typed?.status === 'unknown') return { offer: false, note: ` "${replacement}" takes this kind of value only in ${typed.where}; on older releases renaming changes its meaning (${PIN_HINT}).` };
+  return { offer: true };
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** The lower of two severities. */
+export function capSeverity(severity: Severity, max: Severity | undefined): Severity {
+  return max !== undefined && RANK[max] < RANK[severity] ? max : severity;
+}

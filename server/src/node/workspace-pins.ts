@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { PIN_FILE_ORDER, pinFileKind, readPinFile, type Pin } from '../core/versions/pin-files';
+import type { VersionedFramework } from '../core/versions/version-spec';
+import type { Settings } from '../core/index';
+
+/** Pins found for one file: versions by framework, and where each was read (path relative to the config, and line). */
+export interface FoundPins {
+  versions: NonNullable<Settings['versions']>;
+  sources: NonNullable<Settings['versionSources']>;
+}
+
+interface DirPins {
+  pins: Array<Pin & { path: string }>;
+}
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_INCLUDE_DEPTH = 4;
+
+/**
+ * The framework versions a workspace pins for a config: walking up from the config's folder to the repository root
+ * (the folder holding `.git`), each framework takes the nearest folder's pin; within a folder a lock file wins over
+ * requirements files, those over pyproject.toml, setup.py, setup.cfg, environment.yml, Dockerfiles and scripts.
+ * Folders are read once and cached until `invalidate()`.
+ */
+export class WorkspacePins {
+  private readonly byDir = new Map<string, DirPins>();
+
+  find(filePath: string): FoundPins {
+    const file = resolve(filePath);
+    const versions: FoundPins['versions'] = {};
+    const sources: FoundPins['sources'] = {};
+    let dir = dirname(file);
+    for (;;) {
+      for (const pin of this.dirPins(dir).pins) {
+        if (versions[pin.framework] !== undefined) continue;
+        versions[pin.framework] = pin.spec;
+        sources[pin.framework] = `${relative(dirname(file), pin.path).replace(/\\/g, '/') || basename(pin.path)}:${pin.line}`;
+      }
+      const parent = dirname(dir);
+      if (parent === dir || existsSync(join(dir, '.git'))) break;
+      dir = parent;
+    }
+    return { versions, sources };
+  }
+
+  invalidate(): void {
+    this.byDir.clear();
+  }
+
+  private dirPins(dir: string): DirPins {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      // An unreadable folder pins nothing.
+    }
+    const found: Array<Pin & { path: string; rank: number }> = [];
+    for (const name of names) {
+      const kind = pinFileKind(name);
+      if (!kind) continue;
+      const path = join(dir, name);
+      const rank = PIN_FILE_ORDER.indexOf(kind);
+      for (const pin of readWithIncludes(path, kind, 0)) found.push({ ...pin, rank });
+    }
+    // Stable sort: by kind, then by file name (requirements.txt before requirements-dev.txt by length, then name).
+    found.sort((a, b) => a.rank - b.rank || a.path.length - b.path.length || a.path.localeCompare(b.path) || a.line - b.line);
+    const entry = { pins: found };
+    this.byDir.set(dir, entry);
+    return entry;
+  }
+}
+
+function readSmall(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function readWithIncludes(path: string, kind: NonNullable<ReturnType<typeof pinFileKind>>, depth: number): Array<Pin & { path: string }> {
+  const text = readSmall(path);
+  if (text === undefined) return [];
+  const { pins, includes } = readPinFile(kind, text);
+  const own = pins.map((p) => ({ ...p, path }));
+  if (depth >= MAX_INCLUDE_DEPTH) return own;
+  return [...own, ...includes.flatMap((inc) => readWithIncludes(resolve(dirname(path), inc), 'requirements', depth + 1))];
+}
+
+/** Settings holding the pins (lowest precedence: the project file, the editor and flags override them). */
+export function pinSettings(found: FoundPins): Settings {
+  return Object.keys(found.versions).length > 0 ? { versions: found.versions, versionSources: found.sources } : {};
+}
+
+export type { VersionedFramework };
