@@ -66,12 +66,18 @@ test('`VAR=<X> \\ ` that bash -n accepts gets one note, not a syntax error (tree
   assert.deepEqual(parse.map((d) => d.severity), ['info']);
 });
 
-test('`VAR=<Specify path>` that bash -n rejects is one error, on the `>` bash stops at', () => {
+test('`VAR=<Specify path>` that bash -n rejects is a template to fill in: one info on the `>` bash stops at, not an error', () => {
   const a = check('shell/placeholder_eol.sh');
   const parse = a.diagnostics.filter((d) => d.rule === 'parse-error');
-  assert.deepEqual(parse.map((d) => d.severity), ['error']);
+  assert.deepEqual(parse.map((d) => d.severity), ['info']);
   assert.equal(a.text.slice(parse[0].range.start, parse[0].range.end), '>');
-  assert.match(parse[0].message, /unexpected token `newline'/);
+  assert.match(parse[0].message, /template.*unexpected token `newline'/);
+});
+
+test('a bare redirection with no placeholder on the line stays a syntax error', () => {
+  const error = bashSyntaxError('python train.py --lr 1e-4 >\n');
+  assert.equal(error?.placeholder, false);
+  assert.match(error?.message ?? '', /^Shell syntax error/);
 });
 
 test('bash-check: redirections with a target, heredocs, arithmetic and [[ ]] are no errors; a bare `>` is', () => {

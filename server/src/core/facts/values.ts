@@ -24,7 +24,7 @@ export function numericValue(field: NumberField | undefined): number | undefined
 /**
  * Whether a switch is on as Python would see it. `true`, a truthy number and any non-empty string other
  * than a false-word count (a string such as "torch.cuda.is_bf16_supported()" is truthy to `if self.bf16:`);
- * "auto" is left to whoever resolves it and counts as off here.
+ * "auto" and an environment placeholder (`${BF16}`) are left to whoever resolves them and count as off here.
  */
 export function isSwitchOn(node: ConfigNode | undefined): boolean {
   if (!node || node.kind !== 'scalar') return false;
@@ -34,6 +34,8 @@ export function isSwitchOn(node: ConfigNode | undefined): boolean {
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
     if (text === 'auto' || text === '') return false;
+    // `${BF16}` (envsubst, a job template): filled in before any program reads the file, so its value is unknown here.
+    if (/^\$\{\w+\}$/.test(text)) return false;
     return !['false', '0', 'no', 'off', 'none', 'null'].includes(text);
   }
   return false;

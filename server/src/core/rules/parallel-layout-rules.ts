@@ -1,3 +1,4 @@
+import { megatronForkArguments } from '../facts/megatron-fork';
 import type { Fix, RelatedLocation } from '../diagnostic';
 import { megatronArgs, parallelLayout, type MegatronArgs } from '../facts/megatron-facts';
 import { replaceValue } from '../fix/edits';
@@ -342,6 +343,9 @@ export const expertsNotDivisibleByEp: Rule = {
       const experts = expertsNode?.kind === 'array' ? Number(expertsNode.children[0]?.value) : args.num('num_experts');
       if (experts === undefined || Number.isNaN(experts)) {
         if (args.nemo) return; // validate_args' assertion; NeMo does not run it.
+        // --use-checkpoint-args loads the model's shape (num_experts too) from the checkpoint before validate_args
+        // (megatron/training/arguments.py parse_args -> checkpointing.py load_args_from_checkpoint).
+        if (args.on('use_checkpoint_args')) return;
         ctx.report({
           range: rangeOf(args, 'expert_model_parallel_size'),
           message: `Expert-parallel size ${ep} without --num-experts: Megatron asserts "num_experts must be non None to use expert model parallelism".`,
@@ -478,8 +482,17 @@ export const recomputeConflict: Rule = {
       const method = args.node('recompute_method')?.value;
       const layers = args.num('recompute_num_layers');
       const at = (dest: string) => rangeOf(args, dest);
-      if (!args.deepspeed && !args.nemo && args.on('checkpoint_activations')) {
-        ctx.report({ range: at('checkpoint_activations'), message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' });
+      // The repository's own arguments file decides: Megatron-DeepSpeed's megatron/arguments.py still defines the flag
+      // (its validate_args check is commented out), and another fork's is unread.
+      const own = ctx.tree.language === 'shell' ? megatronForkArguments(ctx.settings, 'Megatron-LM') : undefined;
+      const runsMegatronDeepSpeed = own !== undefined && megatronForkArguments(ctx.settings, 'Megatron-DeepSpeed') === undefined;
+      if (!args.deepspeed && !args.nemo && !runsMegatronDeepSpeed && args.on('checkpoint_activations')) {
+        ctx.report({
+          range: at('checkpoint_activations'),
+          ...(own
+            ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository runs its own ${own}, which decides (Megatron-DeepSpeed still takes the flag).` }
+            : { message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' }),
+        });
       }
       if (granularity === 'full' && (method === undefined || method === null)) {
         ctx.report({ range: at('recompute_granularity'), message: 'Full recomputation needs a method: TransformerConfig raises "Using recompute_granularity: full so recompute_method must be "block" or "uniform"". Add --recompute-method uniform (and --recompute-num-layers).', related: related(args, 'recompute_granularity') });

@@ -380,6 +380,7 @@ export const invalidValue: Rule = {
         if (node.missing) continue; // The parse error at the place says it.
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
         if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
+        if (node.kind === 'scalar' && typeof node.value === 'string' && /^\$\{\w+\}$/.test(node.value.trim())) continue; // `${BF16}`: a job template's placeholder, filled in before the file is read.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
         const launchOption = ctx.format === 'accelerate' ? accelerateLaunchOption(error.instancePath) : undefined;
         // accelerate/commands/launch.py (_validate_launch_command): a config value is copied only `if getattr(args, name, None) is None`,

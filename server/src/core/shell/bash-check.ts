@@ -13,6 +13,8 @@ import type { OffsetRange } from '../text/range';
 export interface BashSyntaxError {
   range: OffsetRange;
   message: string;
+  /** The operator is a `<PLACEHOLDER>` the README asks to fill in (`CHECKPOINT_PATH=<Specify path>`): a template, not a mistake. */
+  placeholder: boolean;
 }
 
 const WORD_BREAK = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
@@ -122,10 +124,13 @@ export function bashSyntaxError(text: string): BashSyntaxError | undefined {
       if (next === 'EOF' || next === '\n' || ';&|()<>'.includes(next)) {
         const token = next === '\n' ? 'newline' : next === 'EOF' ? 'end of file' : next;
         const line = text.slice(text.lastIndexOf('\n', start - 1) + 1, start);
-        const placeholder = /<[^<>\n]*$/.test(line) || c === '>' && /<\w/.test(line) ? ' A `<PLACEHOLDER>` left to fill in?' : '';
+        const placeholder = /<[^<>\n]*$/.test(line) || (c === '>' && /<\w/.test(line));
         return {
           range: { start, end: i },
-          message: `Shell syntax error: bash stops here with "syntax error near unexpected token \`${token}'": \`${text.slice(start, i)}\` needs a file name after it.${placeholder}`,
+          message: placeholder
+            ? `A template: \`${line.trim().slice(0, 60)}\` holds a \`<PLACEHOLDER>\` to fill in before the script runs (bash stops on it as written: "syntax error near unexpected token \`${token}'"); check the filled-in script.`
+            : `Shell syntax error: bash stops here with "syntax error near unexpected token \`${token}'": \`${text.slice(start, i)}\` needs a file name after it.`,
+          placeholder,
         };
       }
       continue;

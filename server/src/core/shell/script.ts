@@ -175,7 +175,8 @@ class Interpreter {
     }
     if (!gap) return;
     const certain = bashSyntaxError(this.text);
-    this.problems.push(certain ? { kind: 'parse-error', message: certain.message, range: certain.range } : gap);
+    // A `<PLACEHOLDER>` left for the user to fill in is a template (issue 10: one info), not an error in the script.
+    this.problems.push(certain ? { kind: 'parse-error', message: certain.message, range: certain.range, ...(certain.placeholder ? { uncertain: true } : {}) } : gap);
   }
 
   // ---- statements -----------------------------------------------------------------------------
