@@ -48,11 +48,11 @@ function tree(entry: RepoEntry, cache: string, mirrors: string): string | undefi
   return dir;
 }
 
-const READ = /(\.(json|ya?ml|sh|bash|slurm|py|txt|toml|cfg|lock|in)|(^|\/)(Dockerfile[^/]*|Pipfile\.lock))$/i;
+const READ = /(\.(json|ya?ml|sh|bash|slurm|py|txt|toml|cfg|lock|in)|(^|\/)(Dockerfile[^/]*|Pipfile\.lock|README[^/]*))$/i;
 
 /**
  * Writes the files of the commit that TrainLint may read: configs and scripts, Python sources (the programs that read
- * them), and what pins versions. A snapshot may lack its largest blobs (over 4 MiB): those are left out, which
+ * them), what pins versions (READMEs included: `git checkout v1.0` of gpt-neox), and an empty .git folder as a clone has. A snapshot may lack its largest blobs (over 4 MiB): those are left out, which
  * `git archive` would refuse.
  */
 function exportTree(gitDir: string, commit: string, into: string): void {
@@ -72,6 +72,8 @@ function exportTree(gitDir: string, commit: string, into: string): void {
     })
     .filter((e) => e.type === 'blob' && READ.test(e.path));
   for (let start = 0; start < entries.length; start += 500) writeBlobs(entries.slice(start, start + 500), git, into);
+  // A clone has a .git folder: TrainLint takes the repository root (version pins, the launch folder) from it.
+  mkdirSync(join(into, '.git'), { recursive: true });
 }
 
 function writeBlobs(entries: Array<{ mode: string; oid: string; path: string }>, git: (args: string[], input?: Buffer) => Buffer, into: string): void {
