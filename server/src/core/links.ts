@@ -38,6 +38,35 @@ function positive(node: ConfigNode | undefined): number | undefined {
 }
 
 export function findLinks(analysis: FileAnalysis): ConfigLink[] {
+  const links = linksOf(analysis);
+  // A file the script writes before the run reads it (`cat <<EOT > $config_json`, `sed ... TEMPLATE.json > ds.json`) is
+  // there when the program opens it; what is on disk now is not what runs. Heredoc DeepSpeed configs are checked in the
+  // script itself (embedded.ts).
+  const written = writtenFilesOf(analysis);
+  return written.size === 0 ? links : links.filter((l) => !written.has(normalizeRelative(l.target)));
+}
+
+/** The paths a launch script writes, when known statically, normalized as written (relative to the launch folder). */
+export function writtenFilesOf(analysis: Pick<FileAnalysis, 'tree'>): Set<string> {
+  const facts = shellFactsOf(analysis.tree);
+  const out = new Set<string>();
+  for (const file of facts?.script.written ?? []) if (isKnown(file.target) && fieldText(file.target).trim() !== '') out.add(normalizeRelative(fieldText(file.target)));
+  return out;
+}
+
+/** `./a/../b.json` as `b.json`: a relative path without `.` and `..` steps it can drop, for comparing two spellings. */
+function normalizeRelative(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return (absolute ? '/' : '') + parts.join('/');
+}
+
+function linksOf(analysis: FileAnalysis): ConfigLink[] {
   const links: ConfigLink[] = [];
   // A launch script's commands hand config files to their framework: accelerate launch --config_file, llamafactory-cli train X.yaml,
   // axolotl train X.yaml (and python -m axolotl.cli.train X.yaml). The target is analysed as that framework's config.
