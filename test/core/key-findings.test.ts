@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
+import { readFixture } from '../helpers';
 
 /** The diagnostics of a file that must be read as `format` (a test on an undetected file would pass vacuously). */
 function diagnostics(text: string, path: string, format = path.endsWith('.json') ? 'deepspeed' : undefined) {
@@ -44,4 +45,12 @@ test('axolotl: keys the loaded plugins add are one note, not a warning each; wit
   assert.match(withPlugin[0].message, /^2 keys are not in axolotl's own config \(liger_rope, liger_rms_norm\): the plugins this file loads \(axolotl\.integrations\.liger\.LigerPlugin\)/);
   const without = diagnostics(yaml(''), 'fft.yaml', 'axolotl').filter((d) => d.rule === 'unknown-key');
   assert.deepEqual(without.map((d) => d.severity), ['warning', 'warning']);
+});
+
+test('axolotl: a key left empty (null) is neither an unknown-key nor a deprecated-key warning; with a value it still is', () => {
+  const text = readFixture('rules', 'unknown-key', 'axolotl-empty-values.yml');
+  const found = diagnostics(text, 'config-3b.yml', 'axolotl').filter((d) => d.rule === 'unknown-key' || d.rule === 'deprecated-key');
+  assert.deepEqual(found.map((d) => [d.rule, text.slice(d.range.start, d.range.end)]), [['unknown-key', 'gptq_model_v2']]);
+  const set = diagnostics(text.replace('max_packed_sequence_len:\n', 'max_packed_sequence_len: 2048\n'), 'config-3b.yml', 'axolotl');
+  assert.ok(set.some((d) => d.rule === 'deprecated-key' && /max_packed_sequence_len/.test(d.message)), 'a set deprecated key is still reported');
 });

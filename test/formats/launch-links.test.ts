@@ -7,6 +7,7 @@ import { analyze, findLinks, type LinkedFile } from '../../server/src/core/index
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
 import { analyzeInContext } from '../../server/src/cli/file-context';
+import { readFixture } from '../helpers';
 
 let parser: ShellParser;
 before(async () => {
@@ -106,4 +107,17 @@ test('a script whose last command continues onto the end of the file parses as b
   const analysis = script(`torchrun --nproc_per_node 8 pretrain_gpt.py --tensor-model-parallel-size 1 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 \\\n    --seq-length 2048 --micro-batch-size 1 --global-batch-size 64 \\\n`);
   assert.equal(analysis.format, 'megatron');
   assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'parse-error'), []);
+});
+
+test('a file the script writes (sed > file, a heredoc, echo > file) is present when the run reads it: no linked-file-missing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-written-'));
+  const missing = (name: string) => {
+    writeFileSync(join(dir, name), readFixture('launchers', 'written-files', name));
+    return analyzeInContext(join(dir, name), {}, parser).analysis.diagnostics.filter((d) => d.rule === 'linked-file-missing');
+  };
+  assert.deepEqual(missing('pretrain.sh'), [], 'sed ... TEMPLATE.json > ${config_json}');
+  assert.deepEqual(missing('eval-heredoc.sh'), [], 'cat <<EOT > ./ds_eval.json, passed as ds_eval.json');
+  const reported = missing('missing.sh');
+  assert.equal(reported.length, 1, 'a file the script never writes is still reported');
+  assert.match(reported[0].message, /never_written\.json/);
 });

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI, fixture } from '../helpers';
 import { loadPythonParser } from '../../server/src/node/python-parser';
 import { loadShellParser } from '../../server/src/node/shell-parser';
@@ -155,4 +157,31 @@ test('trainlint check on a folder: the YAML a script hands to its program is ana
   const unknown = yaml.diagnostics.filter((d) => d.rule === 'unknown-key' && d.severity === 'error');
   assert.equal(unknown.length, 2, JSON.stringify(yaml.diagnostics));
   assert.ok(unknown.every((d) => /in train\.py rejects it/.test(d.message)));
+});
+
+test('the launch folder: relative paths resolve where the run starts (a cd, the folder holding the program, a parent up to the root)', () => {
+  // A copy outside this checkout, so the repository root is the checked folder (no .git above it).
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-launch-folder-'));
+  cpSync(root('launch-folder'), dir, { recursive: true });
+  const result = trainlint(['check', '--format', 'json', dir]);
+  const { files } = JSON.parse(result.stdout) as { files: Array<{ path: string; diagnostics: Array<{ rule: string; severity: string; message: string }> }> };
+  const missing = (suffix: string) => {
+    const file = files.find((f) => f.path.endsWith(suffix));
+    assert.ok(file, `${suffix} checked: ${result.stdout.slice(0, 400)}`);
+    return file.diagnostics.filter((d) => d.rule === 'linked-file-missing');
+  };
+  // InternVL: chat/shell/v2/finetune/full.sh runs internvl/train/chat_finetune.py from chat/, where its DeepSpeed config is.
+  assert.deepEqual(missing('chat/shell/v2/finetune/full.sh'), []);
+  // The program is found from the same folders and read: --conv_style is its own field, not an unknown TrainingArguments flag.
+  const full = files.find((f) => f.path.endsWith('chat/shell/v2/finetune/full.sh'))!;
+  assert.ok(!full.diagnostics.some((d) => d.rule === 'unknown-key' && /conv_style/.test(d.message)), JSON.stringify(full.diagnostics));
+  assert.deepEqual(missing('scripts/run_cd.sh'), [], 'cd ../chat is followed');
+  // --meta_path names the program's own field's value (a dataset list), not a file of arguments for its parser.
+  assert.deepEqual(files.flatMap((f) => f.diagnostics.filter((d) => d.severity === 'error').map((d) => `${f.path}: ${d.message}`)), []);
+  // Firefly: a JSON config's deepspeed path is relative to the repository root.
+  assert.deepEqual(missing('train_args/sft/full.json'), []);
+  // A file in none of them is still reported, with the folders looked in.
+  const reported = missing('chat/shell/v2/finetune/missing.sh');
+  assert.equal(reported.length, 1);
+  assert.match(reported[0].message, /zero_stage9_config\.json is in none of the folders a run may start from \(looked in chat, chat\/shell\/v2\/finetune, chat\/shell\/v2, chat\/shell, \.:/);
 });

@@ -282,6 +282,9 @@ const SHELL_CASES: Case[] = [
     file: 'warmup-missing/megatron-nowarm.sh',
     expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'lr-warmup-iters', says: '1024 sequences', fix: { title: 'Set --lr-warmup-iters to 1000 (about 1% of the run)', result: '--lr-warmup-iters 1000' } }],
   },
+  // A run that loads a checkpoint (--load, --finetune) continues or fine-tunes trained weights: no from-scratch warmup advice.
+  { file: 'warmup-missing/megatron-load-finetune.sh', expect: [] },
+  { file: 'warmup-missing/megatron-load.sh', expect: [] },
   {
     file: 'decay-horizon/megatron-beyond.sh',
     expect: [{ rule: 'lr-decay-horizon-mismatch', severity: 'warning', at: 'lr-decay-iters', fix: { title: 'Set --lr-decay-iters to 100000 (decay over the whole run)', result: 'DECAY_ITERS=100000' } }],

@@ -7,7 +7,7 @@ import { getChild, getPath, type ConfigNode } from '../../server/src/core/syntax
 import { shellFactsOf } from '../../server/src/core/shell/shell-config';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
-import { NO_SHARED, sharedDir } from '../helpers';
+import { NO_SHARED, readFixture, sharedDir } from '../helpers';
 
 let parser: ShellParser;
 before(async () => {
@@ -80,6 +80,12 @@ test('a flag given twice: the last one wins, as in argparse, and the duplicate i
   assert.ok(dup, 'duplicate-key reported');
   assert.equal(text.slice(dup.range.start, dup.range.end), 'micro-batch-size');
   assert.equal(dup.range.start, text.lastIndexOf('micro-batch-size'));
+});
+
+test('a switch given twice, or a flag repeated with the same value, is no duplicate; a different value is', () => {
+  const text = readFixture('rules', 'duplicate-key', 'repeated-switch.sh');
+  const dups = check(text).diagnostics.filter((d) => d.rule === 'duplicate-key');
+  assert.deepEqual(dups.map((d) => [text.slice(d.range.start, d.range.end), d.range.start]), [['seq-length', text.lastIndexOf('seq-length')]]);
 });
 
 test('a value from the environment stays unknown: no world size, no guessed diagnostics', () => {

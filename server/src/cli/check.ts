@@ -106,7 +106,7 @@ export function runCheck(options: CheckOptions): CheckOutcome {
   first.forEach((analysis, i) => {
     for (const link of findLinks(analysis)) {
       const context = link.context.linkedFrom ? { ...link.context, linkedFrom: { ...link.context.linkedFrom, path: candidates[i].path } } : link.context;
-      contexts.set(linkTargetPath(candidates[i].path, link, candidates[i].checkedFolder), context);
+      contexts.set(linkTargetPath(candidates[i].path, link, candidates[i].checkedFolder, analysis), context);
     }
   });
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { findProjectConfig, findPins, readText, relativeTo } from './files';
-import { repositoryRoot, resolveFromScript } from '../node/program-files';
+import { launchFolders, resolveInFolders } from '../node/program-files';
 
 /** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
 export interface FileInContext {
@@ -20,20 +20,29 @@ export function projectSettingsFor(path: string): Settings {
 }
 
 /**
- * Where a link's target is: relative to the linking file's folder; a config a script hands to its program is relative to
- * where the script is run, its folder or the repository root, whichever holds it.
+ * Where a link's target is. A relative path is opened from the run's working directory, not the linking file's folder:
+ * the candidates are the folder a script `cd`s to, the file's folder and each ancestor up to the repository root, the
+ * folder holding the script's program first (launchFolders). The first that holds the target wins; when none does, the
+ * path beside the file, with the folders looked in.
  */
-export function linkTargetPath(path: string, link: ConfigLink, checkedFolder?: string): string {
-  const besides = resolve(dirname(path), link.target);
-  if (link.kind !== 'program-config') return besides;
-  return resolveFromScript(path, link.target, repositoryRoot(path, checkedFolder), checkedFolder && resolve(checkedFolder)) ?? besides;
+export function linkTargetPath(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): string {
+  return locateLink(path, link, checkedFolder, analysis).path;
+}
+
+function locateLink(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): { path: string; lookedIn?: string[] } {
+  const where = launchFolders(path, analysis, checkedFolder);
+  const found = resolveInFolders(link.target, where);
+  if (found) return { path: found };
+  const first = where.programFolder ?? dirname(resolve(path));
+  const lookedIn = isAbsolute(link.target) ? undefined : [...new Set([first, ...where.folders])].map((f) => relativeTo(where.root, f) || '.');
+  return { path: resolve(first, link.target), lookedIn };
 }
 
 /** Reads and analyses each file the analysed one names, in the context the link gives it. */
 export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settings, shellParser?: ShellParser, checkedFolder?: string): LinkedFile[] {
   const resolveOne = (link: ConfigLink): LinkedFile => {
-    const target = linkTargetPath(path, link, checkedFolder);
-    if (!existsSync(target)) return { link, path: target };
+    const { path: target, lookedIn } = locateLink(path, link, checkedFolder, analysis);
+    if (!existsSync(target)) return { link, path: target, ...(lookedIn ? { lookedIn } : {}) };
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
     return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
   };

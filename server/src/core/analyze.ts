@@ -38,6 +38,8 @@ export interface LinkedFile {
   link: ConfigLink;
   /** The target's path as the front end resolved it. */
   path: string;
+  /** For a target not found: the folders a run may start from that the front end looked in, as it names them. */
+  lookedIn?: string[];
   analysis?: FileAnalysis;
 }
 

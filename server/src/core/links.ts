@@ -38,6 +38,35 @@ function positive(node: ConfigNode | undefined): number | undefined {
 }
 
 export function findLinks(analysis: FileAnalysis): ConfigLink[] {
+  const links = linksOf(analysis);
+  // A file the script writes before the run reads it (`cat <<EOT > $config_json`, `sed ... TEMPLATE.json > ds.json`) is
+  // there when the program opens it; what is on disk now is not what runs. Heredoc DeepSpeed configs are checked in the
+  // script itself (embedded.ts).
+  const written = writtenFilesOf(analysis);
+  return written.size === 0 ? links : links.filter((l) => !written.has(normalizeRelative(l.target)));
+}
+
+/** The paths a launch script writes, when known statically, normalized as written (relative to the launch folder). */
+export function writtenFilesOf(analysis: Pick<FileAnalysis, 'tree'>): Set<string> {
+  const facts = shellFactsOf(analysis.tree);
+  const out = new Set<string>();
+  for (const file of facts?.script.written ?? []) if (isKnown(file.target) && fieldText(file.target).trim() !== '') out.add(normalizeRelative(fieldText(file.target)));
+  return out;
+}
+
+/** `./a/../b.json` as `b.json`: a relative path without `.` and `..` steps it can drop, for comparing two spellings. */
+function normalizeRelative(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return (absolute ? '/' : '') + parts.join('/');
+}
+
+function linksOf(analysis: FileAnalysis): ConfigLink[] {
   const links: ConfigLink[] = [];
   // A launch script's commands hand config files to their framework: accelerate launch --config_file, llamafactory-cli train X.yaml,
   // axolotl train X.yaml (and python -m axolotl.cli.train X.yaml). The target is analysed as that framework's config.
@@ -136,6 +165,20 @@ const CONFIG_FILE = /\.(?:ya?ml|json)$/i;
  * file itself (parse_yaml_file, parse_json_file), the first argument naming one (Firefly's `--train_args_file X.json`).
  * The target is analysed with the program as its reader.
  */
+// TrainingArguments fields whose value is a path to a file of another kind (transformers training_args.py).
+const PATH_FIELDS = new Set(['deepspeed', 'fsdp_config', 'accelerator_config']);
+
+/**
+ * Whether a YAML/JSON word is the value of one of the program's own fields (`--meta_path data.json`, InternVL's dataset
+ * list; `--deepspeed ds.json`), not the file of arguments the program parses (Firefly's `--train_args_file`).
+ */
+function fieldValue(program: NonNullable<Settings['program']>, before: string, word: string): boolean {
+  const flag = /^--?([\w-]+)=/.exec(word)?.[1] ?? /^--?([\w-]+)$/.exec(before)?.[1];
+  if (!flag) return false;
+  const name = flag.replace(/-/g, '_');
+  return PATH_FIELDS.has(name) || [program.configFile, program.commandLine].some((set) => set?.style === 'dataclass' && name in set.fields);
+}
+
 function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {
   const program = analysis.settings.program;
   const launch = shellFactsOf(analysis.tree)?.launch;
@@ -147,7 +190,7 @@ function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {
     const flag = args.findIndex((a) => fieldText(a) === '--config');
     if (flag >= 0 && CONFIG_FILE.test(text(flag + 1))) index = flag + 1;
   }
-  if (index < 0 && program.readsConfigFile) index = args.findIndex((a, i) => CONFIG_FILE.test(text(i).replace(/^--?[\w-]+=/, '')));
+  if (index < 0 && program.readsConfigFile) index = args.findIndex((a, i) => CONFIG_FILE.test(text(i).replace(/^--?[\w-]+=/, '')) && !fieldValue(program, i > 0 ? text(i - 1) : '', text(i)));
   if (index < 0) return undefined;
   const target = text(index).replace(/^--?[\w-]+=/, '');
   // Where the run starts (and so what the path is relative to) is not in the script: a missing file is not reported.

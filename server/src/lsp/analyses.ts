@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
-import { programOfScript, repositoryRoot, resolveFromScript } from '../node/program-files';
+import { launchFolders, programOfScript, resolveInFolders } from '../node/program-files';
 import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
@@ -117,9 +117,10 @@ export class Analyses {
       analysis = analyze(text, { path: name, settings, shellParser, baseline });
     }
     const folder = path ? this.deps.folders.folderOf(path) : undefined;
-    // A config handed to a program is relative to where the script runs: its folder or the repository root.
-    const targetOf = (link: ConfigLink, base: string) =>
-      link.kind === 'program-config' ? (resolveFromScript(base, link.target, repositoryRoot(base, folder), folder) ?? resolve(dirname(base), link.target)) : resolve(dirname(base), link.target);
+    // A relative path is opened from where the run starts: the folder the script cd's to or the one holding its program,
+    // else the file's folder or a parent up to the repository root, whichever holds it (as in the CLI).
+    const where = path ? launchFolders(path, analysis, folder) : undefined;
+    const targetOf = (link: ConfigLink, base: string) => (where && resolveInFolders(link.target, where)) ?? resolve(where?.programFolder ?? dirname(base), link.target);
     const links = findLinks(analysis).map((l) => (l.kind === 'program-config' && path ? { ...l, target: targetOf(l, path) } : l));
     const linked: LinkedFile[] = [];
     const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {

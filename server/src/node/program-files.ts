@@ -58,25 +58,102 @@ export function resolveFromScript(scriptPath: string, target: string, ...roots: 
   return undefined;
 }
 
-/** The program file of a launch: `train.py`, or `-m pkg.mod` as pkg/mod.py or pkg/mod/__main__.py. */
-function programFile(scriptPath: string, analysis: FileAnalysis, roots: string[]): string | undefined {
-  const launch = shellFactsOf(analysis.tree)?.launch;
-  if (!launch?.program || !isKnown(launch.program)) return undefined;
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The paths a launch's program may be at, relative to the folder the run starts from: `train.py`, or `-m pkg.mod` as pkg/mod.py or pkg/mod/__main__.py. */
+function programPaths(analysis: Pick<FileAnalysis, 'tree'> | undefined): string[] {
+  const launch = analysis ? shellFactsOf(analysis.tree)?.launch : undefined;
+  if (!launch?.program || !isKnown(launch.program)) return [];
   const written = fieldText(launch.program);
   if (launch.programIsModule) {
-    if (!/^[\w.]+$/.test(written)) return undefined;
+    if (!/^[\w.]+$/.test(written)) return [];
     const stem = written.replace(/\./g, '/');
-    return resolveFromScript(scriptPath, `${stem}.py`, ...roots) ?? resolveFromScript(scriptPath, `${stem}/__main__.py`, ...roots);
+    return [`${stem}.py`, `${stem}/__main__.py`];
   }
-  return /\.py$/.test(written) ? resolveFromScript(scriptPath, written, ...roots) : undefined;
+  return /\.py$/.test(written) ? [written] : [];
+}
+
+/** Where the folders a run may start from are, in order of preference; see launchFolders. */
+export interface LaunchFolders {
+  /** The repository root (the folder holding `.git`, else the checked folder). */
+  root: string;
+  /** Candidate working directories: the folder the script `cd`s to, the file's folder and each ancestor up to the root. */
+  folders: string[];
+  /** The first candidate holding the script's Python program, when one does: what the run's relative paths mean. */
+  programFolder?: string;
+  /** The program file found there. */
+  program?: string;
+}
+
+/**
+ * The folders a file's relative paths may be resolved against. A run resolves them against its working directory: the
+ * folder the script `cd`s to (followed statically when its argument is known), else where the user launches it, usually
+ * the repository root or a sub-project root (InternVL's `internvl_chat/shell/.../x.sh` runs
+ * `internvl/train/internvl_chat_finetune.py` from `internvl_chat/`). The candidate holding the script's program wins.
+ */
+export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'>, checkedFolder?: string): LaunchFolders {
+  const root = repositoryRoot(file, checkedFolder);
+  const own = dirname(resolve(file));
+  const ancestors: string[] = [];
+  for (let dir = own, i = 0; i < 64; i++) {
+    ancestors.push(dir);
+    if (dir === root) break;
+    const parent = dirname(dir);
+    if (parent === dir || !(`${parent}${sep}`.startsWith(`${root}${sep}`) || parent === root)) {
+      ancestors.push(root);
+      break;
+    }
+    dir = parent;
+  }
+  if (checkedFolder && !ancestors.includes(resolve(checkedFolder))) ancestors.push(resolve(checkedFolder));
+  const facts = analysis ? shellFactsOf(analysis.tree) : undefined;
+  const cdTo: string[] = [];
+  if (facts?.launch) {
+    // The last `cd DIR` the script certainly runs before the launch; a relative DIR is taken from each candidate.
+    const cd = facts.script.commands.filter((c) => !c.uncertain && c.range.start < facts.launch!.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+    const to = cd && isKnown(cd.argv[1]) ? fieldText(cd.argv[1]) : undefined;
+    if (to && to !== '-' && !to.startsWith('~')) {
+      for (const base of isAbsolute(to) ? [''] : ancestors) {
+        const dir = resolve(base, to);
+        if (isDirectory(dir) && !cdTo.includes(dir)) cdTo.push(dir);
+      }
+    }
+  }
+  const folders = [...new Set([...cdTo, ...ancestors])];
+  const paths = programPaths(analysis);
+  for (const folder of folders) {
+    for (const path of paths) {
+      const candidate = isAbsolute(path) ? path : resolve(folder, path);
+      if (isFile(candidate)) return { root, folders, programFolder: folder, program: candidate };
+    }
+  }
+  return { root, folders };
+}
+
+/** A relative path resolved against the launch folders: the program's folder first, then any candidate that holds it. */
+export function resolveInFolders(target: string, where: LaunchFolders): string | undefined {
+  if (isAbsolute(target)) return isFile(target) ? target : undefined;
+  for (const folder of [...(where.programFolder ? [where.programFolder] : []), ...where.folders]) {
+    const candidate = resolve(folder, target);
+    if (isFile(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */
 export function programOfScript(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): ProgramArguments | undefined {
   if (!parser || analysis.tree.language !== 'shell') return undefined;
-  // The repository root, and the checked folder when it is another one (a fixture inside a repository, a subproject).
-  const roots = [...new Set([repositoryRoot(scriptPath, checkedFolder), ...(checkedFolder ? [resolve(checkedFolder)] : [])])];
-  const program = programFile(scriptPath, analysis, roots);
-  if (!program) return undefined;
-  return resolveProgramCached({ programPath: posix(program), root: posix(roots[0]), extraRoots: roots.slice(1).map(posix), parser, readFile: (path) => readBounded(path) });
+  // The program is found from the folders the run may start from (launchFolders), the same ones its config is resolved against.
+  const where = launchFolders(scriptPath, analysis, checkedFolder);
+  if (!where.program || !where.programFolder) return undefined;
+  // Imports resolve against the repository root, the checked folder when it is another one (a fixture inside a repository,
+  // a subproject), and the folder the run starts from (scripts add it to PYTHONPATH: InternVL's `$(pwd)`).
+  const roots = [...new Set([where.root, ...(checkedFolder ? [resolve(checkedFolder)] : []), where.programFolder])];
+  return resolveProgramCached({ programPath: posix(where.program), root: posix(roots[0]), extraRoots: roots.slice(1).map(posix), parser, readFile: (path) => readBounded(path) });
 }

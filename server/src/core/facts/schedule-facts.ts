@@ -57,6 +57,11 @@ export interface ScheduleFacts {
   /** Policy optimization (TRL PPO/GRPO, LLaMA-Factory stage ppo, axolotl rl: grpo). */
   rl?: 'ppo' | 'grpo';
   ema?: { decay: Setting; enabled: boolean };
+  /**
+   * The run starts from a checkpoint (Megatron --load, --finetune, --reset-progress): it continues a run whose warmup
+   * already happened, or fine-tunes a trained model; from-scratch advice (warmup) does not apply.
+   */
+  fromCheckpoint?: Setting;
 }
 
 /** A key written as null (`train_iters: null` in a --yaml-cfg file) is as good as absent. */
@@ -135,6 +140,9 @@ function megatronFacts(tree: ConfigTree, root: ConfigNode, settings: Settings): 
     length: { iterations: iterations.node ? iterations : undefined, samples: samples.node ? samples : undefined, tokens: tokens.node ? tokens : undefined },
     mup: args.on('use_mup'),
     powerSchedule: false,
+    // megatron/training/checkpointing.py load_checkpoint: --load restores the model (and, unless --finetune or
+    // --no-load-optim, the optimizer and the scheduler's step); --finetune starts a trained model at iteration 0.
+    fromCheckpoint: ['finetune', 'reset_progress', 'load'].map((dest) => at(dest)).find((s) => s.node && s.node.value !== false),
   };
 }
 

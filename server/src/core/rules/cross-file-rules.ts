@@ -6,17 +6,20 @@ export const linkedFileMissing: Rule = {
     code: 'TL702',
     name: 'linked-file-missing',
     severity: 'warning',
-    summary: 'A config points to a file (a DeepSpeed config) that does not exist relative to it.',
-    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch, which is often, but not always, the config\'s own folder: hence a warning.',
+    summary: 'A config points to a file (a DeepSpeed config) that exists in none of the folders a run may start from.',
+    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch: the folder a script `cd`s to, else where the user starts it, usually the repository root or a sub-project root. TrainLint looks in the folder holding the script\'s program first, then the file\'s folder and each parent up to the repository root, and reports the path only when none of them holds it; the launch folder itself is not in the file: hence a warning.',
     fix: 'No automatic fix: correct the path, or create the file.',
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfDeepSpeedConfig)', 'huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin)'],
   },
   check(ctx) {
     for (const linked of ctx.linked ?? []) {
       if (linked.analysis) continue;
+      const where = linked.lookedIn && linked.lookedIn.length > 0
+        ? `is in none of the folders a run may start from (looked in ${linked.lookedIn.join(', ')}: the folder the script cd's to, the one holding its program, this file's folder and its parents up to the repository root)`
+        : `does not exist relative to this file (looked for ${linked.path})`;
       ctx.report({
         range: linked.link.range,
-        message: `${linked.link.target} does not exist relative to this file (looked for ${linked.path}); the run fails with FileNotFoundError unless it is launched from a folder where the path resolves.`,
+        message: `${linked.link.target} ${where}; the run fails with FileNotFoundError unless it is launched from a folder where the path resolves.`,
       });
     }
   },

@@ -5,7 +5,7 @@ import type { BuiltPlan } from '../plan/build-plan';
 import { readingOf } from '../plan/reading';
 import type { AnchorKey } from '../plan/anchors';
 import { formatScalar } from '../fix/edits';
-import type { ConfigNode } from '../syntax/config-tree';
+import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
 import type { OffsetRange, TextEdit } from '../text/range';
 import { gib, percent, seconds } from '../report/units';
 import type { Rule, RuleContext } from './rule';
@@ -138,13 +138,37 @@ export const pipelineBubble: Rule = {
     severity: 'warning',
     summary: 'The pipeline bubble takes more than a set share of each step (default 10%).',
     why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU.',
-    fix: 'Offers more micro-batches at the same global batch, the interleaved schedule, or a zero-bubble schedule, each with its recomputed bubble.',
+    fix: 'Offers more micro-batches at the same global batch, the interleaved schedule, or a zero-bubble schedule, each with its recomputed bubble. Not reported for an evaluation run (Megatron-DeepSpeed --inference, tasks/eval_harness/evaluate*.py, tasks/main.py with an evaluation --task), which has no training schedule.',
     references: ['Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters (SC21), Sec. 2.2', 'Qi et al., Zero Bubble Pipeline Parallelism (ICLR 2024)'],
   },
   check(ctx) {
+    if (evaluationRun(ctx)) return;
     reportFinding(ctx, 'pipeline-bubble', () => ['parallel.pp', 'batch.micro', 'batch.global']);
   },
 };
+
+// Megatron tasks/main.py: the --task values that run an evaluation loop (zeroshot_gpt/evaluate.py, orqa/evaluate_orqa.py);
+// the others (RACE, GLUE, RET-FINETUNE-NQ) fine-tune (deepspeedai/Megatron-DeepSpeed and NVIDIA/Megatron-LM tasks/main.py).
+const EVALUATION_TASKS = new Set(['LAMBADA', 'WIKITEXT103', 'ICT-ZEROSHOT-NQ', 'RETRIEVER-EVAL']);
+
+/**
+ * Why a launch script runs an evaluation, not a training schedule: Megatron-DeepSpeed's --inference (no optimizer,
+ * forward passes only), an evaluation entry point (tasks/eval_harness/evaluate*.py, tasks/zeroshot_gpt/evaluate.py), or
+ * tasks/main.py with an evaluation --task. A pipeline there runs no 1F1B training step, so it has no bubble to tune.
+ */
+export function evaluationRun(ctx: RuleContext): string | undefined {
+  if (ctx.tree.language !== 'shell') return undefined;
+  const root = ctx.tree.documents[0]?.root;
+  const args = getChild(root, 'args');
+  const flag = (name: string) => getChild(args, name) ?? getChild(args, name.replace(/-/g, '_'));
+  const inference = flag('inference');
+  if (inference && inference.value !== false) return '--inference';
+  const program = String(getPath(root, 'launcher', 'program')?.value ?? '');
+  if (/(?:^|\/)(?:eval_harness|zeroshot_gpt)\/[^/]*\.py$/.test(program) || /(?:^|\/)evaluate[^/]*\.py$/.test(program)) return program;
+  const task = flag('task')?.value;
+  if (/(?:^|\/)tasks\/main\.py$/.test(program) && typeof task === 'string' && EVALUATION_TASKS.has(task)) return `${program} --task ${task}`;
+  return undefined;
+}
 
 export const computeUnderutilized: Rule = {
   meta: {

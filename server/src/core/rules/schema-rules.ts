@@ -111,6 +111,11 @@ function renameKeepsValue(node: ConfigNode, target: SchemaNode | undefined, sour
 }
 
 /** `_comment`, `//`, `#note`: keys people write as comments in formats without them. */
+/** An axolotl key written with no value (`gptq_model_v1:`): YAML null, which axolotl reads as the field left unset. */
+function emptyAxolotlValue(ctx: RuleContext, node: ConfigNode): boolean {
+  return ctx.format === 'axolotl' && node.kind === 'scalar' && node.value === null;
+}
+
 function isCommentKey(key: string): boolean {
   return /^(?:_|\/\/|#)/.test(key) || /comment/i.test(key);
 }
@@ -150,6 +155,8 @@ export const unknownKey: Rule = {
         if (ownedByProgram(program, node.pointer)) continue;
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
+        // axolotl drops unknown keys, and an empty value (`gptq_model_v1:`, null) changes nothing either way.
+        if (policy !== 'error' && emptyAxolotlValue(ctx, node)) continue;
         // Another release may have the key, or the pinned one may not reject it (version-checks.ts).
         const versioned = versionedUnknownKey(ctx, splitPointer(parentPointer.slice(root.pointer.length)), key, policy === 'error');
         if (versioned?.skip) continue;
@@ -462,6 +469,9 @@ export const deprecatedKey: Rule = {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
           if (program?.defined.has(child.pointer)) continue;
+          // axolotl's deprecation validators raise only on a set value (`if max_packed_sequence_len:`, `if dpo_beta is not
+          // None:`, axolotl utils/schemas/deprecated.py): a key left empty is None there and passes.
+          if (emptyAxolotlValue(ctx, child)) continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
           const sibling0 = sub?.['x-replacement'] && !/[./]/.test(sub['x-replacement']) ? sub['x-replacement'] : undefined;

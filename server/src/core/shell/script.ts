@@ -46,9 +46,17 @@ export interface EmbeddedFile {
   range: OffsetRange;
 }
 
+/** A file the script itself writes (`cat <<EOT > f`, `sed ... > f`, `echo ... >> f`, `... | tee f`): present when the run reads it. */
+export interface WrittenFile {
+  /** The expanded target path. */
+  target: Field;
+  range: OffsetRange;
+}
+
 export interface ScriptFacts {
   commands: CommandLine[];
   embedded: EmbeddedFile[];
+  written: WrittenFile[];
   sbatch: SbatchOption[];
   problems: SyntaxProblem[];
   variables: Map<string, ShellVariable>;
@@ -66,6 +74,7 @@ class Interpreter {
   private readonly env = new Map<string, Piece>();
   private readonly commands: CommandLine[] = [];
   private readonly embedded: EmbeddedFile[] = [];
+  private readonly written: WrittenFile[] = [];
   private readonly sbatch: SbatchOption[] = [];
   private readonly problems: SyntaxProblem[] = [];
   private steps = 0;
@@ -76,7 +85,7 @@ class Interpreter {
     this.readSbatch(root);
     this.collectProblems(root);
     this.statements(root.children, false);
-    return { commands: this.commands, embedded: this.embedded, sbatch: this.sbatch, problems: this.problems, variables: this.vars };
+    return { commands: this.commands, embedded: this.embedded, written: this.written, sbatch: this.sbatch, problems: this.problems, variables: this.vars };
   }
 
   private src(node: ShellSyntaxNode): string {
@@ -431,6 +440,10 @@ class Interpreter {
       for (const field of argv.slice(1)) this.vars.delete(field.map((p) => p.text).join(''));
       return;
     }
+    // `... | tee [-a] file`: tee writes each file it names.
+    if (name === 'tee') {
+      for (const field of argv.slice(1)) if (!field.map((p) => p.text).join('').startsWith('-')) this.written.push({ target: field, range: { start: node.start, end: node.end } });
+    }
     const env = new Map<string, Field>();
     for (const assignment of node.children.filter((c) => c.type === 'variable_assignment')) {
       const nameNode = assignment.children[0];
@@ -460,6 +473,17 @@ class Interpreter {
     const body = node.children.find((c) => c.named && c.type !== 'heredoc_redirect' && c.type !== 'file_redirect' && c.type !== 'herestring_redirect');
     if (body) this.statement(body, uncertain);
     for (const heredoc of node.children.filter((c) => c.type === 'heredoc_redirect')) this.heredoc(heredoc);
+    for (const redirect of node.children.filter((c) => c.type === 'file_redirect')) this.writtenBy(redirect);
+  }
+
+  /** `> file`, `>> file`, `>| file`, `&> file`: the script writes that file (a `<` reads it). */
+  private writtenBy(redirect: ShellSyntaxNode): void {
+    const operator = redirect.children.find((c) => !c.named);
+    if (!operator || !/^(?:>|>>|>\||&>|&>>)$/.test(this.src(operator))) return;
+    const targetWord = redirect.children.find((c) => c.named && c.type !== 'file_descriptor');
+    if (!targetWord) return;
+    const target = joinChunks(this.expand(targetWord, false));
+    if (target.length > 0) this.written.push({ target, range: { start: redirect.start, end: redirect.end } });
   }
 
   /** `cat <<EOT > file` (or `> file` before the heredoc): the body is a file the script writes. */
@@ -475,6 +499,7 @@ class Interpreter {
       : joinChunks(this.expandParts(bodyNode, 'heredoc'));
     const target = targetWord ? joinChunks(this.expand(targetWord, false)) : [];
     this.embedded.push({ target, body, range: { start: bodyNode.start, end: bodyNode.end } });
+    if (target.length > 0) this.written.push({ target, range: { start: bodyNode.start, end: bodyNode.end } });
   }
 
   // ---- expansion ------------------------------------------------------------------------------

@@ -198,7 +198,9 @@ function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problem
     }
     if (current) current.values.push(arg);
   }
-  const seen = new Map<string, OffsetRange>();
+  const seen = new Map<string, { range: OffsetRange; value: string }>();
+  // What a flag's words say, an unknown piece by what it stands for (`$X` twice is the same value).
+  const valueOf = (flag: Pending) => JSON.stringify(flag.values.map((v) => v.map((p) => (p.unknown === undefined ? p.text : `\u0000${p.unknown}\u0000${p.text}`)).join('')));
   for (const flag of flags) {
     const key = keyStyle === 'underscore' ? flag.name.replace(/-/g, '_') : flag.name;
     const pointer = childPointer('/args', key);
@@ -218,8 +220,11 @@ function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problem
     node.key = key;
     node.keyRange = flag.nameRange;
     const earlier = seen.get(key);
-    if (earlier) problems.push({ kind: 'duplicate-key', message: `The flag --${flag.name} is given twice; argparse keeps the last value.`, range: flag.nameRange, firstRange: earlier });
-    seen.set(key, flag.nameRange);
+    const value = valueOf(flag);
+    // A switch given twice (store_true: `--pixel-shuffle` in EXTRA_ARGS and again on the command line) or the very same
+    // value twice loses nothing: argparse's last value is the first one. Only a different value is overridden.
+    if (earlier && earlier.value !== value) problems.push({ kind: 'duplicate-key', message: `The flag --${flag.name} is given twice with different values; argparse keeps the last value.`, range: flag.nameRange, firstRange: earlier.range });
+    seen.set(key, { range: flag.nameRange, value });
     object.children.push(node);
   }
   return { node: object, open };
