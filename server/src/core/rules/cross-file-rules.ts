@@ -15,7 +15,7 @@ export const linkedFileMissing: Rule = {
     for (const linked of ctx.linked ?? []) {
       if (linked.analysis) continue;
       const where = linked.lookedIn && linked.lookedIn.length > 0
-        ? `is in none of the folders a run may start from (looked in ${linked.lookedIn.join(', ')}: the folder the script cd's to, the one holding its program, this file's folder and its parents up to the repository root)`
+        ? `is in none of the folders a run may start from (looked in ${linked.lookedIn.join(', ')})`
         : `does not exist relative to this file (looked for ${linked.path})`;
       ctx.report({
         range: linked.link.range,
