@@ -65,6 +65,8 @@ const CASES: Case[] = [
   },
   { file: 'batch-size-mismatch/three-given.json', settings: { cluster: { nodes: 2, gpusPerNode: 8 } }, expect: [] },
   { file: 'batch-size-mismatch/three-given.json', expect: [] },
+  // Ulysses: DeepSpeed divides the world size by sequence_parallel_size before its batch assertion (deepspeed/runtime/config.py).
+  { file: 'batch-size-mismatch/ulysses-sp.json', settings: { cluster: { worldSize: 2 } }, expect: [] },
   {
     file: 'batch-size-indivisible/three-given.json',
     expect: [{ rule: 'batch-size-indivisible', severity: 'error', at: '"train_batch_size"', fix: { title: 'Set train_batch_size to 96 (changes the global batch: rescale the learning rate with it)', safe: false } }],

@@ -39,11 +39,14 @@ export function batchFactsFor(format: Format, root: ConfigNode, settings: Settin
     const tp = parallel.tp ?? autotp ?? 1;
     const pipelineStages = numericValue(readNumberField(getPath(root, 'pipeline', 'stages')));
     const pp = parallel.pp ?? pipelineStages ?? 1;
-    const cp = parallel.cp ?? 1;
+    // deepspeed/runtime/config.py DeepSpeedConfig.__init__: without an mpu, "sequence_parallel_size" in the config divides
+    // the world size the batch assertion uses (Ulysses sequence parallelism, as accelerate and the HF Trainer launch it).
+    const ulysses = numericValue(readNumberField(getChild(root, 'sequence_parallel_size')));
+    const cp = parallel.cp ?? ulysses ?? 1;
     const sources = [
       tp > 1 ? `TP ${tp} (${parallel.tp ? 'settings' : 'tensor_parallel.autotp_size'})` : '',
       pp > 1 ? `PP ${pp} (${parallel.pp ? 'settings' : 'pipeline.stages'})` : '',
-      cp > 1 ? `CP ${cp} (settings)` : '',
+      cp > 1 ? `SP ${cp} (${parallel.cp ? 'settings' : 'sequence_parallel_size'})` : '',
     ].filter(Boolean);
     return {
       global: readNumberField(getChild(root, 'train_batch_size')),

@@ -157,7 +157,10 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
   const own = versionedKey(ctx.format, tokens);
   const ownVerdict = own ? keyAtPins(own.frameworks, own.key, pins) : undefined;
   if (ownVerdict?.status === 'no') return { skip: true, offer: false }; // unknown-key says the pinned version lacks it.
-  if (!replacement) return { offer: true };
+  // The pinned release still takes the key (InternVL pins transformers 4.37.2; overwrite_output_dir goes in v5): nothing
+  // fails at the version in use, so the deprecation is a note for the next upgrade.
+  const stillTaken = ownVerdict?.status === 'yes' ? { maxSeverity: 'info' as const, note: ` The pinned ${ownVerdict.pins.join(', ')} still takes it.` } : {};
+  if (!replacement) return { offer: true, ...stillTaken };
   const target = versionedKey(ctx.format, [...tokens.slice(0, -1), replacement]);
   if (!target) return { offer: true };
   const verdict = keyAtPins(target.frameworks, target.key, pins);
@@ -171,7 +174,7 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
   const typed = target.frameworks.includes('transformers') ? newestTypeAtPin('transformers', target.key, pins) : undefined;
   if (typed?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" takes this kind of value only in ${typed.where}: at the pinned ${describePin('transformers', pins) ?? 'version'} renaming would change its meaning.` };
   if (typed?.status === 'unknown') return { offer: false, note: ` "${replacement}" takes this kind of value only in ${typed.where}; on older releases renaming changes its meaning (${PIN_HINT}).` };
-  return { offer: true };
+  return { offer: true, ...stillTaken };
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
