@@ -111,13 +111,17 @@ test('a script whose last command continues onto the end of the file parses as b
 
 test('a file the script writes (sed > file, a heredoc, echo > file) is present when the run reads it: no linked-file-missing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trainlint-written-'));
-  const missing = (name: string) => {
-    writeFileSync(join(dir, name), readFixture('launchers', 'written-files', name));
-    return analyzeInContext(join(dir, name), {}, parser).analysis.diagnostics.filter((d) => d.rule === 'linked-file-missing');
+  // One script that writes three files; each case passes a different one to --deepspeed_config.
+  const written = readFixture('launchers', 'written-files.sh');
+  const missing = (config: string) => {
+    const path = join(dir, 'pretrain.sh');
+    writeFileSync(path, written.replace('--deepspeed_config ${config_json}', `--deepspeed_config ${config}`));
+    return analyzeInContext(path, {}, parser).analysis.diagnostics.filter((d) => d.rule === 'linked-file-missing');
   };
-  assert.deepEqual(missing('pretrain.sh'), [], 'sed ... TEMPLATE.json > ${config_json}');
-  assert.deepEqual(missing('eval-heredoc.sh'), [], 'cat <<EOT > ./ds_eval.json, passed as ds_eval.json');
-  const reported = missing('missing.sh');
+  assert.deepEqual(missing('${config_json}'), [], 'sed ... TEMPLATE.json > ${config_json}');
+  assert.deepEqual(missing('ds_eval.json'), [], 'cat <<EOT > ./ds_eval.json, passed as ds_eval.json');
+  assert.deepEqual(missing('extra.json'), [], "echo '...' > extra.json");
+  const reported = missing('never_written.json');
   assert.equal(reported.length, 1, 'a file the script never writes is still reported');
   assert.match(reported[0].message, /never_written\.json/);
 });

@@ -110,7 +110,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   const firstRoot = tree.documents[0]?.root;
   // Templates and configs another tool completes first are skipped, with the evidence as the reason (templates.ts).
   const stated = options.settings?.format !== undefined || readModeline(text) !== undefined;
-  const template = !stated && !shell ? jsonPlaceholderTemplate(text, tree, path) : undefined;
+  const template = !stated && !shell ? jsonPlaceholderTemplate(tree, path) : undefined;
   const markup = stated || shell ? undefined : templateMarkup(text, tree);
   const found: Detection = options.settings?.format
     ? { format: options.settings.format, reason: 'settings', roots: [shell ? '/args' : ''] }

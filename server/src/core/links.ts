@@ -190,7 +190,7 @@ function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {
     const flag = args.findIndex((a) => fieldText(a) === '--config');
     if (flag >= 0 && CONFIG_FILE.test(text(flag + 1))) index = flag + 1;
   }
-  if (index < 0 && program.readsConfigFile) index = args.findIndex((a, i) => CONFIG_FILE.test(text(i).replace(/^--?[\w-]+=/, '')) && !fieldValue(program, i > 0 ? text(i - 1) : '', text(i)));
+  if (index < 0 && program.readsConfigFile) index = args.findIndex((_, i) => CONFIG_FILE.test(text(i).replace(/^--?[\w-]+=/, '')) && !fieldValue(program, i > 0 ? text(i - 1) : '', text(i)));
   if (index < 0) return undefined;
   const target = text(index).replace(/^--?[\w-]+=/, '');
   // Where the run starts (and so what the path is relative to) is not in the script: a missing file is not reported.

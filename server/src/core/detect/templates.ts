@@ -56,7 +56,7 @@ export function isPlaceholderWord(word: string): boolean {
  * A JSON file whose only syntax errors are placeholders (`"train_batch_size": CONFIG_BATCH_SIZE`): a template that a
  * launch script fills with sed before DeepSpeed reads it (Megatron-DeepSpeed examples_deepspeed/*_TEMPLATE.json).
  */
-export function jsonPlaceholderTemplate(text: string, tree: ConfigTree, path: string): { reason: string; words: string[] } | undefined {
+export function jsonPlaceholderTemplate(tree: ConfigTree, path: string): { reason: string; words: string[] } | undefined {
   if (tree.language !== 'json') return undefined;
   const errors = tree.problems.filter((p) => p.kind === 'parse-error');
   if (errors.length === 0) return undefined;

@@ -7,12 +7,11 @@ import type { Rule, RuleContext } from './rule';
 
 const MLM = 'NVIDIA/Megatron-LM@d98e8a64dd';
 const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
-const NEMO = 'NVIDIA/NeMo@8cfedd7203';
 
 /**
  * Visits the Megatron arguments of each root. NeMo 1.x configs are visited only by rules that check something NeMo's own code
  * path enforces (`nemo: true`): NeMo never calls Megatron-LM's validate_args; it builds megatron.core's TransformerConfig
- * (${NEMO} nemo/collections/nlp/models/language_modeling/megatron_base_model.py:557-611, from megatron_gpt_model.py:340) and its
+ * (NVIDIA/NeMo@8cfedd7203 nemo/collections/nlp/models/language_modeling/megatron_base_model.py:557-611, from megatron_gpt_model.py:340) and its
  * parallel groups (nemo/collections/nlp/parts/nlp_overrides.py:164, parallel_state.initialize_model_parallel).
  */
 function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void, nemo = false): void {
@@ -159,7 +158,7 @@ export const layersNotDivisibleByPp: Rule = {
       }
       if (layers % pp !== 0) {
         const built = Math.floor(layers / pp) * pp;
-        // NeMo: its legacy transformer asserts (${NEMO} nemo/collections/nlp/modules/common/megatron/transformer.py:1101); with
+        // NeMo: its legacy transformer asserts (NVIDIA/NeMo@8cfedd7203 nemo/collections/nlp/modules/common/megatron/transformer.py:1101); with
         // mcore models megatron.core's TransformerBlock takes num_layers // pp per stage (transformer_block.py:159) and builds fewer layers.
         const message = args.nemo
           ? args.nemo.mcore
@@ -243,7 +242,7 @@ export const headsNotDivisibleByTp: Rule = {
           related: related(args, 'num_attention_heads'),
         });
       }
-      // validate_args' check; NeMo's legacy transformer asserts the same (${NEMO} nemo/collections/nlp/modules/common/megatron/transformer.py:185),
+      // validate_args' check; NeMo's legacy transformer asserts the same (NVIDIA/NeMo@8cfedd7203 nemo/collections/nlp/modules/common/megatron/transformer.py:185),
       // megatron.core's TransformerConfig does not (kv_channels = hidden_size // num_attention_heads).
       if (hidden !== undefined && args.node('kv_channels') === undefined && hidden % heads !== 0 && !args.nemo?.mcore) {
         ctx.report({
@@ -378,7 +377,7 @@ export const seqExceedsMaxPositions: Rule = {
   check(ctx) {
     forEachMegatron(ctx, (args) => {
       const max = args.num('max_position_embeddings');
-      // NeMo does not run validate_args; only learned absolute position embeddings (its GPT default, ${NEMO}
+      // NeMo does not run validate_args; only learned absolute position embeddings (its GPT default, NVIDIA/NeMo@8cfedd7203
       // megatron_gpt_model.py:507) index past the table and fail; rope and alibi take any length.
       const positions = args.node('position_embedding_type')?.value ?? 'learned_absolute';
       if (args.nemo && positions !== 'learned_absolute') return;
@@ -422,7 +421,7 @@ export const sequenceParallelWithoutTp: Rule = {
           : 'Sequence parallelism with tensor-parallel size 1 does nothing: Megatron prints "Disabling sequence parallelism because tensor model parallelism is disabled" and turns it off.',
         related: related(args, 'tensor_model_parallel_size'),
       });
-      // NeMo: ${NEMO} megatron_base_model.py:1019-1025 disables it the same way.
+      // NeMo: NVIDIA/NeMo@8cfedd7203 megatron_base_model.py:1019-1025 disables it the same way.
     }, true);
   },
 };
@@ -513,7 +512,7 @@ export const recomputeConflict: Rule = {
         if (granularity !== 'full') ctx.report({ range: at('distribute_saved_activations'), message: 'Megatron asserts "distributed recompute activations is only application to full recompute granularity".' });
         if (args.on('sequence_parallel') && tp > 1) ctx.report({ range: at('distribute_saved_activations'), message: 'TransformerConfig raises "distribute_saved_activations: True must be false when sequence parallel is enabled: True".' });
       }
-      // NeMo: activations_checkpoint_granularity/method/num_layers become TransformerConfig's recompute_* (${NEMO}
+      // NeMo: activations_checkpoint_granularity/method/num_layers become TransformerConfig's recompute_* (NVIDIA/NeMo@8cfedd7203
       // megatron_base_model.py:557-587), whose __post_init__ raises on full without method or layers and selective with layers.
     }, true);
   },
