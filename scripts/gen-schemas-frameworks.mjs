@@ -214,6 +214,9 @@ const NEMO_MODEL_READS = {
 };
 // ExpManagerConfig (nemo/utils/exp_manager.py, the dataclass exp_manager() merges the exp_manager section into).
 const NEMO_EXP_MANAGER = 'explicit_log_dir exp_dir name version use_datetime_version resume_if_exists resume_past_end resume_ignore_no_checkpoint resume_from_checkpoint create_tensorboard_logger summary_writer_kwargs create_wandb_logger wandb_logger_kwargs create_mlflow_logger mlflow_logger_kwargs create_dllogger_logger dllogger_logger_kwargs create_clearml_logger clearml_logger_kwargs create_neptune_logger neptune_logger_kwargs create_checkpoint_callback checkpoint_callback_params create_early_stopping_callback create_ipl_epoch_stopper_callback early_stopping_callback_params ipl_epoch_stopper_callback_params create_preemption_callback files_to_copy log_step_timing log_delta_step_timing step_timing_kwargs log_local_rank_0_only log_global_rank_0_only disable_validation_on_resume ema max_time_per_run seconds_to_sleep create_straggler_detection_callback straggler_detection_params create_fault_tolerance_callback fault_tolerance log_tflops_per_sec_per_gpu';
+// NeMo-Aligner's algorithm sections under trainer.* (trainer.sft, trainer.rm, trainer.ppo, ...): resolve_and_create_trainer
+// pops the one the script names before Trainer(**cfg.trainer), and the algorithm's trainer class reads it.
+const NEMO_ALIGNER_TRAINER = 'sft rm ppo dpo spin rs kto knowledge_distillation reinforce grpo';
 // Lightning 2.x Trainer.__init__ parameters: MegatronTrainerBuilder passes trainer.* as Trainer(**cfg.trainer).
 const LIGHTNING_TRAINER = 'accelerator strategy devices num_nodes precision logger callbacks fast_dev_run max_epochs min_epochs max_steps min_steps max_time limit_train_batches limit_val_batches limit_test_batches limit_predict_batches overfit_batches val_check_interval check_val_every_n_epoch num_sanity_val_steps log_every_n_steps enable_checkpointing enable_progress_bar enable_model_summary accumulate_grad_batches gradient_clip_val gradient_clip_algorithm deterministic benchmark inference_mode use_distributed_sampler profiler detect_anomaly barebones plugins sync_batchnorm reload_dataloaders_every_n_epochs default_root_dir';
 
@@ -237,9 +240,15 @@ function nemoSchema() {
     parent.properties[key] = existing?.properties ? { ...entry, ...existing } : { ...existing, ...entry };
   };
   // The closed sections: trainer.* (Lightning Trainer arguments), exp_manager.* (ExpManagerConfig), model.* (what MegatronGPTModel reads).
-  root.properties.trainer = section('Lightning Trainer arguments (Trainer(**cfg.trainer)).', 'ignored');
+  root.properties.trainer = {
+    ...section('Lightning Trainer arguments (Trainer(**cfg.trainer)).', 'ignored'),
+    // Not ignored: Trainer.__init__ takes no **kwargs, so Lightning 2.x raises TypeError on a key it lacks; which Lightning
+    // runs (1.x took amp_level, resume_from_checkpoint, replace_sampler_ddp) is not in the file, hence a warning.
+    'x-unknown-keys-consequence': "Lightning's Trainer(**cfg.trainer) has no such argument in 2.x and raises TypeError (\"unexpected keyword argument\"); Lightning 1.x took some keys 2.x removed",
+  };
   root.properties.exp_manager = section('NeMo exp_manager (ExpManagerConfig, nemo/utils/exp_manager.py).', 'ignored');
   root.properties.model = section('MegatronGPTModel configuration.', 'ignored');
+  for (const key of NEMO_ALIGNER_TRAINER.split(' ')) put(`trainer.${key}`, { type: 'object', description: `NeMo-Aligner's ${key} trainer settings: popped from trainer.* before the Lightning Trainer is built.`, 'x-source': 'NVIDIA/NeMo-Aligner nemo_aligner/utils/train_script_utils.py (resolve_and_create_trainer(cfg, key)); examples/nlp/gpt/train_reward_model.py (SupervisedTrainer(cfg=cfg.trainer.rm))' });
   for (const key of LIGHTNING_TRAINER.split(' ')) put(`trainer.${key}`, { description: `Lightning Trainer argument ${key}.`, 'x-source': 'Lightning-AI/pytorch-lightning src/lightning/pytorch/trainer/trainer.py (Trainer.__init__, 2.x)' });
   for (const key of NEMO_EXP_MANAGER.split(' ')) put(`exp_manager.${key}`, { description: `ExpManagerConfig.${key}.`, 'x-source': nemoAt('nemo/utils/exp_manager.py (ExpManagerConfig)') });
   for (const [file, keys] of Object.entries(NEMO_MODEL_READS)) {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI } from '../helpers';
+import { WorkspacePins } from '../../server/src/node/workspace-pins';
 
 function trainlint(args: string[], cwd?: string) {
   const run = spawnSync(process.execPath, [CLI(), ...args], { encoding: 'utf8', cwd });
@@ -33,6 +34,39 @@ test('versions pinned in requirements.txt above the config decide (with -r inclu
   // The nearest pin wins: a requirements file beside the config.
   writeFileSync(join(dir, 'configs', 'requirements.txt'), 'transformers==4.34\n');
   assert.match(trainlint(['check', 'configs/sft/train.yaml'], dir).stdout, /0 errors, 0 warnings/);
+});
+
+test('a pin of tokenizers or huggingface-hub bounds transformers to the releases whose wheels admit it', () => {
+  const OLD_NAMES = 'output_dir: out\nper_device_train_batch_size: 4\noverwrite_output_dir: true\n';
+  // transformers 5.0 requires huggingface-hub>=1.3 (its wheel's METADATA): `<1.0` keeps transformers 4.x, which takes the key.
+  const capped = repo({ 'setup.py': 'install_requires = [\n    "huggingface-hub>=0.33.4,<1.0",\n    # "tokenizers==0.9.4" left from an old setup\n    "transformers>=4.53.3",\n]\n', 'recipes/sft.yaml': OLD_NAMES });
+  const run = trainlint(['check', 'recipes/sft.yaml'], capped);
+  assert.match(run.stdout, /info deprecated-key "overwrite_output_dir".*pinned transformers >=4\.53\.3,<5\.0 \(\.\.\/setup\.py:4; bounded by huggingface-hub>=0\.33\.4,<1\.0 at \.\.\/setup\.py:2\) still takes it/);
+  assert.match(run.stdout, /0 errors, 0 warnings/);
+  // Without the cap the newest transformers (5.x) may be installed, which rejects it.
+  const open = repo({ 'setup.py': 'install_requires = ["transformers>=4.53.3"]\n', 'recipes/sft.yaml': OLD_NAMES });
+  assert.match(trainlint(['check', 'recipes/sft.yaml'], open).stdout, /warning deprecated-key "overwrite_output_dir"/);
+  // tokenizers==0.15.1 is admitted by transformers 4.35 to 4.39 only, where eval_strategy does not exist yet.
+  const llava = repo({ 'pyproject.toml': '[project]\ndependencies = ["tokenizers==0.15.1", "transformers"]\n', 'scripts/train.yaml': 'output_dir: out\nper_device_train_batch_size: 4\nevaluation_strategy: "no"\n' });
+  assert.match(trainlint(['check', 'scripts/train.yaml'], llava).stdout, /info deprecated-key "evaluation_strategy".*>=4\.35,<4\.40 \(bounded by tokenizers==0\.15\.1 at \.\.\/pyproject\.toml:2\) takes "evaluation_strategy"/);
+});
+
+test('a deprecation is a note where every release the pins allow predates the removal: an old transformers, and the TRL it bounds', () => {
+  const OLD_NAMES = 'output_dir: out\nper_device_train_batch_size: 4\noverwrite_output_dir: true\n';
+  // 4.27.1 is older than any release read: the key's presence there is not known, but v5 removed it, which 4.27 predates.
+  const old = repo({ 'requirements.txt': 'transformers==4.27.1\n', 'ptuning/train.yaml': OLD_NAMES });
+  assert.match(trainlint(['check', 'ptuning/train.yaml'], old).stdout, /info deprecated-key "overwrite_output_dir".*The pinned transformers 4\.27\.1 \(\.\.\/requirements\.txt:1\) predates its removal/);
+  // TRL 0.11 requires transformers>=4.40 and 0.12 caps it below 4.47, so beside transformers 4.37.2 pip installs a TRL
+  // older than 0.13 (the 0.12 wheel admits 4.37.2), long before rpo_alpha went (0.29).
+  const dpo = repo({ 'requirements.txt': 'transformers==4.37.2\n', 'mpo.yaml': '' });
+  const found = new WorkspacePins().find(join(dpo, 'mpo.yaml'));
+  assert.equal(found.versions.trl, '<0.13');
+  assert.equal(found.sources.trl, 'bounded by transformers==4.37.2 at requirements.txt:1');
+});
+
+test('a config inside a vendored framework checkout runs that checkout\'s version (its setup.py)', () => {
+  const dir = repo({ 'dpkd/transformers/setup.py': 'setup(\n    name="transformers",\n    version="4.36.0.dev0",\n)\n', 'dpkd/transformers/examples/run.yaml': 'output_dir: out\nper_device_train_batch_size: 4\noverwrite_output_dir: true\n' });
+  assert.match(trainlint(['check', 'dpkd/transformers/examples/run.yaml'], dir).stdout, /info deprecated-key .*pinned transformers 4\.36\.0 \(\.\.\/setup\.py:3\) still takes it/);
 });
 
 test('a pin outside the repository (above .git) is not read', () => {

@@ -153,6 +153,12 @@ test('an ms-swift config is swift\'s (its argparse converts `lr: 5e-5`): neither
   assert.deepEqual(summary(a), []);
 });
 
+test('Megatron-LM names flat at the top level are not a Megatron-LM YAML: --yaml-cfg needs model_parallel and language_model sections', () => {
+  const a = check('detect/nemo_model_flat.yaml');
+  assert.equal(a.format, 'unknown');
+  assert.deepEqual(summary(a), []);
+});
+
 test('real TrainingArguments YAML is still TrainingArguments', () => {
   assert.equal(check('detect/trainer_args.yaml').format, 'hf-trainer');
 });

@@ -18,7 +18,8 @@ test('NeMo: a misspelt model/trainer/exp_manager key is unknown-key (warning) wi
     assert.ok(d, key);
     assert.equal(d.severity, 'warning');
     assert.match(d.message, new RegExp(`Did you mean "${meant}"`));
-    assert.match(d.message, /NeMo ignores it silently/);
+    // trainer.* goes to Lightning's Trainer(**cfg.trainer), which raises TypeError on a keyword it lacks (2.x).
+    assert.match(d.message, key === 'max_step' ? /raises TypeError/ : /NeMo ignores it silently/);
     assert.ok(d.fixes?.some((f) => f.safe && f.title === `Rename to "${meant}"`), key);
   }
   // model.optim takes the optimizer's keyword arguments: not closed.
@@ -26,6 +27,15 @@ test('NeMo: a misspelt model/trainer/exp_manager key is unknown-key (warning) wi
   assert.equal(unknown.length, 3);
   // ${...} interpolations and exponent floats are no type errors.
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+});
+
+test("NeMo: NeMo-Aligner's algorithm sections under trainer (trainer.sft, trainer.rm) are known; a key Lightning 2.x lacks is a warning naming the TypeError", () => {
+  const text = 'trainer:\n  devices: 8\n  num_nodes: 1\n  resume_from_checkpoint: null\n  rm:\n    max_epochs: 1\nmodel:\n  micro_batch_size: 1\n  global_batch_size: 8\n';
+  const a = analyze(text, { path: 'training_rm.yaml', settings: {} });
+  assert.equal(a.format, 'nemo');
+  const unknown = a.diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(unknown.map((d) => [text.slice(d.range.start, d.range.end), d.severity]), [['resume_from_checkpoint', 'warning']]);
+  assert.match(unknown[0].message, /Lightning's Trainer\(\*\*cfg\.trainer\) has no such argument in 2\.x and raises TypeError/);
 });
 
 test("NeMo: keys that the model class reads from cfg.model (SFT's answer_only_loss, PEFT's peft) are one info note; a near-miss stays a warning", () => {

@@ -72,18 +72,18 @@ const CASES: Case[] = [
   {
     file: 'warmup-missing/hf-zero.yaml',
     settings: WORLD8,
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'warmup_steps', says: '2048 sequences', fix: { title: 'Set warmup_steps to 0.01 (1% of the run: a fraction in transformers v5)', result: 'warmup_steps: 0.01' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: 'warmup_steps', says: '2048 sequences', fix: { title: 'Set warmup_steps to 0.01 (1% of the run: a fraction in transformers v5)', result: 'warmup_steps: 0.01' } }],
   },
   { file: 'warmup-missing/hf-warm.yaml', settings: WORLD8, expect: [] },
   {
     file: 'warmup-missing/hf-absent-steps.yaml',
     settings: WORLD8,
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', says: '50 of 5000 steps', fix: { title: 'Add warmup_steps: 50 (about 1% of max_steps)', result: 'max_steps: 5000\nwarmup_steps: 50' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: 'learning_rate', says: '50 of 5000 steps', fix: { title: 'Add warmup_steps: 50 (about 1% of max_steps)', result: 'max_steps: 5000\nwarmup_steps: 50' } }],
   },
   {
     file: 'warmup-missing/hf-absent.yaml',
     settings: WORLD8,
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'learning_rate', fix: { title: 'Add warmup_steps: 0.01 (1% of the run; a fraction in transformers v5)', result: 'num_train_epochs: 1\nwarmup_steps: 0.01' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: 'learning_rate', fix: { title: 'Add warmup_steps: 0.01 (1% of the run; a fraction in transformers v5)', result: 'num_train_epochs: 1\nwarmup_steps: 0.01' } }],
   },
   { file: 'warmup-missing/hf-small.yaml', settings: WORLD8, expect: [] },
   {
@@ -95,12 +95,12 @@ const CASES: Case[] = [
   { file: 'warmup-missing/hf-raised.yaml', settings: WORLD8, expect: [] },
   {
     file: 'warmup-missing/nemo-nowarm.yaml',
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'lr', says: '2048 sequences (8.389M tokens)', fix: { title: 'Add warmup_steps: 1000 to model.optim.sched', result: '      min_lr: 3.0e-5\n      warmup_steps: 1000' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: 'lr', says: '2048 sequences (8.389M tokens)', fix: { title: 'Add warmup_steps: 1000 to model.optim.sched', result: '      min_lr: 3.0e-5\n      warmup_steps: 1000' } }],
   },
   { file: 'warmup-missing/nemo-warm.yaml', expect: [] },
   {
     file: 'warmup-missing/neox-zero.yml',
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: '"warmup"', fix: { title: 'Set warmup to 0.01 (about 1% of the run)', result: '"warmup": 0.01' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: '"warmup"', fix: { title: 'Set warmup to 0.01 (about 1% of the run)', result: '"warmup": 0.01' } }],
   },
   // LARS: warmup can hurt; not flagged.
   { file: 'warmup-missing/neox-lars.yml', expect: [] },
@@ -108,7 +108,7 @@ const CASES: Case[] = [
   // few-optimizer-steps (TL603)
   {
     file: 'few-steps/megatron-iters.yaml',
-    expect: [{ rule: 'few-optimizer-steps', severity: 'warning', at: 'train_iters', says: '500 optimizer steps', fix: { title: 'Set train_iters to 1000 and the global batch to 2048 (same tokens; rescale the LR)', result: ['train_iters: 1000', 'global_batch_size: 2048'] } }],
+    expect: [{ rule: 'few-optimizer-steps', severity: 'info', at: 'train_iters', says: '500 optimizer steps', fix: { title: 'Set train_iters to 1000 and the global batch to 2048 (same tokens; rescale the LR)', result: ['train_iters: 1000', 'global_batch_size: 2048'] } }],
   },
   { file: 'few-steps/megatron-iters-ok.yaml', expect: [] },
   {
@@ -280,7 +280,7 @@ const CASES: Case[] = [
 const SHELL_CASES: Case[] = [
   {
     file: 'warmup-missing/megatron-nowarm.sh',
-    expect: [{ rule: 'warmup-missing', severity: 'warning', at: 'lr-warmup-iters', says: '1024 sequences', fix: { title: 'Set --lr-warmup-iters to 1000 (about 1% of the run)', result: '--lr-warmup-iters 1000' } }],
+    expect: [{ rule: 'warmup-missing', severity: 'info', at: 'lr-warmup-iters', says: '1024 sequences', fix: { title: 'Set --lr-warmup-iters to 1000 (about 1% of the run)', result: '--lr-warmup-iters 1000' } }],
   },
   // A run that loads a checkpoint (--load, --finetune) continues or fine-tunes trained weights: no from-scratch warmup advice.
   { file: 'warmup-missing/megatron-load-finetune.sh', expect: [] },

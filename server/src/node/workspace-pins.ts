@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { PIN_FILE_ORDER, pinFileKind, readPinFile, type Pin } from '../core/versions/pin-files';
-import type { VersionedFramework } from '../core/versions/version-spec';
+import { isVersionedFramework, parseVersionSpec, type VersionedFramework } from '../core/versions/version-spec';
+import { impliedSpec, type BoundFramework } from '../core/versions/co-pins';
 import type { Settings } from '../core/index';
 
 /** Pins found for one file: versions by framework, and where each was read (path relative to the config, and line). */
@@ -28,8 +29,8 @@ export class WorkspacePins {
 
   find(filePath: string): FoundPins {
     const file = resolve(filePath);
-    const versions: FoundPins['versions'] = {};
-    const sources: FoundPins['sources'] = {};
+    const versions: Partial<Record<Pin['framework'], string>> = {};
+    const sources: Partial<Record<Pin['framework'], string>> = {};
     let dir = dirname(file);
     for (;;) {
       for (const pin of this.dirPins(dir).pins) {
@@ -41,7 +42,7 @@ export class WorkspacePins {
       if (parent === dir || existsSync(join(dir, '.git'))) break;
       dir = parent;
     }
-    return { versions, sources };
+    return withCoPins(versions, sources);
   }
 
   invalidate(): void {
@@ -63,7 +64,7 @@ export class WorkspacePins {
       if (!kind) continue;
       const path = join(dir, name);
       const rank = PIN_FILE_ORDER.indexOf(kind);
-      for (const pin of readWithIncludes(path, kind, 0)) found.push({ ...pin, rank });
+      for (const pin of readWithIncludes(path, kind, 0)) found.push({ ...pin, rank: pin.own ? -1 : rank });
     }
     // Stable sort: by kind, then by file name (requirements.txt before requirements-dev.txt by length, then name).
     found.sort((a, b) => a.rank - b.rank || a.path.length - b.path.length || a.path.localeCompare(b.path) || a.line - b.line);
@@ -71,6 +72,38 @@ export class WorkspacePins {
     this.byDir.set(dir, entry);
     return entry;
   }
+}
+
+/**
+ * The frameworks' pins, each bounded by what the pins of the packages it depends on allow (co-pins.ts): tokenizers==0.15.1
+ * makes an unpinned transformers a 4.35-4.39 one, and that transformers an older TRL. An exact pin stands as it is.
+ */
+function withCoPins(versions: Partial<Record<Pin['framework'], string>>, sources: Partial<Record<Pin['framework'], string>>): FoundPins {
+  const found: FoundPins = { versions: {}, sources: {} };
+  for (const [name, spec] of Object.entries(versions) as Array<[Pin['framework'], string]>) {
+    if (!isVersionedFramework(name)) continue;
+    found.versions[name] = spec;
+    found.sources[name] = sources[name];
+  }
+  const bound = (framework: BoundFramework, by: Array<Pin['framework']>) => {
+    const coPins: Record<string, string> = {};
+    for (const p of by) {
+      const spec = isVersionedFramework(p) ? found.versions[p] : versions[p];
+      if (spec !== undefined) coPins[p] = spec;
+    }
+    const implied = impliedSpec(framework, coPins);
+    const own = found.versions[framework];
+    if (!implied || (own && parseVersionSpec(own)?.exact)) return;
+    const where = (p: string) => (isVersionedFramework(p) ? found.sources[p] : sources[p as Pin['framework']]);
+    const because = Object.keys(coPins)
+      .map((p) => `${p}${/^\d/.test(coPins[p]) ? '==' : ''}${coPins[p]} at ${where(p)}`)
+      .join(', ');
+    found.versions[framework] = own ? `${own},${implied}` : implied;
+    found.sources[framework] = `${found.sources[framework] ? `${found.sources[framework]}; ` : ''}bounded by ${because}`;
+  };
+  bound('transformers', ['tokenizers', 'huggingface-hub']);
+  bound('trl', ['transformers', 'accelerate']);
+  return found;
 }
 
 function readSmall(path: string): string | undefined {

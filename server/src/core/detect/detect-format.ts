@@ -135,7 +135,10 @@ export function detectFormat(root: ConfigNode | undefined, fileName: string, tex
   const scores: Array<[Format, number, string]> = [
     ['deepspeed', count(keys, DEEPSPEED_STRONG) * 2 + count(keys, DEEPSPEED_KEYS) + (/ds_?config|deepspeed|zero[0-3_]/.test(name) ? 1 : 0), 'DeepSpeed ds_config keys'],
     ['accelerate', count(keys, ACCELERATE_STRONG) * 2 + count(keys, ACCELERATE_KEYS), 'accelerate config keys'],
-    ['megatron', count(keys, MEGATRON_STRONG) * 2, 'Megatron-LM argument names'],
+    // Megatron-LM reads a config file only through --yaml-cfg, whose validate_yaml reads args.model_parallel.* and
+    // args.language_model.* (megatron/training/yaml_arguments.py): its names flat at the top level are another program's
+    // (a NeMo model config, the launcher's own Hydra configs).
+    ['megatron', keys.has('model_parallel') || keys.has('language_model') ? count(keys, MEGATRON_STRONG) * 2 : 0, 'Megatron-LM argument names'],
     // NeoX takes "pipe-parallel-size" for "pipe_parallel_size" (NeoXArgs.from_ymls).
     ['neox', count(new Set([...keys].map((k) => k.replace(/-/g, '_'))), NEOX_STRONG) * 2, 'GPT-NeoX argument names'],
     // Two TrainingArguments-specific names at least; generic trainer words only add to the score.

@@ -54,7 +54,7 @@ export const worldSizeNotDivisible: Rule = {
     summary: 'The number of GPUs is not a multiple of tensor x pipeline x context parallel size (or of the expert grid).',
     why: 'Megatron-LM\'s validate_args asserts "world size (W) is not divisible by total_model_size (total_model_size=TP*PP*CP)" on every rank before anything is built; with experts, megatron.core.parallel_state also needs the world size divisible by expert-tensor x expert x pipeline parallel size.',
     fix: 'Offers the pipeline or tensor sizes that divide the world size; launching more nodes is the other way out. Not applied automatically.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 8\npipeline_model_parallel_size: 16\nnum_layers: 96\nmicro_batch_size: 1\nglobal_batch_size: 1536\n' },
+    example: { language: 'yaml', text: 'language_model:\n  num_layers: 96\nmodel_parallel:\n  tensor_model_parallel_size: 8\n  pipeline_model_parallel_size: 16\nmicro_batch_size: 1\nglobal_batch_size: 1536\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: world size divisible by total_model_size)`, `${MDS} megatron/arguments.py:104`, `${MLM} megatron/core/parallel_state.py (expert grid)`],
   },
   check(ctx) {
@@ -111,7 +111,7 @@ export const layersNotDivisibleByPp: Rule = {
     summary: 'The layers do not split evenly over the pipeline stages (or the virtual pipeline chunks), or the interleaved schedule is used with too few stages.',
     why: 'validate_args asserts "Number of layers should be divisible by the pipeline-model-parallel size" and, with a virtual pipeline, that layers per stage divide into chunks. Older versions and forks skipped some of these checks and silently built fewer layers (Megatron-LM #468: 80 layers, PP 16, VP 2 trained 64; #1304: 30 layers on PP 4 built 28).',
     fix: 'Offers a pipeline size that divides the layer count. Not applied automatically: it changes memory per GPU.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 2\npipeline_model_parallel_size: 4\nnum_layers: 30\nmicro_batch_size: 1\nglobal_batch_size: 64\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 2\npipeline_model_parallel_size: 4\nnum_layers: 30\nmicro_batch_size: 1\nglobal_batch_size: 64\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: layers and pipeline stages)`, `${MDS} megatron/arguments.py:173-179`, 'NVIDIA/Megatron-LM#468', 'NVIDIA/Megatron-LM#1304'],
   },
   check(ctx) {
@@ -221,7 +221,7 @@ export const headsNotDivisibleByTp: Rule = {
     summary: 'The attention heads do not split evenly over the tensor-parallel ranks, or the hidden size over the heads.',
     why: 'TransformerConfig.__post_init__ raises "num_attention_heads (H) must be a multiple of tensor_model_parallel_size (TP)"; validate_args asserts hidden_size % num_attention_heads == 0 when --kv-channels is not given.',
     fix: 'Offers the tensor-parallel sizes that divide the head count.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 8\npipeline_model_parallel_size: 1\nnum_layers: 24\nnum_attention_heads: 28\nhidden_size: 3584\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 8\npipeline_model_parallel_size: 1\nnum_layers: 24\nnum_attention_heads: 28\nhidden_size: 3584\n' },
     references: [`${MLM} megatron/core/transformer/transformer_config.py (__post_init__)`, `${MLM} megatron/training/arguments.py (validate_args: hidden_size % num_attention_heads)`],
   },
   check(ctx) {
@@ -264,7 +264,7 @@ export const kvHeadsVsTp: Rule = {
     summary: 'The key/value head groups (GQA) are neither a multiple nor a divisor of the tensor-parallel size, or do not divide the attention heads.',
     why: 'TransformerConfig raises "num_query_groups (G) must be a multiple or divisor of tensor_model_parallel_size (TP)"; attention heads not divisible by the groups is accepted and then fails deep inside the model with a shape error (Megatron-LM #5755).',
     fix: 'No automatic fix: the number of key/value heads is part of the model architecture.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 4\npipeline_model_parallel_size: 1\nnum_layers: 24\nnum_attention_heads: 48\nnum_query_groups: 6\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 4\npipeline_model_parallel_size: 1\nnum_layers: 24\nnum_attention_heads: 48\nnum_query_groups: 6\n' },
     references: [`${MLM} megatron/core/transformer/transformer_config.py (__post_init__: num_query_groups)`, 'NVIDIA/Megatron-LM#5755'],
   },
   check(ctx) {
@@ -302,7 +302,7 @@ export const seqNotDivisibleByCp: Rule = {
     summary: 'With context parallelism, the sequence length is not a multiple of 2 x the context-parallel size.',
     why: 'validate_args asserts "seq-length should be a multiple of 2 * context-parallel-size if context-parallel-size > 1": the load-balanced ring attention splits each sequence into 2 x CP chunks.',
     fix: 'Offers the nearest sequence length that divides.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\ncontext_parallel_size: 2\nnum_layers: 8\nseq_length: 4098\nmax_position_embeddings: 8192\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\ncontext_parallel_size: 2\nnum_layers: 8\nseq_length: 4098\nmax_position_embeddings: 8192\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: context parallel)`],
   },
   check(ctx) {
@@ -331,7 +331,7 @@ export const expertsNotDivisibleByEp: Rule = {
     summary: 'Expert parallelism without experts, or a number of experts that the expert-parallel size does not divide.',
     why: 'validate_args asserts "num_experts must be non None to use expert model parallelism" and "Number of experts should be a multiple of expert model parallel_size."',
     fix: 'No automatic fix: choose an expert-parallel size that divides the number of experts.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nnum_experts: 6\nexpert_model_parallel_size: 4\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nnum_experts: 6\nexpert_model_parallel_size: 4\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: experts)`],
   },
   check(ctx) {
@@ -371,7 +371,7 @@ export const seqExceedsMaxPositions: Rule = {
     summary: 'The sequence length is longer than the position embeddings.',
     why: 'validate_args asserts "max_position_embeddings (P) must be greater than or equal to seq_length (S)." (and the same for the decoder sequence length).',
     fix: 'Offers raising --max-position-embeddings to the sequence length.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nseq_length: 4096\nmax_position_embeddings: 2048\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nseq_length: 4096\nmax_position_embeddings: 2048\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: max_position_embeddings)`],
   },
   check(ctx) {
@@ -406,7 +406,7 @@ export const sequenceParallelWithoutTp: Rule = {
     summary: 'Sequence parallelism is switched on with tensor-parallel size 1, where it does nothing.',
     why: 'validate_args prints "Disabling sequence parallelism because tensor model parallelism is disabled" and turns it off; the flag only misleads readers (and memory estimates) about the layout.',
     fix: 'Removing the flag changes nothing in the run.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nsequence_parallel: true\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nsequence_parallel: true\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: sequence parallel with TP 1)`],
   },
   check(ctx) {
@@ -434,7 +434,7 @@ export const distributedOptimizerDependency: Rule = {
     summary: 'An overlap or gather option that needs the distributed optimizer (or another option) it does not have.',
     why: 'validate_args asserts "--overlap-param-gather only supported with distributed optimizer, megatron fsdp, or dist_muon", "Must use --overlap-param-gather with --overlap-grad-reduce", "--fp8-param-gather only supported with distributed optimizer, torch fsdp2, megatron fsdp, or inference mode", and that tensor-parallel communication overlap needs sequence parallelism.',
     fix: 'No automatic fix: adding the missing option changes memory and communication.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\noverlap_param_gather: true\noverlap_grad_reduce: true\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\noverlap_param_gather: true\noverlap_grad_reduce: true\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: distributed optimizer and overlap options)`],
   },
   check(ctx) {
@@ -472,7 +472,7 @@ export const recomputeConflict: Rule = {
     summary: 'Activation recomputation options that contradict each other or are no longer accepted.',
     why: 'TransformerConfig and validate_args raise on: full granularity without --recompute-method, selective granularity with a method or a layer count, distributed saved activations without full recomputation or TP > 1, and the removed --checkpoint-activations ("--checkpoint-activations is no longer valid, use --recompute-activations...").',
     fix: 'No automatic fix: the recomputation policy trades memory for time.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nrecompute_granularity: full\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\nrecompute_granularity: full\n' },
     references: [`${MLM} megatron/core/transformer/transformer_config.py (__post_init__: recompute)`, `${MLM} megatron/training/arguments.py (validate_args: recompute)`],
   },
   check(ctx) {
@@ -526,7 +526,7 @@ export const iterationsAndSamples: Rule = {
     summary: 'Iteration-based and sample-based schedule options mixed (train, decay, warmup).',
     why: 'validate_args asserts "expected iteration-based training" / "expected sample-based training" and the same for learning-rate decay and warmup: --train-iters goes with --lr-decay-iters and --lr-warmup-iters, --train-samples with --lr-decay-samples and --lr-warmup-samples.',
     fix: 'No automatic fix: converting iterations to samples needs the global batch (and its ramp-up).',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\ntrain_iters: 1000\nlr_decay_samples: 100000\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nnum_layers: 8\ntrain_iters: 1000\nlr_decay_samples: 100000\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: iteration- vs sample-based)`, `${MDS} megatron/arguments.py:241-264`],
   },
   check(ctx) {
@@ -567,7 +567,7 @@ export const batchScheduleConflict: Rule = {
     summary: 'A batch-size ramp-up or step schedule combined with what it excludes: an explicit global batch, or iteration-based training.',
     why: 'validate_args raises "Cannot specify both --step-batch-size-schedule and --global-batch-size" (also for --yaml-cfg files). A --rampup-batch-size with --train-iters fails Megatron-DeepSpeed and older Megatron-LM with "expected no batch-size rampup for iteration-based training"; current Megatron-LM ignores --rampup-batch-size altogether.',
     fix: 'No automatic fix: keep the schedule and drop the fixed global batch, or the other way round.',
-    example: { language: 'yaml', text: 'tensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nmicro_batch_size: 1\nglobal_batch_size: 1536\nstep_batch_size_schedule: \"0:16 12B:1536\"\n' },
+    example: { language: 'yaml', text: '# trainlint: format=megatron\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\nmicro_batch_size: 1\nglobal_batch_size: 1536\nstep_batch_size_schedule: \"0:16 12B:1536\"\n' },
     references: [`${MLM} megatron/training/arguments.py (validate_args: step batch size schedule)`, `${MLM} megatron/training/yaml_arguments.py (validate_yaml)`, `${MDS} megatron/arguments.py:247`],
   },
   check(ctx) {

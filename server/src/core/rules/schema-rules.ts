@@ -174,7 +174,8 @@ export const unknownKey: Rule = {
           const otherEdit = renameKey(ctx.tree.language, ctx.text, node, other.candidate);
           if (otherEdit) fixes.push({ title: `Rename to "${other.candidate}"`, safe: false, edits: [otherEdit] });
         }
-        let consequence = policy === 'error' ? `${frameworkName(ctx.format)} rejects it at start-up` : `${frameworkName(ctx.format)} ignores it silently, so the default is used`;
+        let consequence =
+          parentSchema['x-unknown-keys-consequence'] ?? (policy === 'error' ? `${frameworkName(ctx.format)} rejects it at start-up` : `${frameworkName(ctx.format)} ignores it silently, so the default is used`);
         const hint = ranked.length > 0 ? ` Did you mean ${ranked.map((r) => `"${r.candidate}"`).join(', ')}?` : '';
         let severity: 'error' | 'warning' = policy === 'error' ? 'error' : 'warning';
         // A launch script's flags: a training script adds argument dataclasses of its own (HfArgumentParser), and
@@ -195,9 +196,11 @@ export const unknownKey: Rule = {
         } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
           pluginKeys.push(node);
           continue;
-        } else if (ctx.tree.language === 'shell' && ctx.format === 'megatron' && policy === 'error' && (!winner || ranked[0].distance > 2)) {
+        } else if (ctx.tree.language === 'shell' && ctx.format === 'megatron' && policy === 'error' && (!winner || ranked[0].distance > 2 || !runsCorePretraining(ctx))) {
           // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
-          // examples/multimodal/train.py's --vision-model-type), or a fork does.
+          // examples/multimodal/train.py's --vision-model-type), or a fork does. A program other than a pretrain_*.py
+          // entry point decides even a near-miss: Megatron-DeepSpeed's tools/generate_samples_gpt.py adds --top_p beside
+          // the core's --top-p, tasks/main.py adds --task (get_tasks_args).
           forkFlags.push(node);
           continue;
         } else if (forkSeverity === 'warning' && policy === 'error') {
@@ -476,7 +479,7 @@ export const deprecatedKey: Rule = {
           const sub = schemaAt(schema, path);
           const sibling0 = sub?.['x-replacement'] && !/[./]/.test(sub['x-replacement']) ? sub['x-replacement'] : undefined;
           // Whether the pinned version has the key and its replacement as they are now (version-checks.ts).
-          const versioned = sub?.deprecated ? versionedRename(ctx, path, sibling0) : undefined;
+          const versioned = sub?.deprecated ? versionedRename(ctx, path, sibling0, sub['x-removed-in']) : undefined;
           if (sub?.deprecated && child.keyRange && !versioned?.skip && tokens.length === 0 && programOutOfReach(ctx) && onlyTrlField(sub)) {
             programFields.push(child);
           } else if (sub?.deprecated && child.keyRange && !versioned?.skip) {

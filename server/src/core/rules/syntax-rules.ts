@@ -1,6 +1,8 @@
 import type { Rule, RuleContext } from './rule';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
-import type { ConfigNode } from '../syntax/config-tree';
+import { splitPointer, type ConfigNode } from '../syntax/config-tree';
+import { schemaAt, type SchemaNode } from '../schema/schema-walk';
+import { schemaFor } from '../schema/schemas';
 import type { Severity } from '../diagnostic';
 import { YAML_LOADERS } from '../detect/loaders';
 
@@ -94,15 +96,34 @@ export const duplicateKey: Rule = {
       if (problem.kind !== 'duplicate-key') continue;
       ctx.report({
         range: problem.range,
-        severity: fatal ? 'error' : 'warning',
+        // The same value twice loses nothing where the loader keeps the last one: dead text, not a lost setting.
+        severity: fatal ? 'error' : problem.sameValue ? 'info' : 'warning',
         message: fatal
           ? `${problem.message} DeepSpeed's config loader raises "Duplicate keys in DeepSpeed config" on it; keep one.`
-          : `${problem.message} Only this last value is used; the earlier one is silently ignored.`,
+          : problem.sameValue
+            ? `${problem.message} Both occurrences hold the same value, so nothing is lost; one of them can go.`
+            : `${problem.message} Only this last value is used; the earlier one is silently ignored.`,
         related: problem.firstRange ? [{ message: 'first occurrence', range: problem.firstRange }] : [],
       });
     }
   },
 };
+
+/**
+ * Whether axolotl's pydantic validation turns the string into a float: lax mode coerces "1e-3" for a field typed float
+ * (pydantic's str-to-float conversion; axolotl validates the whole config, plugins' fields too). A key no model defines is
+ * dropped, so only a value inside a `dict[str, Any]` field (lr_scheduler_kwargs) reaches the program as a string.
+ */
+function pydanticMakesFloat(node: ConfigNode): boolean {
+  const schema = schemaFor('axolotl');
+  if (!schema) return false;
+  const tokens = splitPointer(node.pointer);
+  const typeOf = (s: SchemaNode | undefined) => (typeof s?.description === 'string' ? (/:\s*([^.]*)/.exec(s.description)?.[1] ?? '') : undefined);
+  const own = typeOf(schemaAt(schema, tokens));
+  if (own !== undefined) return /\bfloat\b/.test(own) && !/\bstr\b|\bAny\b/.test(own);
+  const parent = tokens.length > 1 ? typeOf(schemaAt(schema, tokens.slice(0, -1))) : undefined;
+  return !(parent !== undefined && /\bAny\b/.test(parent));
+}
 
 export const yamlFloatAsString: Rule = {
   meta: {
@@ -123,7 +144,7 @@ export const yamlFloatAsString: Rule = {
     const visit = (node: ConfigNode) => {
       if (node.kind === 'scalar') {
         if (node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value) && !node.viaAlias) {
-          if (ctx.format === 'axolotl' && node.key === 'learning_rate') return; // axolotl calls float() on it.
+          if (ctx.format === 'axolotl' && (node.key === 'learning_rate' || pydanticMakesFloat(node))) return; // axolotl calls float() on learning_rate.
           const spelling = pyyamlFloatSpelling(node.value);
           ctx.report({
             range: node.range,

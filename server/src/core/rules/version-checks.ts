@@ -3,7 +3,7 @@ import type { Format } from '../detect/formats';
 import type { Severity } from '../diagnostic';
 import type { RuleContext } from './rule';
 import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
-import type { VersionedFramework } from '../versions/version-spec';
+import { allBefore, isVersionedFramework, parseRelease, parseVersionSpec, type VersionedFramework } from '../versions/version-spec';
 
 /**
  * What the schema rules (unknown-key, invalid-value, deprecated-key) change when the versions that run a file are
@@ -152,14 +152,21 @@ export function versionedValue(ctx: RuleContext, tokens: string[]): VersionedFin
  * (`warmup_steps` takes a ratio only from transformers 5.0), is offered only where the pinned version has it as it is
  * now; where it does not, the deprecation does not apply yet and is an info.
  */
-export function versionedRename(ctx: RuleContext, tokens: string[], replacement: string | undefined): { skip?: boolean; offer: boolean; maxSeverity?: Severity; note?: string } {
+export function versionedRename(ctx: RuleContext, tokens: string[], replacement: string | undefined, removedIn?: string): { skip?: boolean; offer: boolean; maxSeverity?: Severity; note?: string } {
   const pins = pinsOf(ctx);
   const own = versionedKey(ctx.format, tokens);
   const ownVerdict = own ? keyAtPins(own.frameworks, own.key, pins) : undefined;
   if (ownVerdict?.status === 'no') return { skip: true, offer: false }; // unknown-key says the pinned version lacks it.
-  // The pinned release still takes the key (InternVL pins transformers 4.37.2; overwrite_output_dir goes in v5): nothing
-  // fails at the version in use, so the deprecation is a note for the next upgrade.
-  const stillTaken = ownVerdict?.status === 'yes' ? { maxSeverity: 'info' as const, note: ` The pinned ${ownVerdict.pins.join(', ')} still takes it.` } : {};
+  // The pinned release still takes the key (InternVL pins transformers 4.37.2; overwrite_output_dir goes in v5), or every
+  // release the pin allows predates the removal (ChatGLM-6B's 4.27.1, older than the releases read): nothing fails at
+  // the version in use, so the deprecation is a note for the next upgrade.
+  const before = pinnedBeforeRemoval(pins, removedIn);
+  const stillTaken =
+    ownVerdict?.status === 'yes'
+      ? { maxSeverity: 'info' as const, note: ` The pinned ${ownVerdict.pins.join(', ')} still takes it.` }
+      : before
+        ? { maxSeverity: 'info' as const, note: ` The pinned ${before} predates its removal.` }
+        : {};
   if (!replacement) return { offer: true, ...stillTaken };
   const target = versionedKey(ctx.format, [...tokens.slice(0, -1), replacement]);
   if (!target) return { offer: true };
@@ -169,12 +176,21 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
     // A rename to a key the running release lacks fails loudly (HfArgumentParser raises), except for TRL-only keys:
     // TrlParser before 0.19 drops them silently, so there the rename changes the run without a word.
     const silent = !verdict.frameworks.includes('transformers') && validatedAtPin('trl', 'config-file', pins)?.status !== 'yes';
-    return { offer: !silent, note: ` "${replacement}" exists only in ${verdict.where}, so the rename is right only there; ${unknownVersion(verdict)}.` };
+    return { offer: !silent, maxSeverity: stillTaken.maxSeverity, note: `${stillTaken.note ?? ''} "${replacement}" exists only in ${verdict.where}, so the rename is right only there; ${unknownVersion(verdict)}.` };
   }
   const typed = target.frameworks.includes('transformers') ? newestTypeAtPin('transformers', target.key, pins) : undefined;
   if (typed?.status === 'no') return { offer: false, maxSeverity: 'info', note: ` "${replacement}" takes this kind of value only in ${typed.where}: at the pinned ${describePin('transformers', pins) ?? 'version'} renaming would change its meaning.` };
   if (typed?.status === 'unknown') return { offer: false, note: ` "${replacement}" takes this kind of value only in ${typed.where}; on older releases renaming changes its meaning (${PIN_HINT}).` };
   return { offer: true, ...stillTaken };
+}
+
+/** The pin, described, when every release it allows comes before the one a key was removed in (`transformers v5`, `trl v0.29.0`). */
+function pinnedBeforeRemoval(pins: Pins, removedIn: string | undefined): string | undefined {
+  const m = removedIn ? /^([a-z-]+) v?(\d+(?:\.\d+)*)$/.exec(removedIn) : null;
+  if (!m || !isVersionedFramework(m[1])) return undefined;
+  const spec = pins.versions?.[m[1]] !== undefined ? parseVersionSpec(pins.versions[m[1]]!) : undefined;
+  const removal = parseRelease(m[2]);
+  return spec && removal && allBefore(spec, removal) ? describePin(m[1], pins) : undefined;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

@@ -18,6 +18,8 @@ export interface SchemaNode {
   'x-deprecated-message'?: string;
   'x-removed-in'?: string;
   'x-unknown-keys'?: 'error' | 'ignored';
+  /** What the program does with a key of this section it lacks, when neither "rejects it at start-up" nor "ignores it" says it. */
+  'x-unknown-keys-consequence'?: string;
   'x-auto'?: 'trainer' | 'deepspeed';
   [key: string]: unknown;
 }

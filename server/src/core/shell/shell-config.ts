@@ -166,6 +166,16 @@ function scalarNode(pointer: string, field: Field, fallback: OffsetRange): Confi
   };
 }
 
+
+/**
+ * Two values of a flag that set the same thing: the same text, or the same boolean spelled differently (`True`, `true`):
+ * HfArgumentParser's string_to_bool and the usual str2bool helpers compare case-insensitively (transformers/hf_argparser.py).
+ */
+function sameFlagValue(a: string, b: string): boolean {
+  if (a === b) return true;
+  const bool = (v: string) => /^\["(true|false)"\]$/i.exec(v)?.[1].toLowerCase();
+  return bool(a) !== undefined && bool(a) === bool(b);
+}
 function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problems: SyntaxProblem[], commandRange: OffsetRange): { node: ConfigNode; open?: ArgsOpen } {
   let open: ArgsOpen | undefined;
   const object: ConfigNode = { kind: 'object', pointer: '/args', range: commandRange, children: [] };
@@ -223,7 +233,7 @@ function buildArgs(args: Field[], keyStyle: 'underscore' | 'as-written', problem
     const value = valueOf(flag);
     // A switch given twice (store_true: `--pixel-shuffle` in EXTRA_ARGS and again on the command line) or the very same
     // value twice loses nothing: argparse's last value is the first one. Only a different value is overridden.
-    if (earlier && earlier.value !== value) problems.push({ kind: 'duplicate-key', message: `The flag --${flag.name} is given twice with different values; argparse keeps the last value.`, range: flag.nameRange, firstRange: earlier.range });
+    if (earlier && !sameFlagValue(earlier.value, value)) problems.push({ kind: 'duplicate-key', message: `The flag --${flag.name} is given twice with different values; argparse keeps the last value.`, range: flag.nameRange, firstRange: earlier.range });
     seen.set(key, { range: flag.nameRange, value });
     object.children.push(node);
   }

@@ -43,6 +43,8 @@ export interface SyntaxProblem {
   range: OffsetRange;
   /** For duplicate keys: where the first occurrence is written. */
   firstRange?: OffsetRange;
+  /** For duplicate keys: both occurrences hold the same scalar value, so the one kept is the one written first too. */
+  sameValue?: boolean;
   /** For a JSON parse error on unquoted text (`CONFIG_BATCH_SIZE`, `${stage}`): that text. */
   placeholder?: string;
   /** A parse error of the parser, not of the language (tree-sitter-bash's gaps): reported as a note, not an error. */
@@ -64,6 +66,11 @@ export interface ConfigTree {
 /** Escapes one reference token of a JSON Pointer (RFC 6901). */
 export function escapePointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Two nodes that are scalars with the same loaded value (a duplicate key that changes nothing). */
+export function sameScalar(a: ConfigNode, b: ConfigNode): boolean {
+  return a.kind === 'scalar' && b.kind === 'scalar' && a.value === b.value;
 }
 
 export function childPointer(parent: string, token: string | number): string {

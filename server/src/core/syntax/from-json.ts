@@ -1,5 +1,5 @@
 import { parseTree, visit, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
+import { childPointer, indexDocument, sameScalar, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 
 /**
@@ -75,6 +75,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], pla
           message: `Duplicate key "${key}".`,
           range: keyRange,
           firstRange: earlier.keyRange,
+          sameValue: sameScalar(earlier, child),
         });
       }
       seen.set(key, child);

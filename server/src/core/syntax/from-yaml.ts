@@ -1,5 +1,5 @@
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YamlNode, type Scalar } from 'yaml';
-import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
+import { childPointer, indexDocument, sameScalar, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 import { tooLarge } from './from-json';
 import { resolvePlainScalar, type YamlResolver } from './yaml-scalars';
@@ -122,7 +122,7 @@ class TreeBuilder {
         child.keyRange = keyRange;
         const earlier = seen.get(keyText);
         if (earlier && !viaAlias) {
-          this.problems.push({ kind: 'duplicate-key', message: `Duplicate key "${keyText}".`, range: keyRange, firstRange: earlier.keyRange });
+          this.problems.push({ kind: 'duplicate-key', message: `Duplicate key "${keyText}".`, range: keyRange, firstRange: earlier.keyRange, sameValue: sameScalar(earlier, child) });
         }
         seen.set(keyText, child);
         children.push(child);

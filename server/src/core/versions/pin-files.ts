@@ -1,4 +1,5 @@
 import { parseVersionSpec, type VersionedFramework } from './version-spec';
+import type { CoPinPackage } from './co-pins';
 
 /**
  * Reads the versions a workspace file pins (text in, pins out; `server/src/node/workspace-pins.ts` finds the files).
@@ -9,11 +10,14 @@ import { parseVersionSpec, type VersionedFramework } from './version-spec';
  */
 
 export interface Pin {
-  framework: VersionedFramework;
+  /** A framework whose keys TrainLint knows per version, or a package that bounds one (co-pins.ts). */
+  framework: VersionedFramework | CoPinPackage;
   /** An exact version (`4.46.0`) or a range (`>=4.40,<4.45`). */
   spec: string;
   /** 1-based line of the pin. */
   line: number;
+  /** The folder is a checkout of the framework itself (its setup.py builds it): that version runs, whatever else is pinned. */
+  own?: boolean;
 }
 
 export interface PinFileResult {
@@ -44,9 +48,9 @@ export function pinFileKind(name: string): PinFileKind | undefined {
 /** Within one folder, the pins of an earlier kind win: a lock file says what is installed, a README least. */
 export const PIN_FILE_ORDER: PinFileKind[] = ['uv.lock', 'poetry.lock', 'Pipfile.lock', 'requirements', 'pyproject', 'Pipfile', 'setup.py', 'setup.cfg', 'conda', 'script', 'readme'];
 
-const PACKAGES: Record<string, VersionedFramework> = { deepspeed: 'deepspeed', transformers: 'transformers', trl: 'trl', accelerate: 'accelerate' };
+const PACKAGES: Record<string, Pin['framework']> = { deepspeed: 'deepspeed', transformers: 'transformers', trl: 'trl', accelerate: 'accelerate', tokenizers: 'tokenizers', 'huggingface-hub': 'huggingface-hub' };
 
-function frameworkOf(name: string): VersionedFramework | undefined {
+function frameworkOf(name: string): Pin['framework'] | undefined {
   return PACKAGES[name.toLowerCase().replace(/[_.]/g, '-')];
 }
 
@@ -71,7 +75,7 @@ export function readPinFile(kind: PinFileKind, text: string): PinFileResult {
     case 'Pipfile':
       return { pins: readToml(text, kind), includes: [] };
     case 'setup.py':
-      return { pins: quotedRequirements(text), includes: [] };
+      return { pins: [...ownPackage(text), ...quotedRequirements(text)], includes: [] };
     case 'setup.cfg':
       return { pins: lines(text).flatMap(({ text: l, line }) => optional(requirementPin(l, line))), includes: [] };
     case 'conda':
@@ -136,6 +140,8 @@ function readToml(text: string, kind: 'pyproject' | 'Pipfile'): Pin[] {
 function quotedRequirements(text: string, firstLine = 1): Pin[] {
   const pins: Pin[] = [];
   for (const { text: l, line } of lines(text)) {
+    // A commented-out requirement (`# tokenizers: "tokenizers==0.9.4"` in alignment-handbook's setup.py) pins nothing.
+    if (/^\s*#/.test(l)) continue;
     for (const m of l.matchAll(/["']([^"'\n]+)["']/g)) pins.push(...optional(requirementPin(m[1], line + firstLine - 1)));
   }
   return pins;
@@ -199,6 +205,18 @@ function pipInstalls(text: string): Pin[] {
     }
   }
   return pins;
+}
+
+/**
+ * The package a setup.py builds, when it is a framework: a vendored checkout (LMOps' dpkd/transformers, installed with
+ * `pip install -e transformers/`) runs its own version, `version="4.36.0.dev0"` in its `setup(...)`.
+ */
+function ownPackage(text: string): Pin[] {
+  const name = /\bname\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(text);
+  const version = /\bversion\s*=\s*["'](\d+(?:\.\d+)+)[^"']*["']/.exec(text);
+  const framework = name ? frameworkOf(name[1]) : undefined;
+  if (!framework || !version) return [];
+  return [{ framework, spec: version[1], line: text.slice(0, version.index).split('\n').length, own: true }];
 }
 
 /** `git clone .../gpt-neox` followed by `git checkout v1.0` (the README of EleutherAI/pythia). */

@@ -96,6 +96,11 @@ export function satisfies(release: Release, spec: VersionSpec): boolean {
   });
 }
 
+/** Whether every release a spec allows comes before `release` (`==4.27.1`, `<5.0`, `>=4.53,<=4.57` before 5.0). */
+export function allBefore(spec: VersionSpec, release: Release): boolean {
+  return spec.bounds.some((b) => (b.op === '<' ? compareReleases(b.release, release) <= 0 : (b.op === '<=' || b.op === '==') && compareReleases(b.release, release) < 0));
+}
+
 /** The lowest release a spec allows, when it states one. */
 export function lowerBound(spec: VersionSpec): Release | undefined {
   const lows = spec.bounds.filter((b) => b.op === '==' || b.op === '>=').map((b) => b.release);

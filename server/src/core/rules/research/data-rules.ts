@@ -1,6 +1,7 @@
 import { megatronArgs } from '../../facts/megatron-facts';
 import { flag, str } from '../../plan/anchors';
 import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
+import { programKeys } from '../program-rules';
 import type { Rule, RuleContext } from '../rule';
 import { addKeys, fixes, fixOf, placeOf, setValue } from './common';
 
@@ -52,6 +53,8 @@ export const moeLoadBalancePerMicroBatch: Rule = {
 };
 
 // TRL sft_trainer.py FLASH_ATTENTION_VARIANTS (huggingface/trl 00313f21): the implementations it trusts with packed rows.
+/** A program's own switch for the attention kernel (use_flash_attn, use_flash_attention_2, attn_impl, flash_attn). */
+const OWN_FLASH_SWITCH = /flash|^attn_impl|attention_impl/i;
 const TRL_FLASH = new Set(['flash_attention_2', 'flash_attention_3', 'kernels-community/flash-attn', 'kernels-community/flash-attn2', 'kernels-community/flash-attn3', 'kernels-community/vllm-flash-attn3']);
 // axolotl: the deprecated attention switches map to attn_implementation (keys/axolotl.json @ 067b021c).
 const AXOLOTL_BACKEND_SWITCHES = ['flash_attention', 'sdp_attention', 'flex_attention', 'xformers_attention', 'eager_attention', 'sage_attention', 's2_attention'];
@@ -63,6 +66,12 @@ function packingProblem(ctx: RuleContext, root: ConfigNode): { node: ConfigNode;
     const paddingFree = get('padding_free');
     const packs = flag(packing) === true;
     if (!packs && flag(paddingFree) !== true) return undefined;
+    // The program's own argument class defines the switch (open-instruct's packing): TRL's semantics are not its.
+    const own = programKeys(ctx);
+    if (own && [packing, paddingFree].some((n) => n && own.defined.has(n.pointer))) return undefined;
+    // The program picks the attention kernel from a switch of its own (peft's examples/sft `--use_flash_attn True`
+    // sets attn_implementation="flash_attention_2" in utils.py; ms-swift's `--attn_impl flash_attention_2`).
+    if (root.children.some((c) => c.key !== 'attn_implementation' && OWN_FLASH_SWITCH.test(String(c.key)) && (flag(c) === true || /flash/i.test(str(c) ?? '')))) return undefined;
     const strategy = str(get('packing_strategy')) ?? 'bfd';
     if (packs && strategy === 'wrapped') {
       return {

@@ -1,0 +1,55 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/index';
+import type { ShellParser } from '../../server/src/core/shell/syntax';
+import { loadShellParser } from '../../server/src/node/shell-parser';
+
+/**
+ * Warnings that public repositories showed to be noise (bench/wild), each with the smallest authored file that shows
+ * it: what the program does with the text decides whether it is a warning, a note or nothing.
+ */
+
+let shellParser: ShellParser | undefined;
+before(async () => {
+  shellParser = await loadShellParser();
+});
+
+const findings = (text: string, path: string, rule: string) =>
+  analyze(text, { path, settings: {}, shellParser }).diagnostics.filter((d) => d.rule === rule).map((d) => `${d.severity} ${text.slice(d.range.start, d.range.end)}`);
+
+test('duplicate-key: the same value twice loses nothing (a note); a different value is a warning', () => {
+  const same = 'output_dir: out\nper_device_train_batch_size: 4\ngradient_checkpointing: true\nlearning_rate: 2.0e-5\ngradient_checkpointing: true\n';
+  assert.deepEqual(findings(same, 'dpo.yaml', 'duplicate-key'), ['info gradient_checkpointing']);
+  const different = same.replace(/true\n$/, 'false\n');
+  assert.deepEqual(findings(different, 'dpo.yaml', 'duplicate-key'), ['warning gradient_checkpointing']);
+});
+
+test('duplicate-key: a flag given True and then true sets the same boolean (string_to_bool is case-insensitive)', () => {
+  const script = 'python train.py --output_dir out --per_device_train_batch_size 4 --bf16 True --learning_rate 2e-5 --bf16 true\n';
+  assert.deepEqual(findings(script, 'run.sh', 'duplicate-key'), []);
+  assert.deepEqual(findings(script.replace('--bf16 true', '--bf16 False'), 'run.sh', 'duplicate-key'), ['warning bf16']);
+});
+
+test('packing-without-masking: a program switch that picks FlashAttention (--use_flash_attn True) counts as the attention kernel', () => {
+  const script = 'python train.py --output_dir out --per_device_train_batch_size 4 --packing True --learning_rate 2e-5 --use_flash_attn True\n';
+  assert.deepEqual(findings(script, 'run_peft.sh', 'packing-without-masking'), []);
+  assert.deepEqual(findings(script.replace(' --use_flash_attn True', ''), 'run_peft.sh', 'packing-without-masking'), ['warning packing']);
+});
+
+test('yaml-float-as-string: axolotl validates with pydantic, which makes "1e-3" a float for a float field; a dict[str, Any] value stays a string', () => {
+  const base = 'base_model: NousResearch/Llama-3.2-1B\ndatasets:\n  - path: tatsu-lab/alpaca\n    type: alpaca\nmicro_batch_size: 2\nsample_packing: false\n';
+  assert.deepEqual(findings(`${base}weight_decay: 1e-2\n`, 'sft.yml', 'yaml-float-as-string'), []);
+  assert.deepEqual(findings(`${base}lr_scheduler_kwargs:\n  eta_min: 7e-7\n`, 'sft.yml', 'yaml-float-as-string'), ['warning 7e-7']);
+});
+
+test("unknown-key: a Megatron program other than a pretrain_*.py entry point decides its flags, even a near-miss of the core's (one note)", () => {
+  const script = 'deepspeed tools/generate_samples_gpt.py --tensor-model-parallel-size 1 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --micro-batch-size 2 --seq-length 1024 --max-position-embeddings 1024 --top_p 0.9 --genfile out.json\n';
+  assert.deepEqual(findings(script, 'generate_text.sh', 'unknown-key'), ['info top_p']);
+});
+
+test('format: Megatron-LM names flat at the top level are not a Megatron-LM YAML (its --yaml-cfg needs model_parallel and language_model)', () => {
+  const text = 'checkpoint_folder: null\ncheckpoint_name: latest\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 1\n';
+  const a = analyze(text, { path: 'checkpoint_search.yaml', settings: {} });
+  assert.equal(a.format, 'unknown');
+  assert.deepEqual(a.diagnostics, []);
+});
