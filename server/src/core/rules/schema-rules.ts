@@ -193,6 +193,10 @@ export const unknownKey: Rule = {
           }
           severity = 'warning';
           consequence = 'not a TrainingArguments or TRL field; unless the program\'s own argument dataclasses define it, HfArgumentParser rejects it';
+        } else if (fork && (!winner || ranked[0].distance > 1)) {
+          // The repository runs its own Megatron arguments (and its --yaml-cfg reader): no near-miss, its keys to decide.
+          forkFlags.push(node);
+          continue;
         } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
           pluginKeys.push(node);
           continue;
@@ -283,15 +287,17 @@ function runsCorePretraining(ctx: RuleContext): boolean {
 
 /** A Megatron launch script's repository's own arguments file, when it is not the file the schema in use was read from. */
 function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
-  if (ctx.tree.language !== 'shell' || ctx.format !== 'megatron') return undefined;
-  return megatronForkArguments(ctx.settings, schemaFramework(schema, ctx.format));
+  if (ctx.format !== 'megatron') return undefined;
+  // A --yaml-cfg file is read by the same repository's Megatron-LM arguments code.
+  return megatronForkArguments(ctx.settings, ctx.tree.language === 'shell' ? schemaFramework(schema, ctx.format) : 'Megatron-LM');
 }
 
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
   const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
   if (fork && flags.length > 0) {
-    reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): this repository runs its own ${fork}, which decides whether it takes them.`);
+    const noun = ctx.tree.language === 'shell' ? 'flag' : 'key';
+    reportAsOneNote(ctx, flags, (names) => `${names.length} ${noun}${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): this repository runs its own ${fork}, which decides whether it takes them.`);
     return;
   }
   if (flags.length >= FORK_FLAG_COUNT || (otherProgram && flags.length > 0)) {
@@ -420,17 +426,21 @@ export const invalidValue: Rule = {
           const choice = allowed.find((v) => String(v) === winner);
           if (choice !== undefined) fixes.push({ title: `Change to ${JSON.stringify(choice)}`, safe: true, edits: [{ range: node.range, newText: formatScalar(ctx.tree.language, choice as string) }] });
         }
+        // Where another file decides the choices (a fork's arguments.py, a program's own enum or Literal: open-instruct's
+        // DPOLossType adds dpo_norm), only a clear near-miss of a known choice is worth a warning; otherwise a note.
+        const nearMiss = fixes.length > 0 ? ('warning' as const) : ('info' as const);
         // A TrainingArguments file's values are the program's to judge: programOutOfReach below (and program-rules.ts).
         if (fork && error.keyword === 'enum') {
           // The choices are the fork's: its arguments.py may add some (zero-bubble's --tokenizer-type MistralTokenizer).
-          ctx.report({ range: node.range, severity: 'warning', message: `${name} ${describeExpectation(error)} in ${schemaFramework(schema, ctx.format)} at the commit its schema was read from (got ${shown}); this repository runs its own ${fork}, whose choices decide.`, fixes });
+          ctx.report({ range: node.range, severity: nearMiss, message: `${name} ${describeExpectation(error)} in ${schemaFramework(schema, ctx.format)} at the commit its schema was read from (got ${shown}); this repository runs its own ${fork}, whose choices decide.`, fixes });
           continue;
         }
         ctx.report({
           range: node.range,
           ...(programOutOfReach(ctx)
             ? {
-                severity: capSeverity('warning', versioned?.maxSeverity),
+                // A choice some release had (adamw_hf) is upstream's, not the program's own: the release decides.
+                severity: capSeverity(!versioned && (error.keyword === 'enum' || error.keyword === 'pattern') ? nearMiss : 'warning', versioned?.maxSeverity),
                 message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless ${readerName(ctx)} defines the field otherwise in its own argument classes.${versioned?.note ?? ''}`,
               }
             : {
@@ -465,6 +475,7 @@ export const deprecatedKey: Rule = {
     if (!schema) return;
     // A key the program defines itself is the program's, whatever upstream did with the name.
     const program = programKeys(ctx);
+    const fork = forkFileOf(ctx, schema);
     for (const root of ctx.roots) {
       // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
       const programFields: ConfigNode[] = [];
@@ -495,10 +506,13 @@ export const deprecatedKey: Rule = {
             // Still accepted everywhere, in a file whose program may define the name itself (open-instruct's own warmup_ratio):
             // worth knowing, nothing fails.
             const stillWorks = !sub['x-removed-in'] && programOutOfReach(ctx);
+            // A Megatron fork's own arguments code decides what its flags do (sail-sg's still feeds --rampup-batch-size to
+            // its microbatch calculator): upstream's deprecation is a note there.
+            const forked = fork ? ` This repository runs its own ${fork}, which decides what it does.` : '';
             ctx.report({
               range: child.keyRange,
-              severity: stillWorks ? 'info' : versioned?.maxSeverity,
-              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}`,
+              severity: stillWorks || fork ? 'info' : versioned?.maxSeverity,
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}${forked}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }
