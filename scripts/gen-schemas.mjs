@@ -896,9 +896,18 @@ function hfFactsByName() {
   return { hf, trl, entries };
 }
 
+// The releases scripts/gen-version-facts.py read: the first one without a key is when it went (evaluation_strategy left
+// in 4.51, though the reference keys, read at a v5 commit, only say "removed").
+const KEY_RANGES = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/src/core/versions/key-ranges.json'), 'utf8')).frameworks;
+
 function versionOfRemoval(e) {
   const since = e.deprecated?.since ?? '';
-  return e.fw === 'transformers' ? 'transformers v5' : `trl ${since}`;
+  if (e.fw !== 'transformers') return `trl ${since}`;
+  const { releases, keys } = KEY_RANGES.transformers;
+  const ranged = keys[e.path];
+  const last = Array.isArray(ranged?.[0]) ? ranged.at(-1)[1] : ranged?.[1];
+  const next = last ? releases[releases.indexOf(last) + 1] : undefined;
+  return next ? `transformers v${next.split('.').slice(0, 2).join('.')}` : 'transformers v5';
 }
 
 function removalMessage(e) {

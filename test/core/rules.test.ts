@@ -103,14 +103,14 @@ const CASES: Case[] = [
   // A program may redefine a TrainingArguments field's choices; with the program unknown, a value outside upstream's is a warning.
   { file: 'invalid-value/hf-enum.yaml', expect: [{ rule: 'invalid-value', severity: 'warning', at: 'cosin', fix: { title: 'Change to "cosine"', safe: true, result: 'lr_scheduler_type: cosine' } }] },
   // max_seq_length was SFTConfig's (removed in trl 0.20): programs' own dataclasses often define it, so with the program
-  // unknown it is a note; evaluation_strategy is TrainingArguments' own and removed in transformers v5: a warning.
+  // unknown it is a note; evaluation_strategy is TrainingArguments' own and gone from transformers 4.51 on: a warning.
   {
     file: 'deprecated-key/hf-trl-field.yaml',
     expect: [
       { rule: 'deprecated-key', severity: 'info', at: 'max_seq_length' },
       { rule: 'deprecated-key', severity: 'warning', at: 'evaluation_strategy' },
-      // Deprecated but still accepted (copied into warmup_steps with a warning): nothing fails, so a note.
-      { rule: 'deprecated-key', severity: 'info', at: 'warmup_ratio' },
+      // Deprecated, then gone after transformers 5.10 (key-ranges.json): with no pin the newest release may run, which rejects it.
+      { rule: 'deprecated-key', severity: 'warning', at: 'warmup_ratio' },
     ],
   },
   { file: 'deprecated-key/hf.yaml', expect: [{ rule: 'deprecated-key', severity: 'warning', at: 'evaluation_strategy', fix: { title: 'Rename to "eval_strategy"', safe: false, result: 'eval_strategy: steps' } }] },

@@ -501,11 +501,12 @@ export const deprecatedKey: Rule = {
             // works on the versions that predate the new one, and which version runs is not in the file.
             const fits = sibling !== undefined && renameKeepsValue(child, schemaAt(schema, [...tokens, sibling]), sub);
             const edit = sibling && !taken && fits ? renameKey(ctx.tree.language, ctx.text, child, sibling) : undefined;
-            const removed = sub['x-removed-in'] ? ` It was removed in ${sub['x-removed-in']}; newer versions reject it.` : '';
+            const removedIn = versioned?.removedIn ?? sub['x-removed-in'];
+            const removed = removedIn ? ` It was removed in ${removedIn}; newer versions reject it.` : '';
             const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
             // Still accepted everywhere, in a file whose program may define the name itself (open-instruct's own warmup_ratio):
             // worth knowing, nothing fails.
-            const stillWorks = !sub['x-removed-in'] && programOutOfReach(ctx);
+            const stillWorks = !removedIn && programOutOfReach(ctx);
             // A Megatron fork's own arguments code decides what its flags do (sail-sg's still feeds --rampup-batch-size to
             // its microbatch calculator): upstream's deprecation is a note there.
             const forked = fork ? ` This repository runs its own ${fork}, which decides what it does.` : '';

@@ -2,7 +2,7 @@ import type { ConfigNode } from '../syntax/config-tree';
 import type { Format } from '../detect/formats';
 import type { Severity } from '../diagnostic';
 import type { RuleContext } from './rule';
-import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
+import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, removalOf, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
 import { allBefore, isVersionedFramework, parseRelease, parseVersionSpec, type VersionedFramework } from '../versions/version-spec';
 
 /**
@@ -152,11 +152,18 @@ export function versionedValue(ctx: RuleContext, tokens: string[]): VersionedFin
  * (`warmup_steps` takes a ratio only from transformers 5.0), is offered only where the pinned version has it as it is
  * now; where it does not, the deprecation does not apply yet and is an info.
  */
-export function versionedRename(ctx: RuleContext, tokens: string[], replacement: string | undefined, removedIn?: string): { skip?: boolean; offer: boolean; maxSeverity?: Severity; note?: string } {
+export function versionedRename(ctx: RuleContext, tokens: string[], replacement: string | undefined, removedIn?: string): { skip?: boolean; offer: boolean; maxSeverity?: Severity; note?: string; removedIn?: string } {
   const pins = pinsOf(ctx);
   const own = versionedKey(ctx.format, tokens);
   const ownVerdict = own ? keyAtPins(own.frameworks, own.key, pins) : undefined;
   if (ownVerdict?.status === 'no') return { skip: true, offer: false }; // unknown-key says the pinned version lacks it.
+  // The releases read say when the key went (evaluation_strategy: 4.51, though deprecation notices spoke of v5).
+  const removal = (own && removalOf(own.frameworks, own.key)) ?? removedIn;
+  const result = versionedRenameAt(ctx, pins, ownVerdict, tokens, replacement, removal);
+  return removal ? { ...result, removedIn: removal } : result;
+}
+
+function versionedRenameAt(ctx: RuleContext, pins: Pins, ownVerdict: KeyVerdict | undefined, tokens: string[], replacement: string | undefined, removedIn: string | undefined): { offer: boolean; maxSeverity?: Severity; note?: string } {
   // The pinned release still takes the key (InternVL pins transformers 4.37.2; overwrite_output_dir goes in v5), or every
   // release the pin allows predates the removal (ChatGLM-6B's 4.27.1, older than the releases read): nothing fails at
   // the version in use, so the deprecation is a note for the next upgrade.
@@ -186,7 +193,7 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
 
 /** The pin, described, when every release it allows comes before the one a key was removed in (`transformers v5`, `trl v0.29.0`). */
 function pinnedBeforeRemoval(pins: Pins, removedIn: string | undefined): string | undefined {
-  const m = removedIn ? /^([a-z-]+) v?(\d+(?:\.\d+)*)$/.exec(removedIn) : null;
+  const m = removedIn ? /^([a-z-]+) v?(\d+(?:\.\d+)*)(?: \(last read in [\d.]+\))?$/.exec(removedIn) : null;
   if (!m || !isVersionedFramework(m[1])) return undefined;
   const spec = pins.versions?.[m[1]] !== undefined ? parseVersionSpec(pins.versions[m[1]]!) : undefined;
   const removal = parseRelease(m[2]);

@@ -147,6 +147,22 @@ export function keyAtPins(frameworks: VersionedFramework[], key: string, pins: P
   };
 }
 
+/**
+ * The first release read that no longer has a key the earlier ones had, as `transformers v4.51 (last read in 4.50)`
+ * (evaluation_strategy); undefined when the newest release read still has it or no framework's facts range it.
+ */
+export function removalOf(frameworks: VersionedFramework[], key: string): string | undefined {
+  for (const framework of frameworks) {
+    const ranged = FACTS[framework].keys[key];
+    if (!ranged) continue;
+    const labels = FACTS[framework].releases;
+    const last = stretches(ranged).at(-1)![1];
+    const i = labels.indexOf(last);
+    if (i >= 0 && i < labels.length - 1) return `${framework} v${shown(framework, labels[i + 1])} (last read in ${shown(framework, last)})`;
+  }
+  return undefined;
+}
+
 /** Whether a framework knows a key in any release read. */
 export function keyEverKnown(framework: VersionedFramework, key: string): boolean {
   return FACTS[framework].keys[key] !== undefined || FACTS[framework].stable.includes(key);
