@@ -209,14 +209,36 @@ def option_of(parser, key):
     return parser._option_string_actions.get('--' + key) or parser._option_string_actions.get('--' + key.replace('_', '-'))
 
 
+def build_args(parser, flags):
+    """A command line from {key: value or None}: a missing value is one the option takes (its default, its first choice)."""
+    args = []
+    for key, value in flags.items():
+        action = option_of(parser, key)
+        if value is not None:
+            args += ['--' + key, str(value)]
+        elif action is None:
+            args += ['--' + key, '1']
+        elif action.nargs == 0 or (action.nargs == '?' and action.const is not None):
+            args.append('--' + key)
+        elif action.choices:
+            args += ['--' + key, str(list(action.choices)[0])]
+        elif action.default is not None and action.default is not dataclasses.MISSING and not isinstance(action.default, (dict, list)):
+            args += ['--' + key, str(action.default)]
+        else:
+            args += ['--' + key, '1']
+    return args
+
+
 def hf_args(q):
-    """parse_args_into_dataclasses over each class; `keys` (with their values in args) are judged one by one too."""
+    """parse_args_into_dataclasses over each class; `flags` ({key: value or null}) become the command line."""
     from transformers import HfArgumentParser
     classes, missing = resolve_classes(q.get('classes') or ['TrainingArguments'])
-    args = list(q.get('args') or [])
     per_class = {}
+    if 'flags' in q:
+        q = {**q, 'keys': list(q['flags'])}
     for cls in classes:
         parser = HfArgumentParser((cls,))
+        args = build_args(parser, q['flags']) if 'flags' in q else list(q.get('args') or [])
         full = args if any(a in ('--output_dir', '--output-dir') for a in args) or 'output_dir' not in init_fields(cls) else ['--output_dir', '/tmp/trainlint-oracle-out'] + args
         _, exc, text = quiet(lambda: parser.parse_args_into_dataclasses(args=full))
         error = describe(exc, text)
@@ -233,6 +255,7 @@ def hf_args(q):
             row['environment'] = {'first_error': error, 'switched_off': off}
             row['accepted'] = exc2 is None
             row['error'] = describe(exc2, text2)
+        row['args'] = full
         per_class[cls.__name__] = row
     return summarize(per_class, q.get('keys') or [], missing, {**q, 'keys': q.get('keys') or []})
 
