@@ -186,13 +186,15 @@ def hf_file(q):
             row['environment'] = {'first_error': error, 'switched_off': changed}
             row['accepted'] = exc2 is None
             row['error'] = describe(exc2, text2)
+        row['fields'] = sorted(set(q.get('keys') or keys) & init_fields(cls))
         per_class[cls.__name__] = row
     return summarize(per_class, keys, missing, q)
 
 
 def summarize(per_class, keys, missing, q):
     asked = q.get('keys') or keys
-    known = {k: [name for name, row in per_class.items() if k.split('.')[0] not in row['unused_keys']] for k in asked}
+    # A key is known to a class that has it as a field (hf-file: nested keys are no top-level field) or an option (hf-args).
+    known = {k: [name for name, row in per_class.items() if (k in row['fields'] if 'fields' in row else k.split('.')[0] not in row['unused_keys'])] for k in asked}
     accepted_by = [name for name, row in per_class.items() if row['accepted']]
     first_error = next((row['error'] for row in per_class.values() if row['error']), None)
     return {

@@ -158,8 +158,9 @@ export function questionFor(f: OracleFinding): Question {
         // A deprecation that names no removal: the latest release still takes the key.
         claims.push({ framework: 'transformers', version: { latest: true }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: !pin });
       }
-      // A deprecated key is reported at a pinned version only where that version has it (version-checks.ts versionedRename).
-      if (pin) claims.push({ framework: 'transformers', version: { pinned: pin }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: true });
+      // A deprecated key is reported at an exact pin only where that release has it (version-checks.ts versionedRename);
+      // at a range the message says the releases read do not settle it.
+      if (pin && /^[\d.]+$/.test(pin)) claims.push({ framework: 'transformers', version: { pinned: pin }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: true });
       return q;
     }
     if (f.rule === 'invalid-value') {

@@ -284,16 +284,22 @@ function report(questions: ReturnType<typeof questionFor>[], asked: Asked[], ver
   console.log('\nclaims per version asked: agree / disagree / undecided');
   for (const [k, r] of [...perVersion].sort()) console.log(`  ${k.padEnd(24)} ${r.agree} / ${r.disagree} / ${r.undecided}`);
 
-  // The hand verdicts: T says the program fails or misbehaves; the oracle says so where it raises at the version in use.
-  const vAgree = verdictRows.filter((r) => (r.a.result === 'rejects') === r.real);
-  console.log(`\nhand verdicts (verdicts.tsv) on findings the oracle decided at the version in use: ${verdictRows.length}, agreeing ${vAgree.length} (T = the program raises, F = it loads the file)`);
-  for (const r of verdictRows.filter((x) => !vAgree.includes(x))) console.log(`  verdict ${r.real ? 'T' : 'F'}, program ${r.a.result} at ${r.a.claim.framework} ${r.a.version}: ${describe(r.q.finding, r.a)}`);
+  // The hand verdicts. On an error, T says the program stops: the oracle agrees where it raises at the version in use.
+  // On a warning or an info, T says it is worth acting on, which is more than what the program does with the key: only
+  // the cross-count is printed.
+  const errorRows = verdictRows.filter((r) => r.q.finding.severity === 'error');
+  const vAgree = errorRows.filter((r) => (r.a.result === 'rejects') === r.real);
+  console.log(`\nhand verdicts (verdicts.tsv) on errors the oracle decided at the version in use: ${errorRows.length}, agreeing ${vAgree.length} (T = the program raises)`);
+  for (const r of errorRows.filter((x) => !vAgree.includes(x))) console.log(`  verdict ${r.real ? 'T' : 'F'}, program ${r.a.result} at ${r.a.claim.framework} ${r.a.version}: ${describe(r.q.finding, r.a)}`);
+  const soft = verdictRows.filter((r) => r.q.finding.severity !== 'error');
+  const cell = (real: boolean, borne: boolean) => soft.filter((r) => r.real === real && (r.a.result === r.a.claim.expect) === borne).length;
+  console.log(`hand verdicts on warnings and infos decided: ${soft.length}; the program does what the finding says: T ${cell(true, true)}, F ${cell(false, true)}; it does not: T ${cell(true, false)}, F ${cell(false, false)}`);
 
   const show = (title: string, items: Array<{ q: ReturnType<typeof questionFor>; a: Asked }>) => {
     console.log(`\n${title} (${items.length}):`);
     const groups = new Map<string, { n: number; first: { q: ReturnType<typeof questionFor>; a: Asked } }>();
     for (const item of items) {
-      const k = `${item.a.claim.framework} ${item.a.version} ${item.a.claim.key} ${item.a.claim.expect} ${item.q.finding.rule} ${item.q.finding.severity} ${item.q.finding.message.slice(0, 60)}`;
+      const k = `${item.a.claim.framework} ${item.a.version} ${item.a.claim.key} ${item.a.claim.expect} ${item.q.finding.rule} ${item.q.finding.severity}`;
       const g = groups.get(k) ?? { n: 0, first: item };
       g.n++;
       groups.set(k, g);
@@ -302,7 +308,14 @@ function report(questions: ReturnType<typeof questionFor>[], asked: Asked[], ver
   };
   show('disagreements: the finding says the program does one thing, the program does the other', disagreements);
   show('severity disagreements at the version in use (error on a key the program takes, or softer than a rejection where no program class can own the key)', severityOff);
-  show('softer than upstream (the upstream classes reject it at the version in use; the program\'s own argument classes may define it)', capped);
+  // Softer than upstream: one line per key and version, not per finding (launch scripts repeat the same flags).
+  const softer = new Map<string, number>();
+  for (const { q, a } of capped) {
+    const k = `${a.claim.framework} ${a.version} ${a.claim.key} (${q.finding.rule} ${q.finding.severity})`;
+    softer.set(k, (softer.get(k) ?? 0) + 1);
+  }
+  console.log(`\nsofter than upstream: the upstream classes reject the key at the version in use, the program's own argument classes may define it (${capped.length} claims, ${softer.size} keys); most frequent:`);
+  for (const [k, n] of [...softer].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`  ${String(n).padStart(4)}  ${k}`);
 }
 
 function describe(f: OracleFinding, a: Asked): string {
