@@ -160,7 +160,8 @@ def load_dict(path):
 
 
 def precision_off(d):
-    changed = [k for k in ('bf16', 'fp16', 'bf16_full_eval', 'fp16_full_eval', 'tf32', 'half_precision_backend', 'torch_compile') if k in d and d[k] not in (False, None)]
+    # TRL's configs turn bf16 on when the file leaves it out (bf16=None becomes True), so bf16 and fp16 are always set off.
+    changed = [k for k in ('bf16', 'fp16', 'bf16_full_eval', 'fp16_full_eval', 'tf32', 'half_precision_backend', 'torch_compile') if k in ('bf16', 'fp16') or (k in d and d[k] not in (False, None))]
     return {**d, **{k: False if k != 'half_precision_backend' else 'auto' for k in changed}}, changed
 
 

@@ -310,7 +310,9 @@ export function outcome(claim: Claim, answer: Answer | undefined): Outcome {
     // A value: every class that has the field raised on it, naming it (or argparse refused the value).
     const rows = Object.values(answer.per_class ?? {}).filter((row) => !row.unused_keys.includes(top));
     if (rows.length === 0) return 'undecided';
-    if (rows.some((row) => row.accepted)) return 'accepts';
+    // parse_dict builds the dataclass (its __post_init__ checks the value) before it raises on unused keys: a load that
+    // failed only on those took the value.
+    if (rows.some((row) => row.accepted || (row.error && /not used by the HfArgumentParser/.test(row.error.message) && !mentions(row.error.message, claim.key)))) return 'accepts';
     if (rows.every((row) => row.error && mentions(row.error.message, claim.key))) return 'rejects';
     return 'undecided';
   }
