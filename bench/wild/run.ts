@@ -27,6 +27,8 @@ export interface Finding {
   rule: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
+  /** The format TrainLint read the file as (hf-trainer, accelerate, deepspeed, megatron, ...): bench/wild/oracle picks what it can ask by it. */
+  format: string;
 }
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -107,7 +109,7 @@ function check(entry: RepoEntry, dir: string): { findings: Finding[]; configs: n
   if (run.status === 2 || !run.stdout) throw new Error(`${entry.repo}: trainlint exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
   const json = JSON.parse(run.stdout) as CheckJson;
   const findings = json.files.flatMap((f) =>
-    f.diagnostics.map((d) => ({ repo: entry.repo, commit: entry.commit, path: f.path.replace(/^\.\//, ''), line: d.range.start.line + 1, column: d.range.start.character + 1, rule: d.rule, severity: d.severity, message: d.message })),
+    f.diagnostics.map((d) => ({ repo: entry.repo, commit: entry.commit, path: f.path.replace(/^\.\//, ''), line: d.range.start.line + 1, column: d.range.start.character + 1, rule: d.rule, severity: d.severity, message: d.message, format: f.format })),
   );
   return { findings, configs: json.files.length, seconds };
 }
