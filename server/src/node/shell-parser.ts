@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromTreeSitter, type ShellParser, type TreeSitterNodeLike } from '../core/shell/syntax';
+import { fromTreeSitter, MAX_SHELL_DEPTH, MAX_SHELL_NODES, type ShellParser, type ShellSyntaxNode, type TreeSitterNodeLike } from '../core/shell/syntax';
 
 /**
  * Loads tree-sitter-bash (WebAssembly) once, asynchronously, for a front end (CLI, language server, tests)
@@ -52,7 +52,10 @@ async function load(): Promise<ShellParser | undefined> {
       let tree: ReturnType<typeof parser.parse> = null;
       try {
         tree = parser.parse(text);
-        return tree ? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike) : undefined;
+        if (!tree) return undefined;
+        // A cursor copies the tree several times faster than a Node object per child; a tree too large for the bound
+        // is copied the way the core cuts it (fromTreeSitter), so the result is the same either way.
+        return withCursor(tree) ?? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike);
       } catch {
         return undefined;
       } finally {
@@ -60,4 +63,40 @@ async function load(): Promise<ShellParser | undefined> {
       }
     },
   };
+}
+
+/**
+ * The same plain tree as fromTreeSitter (same nodes, same order, same bound on depth), read with a tree cursor. Returns
+ * undefined when the tree has more nodes than MAX_SHELL_NODES, where fromTreeSitter decides which ones are kept.
+ */
+function withCursor(tree: NonNullable<ReturnType<InstanceType<typeof import('web-tree-sitter').Parser>['parse']>>): ShellSyntaxNode | undefined {
+  const cursor = tree.walk();
+  try {
+    const plain = (): ShellSyntaxNode => {
+      const node: ShellSyntaxNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: cursor.nodeIsNamed, children: [] };
+      if (!cursor.nodeIsMissing) return node;
+      return { type: node.type, start: node.start, end: node.end, named: node.named, missing: true, children: [] };
+    };
+    const root = plain();
+    // parents[d] is the plain node at depth d of the cursor's path.
+    const parents: ShellSyntaxNode[] = [root];
+    let count = 1;
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      if (count >= MAX_SHELL_NODES) return undefined;
+      const node = plain();
+      parents[parents.length - 1].children.push(node);
+      count++;
+      if (parents.length < MAX_SHELL_DEPTH && cursor.gotoFirstChild()) {
+        parents.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (parents.length <= 1 || !cursor.gotoParent()) return root;
+        parents.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
