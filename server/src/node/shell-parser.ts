@@ -47,23 +47,34 @@ async function load(): Promise<ShellParser | undefined> {
   const language = await Language.load(readFileSync(grammar));
   const parser = new Parser();
   parser.setLanguage(language);
-  return {
-    parse(text: string) {
-      let tree: ReturnType<typeof parser.parse> = null;
-      try {
-        tree = parser.parse(text);
-        if (!tree) return undefined;
-        // A cursor copies the tree several times faster than a Node object per child; a tree too large for the bound
-        // is copied the way the core cuts it (fromTreeSitter), so the result is the same either way.
-        return withCursor(tree) ?? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike);
-      } catch {
-        return undefined;
-      } finally {
-        tree?.delete();
-      }
-    },
+  // A script is read more than once in a run (with its program, in the context of a file linking to it, for the code
+  // lens): the last few trees are kept by text. The plain trees are never changed by the core, so they can be shared.
+  const recent = new Map<string, ShellSyntaxNode | undefined>();
+  const parse = (text: string): ShellSyntaxNode | undefined => {
+    if (recent.has(text)) return recent.get(text);
+    const tree = parseOnce(text);
+    if (recent.size >= RECENT_TREES) recent.delete(recent.keys().next().value as string);
+    recent.set(text, tree);
+    return tree;
   };
+  const parseOnce = (text: string): ShellSyntaxNode | undefined => {
+    let tree: ReturnType<typeof parser.parse> = null;
+    try {
+      tree = parser.parse(text);
+      if (!tree) return undefined;
+      // A cursor copies the tree several times faster than a Node object per child; a tree too large for the bound
+      // is copied the way the core cuts it (fromTreeSitter), so the result is the same either way.
+      return withCursor(tree) ?? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike);
+    } catch {
+      return undefined;
+    } finally {
+      tree?.delete();
+    }
+  };
+  return { parse };
 }
+
+const RECENT_TREES = 4;
 
 /**
  * The same plain tree as fromTreeSitter (same nodes, same order, same bound on depth), read with a tree cursor. Returns
