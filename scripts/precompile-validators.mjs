@@ -1,6 +1,6 @@
 // Compiles the validators of the bundled schemas at build time (run by scripts/bundle.mjs after tsc), so a CLI run or
 // the language server does not spend half a second in ajv's code generation per large schema. Writes
-// out/validators/<fingerprint>.json and dist/validators/<fingerprint>.json; server/src/node/precompiled-validators.ts
+// out/validators/<fingerprint>.json and dist/validators/<fingerprint>.json (with V8's code cache beside each); server/src/node/precompiled-validators.ts
 // reads them and falls back to compiling at run time when none matches the schema (see validatorFingerprint).
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +15,7 @@ if (!existsSync(compiledSchemas)) {
   const Ajv = require('ajv').default;
   const { VALIDATED_SCHEMAS } = require(compiledSchemas);
   const { AJV_OPTIONS } = require(join(root, 'out/server/src/core/schema/validate.js'));
-  const { validatorFingerprint } = require(join(root, 'out/server/src/node/precompiled-validators.js'));
+  const { validatorFingerprint, instantiateValidator } = require(join(root, 'out/server/src/node/precompiled-validators.js'));
   const folders = [join(root, 'out/validators'), join(root, 'dist/validators')];
   for (const folder of folders) {
     rmSync(folder, { recursive: true, force: true });
@@ -47,8 +47,16 @@ if (!existsSync(compiledSchemas)) {
       console.warn('precompile-validators: a schema uses scope values without code; it is compiled at run time');
       continue;
     }
-    const file = `${validatorFingerprint(schema)}.json`;
-    for (const folder of folders) writeFileSync(join(folder, file), JSON.stringify({ source, scope }));
+    const fingerprint = validatorFingerprint(schema);
+    // V8's code cache of the validator after one call (so the validator's own body is compiled too); V8 checks its
+    // version and flags when it reads it, and compiles the source instead when they differ.
+    const { validate, script } = instantiateValidator({ source, scope }, schema, ajv);
+    validate({});
+    const codeCache = script.createCachedData();
+    for (const folder of folders) {
+      writeFileSync(join(folder, `${fingerprint}.json`), JSON.stringify({ source, scope }));
+      writeFileSync(join(folder, `${fingerprint}.v8cache`), codeCache);
+    }
     written++;
   }
   console.log(`precompile-validators: ${written} of ${VALIDATED_SCHEMAS.length} validators written`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { AJV_OPTIONS, usePrecompiledValidators } from '../core/schema/validate';
@@ -29,26 +30,43 @@ export function validatorFingerprint(schema: SchemaNode): string {
 
 const FOLDERS = [join(__dirname, 'validators'), join(__dirname, '..', '..', '..', 'validators')];
 
-function read(fingerprint: string): PrecompiledValidator | undefined {
+function read(fingerprint: string): { found: PrecompiledValidator; cachedData?: Buffer } | undefined {
   for (const folder of FOLDERS) {
+    let found: PrecompiledValidator;
     try {
-      return JSON.parse(readFileSync(join(folder, `${fingerprint}.json`), 'utf8')) as PrecompiledValidator;
+      found = JSON.parse(readFileSync(join(folder, `${fingerprint}.json`), 'utf8')) as PrecompiledValidator;
     } catch {
-      // Not built there: try the next folder.
+      continue; // Not built there: try the next folder.
     }
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(join(folder, `${fingerprint}.v8cache`));
+    } catch {
+      // No code cache: V8 compiles the source.
+    }
+    return { found, cachedData };
   }
   return undefined;
 }
 
-/** The build's validator for a schema, instantiated as ajv.compile instantiates its own; undefined when none matches. */
-export function findPrecompiledValidator(schema: SchemaNode, ajv: Ajv): ValidateFunction | undefined {
-  const found = read(validatorFingerprint(schema));
-  if (!found) return undefined;
+/**
+ * Instantiates a validator as ajv.compile does (its generated source called with the instance and the scope values). With
+ * `cachedData` (V8's code cache, written at build time by the same Node), V8 skips parsing and compiling the source,
+ * hundreds of milliseconds for the large schemas; a cache another V8 wrote is rejected and the source compiled instead.
+ */
+export function instantiateValidator(found: PrecompiledValidator, schema: SchemaNode, ajv: Ajv, cachedData?: Buffer): { validate: ValidateFunction; script: Script } {
   const scope: Record<string, unknown[]> = { schema: [schema] };
   for (const [prefix, codes] of Object.entries(found.scope)) scope[prefix] = new Function(`return [${codes.join(',')}];`)() as unknown[];
-  const validate = new Function('self', 'scope', found.source)(ajv, scope) as ValidateFunction;
+  const script = new Script(`(function (self, scope) {\n${found.source}\n})`, { filename: 'trainlint-validator.js', cachedData });
+  const validate = (script.runInThisContext() as (self: Ajv, scope: Record<string, unknown[]>) => ValidateFunction)(ajv, scope);
   validate.errors = null;
-  return validate;
+  return { validate, script };
+}
+
+/** The build's validator for a schema, instantiated as ajv.compile instantiates its own; undefined when none matches. */
+export function findPrecompiledValidator(schema: SchemaNode, ajv: Ajv): ValidateFunction | undefined {
+  const built = read(validatorFingerprint(schema));
+  return built ? instantiateValidator(built.found, schema, ajv, built.cachedData).validate : undefined;
 }
 
 /** Called once by each front end (CLI, language server). */
