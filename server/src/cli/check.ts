@@ -24,6 +24,7 @@ import type { LinkedFile } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
 import { programOfScript } from '../node/program-files';
 import { linkTargetPath } from './file-context';
+import { duringOneRun } from '../node/git-folders';
 
 export interface CheckOptions {
   paths: string[];
@@ -66,7 +67,12 @@ function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settin
   return program ? analyze(candidate.text, { path: candidate.path, settings: { ...settings, program }, shellParser, linked, baseline: candidate.baseline }) : analysis;
 }
 
+/** Checks the files; folder facts (which folders hold `.git`) are asked once per folder for the whole run. */
 export function runCheck(options: CheckOptions): CheckOutcome {
+  return duringOneRun(() => checkFiles(options));
+}
+
+function checkFiles(options: CheckOptions): CheckOutcome {
   shellParser = options.shellParser;
   pythonParser = options.pythonParser;
   const folders = options.paths.map((p) => resolve(p));

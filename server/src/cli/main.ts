@@ -2,6 +2,7 @@ import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
 import { runCheck } from './check';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
+import { installPrecompiledValidators } from '../node/precompiled-validators';
 import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
@@ -209,6 +210,7 @@ async function check(argv: string[]): Promise<number> {
 }
 
 function main(argv: string[]): number | Promise<number> {
+  installPrecompiledValidators();
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);

@@ -2,6 +2,7 @@ import { format } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
+import { installPrecompiledValidators } from '../node/precompiled-validators';
 import { startServer } from './server';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
@@ -16,6 +17,7 @@ export function startLsp(args: string[]): number {
     process.stderr.write('trainlint lsp: name a transport: --stdio (or --node-ipc, --socket=PORT, --pipe=NAME)\n');
     return 2;
   }
+  installPrecompiledValidators();
   const connection = createConnection(ProposedFeatures.all);
   // Over stdio anything written to stdout that is not a protocol message breaks the framing: send logs to the client.
   const log = (send: (message: string) => void) => (...args: unknown[]) => send(format(...args));

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { FileAnalysis } from '../core/analyze';
 import type { ProgramArguments } from '../core/python/program-arguments';
 import { resolveProgramCached } from '../core/python/resolve';
 import type { PythonParser } from '../core/python/syntax';
 import { shellFactsOf } from '../core/shell/shell-config';
 import { fieldText, isKnown } from '../core/shell/words';
+import { holdsGit } from './git-folders';
 
 /**
  * The edge of core/python/resolve.ts for the CLI and the language server: finds the program a launch script runs in the
@@ -37,7 +38,7 @@ function readBounded(path: string): string | undefined {
 export function repositoryRoot(file: string, fallback?: string): string {
   let dir = dirname(resolve(file));
   for (let i = 0; i < 64; i++) {
-    if (existsSync(join(dir, '.git'))) return dir;
+    if (holdsGit(dir)) return dir;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Settings } from '../core/index';
+import { holdsGit } from './git-folders';
 
 // Where Megatron-LM (megatron/training/arguments.py) and its older releases and forks (megatron/arguments.py) define their flags.
 const MEGATRON_ARGUMENTS = ['megatron/training/arguments.py', 'megatron/arguments.py'];
@@ -21,7 +22,7 @@ function isDir(path: string): boolean {
 export function repositoryRoot(file: string, fallbacks: string[] = []): string | undefined {
   let dir = dirname(resolve(file));
   for (;;) {
-    if (existsSync(join(dir, '.git'))) return dir;
+    if (holdsGit(dir)) return dir;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromTreeSitter, type ShellParser, type TreeSitterNodeLike } from '../core/shell/syntax';
+import { fromTreeSitter, MAX_SHELL_DEPTH, MAX_SHELL_NODES, type ShellParser, type ShellSyntaxNode, type TreeSitterNodeLike } from '../core/shell/syntax';
 
 /**
  * Loads tree-sitter-bash (WebAssembly) once, asynchronously, for a front end (CLI, language server, tests)
@@ -47,17 +47,67 @@ async function load(): Promise<ShellParser | undefined> {
   const language = await Language.load(readFileSync(grammar));
   const parser = new Parser();
   parser.setLanguage(language);
-  return {
-    parse(text: string) {
-      let tree: ReturnType<typeof parser.parse> = null;
-      try {
-        tree = parser.parse(text);
-        return tree ? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike) : undefined;
-      } catch {
-        return undefined;
-      } finally {
-        tree?.delete();
-      }
-    },
+  // A script is read more than once in a run (with its program, in the context of a file linking to it, for the code
+  // lens): the last few trees are kept by text. The plain trees are never changed by the core, so they can be shared.
+  const recent = new Map<string, ShellSyntaxNode | undefined>();
+  const parse = (text: string): ShellSyntaxNode | undefined => {
+    if (recent.has(text)) return recent.get(text);
+    const tree = parseOnce(text);
+    if (recent.size >= RECENT_TREES) recent.delete(recent.keys().next().value as string);
+    recent.set(text, tree);
+    return tree;
   };
+  const parseOnce = (text: string): ShellSyntaxNode | undefined => {
+    let tree: ReturnType<typeof parser.parse> = null;
+    try {
+      tree = parser.parse(text);
+      if (!tree) return undefined;
+      // A cursor copies the tree several times faster than a Node object per child; a tree too large for the bound
+      // is copied the way the core cuts it (fromTreeSitter), so the result is the same either way.
+      return withCursor(tree) ?? fromTreeSitter(tree.rootNode as unknown as TreeSitterNodeLike);
+    } catch {
+      return undefined;
+    } finally {
+      tree?.delete();
+    }
+  };
+  return { parse };
+}
+
+const RECENT_TREES = 4;
+
+/**
+ * The same plain tree as fromTreeSitter (same nodes, same order, same bound on depth), read with a tree cursor. Returns
+ * undefined when the tree has more nodes than MAX_SHELL_NODES, where fromTreeSitter decides which ones are kept.
+ */
+function withCursor(tree: NonNullable<ReturnType<InstanceType<typeof import('web-tree-sitter').Parser>['parse']>>): ShellSyntaxNode | undefined {
+  const cursor = tree.walk();
+  try {
+    const plain = (): ShellSyntaxNode => {
+      const node: ShellSyntaxNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: cursor.nodeIsNamed, children: [] };
+      if (!cursor.nodeIsMissing) return node;
+      return { type: node.type, start: node.start, end: node.end, named: node.named, missing: true, children: [] };
+    };
+    const root = plain();
+    // parents[d] is the plain node at depth d of the cursor's path.
+    const parents: ShellSyntaxNode[] = [root];
+    let count = 1;
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      if (count >= MAX_SHELL_NODES) return undefined;
+      const node = plain();
+      parents[parents.length - 1].children.push(node);
+      count++;
+      if (parents.length < MAX_SHELL_DEPTH && cursor.gotoFirstChild()) {
+        parents.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (parents.length <= 1 || !cursor.gotoParent()) return root;
+        parents.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { PIN_FILE_ORDER, pinFileKind, readPinFile, type Pin } from '../core/versions/pin-files';
 import { isVersionedFramework, parseVersionSpec, type VersionedFramework } from '../core/versions/version-spec';
 import { impliedSpec, type BoundFramework } from '../core/versions/co-pins';
 import type { Settings } from '../core/index';
+import { holdsGit } from './git-folders';
 
 /** Pins found for one file: versions by framework, and where each was read (path relative to the config, and line). */
 export interface FoundPins {
@@ -39,7 +40,7 @@ export class WorkspacePins {
         sources[pin.framework] = `${relative(dirname(file), pin.path).replace(/\\/g, '/') || basename(pin.path)}:${pin.line}`;
       }
       const parent = dirname(dir);
-      if (parent === dir || existsSync(join(dir, '.git'))) break;
+      if (parent === dir || holdsGit(dir)) break;
       dir = parent;
     }
     return withCoPins(versions, sources);

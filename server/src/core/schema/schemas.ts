@@ -48,6 +48,19 @@ const neoxWithDashes = {
   },
 } as SchemaNode;
 
+/** Every schema schemaFor returns, for scripts/precompile-validators.mjs, which compiles their validators at build time. */
+export const VALIDATED_SCHEMAS: SchemaNode[] = [
+  ...Object.values(SCHEMAS),
+  megatronFlags as unknown as SchemaNode,
+  megatronDeepSpeedFlags as unknown as SchemaNode,
+  megatronYaml as unknown as SchemaNode,
+  nemoGpt,
+  nemoOtherModel,
+  axolotl as unknown as SchemaNode,
+  neoxWithDashes,
+  llamafactory as unknown as SchemaNode,
+];
+
 /** The schema of a format; Megatron's depends on how it is written (launch-script flags, Megatron-DeepSpeed's flags, --yaml-cfg). */
 export function schemaFor(format: Format, tree?: ConfigTree): SchemaNode | undefined {
   if (format === 'megatron') {

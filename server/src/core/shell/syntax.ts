@@ -34,7 +34,7 @@ export interface TreeSitterNodeLike {
 
 /** Bounds the conversion of hostile input: deeper or larger trees are cut, never followed. */
 export const MAX_SHELL_NODES = 400_000;
-const MAX_DEPTH = 2_000;
+export const MAX_SHELL_DEPTH = 2_000;
 
 /**
  * Copies a tree-sitter tree into plain nodes, iteratively (no recursion, so no stack overflow on deep input).
@@ -54,7 +54,7 @@ export function fromTreeSitter(root: TreeSitterNodeLike): ShellSyntaxNode {
   let count = 1;
   while (stack.length > 0) {
     const [node, plain, depth] = stack.pop()!;
-    if (depth >= MAX_DEPTH) continue;
+    if (depth >= MAX_SHELL_DEPTH) continue;
     for (let i = 0; i < node.childCount && count < MAX_SHELL_NODES; i++) {
       const child = node.child(i);
       if (!child) continue;
