@@ -2,7 +2,7 @@ import { getChild, getPath, type ConfigNode } from './syntax/config-tree';
 import type { FileAnalysis, LinkedFile } from './analyze';
 import type { Settings } from './settings';
 import type { OffsetRange } from './text/range';
-import { trainerValuesOf } from './facts/trainer-values';
+import { trainerValuesOf } from './programs/hf-trainer/trainer-values';
 import { shellFactsOf } from './shell/shell-config';
 import { megatronParallelOf } from './shell/embedded';
 import { rangeOfField } from './shell/launch';

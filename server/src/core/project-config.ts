@@ -1,6 +1,6 @@
 import { parseYaml } from './syntax/from-yaml';
 import { getChild, toPlain, type ConfigNode } from './syntax/config-tree';
-import { isFormat } from './detect/formats';
+import { isFormat } from './programs/ids';
 import { HARDWARE_FIGURES, mergeSettings, type Consumer, type HardwareFigures, type RuleSetting, type Settings } from './settings';
 import { findGpu, unknownGpuMessage } from './catalog/find-gpu';
 import { clearWinner, rankSuggestions } from './util/did-you-mean';

@@ -1,8 +1,8 @@
 import { getChild, getPath, type ConfigNode, type ConfigTree } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import type { Settings } from '../settings';
 import { flag, num, str } from '../plan/anchors';
-import { megatronArgs } from './megatron-facts';
+import { megatronArgs } from '../programs/megatron/arguments';
 import { optimizerKind, type OptimizerKind } from './lr-scaling';
 
 /**

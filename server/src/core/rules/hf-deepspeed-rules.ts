@@ -1,8 +1,9 @@
+import { PROGRAM } from '../programs/ids';
 import type { ConfigNode } from '../syntax/config-tree';
-import { TRAINER_MATCHED } from '../facts/trainer-fill';
+import { TRAINER_MATCHED } from '../programs/hf-trainer/trainer-fill';
 import { isSwitchOn } from '../facts/values';
 import type { Rule, RuleContext } from './rule';
-import { argumentNode, compareWithTrainer, trainerValuesOf } from '../facts/trainer-values';
+import { argumentNode, compareWithTrainer, trainerValuesOf } from '../programs/hf-trainer/trainer-values';
 import { shellFactsOf } from '../shell/shell-config';
 import { worldSizeOf } from '../settings';
 import { formatScalar } from '../fix/edits';
@@ -17,6 +18,7 @@ export const hfDeepspeedMismatch: Rule = {
   meta: {
     code: 'TL701',
     name: 'hf-deepspeed-mismatch',
+    programs: [PROGRAM.deepspeed, PROGRAM.hfTrainer, PROGRAM.llamafactory, PROGRAM.axolotl],
     severity: 'warning',
     summary: 'A DeepSpeed config read by the HF Trainer hard-codes a value the Trainer also sets from TrainingArguments.',
     why: 'The Trainer fills "auto" values from TrainingArguments and compares every concrete one; any difference raises "Please correct the following DeepSpeed config values that mismatch TrainingArguments values" when training starts. A hard-coded `bf16.enabled: true` works only as long as every launch also passes --bf16.',

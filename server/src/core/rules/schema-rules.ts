@@ -3,6 +3,8 @@ import { childPointer, getChild, type ConfigNode, toPlain, splitPointer } from '
 import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
 import { schemaFor } from '../schema/schemas';
+import { programOf } from '../programs/index';
+import type { Format } from '../programs/ids';
 import { clearWinner, rankSuggestions, type Suggestion } from '../util/did-you-mean';
 import { renameKey, formatScalar } from '../fix/edits';
 import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
@@ -11,7 +13,7 @@ import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
-import { megatronForkArguments } from '../facts/megatron-fork';
+import { megatronForkArguments } from '../programs/megatron/fork';
 import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
 // Values that other rules explain better than a schema message can.
@@ -53,14 +55,13 @@ function forEachValidated(ctx: RuleContext, visit: (located: Located, errors: Er
   }
 }
 
-function frameworkName(format: string): string {
-  return (
-    { deepspeed: 'DeepSpeed', 'hf-trainer': 'HfArgumentParser/TrlParser', accelerate: 'accelerate', megatron: 'Megatron-LM', axolotl: 'axolotl', llamafactory: 'LLaMA-Factory', neox: 'GPT-NeoX', nemo: 'NeMo' } as Record<string, string>
-  )[format] ?? format;
+function frameworkName(format: Format): string {
+  const program = programOf(format);
+  return program ? program.parser ?? program.displayName : format;
 }
 
 /** The program a schema describes, by its title ("Megatron-DeepSpeed command-line arguments"), else by the format. */
-function schemaFramework(schema: SchemaNode, format: string): string {
+function schemaFramework(schema: SchemaNode, format: Format): string {
   const title = (schema as { title?: string }).title;
   return title ? title.replace(/ command-line arguments$/, '') : frameworkName(format);
 }

@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from './rule';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Severity } from '../diagnostic';
-import { YAML_LOADERS } from '../detect/loaders';
+import { yamlLoaderOf } from '../programs/index';
 
 export const parseError: Rule = {
   meta: {
@@ -118,7 +118,7 @@ export const yamlFloatAsString: Rule = {
   check(ctx) {
     if (ctx.tree.language !== 'yaml') return;
     // Only where PyYAML loads the file (detect/loaders.ts): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
-    const severity = YAML_LOADERS[ctx.format].floatAsString;
+    const severity = yamlLoaderOf(ctx.format).floatAsString;
     if (!severity) return;
     const visit = (node: ConfigNode) => {
       if (node.kind === 'scalar') {

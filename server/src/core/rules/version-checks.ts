@@ -1,5 +1,5 @@
 import type { ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import type { Severity } from '../diagnostic';
 import type { RuleContext } from './rule';
 import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';

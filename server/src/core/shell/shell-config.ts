@@ -1,6 +1,6 @@
 import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type ScalarValue, type SyntaxProblem } from '../syntax/config-tree';
 import type { Detection } from '../detect/detect-format';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
 import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';

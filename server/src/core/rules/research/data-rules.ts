@@ -1,4 +1,5 @@
-import { megatronArgs } from '../../facts/megatron-facts';
+import { PROGRAM } from '../../programs/ids';
+import { megatronArgs } from '../../programs/megatron/arguments';
 import { flag, str } from '../../plan/anchors';
 import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
 import type { Rule, RuleContext } from '../rule';
@@ -16,6 +17,7 @@ export const moeLoadBalancePerMicroBatch: Rule = {
   meta: {
     code: 'TL608',
     name: 'moe-load-balance-per-micro-batch',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'warning',
     summary: `A Mixture-of-Experts run whose load-balancing loss is computed per micro-batch (Megatron aux_loss) with ${FEW_SEQUENCES} or fewer sequences per micro-batch.`,
     why: 'The auxiliary loss N_E sum_i f_i p_i is computed from the expert frequencies f_i of one micro-batch. With one or two sequences per micro-batch that asks every sequence to spread its tokens evenly over the experts, which fights the domain specialization the experts are for. Computing f_i over the global batch balances the load across the batch instead.',
@@ -26,7 +28,6 @@ export const moeLoadBalancePerMicroBatch: Rule = {
     references: ['Qiu et al., Demons in the Detail: On Implementing Load Balancing Loss for Training Specialized Mixture-of-Expert Models (2025)', 'NVIDIA/Megatron-LM megatron/training/arguments.py (--moe-router-load-balancing-type, --moe-aux-loss-coeff) @ d98e8a64ddf34856e74b24714e3bedb2f5a39553'],
   },
   check(ctx) {
-    if (ctx.format !== 'megatron' && ctx.format !== 'nemo') return;
     const root = ctx.roots[0];
     const args = root ? megatronArgs(ctx.tree, root, ctx.settings, ctx.format) : undefined;
     if (!args) return;

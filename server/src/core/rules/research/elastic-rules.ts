@@ -1,5 +1,5 @@
 import { deepspeedElasticity, fixedGlobalOverWorlds, perDeviceOverWorlds, DEEPSPEED_ELASTIC_DEFAULTS, type WorldOutcome } from '../../facts/elastic';
-import { megatronArgs, parallelLayout } from '../../facts/megatron-facts';
+import { megatronArgs, parallelLayout } from '../../programs/megatron/arguments';
 import { flag, num } from '../../plan/anchors';
 import { shellFactsOf } from '../../shell/shell-config';
 import { fieldRange, fieldText } from '../../shell/words';

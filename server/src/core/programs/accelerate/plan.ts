@@ -1,8 +1,8 @@
-import { getChild, type ConfigNode } from '../syntax/config-tree';
-import type { Offload, TrainingPlan } from '../estimate/plan';
-import { num, str } from './anchors';
-import { applyFsdpOptions } from './fsdp-options';
-import type { PartialPlan } from './from-deepspeed';
+import { getChild, type ConfigNode } from '../../syntax/config-tree';
+import type { Offload, TrainingPlan } from '../../estimate/plan';
+import { num, str } from '../../plan/anchors';
+import { applyFsdpOptions } from '../../plan/fsdp-options';
+import type { PartialPlan } from '../../plan/anchors';
 
 function offloadDevice(node: ConfigNode | undefined): Offload | undefined {
   const device = str(node)?.toLowerCase();

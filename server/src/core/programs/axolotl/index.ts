@@ -1,0 +1,25 @@
+import type { Program } from '../program';
+import type { SchemaNode } from '../../schema/schema-walk';
+import schema from '../../../../../schemas/axolotl.schema.json';
+import { recognition } from './recognition';
+import { precision } from '../hf-trainer/precision';
+import { batchFacts } from './batch';
+import { planFromTrainerArgs } from '../hf-trainer/plan';
+
+export const axolotl: Program = {
+  id: 'axolotl',
+  displayName: 'axolotl',
+  fileLabel: 'axolotl config',
+  recognition,
+  loader: {
+    loader: 'pyyaml',
+    source: 'axolotl-ai-cloud/axolotl src/axolotl/cli/config.py load_cfg (yaml.safe_load)',
+    floatAsString: 'warning',
+    effect: 'learning_rate is converted; other float fields are coerced by pydantic, int fields reject "1e3"',
+  },
+  consumer: () => 'unknown',
+  schema: () => schema as unknown as SchemaNode,
+  batchFacts,
+  plan: (root) => planFromTrainerArgs('axolotl', root),
+  precision,
+};

@@ -1,0 +1,26 @@
+import type { Program } from '../program';
+import type { SchemaNode } from '../../schema/schema-walk';
+import schema from '../../../../../schemas/hf-training-args.schema.json';
+import { recognition } from './recognition';
+import { precision } from './precision';
+import { batchFacts } from './batch';
+import { planFromTrainerArgs } from './plan';
+
+export const hfTrainer: Program = {
+  id: 'hf-trainer',
+  displayName: 'HF Trainer',
+  fileLabel: 'TrainingArguments',
+  parser: 'HfArgumentParser/TrlParser',
+  recognition,
+  loader: {
+    loader: 'pyyaml',
+    source: 'huggingface/transformers src/transformers/hf_argparser.py parse_yaml_file (yaml.safe_load); huggingface/trl trl/scripts/utils.py TrlParser.parse_args_and_config (yaml.safe_load, then argparse defaults)',
+    floatAsString: 'warning',
+    effect: 'parse_yaml_file keeps the string (the optimizer fails later); TrlParser sets it as an argparse default, which argparse converts',
+  },
+  consumer: () => 'hf-trainer',
+  schema: () => schema as unknown as SchemaNode,
+  batchFacts,
+  plan: (root) => planFromTrainerArgs('hf-trainer', root),
+  precision,
+};

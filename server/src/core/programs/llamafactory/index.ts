@@ -1,0 +1,23 @@
+import type { Program } from '../program';
+import { recognition } from './recognition';
+import { precision } from '../hf-trainer/precision';
+import { batchFacts } from './batch';
+import { schema } from './schema';
+import { planFromTrainerArgs } from '../hf-trainer/plan';
+
+export const llamafactory: Program = {
+  id: 'llamafactory',
+  displayName: 'LLaMA-Factory',
+  fileLabel: 'LLaMA-Factory config',
+  recognition,
+  loader: {
+    loader: 'omegaconf',
+    source: 'hiyouga/LLaMA-Factory src/llamafactory/hparams/parser.py read_args (OmegaConf.load)',
+    effect: 'OmegaConf reads 1e-4 as a float',
+  },
+  consumer: () => 'unknown',
+  schema,
+  batchFacts,
+  plan: (root) => planFromTrainerArgs('llamafactory', root),
+  precision,
+};

@@ -1,0 +1,12 @@
+import { countKeys, type Recognition } from '../program';
+
+// Megatron-LM --yaml-cfg (snake_case argument names).
+const MEGATRON_STRONG = ['tensor_model_parallel_size', 'pipeline_model_parallel_size', 'global_batch_size', 'micro_batch_size', 'num_layers', 'language_model', 'model_parallel', 'rampup_batch_size', 'step_batch_size_schedule', 'use_legacy_models', 'num_layers_per_virtual_pipeline_stage', 'make_vocab_size_divisible_by'];
+
+export const recognition: Recognition = {
+  by: 'score',
+  reason: 'Megatron-LM argument names',
+  strong: MEGATRON_STRONG,
+  score: (keys) => countKeys(keys, MEGATRON_STRONG) * 2,
+  own: (_keys, score) => Math.floor(score / 2),
+};

@@ -1,0 +1,24 @@
+import type { Program } from '../program';
+import { recognition } from './recognition';
+import { precision } from './precision';
+import { batchFacts } from './batch';
+import { neoxWithDashes } from './schema';
+import { neoxLookup, planFromMegatronArgs, withRoot } from '../megatron/plan';
+
+export const neox: Program = {
+  id: 'neox',
+  displayName: 'GPT-NeoX',
+  fileLabel: 'GPT-NeoX config',
+  recognition,
+  loader: {
+    loader: 'pyyaml',
+    source: 'EleutherAI/gpt-neox megatron/neox_arguments/arguments.py NeoXArgs.from_ymls (yaml.load, Loader=yaml.FullLoader)',
+    floatAsString: 'error',
+    effect: 'validate_types rejects a string in a float field',
+  },
+  consumer: () => 'unknown',
+  schema: () => neoxWithDashes,
+  batchFacts,
+  plan: (root) => planFromMegatronArgs('neox', withRoot(neoxLookup(root), root)),
+  precision,
+};

@@ -1,0 +1,114 @@
+import type { Severity } from '../diagnostic';
+import type { BatchFacts } from '../facts/batch-facts';
+import type { PartialPlan } from '../plan/anchors';
+import type { SchemaNode } from '../schema/schema-walk';
+import type { Consumer, Settings } from '../settings';
+import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
+import type { ProgramId } from './ids';
+import type { RuleContext } from '../rules/rule';
+
+/**
+ * One program that reads training configs (DeepSpeed, the HF Trainer, Megatron-LM, ...): everything TrainLint knows
+ * of it, in one module under `programs/<id>/`. Code elsewhere asks the program (`programOf`), never its id.
+ * The rules that apply to a program are those whose `RuleMeta.programs` names it (rules/registry.ts `rulesFor`).
+ */
+export interface Program {
+  id: ProgramId;
+  /** The name messages and hovers use. */
+  displayName: string;
+  /** What the hover calls one of its files ("DeepSpeed config", "TrainingArguments"). */
+  fileLabel: string;
+  /** Who parses its file, for "not accepted by ..." messages; the display name when absent. */
+  parser?: string;
+  /** How a file is recognised as this program's, with the evidence the detection keeps as its reason. */
+  recognition: Recognition;
+  /** How the program loads a YAML file: the one fact that says whether `2e-5` is a float or a string. */
+  loader: YamlLoader;
+  /** Who reads a file of this program when the settings do not say (the root decides for DeepSpeed). */
+  consumer(root: ConfigNode | undefined): Consumer;
+  /** The arguments it accepts, as a JSON Schema; some programs' depend on how the file is written (tree). */
+  schema?(tree: ConfigTree | undefined): SchemaNode | undefined;
+  /** Its batch identity: global = micro x accumulation x data-parallel size, and the names it spells them with. */
+  batchFacts?(root: ConfigNode, settings: Settings): BatchFacts | undefined;
+  /** What one of its files says about the run (model, batch, sharding, precision) for the estimator. */
+  plan?(root: ConfigNode): PartialPlan;
+  /** What its file adds when another file links to it but is no plan of its own (an accelerate config). */
+  linkedPlan?(root: ConfigNode): PartialPlan;
+  /** Where it keeps its mixed-precision switches, and what a file that trains in full precision says. */
+  precision?: PrecisionFacts;
+}
+
+/** A program's fp16 and bf16 switches, and what it says when both are on. */
+export interface PrecisionSwitches {
+  fp16?: ConfigNode;
+  bf16?: ConfigNode;
+  upstream: string;
+}
+
+/** A file that trains in fp32 or tf32: the key that says so and the switch that turns bf16 on. */
+export interface FullPrecision {
+  precision: 'fp32' | 'tf32';
+  node?: ConfigNode;
+  why: string;
+  fixNode?: ConfigNode;
+  fixValue?: string | boolean;
+}
+
+export interface PrecisionFacts {
+  /** Absent where one key holds the precision (NeMo's trainer.precision). */
+  switches?(root: ConfigNode): PrecisionSwitches;
+  /** Undefined unless the file trains in full precision. */
+  full(root: ConfigNode, ctx: RuleContext): FullPrecision | undefined;
+}
+
+/**
+ * How a program's file is told apart from the others', in the order detect/detect-format.ts asks:
+ * - `sections`: its top-level sections decide, before anything else (NeMo's Lightning `trainer` and `model`);
+ * - `own-keys`: two of its own names decide, before any scoring (axolotl and LLaMA-Factory files also carry
+ *   TrainingArguments and Megatron names);
+ * - `score`: the best score of 4 or more wins, ties going to the program listed first.
+ */
+export type Recognition =
+  | { by: 'sections'; reason: string; matches(root: ConfigNode | undefined): boolean }
+  | {
+      by: 'own-keys' | 'score';
+      reason: string;
+      /** The keys this program's own names, the strong signals. */
+      strong: readonly string[];
+      /** The score: `own-keys` counts its strong names; `score` counts a strong name twice and adds weaker signals. */
+      score(keys: Set<string>, fileName: string): number;
+      /** How many of its own names the file holds, for Hydra configs (three or more make it this program's). */
+      own(keys: Set<string>, score: number): number;
+      /** Dicts of this program's arguments nested deeper in another config (TrainingArguments(**dict)): their pointers. */
+      nested?(root: ConfigNode | undefined): { roots: string[]; reason: string } | undefined;
+      /** Why a file with some of its names is still not this program's, for the unknown file's reason. */
+      nearMiss?(keys: Set<string>): string | undefined;
+    };
+
+/**
+ * How a program loads its YAML: whether `2e-5` is a float (OmegaConf, YAML 1.2-style resolvers) or the string
+ * "2e-5" (PyYAML, YAML 1.1), and what a string-typed number costs there. `floatAsString` is the severity of
+ * yaml-float-as-string; absent where the loader reads such numbers as floats or the program converts them.
+ */
+export interface YamlLoader {
+  loader: 'pyyaml' | 'omegaconf' | 'none';
+  /** The upstream call, by file. */
+  source: string;
+  floatAsString?: Severity;
+  /** What happens to a string where a float belongs. */
+  effect: string;
+}
+
+/** Counts how many of `list` the keys hold. */
+export function countKeys(keys: Set<string>, list: readonly string[]): number {
+  let n = 0;
+  for (const k of list) if (keys.has(k)) n++;
+  return n;
+}
+
+/** The keys of an object node. */
+export function keysOf(node: ConfigNode | undefined): Set<string> {
+  const keys = new Set<string>();
+  if (node?.kind === 'object') for (const c of node.children) keys.add(String(c.key));
+  return keys;
+}
