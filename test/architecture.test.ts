@@ -22,7 +22,8 @@ function importsOf(text: string): string[] {
 
 /** Code without comments, so a comment that names `process` does not trip the check. */
 function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  // Block comments keep their line breaks, so line numbers stay those of the file.
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, '')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
 const root = repoRoot();
@@ -82,51 +83,45 @@ test('the core never imports the front ends', () => {
  * argument, the estimator's public `framework` vocabulary (a plan JSON names it), a FLOPs convention. Keyed by file,
  * then the literal; each with why it is not a program.
  */
-const NOT_A_PROGRAM: Record<string, Record<string, string>> = {};
+const FLOPS = 'the Megatron-LM FLOPs convention (--convention, flopsConvention)';
+const FW = 'a TrainingPlan.framework value (estimate/plan.ts): the estimator\'s public vocabulary, which a hand-written plan uses';
+const PKG = 'a versioned framework: the pip package whose release is pinned';
+const XAUTO = 'an x-auto schema annotation: which reader fills "auto" in the key';
+const NOT_A_PROGRAM: Record<string, Record<string, string>> = {
+  'server/src/cli/estimate-command.ts': { megatron: FLOPS },
+  'server/src/cli/main.ts': { megatron: FLOPS },
+  'server/src/lsp/settings.ts': { megatron: FLOPS },
+  'server/src/core/settings.ts': { megatron: FLOPS },
+  'server/src/core/project-config.ts': { megatron: FLOPS },
+  'server/src/core/estimate/flops.ts': { megatron: FLOPS },
+  'server/src/core/estimate/activations.ts': { megatron: FW },
+  'server/src/core/estimate/complete-plan.ts': { megatron: FW },
+  'server/src/core/estimate/findings.ts': { megatron: FW },
+  'server/src/core/estimate/memory.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/model-states.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/parameters.ts': { megatron: FW },
+  'server/src/core/estimate/plan-fields.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/plan.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/step-time.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/versions/key-facts.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/core/versions/pin-files.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/core/versions/version-spec.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/core/schema/schema-walk.ts': { deepspeed: XAUTO },
+  'server/src/core/plan/build-plan.ts': { deepspeed: FW },
+  'server/src/core/rules/estimate-rules.ts': { megatron: FW },
+};
 
 // Files whose switches on a program id have not moved into the programs yet (issue 10): this list only shrinks.
 const NOT_YET_MOVED = new Set([
-  'server/src/cli/estimate-command.ts',
-  'server/src/cli/main.ts',
-  'server/src/core/analyze.ts',
-  'server/src/core/estimate/activations.ts',
-  'server/src/core/estimate/complete-plan.ts',
-  'server/src/core/estimate/findings.ts',
-  'server/src/core/estimate/flops.ts',
-  'server/src/core/estimate/memory.ts',
-  'server/src/core/estimate/model-states.ts',
-  'server/src/core/estimate/parameters.ts',
-  'server/src/core/estimate/plan-fields.ts',
-  'server/src/core/estimate/plan.ts',
-  'server/src/core/estimate/step-time.ts',
   'server/src/core/facts/schedule-facts.ts',
-  'server/src/core/hover/batch-identity.ts',
   'server/src/core/links.ts',
-  'server/src/core/plan/build-plan.ts',
-  'server/src/core/plan/fsdp-options.ts',
-  'server/src/core/project-config.ts',
   'server/src/core/rescale/global-batch.ts',
-  'server/src/core/rules/auto-rules.ts',
-  'server/src/core/rules/batch-rules.ts',
-  'server/src/core/rules/estimate-rules.ts',
-  'server/src/core/rules/hf-deepspeed-rules.ts',
-  'server/src/core/rules/research/data-rules.ts',
   'server/src/core/rules/research/elastic-rules.ts',
-  'server/src/core/rules/research/layout-rules.ts',
-  'server/src/core/rules/research/scale-rules.ts',
   'server/src/core/rules/research/schedule-rules.ts',
   'server/src/core/rules/schema-rules.ts',
-  'server/src/core/rules/syntax-rules.ts',
-  'server/src/core/rules/version-checks.ts',
-  'server/src/core/schema/schema-walk.ts',
-  'server/src/core/settings.ts',
   'server/src/core/shell/embedded.ts',
   'server/src/core/shell/launch.ts',
   'server/src/core/shell/shell-config.ts',
-  'server/src/core/versions/key-facts.ts',
-  'server/src/core/versions/pin-files.ts',
-  'server/src/core/versions/version-spec.ts',
-  'server/src/lsp/settings.ts',
 ]);
 
 test('no file outside server/src/core/programs/ names a program: knowledge of a program lives in its module', () => {

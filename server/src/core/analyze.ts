@@ -116,7 +116,8 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   // Scalars are typed as the program's loader types them (programs/<id>/index.ts `loader`).
   if (language === 'yaml' && yamlLoaderOf(detection.format).loader === 'omegaconf') tree = parse(text, language, 'omegaconf');
   // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
-  const withLayout = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
+  const ownWorld = programOf(detection.format)?.worldOf;
+  const withLayout = shell || ownWorld ? withLaunchLayout(options.settings ?? {}, tree, ownWorld) : options.settings ?? {};
   // `accelerate launch --config_file X.yaml`: the accelerate config's num_processes is the launch's world size.
   const accelerateWorld = shell ? worldFromLinkedAccelerate({ tree }, options.linked) : undefined;
   const settings = accelerateWorld ? mergeSettings(withLayout, { cluster: { worldSize: accelerateWorld, nodes: undefined, gpusPerNode: undefined } }) : withLayout;

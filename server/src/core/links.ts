@@ -4,7 +4,7 @@ import type { Settings } from './settings';
 import type { OffsetRange } from './text/range';
 import { trainerValuesOf } from './programs/hf-trainer/trainer-values';
 import { shellFactsOf } from './shell/shell-config';
-import { megatronParallelOf } from './shell/embedded';
+import { programOf } from './programs/index';
 import { rangeOfField } from './shell/launch';
 import { fieldText, isKnown } from './shell/words';
 
@@ -22,18 +22,11 @@ export interface ConfigLink {
   optional?: boolean;
 }
 
-// Where each Trainer-style format names its model: a Hub id, or a local checkpoint folder holding config.json.
-const MODEL_KEYS: Partial<Record<FileAnalysis['format'], string[]>> = {
-  'hf-trainer': ['model_name_or_path'],
-  axolotl: ['base_model'],
-  llamafactory: ['model_name_or_path', 'model'],
-};
-
-function stringAt(node: ConfigNode | undefined): { value: string; node: ConfigNode } | undefined {
+export function stringAt(node: ConfigNode | undefined): { value: string; node: ConfigNode } | undefined {
   return node && node.kind === 'scalar' && typeof node.value === 'string' && node.value.trim() !== '' ? { value: node.value, node } : undefined;
 }
 
-function positive(node: ConfigNode | undefined): number | undefined {
+export function positive(node: ConfigNode | undefined): number | undefined {
   return node && typeof node.value === 'number' && Number.isInteger(node.value) && node.value > 0 ? node.value : undefined;
 }
 
@@ -83,45 +76,9 @@ function linksOf(analysis: FileAnalysis): ConfigLink[] {
   }
   const programConfig = programConfigLink(analysis);
   if (programConfig) links.push(programConfig);
-  for (const root of analysis.roots) {
-    if (analysis.format === 'accelerate') {
-      const file = stringAt(getPath(root, 'deepspeed_config', 'deepspeed_config_file'));
-      if (!file) continue;
-      // accelerate's num_processes counts every process on every machine.
-      const processes = positive(getChild(root, 'num_processes'));
-      links.push({ target: file.value, range: file.node.range, kind: 'deepspeed-config', context: { consumer: 'accelerate', cluster: processes ? { worldSize: processes } : undefined } });
-    }
-    if (analysis.format === 'hf-trainer' || analysis.format === 'llamafactory' || analysis.format === 'axolotl') {
-      const file = stringAt(getChild(root, 'deepspeed'));
-      // The Trainer fills and compares the DeepSpeed config against these values (hf-deepspeed-mismatch, on both files).
-      const world = shellFactsOf(analysis.tree)?.world.value;
-      const linkedFrom = trainerValuesOf(analysis.format, root, world);
-      if (file && /\.json$/i.test(file.value)) links.push({ target: file.value, range: file.node.range, kind: 'deepspeed-config', context: { consumer: 'hf-trainer', ...(linkedFrom ? { linkedFrom } : {}), ...(world ? { cluster: { worldSize: world } } : {}) } });
-    }
-    for (const key of MODEL_KEYS[analysis.format] ?? []) {
-      const model = stringAt(getChild(root, key));
-      if (!model) continue;
-      // transformers: from_pretrained reads a local folder's config.json when the path is a directory, else the Hub.
-      const target = /config\.json$/i.test(model.value) ? model.value : `${model.value.replace(/\/+$/, '')}/config.json`;
-      links.push({ target, range: model.node.range, kind: 'model-config', context: {}, optional: true });
-      break;
-    }
-    if (analysis.format === 'megatron' && analysis.tree.language === 'shell') {
-      // Megatron-DeepSpeed: DeepSpeed reads --deepspeed_config itself, in the launch's layout.
-      const facts = shellFactsOf(analysis.tree);
-      const file = stringAt(getChild(root, 'deepspeed_config') ?? getChild(root, 'deepspeed-config') ?? getChild(root, 'deepscale_config'));
-      if (facts && file && /\.json$/i.test(file.value) && !facts.embedded.some((e) => e.target.map((p) => p.text).join('') === file.value)) {
-        const parallel = megatronParallelOf(root);
-        const engine = getChild(root, 'no-pipeline-parallel') === undefined ? 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' : undefined;
-        links.push({
-          target: file.value,
-          range: file.node.range,
-          kind: 'deepspeed-config',
-          context: { consumer: 'deepspeed', parallel: { tp: parallel.tp ?? 1, pp: parallel.pp ?? 1, cp: parallel.cp ?? 1 }, ...(facts.world.value ? { cluster: { worldSize: facts.world.value } } : {}), ...(engine ? { deepspeedPipelineEngine: engine } : {}) },
-        });
-      }
-    }
-  }
+  // What the file itself names: each program knows its keys that hold other files (programs/<id>/links.ts).
+  const program = programOf(analysis.format);
+  for (const root of analysis.roots) links.push(...(program?.links?.(root, analysis) ?? []));
   return links;
 }
 

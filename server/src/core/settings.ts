@@ -1,9 +1,8 @@
 import type { Severity } from './diagnostic';
-import type { Format } from './programs/ids';
+import type { Consumer, Format } from './programs/ids';
 import type { VersionedFramework, Versions } from './versions/version-spec';
 
-/** Which program will read the file; it decides JSON strictness and where "auto" is legal. */
-export type Consumer = 'deepspeed' | 'hf-trainer' | 'accelerate' | 'megatron' | 'unknown';
+export type { Consumer } from './programs/ids';
 
 export type RuleSetting = Severity | 'off';
 

@@ -22,6 +22,10 @@ export interface BatchFacts {
   modelParallelSource: string;
   /** Names used in messages for fields that are absent. */
   names: { global: string; micro: string; accum: string };
+  /** The values the program takes for a factor left out, instead of deriving it (TrainingArguments: 8 and 1). */
+  defaults?: { micro: number; accum: number };
+  /** Who sets the data-parallel size the file's batch is multiplied by, in messages ("the launcher"). */
+  worldFrom?: string;
   /** The framework derives a missing one of the three, as DeepSpeed's _set_batch_related_parameters does. */
   derivesMissing: boolean;
   /** Whether the framework refuses a config that gives neither global nor micro batch. */

@@ -5,7 +5,6 @@ import { modelFromHfConfig } from './hf-model-config';
 import type { Settings } from '../settings';
 import { worldSizeOf } from '../settings';
 import type { Anchors, PartialPlan } from './anchors';
-import { planFromDeepSpeed } from '../programs/deepspeed/plan';
 import { programOf } from '../programs/index';
 import { embeddedTexts } from '../shell/embedded';
 import { parseJson } from '../syntax/from-json';
@@ -44,8 +43,9 @@ function embeddedDeepSpeedPlans(source: PlanSource): PartialPlan[] {
   if (source.tree.language !== 'shell') return [];
   return embeddedTexts(source.tree).flatMap((text) => {
     const root = parseJson(text).documents[0]?.root;
-    if (!root || root.kind !== 'object' || detectFormat(root, 'embedded.json', text).format !== 'deepspeed') return [];
-    const plan = planFromDeepSpeed(root);
+    const program = root?.kind === 'object' ? programOf(detectFormat(root, 'embedded.json', text).format) : undefined;
+    if (!root || !program?.statesSharding || !program.plan) return [];
+    const plan = program.plan(root);
     // The script's own flags set the batch; the heredoc's batch keys usually repeat them through variables.
     return [{ ...plan, plan: { ...plan.plan, batch: undefined, framework: undefined }, anchors: {} }];
   });

@@ -16,6 +16,12 @@ export function isFormat(value: unknown): value is Format {
   return typeof value === 'string' && (FORMATS as readonly string[]).includes(value);
 }
 
+/** The programs that read a file handed to them (a DeepSpeed JSON read by the HF Trainer), as settings and links name them. */
+export const CONSUMERS = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'] as const;
+
+/** Which program will read the file; it decides JSON strictness and where "auto" is legal. */
+export type Consumer = (typeof CONSUMERS)[number];
+
 /** A program's id by name, for the data that states which programs something concerns (`RuleMeta.programs`). */
 export const PROGRAM = {
   deepspeed: 'deepspeed',

@@ -1,11 +1,15 @@
-import type { Severity } from '../diagnostic';
+import type { Fix, Severity } from '../diagnostic';
 import type { BatchFacts } from '../facts/batch-facts';
 import type { PartialPlan } from '../plan/anchors';
 import type { SchemaNode } from '../schema/schema-walk';
 import type { Consumer, Settings } from '../settings';
 import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
 import type { ProgramId } from './ids';
+import type { VersionedFramework } from '../versions/version-spec';
+import type { Pins } from '../versions/key-facts';
 import type { RuleContext } from '../rules/rule';
+import type { FileAnalysis } from '../analyze';
+import type { ConfigLink } from '../links';
 
 /**
  * One program that reads training configs (DeepSpeed, the HF Trainer, Megatron-LM, ...): everything TrainLint knows
@@ -14,6 +18,16 @@ import type { RuleContext } from '../rules/rule';
  */
 export interface Program {
   id: ProgramId;
+  /** It builds TrainingArguments from its file and runs the HF Trainer (axolotl and LLaMA-Factory too): sharding is often the launcher's, and a `deepspeed` key names a config the Trainer fills. */
+  runsHfTrainer?: boolean;
+  /** It pre-trains (Megatron-LM, NeMo, GPT-NeoX): the critical-batch findings apply without a token count in the settings. */
+  pretraining?: boolean;
+  /** Its files state the sharding and the batch themselves (a DeepSpeed config), so a Trainer file linking one is judged with it. */
+  statesSharding?: boolean;
+  /** The HF Trainer fills its "auto" values and compares the rest with TrainingArguments (a DeepSpeed config: HfTrainerDeepSpeedConfig). */
+  filledByTrainer?: boolean;
+  /** Its files state the accumulation next to the global batch (DeepSpeed, GPT-NeoX): a new micro-batch alone does not keep the global batch. */
+  accumulationWithGlobal?: boolean;
   /** The name messages and hovers use. */
   displayName: string;
   /** What the hover calls one of its files ("DeepSpeed config", "TrainingArguments"). */
@@ -34,8 +48,30 @@ export interface Program {
   plan?(root: ConfigNode): PartialPlan;
   /** What its file adds when another file links to it but is no plan of its own (an accelerate config). */
   linkedPlan?(root: ConfigNode): PartialPlan;
+  /** The files one of its files names that it reads too (a DeepSpeed config, a checkpoint's config.json). */
+  links?(root: ConfigNode, analysis: FileAnalysis): ConfigLink[];
+  /** Which releases decide its keys, choices and validation (versions/key-facts.ts answers at the pinned version). */
+  versions?: VersionFacts;
+  /** Sequence packing without the per-example masking it needs (packing-without-masking): where, why, and the fix. */
+  packingProblem?(root: ConfigNode, ctx: RuleContext): { node: ConfigNode; message: string; fix?: Fix } | undefined;
+  /** The world size its file states for itself (NeMo's trainer.devices x num_nodes), which wins over a generic --gpus. */
+  worldOf?(tree: ConfigTree): { value?: number; envDefault?: string } | undefined;
   /** Where it keeps its mixed-precision switches, and what a file that trains in full precision says. */
   precision?: PrecisionFacts;
+}
+
+/** What of a program's arguments changes with its release. */
+export interface VersionFacts {
+  /** The frameworks whose releases decide a key (its path), and the key's name in key-ranges.json. */
+  key(tokens: string[]): { frameworks: VersionedFramework[]; key: string } | undefined;
+  /** Whose releases decide whether a section is validated at all (DeepSpeed's pydantic sections); keys in sections count then. */
+  sectionsValidatedBy?: VersionedFramework;
+  /** Whose releases decide the choices of its top-level keys (transformers' `optim`). */
+  choicesBy?: VersionedFramework;
+  /** The file fills the program's own argument dataclasses, which may define more: a key missing at the pin is not certain. */
+  ownArguments?: boolean;
+  /** When another reader of its YAML may drop what the usual one rejects: the cap and the consequence. */
+  yamlRejection?(pins: Pins): { maxSeverity: Severity; consequence: string } | undefined;
 }
 
 /** A program's fp16 and bf16 switches, and what it says when both are on. */
@@ -97,6 +133,8 @@ export interface YamlLoader {
   floatAsString?: Severity;
   /** What happens to a string where a float belongs. */
   effect: string;
+  /** Keys the program converts with float() itself, so a string there is fine. */
+  converted?: string[];
 }
 
 /** Counts how many of `list` the keys hold. */

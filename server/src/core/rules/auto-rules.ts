@@ -42,7 +42,8 @@ export const autoOutsideTrainer: Rule = {
         const path = relative(root, leaf);
         const dotted = path.slice(1).replace(/\//g, '.');
         const ownAuto = DEEPSPEED_OWN_AUTO.some((re) => re.test(path));
-        if (ctx.consumer === 'deepspeed') {
+        // Read by DeepSpeed itself, not handed over by the HF Trainer or accelerate.
+        if (ctx.consumer === ctx.format) {
           if (ownAuto) continue;
           const crashes = DICT_GET_BATCH_KEYS.has(path);
           ctx.report({

@@ -1,3 +1,4 @@
+import { programOf } from '../programs/index';
 import { PROGRAM } from '../programs/ids';
 import type { ConfigNode } from '../syntax/config-tree';
 import { TRAINER_MATCHED } from '../programs/hf-trainer/trainer-fill';
@@ -28,7 +29,8 @@ export const hfDeepspeedMismatch: Rule = {
   },
   check(ctx) {
     checkPointingSide(ctx);
-    if (ctx.format !== 'deepspeed' || ctx.consumer !== 'hf-trainer') return;
+    // The DeepSpeed side: a config the HF Trainer reads.
+    if (!programOf(ctx.format)?.filledByTrainer || !programOf(ctx.consumer)?.runsHfTrainer) return;
     if (ctx.settings.linkedFrom) {
       checkDeepSpeedSide(ctx);
       return;
@@ -79,11 +81,11 @@ function checkDeepSpeedSide(ctx: RuleContext): void {
 
 /** The TrainingArguments side (a YAML, JSON or launch script with `deepspeed: ds.json`): the same mismatches, reported here too. */
 function checkPointingSide(ctx: RuleContext): void {
-  if (ctx.format !== 'hf-trainer' && ctx.format !== 'llamafactory' && ctx.format !== 'axolotl') return;
+  if (!programOf(ctx.format)?.runsHfTrainer) return;
   const world = shellFactsOf(ctx.tree)?.world.value ?? worldSizeOf(ctx.settings).value;
   for (const linked of ctx.linked ?? []) {
     const ds = linked.analysis;
-    if (!ds || ds.format !== 'deepspeed' || linked.link.kind !== 'deepspeed-config') continue;
+    if (!ds || !programOf(ds.format)?.filledByTrainer || linked.link.kind !== 'deepspeed-config') continue;
     for (const root of ctx.roots) {
       const trainer = trainerValuesOf(ctx.format, root, world);
       if (!trainer) continue;

@@ -3,6 +3,7 @@ import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Severity } from '../diagnostic';
 import { yamlLoaderOf } from '../programs/index';
+import { duplicateKeyFatal, jsonCommentSeverity } from '../programs/json-loader';
 
 export const parseError: Rule = {
   meta: {
@@ -39,12 +40,6 @@ export const fileTooLarge: Rule = {
   },
 };
 
-function strictJsonSeverity(ctx: RuleContext): Severity | undefined {
-  if (ctx.consumer === 'deepspeed' || ctx.consumer === 'megatron') return undefined; // hjson accepts comments.
-  if (ctx.consumer === 'unknown' && ctx.format === 'deepspeed') return 'warning';
-  return 'error';
-}
-
 export const commentInStrictJson: Rule = {
   meta: {
     code: 'TL003',
@@ -58,7 +53,7 @@ export const commentInStrictJson: Rule = {
   },
   check(ctx) {
     if (ctx.tree.language !== 'json') return;
-    const severity = strictJsonSeverity(ctx);
+    const severity = jsonCommentSeverity(ctx.format, ctx.consumer);
     if (!severity) return;
     const reader =
       ctx.consumer === 'unknown'
@@ -89,7 +84,7 @@ export const duplicateKey: Rule = {
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (dict_raise_error_on_duplicate_keys)'],
   },
   check(ctx) {
-    const fatal = ctx.tree.language === 'json' && ctx.format === 'deepspeed' && ctx.consumer !== 'hf-trainer' && ctx.consumer !== 'accelerate';
+    const fatal = ctx.tree.language === 'json' && duplicateKeyFatal(ctx.format, ctx.consumer);
     for (const problem of ctx.tree.problems) {
       if (problem.kind !== 'duplicate-key') continue;
       ctx.report({
@@ -117,13 +112,14 @@ export const yamlFloatAsString: Rule = {
   },
   check(ctx) {
     if (ctx.tree.language !== 'yaml') return;
-    // Only where PyYAML loads the file (detect/loaders.ts): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
-    const severity = yamlLoaderOf(ctx.format).floatAsString;
+    // Only where PyYAML loads the file (programs/<id>/index.ts `loader`): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
+    const loader = yamlLoaderOf(ctx.format);
+    const severity = loader.floatAsString;
     if (!severity) return;
     const visit = (node: ConfigNode) => {
       if (node.kind === 'scalar') {
         if (node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value) && !node.viaAlias) {
-          if (ctx.format === 'axolotl' && node.key === 'learning_rate') return; // axolotl calls float() on it.
+          if (loader.converted?.includes(String(node.key))) return;
           const spelling = pyyamlFloatSpelling(node.value);
           ctx.report({
             range: node.range,

@@ -7,14 +7,15 @@ import type { OffsetRange } from '../text/range';
 import { shellFactsOf, type ShellLaunchFacts } from './shell-config';
 import { fieldText, type Piece } from './words';
 import { parseJson } from '../syntax/from-json';
+import type { Program } from '../programs/program';
 
 /**
  * The settings a launch script implies for its own analysis: the world size its launcher starts wins over a
  * generic `--gpus` (the script says what runs), unless the script only has it from a `${VAR:-default}`.
  */
-export function withLaunchLayout(settings: Settings, tree: ConfigTree, format?: string): Settings {
+export function withLaunchLayout(settings: Settings, tree: ConfigTree, ownWorld?: Program['worldOf']): Settings {
   const facts = shellFactsOf(tree);
-  const world = facts?.world ?? (format === 'nemo' ? nemoWorld(tree) : undefined);
+  const world = facts?.world ?? ownWorld?.(tree);
   if (!world || world.value === undefined) return settings;
   const stated = settings.cluster?.worldSize !== undefined || (settings.cluster?.nodes !== undefined && settings.cluster?.gpusPerNode !== undefined);
   if (world.envDefault && stated) return settings;
@@ -160,14 +161,6 @@ function embeddedContext(facts: ShellLaunchFacts, format: string, args: ConfigNo
 }
 
 /** NeMo states its world size: trainer.devices x trainer.num_nodes (PyTorch Lightning's Trainer). */
-function nemoWorld(tree: ConfigTree): { value?: number; envDefault?: string } | undefined {
-  const trainer = getChild(tree.documents[0]?.root, 'trainer');
-  const devices = getChild(trainer, 'devices')?.value;
-  const nodes = getChild(trainer, 'num_nodes')?.value ?? 1;
-  if (typeof devices !== 'number' || typeof nodes !== 'number' || !Number.isInteger(devices) || !Number.isInteger(nodes) || devices < 1 || nodes < 1) return undefined;
-  return { value: devices * nodes };
-}
-
 /** The texts of the files a script writes with heredocs, as expanded (unknown values left as `${NAME}`). */
 export function embeddedTexts(tree: ConfigTree): string[] {
   const facts = shellFactsOf(tree);

@@ -2,6 +2,7 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/accelerate.schema.json';
 import { recognition } from './recognition';
+import { links } from './links';
 import { planFromAccelerate } from './plan';
 
 export const accelerate: Program = {
@@ -19,4 +20,6 @@ export const accelerate: Program = {
   schema: () => schema as unknown as SchemaNode,
   // Alone an accelerate config says nothing about the model or the batch: it adds to the training it launches.
   linkedPlan: planFromAccelerate,
+  links,
+  versions: { key: (tokens) => (tokens.length === 1 ? { frameworks: ['accelerate'], key: tokens[0] } : undefined) },
 };

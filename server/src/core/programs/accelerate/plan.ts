@@ -21,7 +21,7 @@ export function planFromAccelerate(root: ConfigNode): PartialPlan {
   const precision = str(getChild(root, 'mixed_precision'))?.toLowerCase();
   if (precision === 'bf16' || precision === 'fp16' || precision === 'fp8') plan.precision = precision;
   else if (precision === 'no') plan.precision = 'fp32';
-  applyFsdpOptions('accelerate', root, plan, notes);
+  applyFsdpOptions('distributed_type', root, plan, notes);
   const deepspeed = getChild(root, 'deepspeed_config');
   if (str(getChild(root, 'distributed_type'))?.toUpperCase() === 'DEEPSPEED' && deepspeed?.kind === 'object' && !getChild(deepspeed, 'deepspeed_config_file')) {
     // DeepSpeedPlugin defaults: zero_stage 2, no offload.

@@ -2,12 +2,15 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/axolotl.schema.json';
 import { recognition } from './recognition';
+import { packingProblem } from './packing';
+import { trainerLinks } from '../hf-trainer/links';
 import { precision } from '../hf-trainer/precision';
 import { batchFacts } from './batch';
 import { planFromTrainerArgs } from '../hf-trainer/plan';
 
 export const axolotl: Program = {
   id: 'axolotl',
+  runsHfTrainer: true,
   displayName: 'axolotl',
   fileLabel: 'axolotl config',
   recognition,
@@ -16,10 +19,14 @@ export const axolotl: Program = {
     source: 'axolotl-ai-cloud/axolotl src/axolotl/cli/config.py load_cfg (yaml.safe_load)',
     floatAsString: 'warning',
     effect: 'learning_rate is converted; other float fields are coerced by pydantic, int fields reject "1e3"',
+    // axolotl calls float() on it.
+    converted: ['learning_rate'],
   },
   consumer: () => 'unknown',
   schema: () => schema as unknown as SchemaNode,
   batchFacts,
   plan: (root) => planFromTrainerArgs('axolotl', root),
   precision,
+  links: trainerLinks(['base_model']),
+  packingProblem,
 };

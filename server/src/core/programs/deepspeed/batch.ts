@@ -1,6 +1,6 @@
 import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
 import type { Settings } from '../../settings';
-import { numberAt as num, readNumberField } from '../../facts/values';
+import { isSwitchOn, numberAt as num, readNumberField } from '../../facts/values';
 import type { BatchFacts } from '../../facts/batch-facts';
 
 /** DeepSpeed's batch triple; _set_batch_related_parameters derives the missing one. */
@@ -26,8 +26,11 @@ export function batchFacts(root: ConfigNode, settings: Settings): BatchFacts | u
     modelParallel: tp * pp * cp,
     modelParallelSource: sources.length > 0 ? sources.join(' x ') : 'no model parallelism',
     names: { global: 'train_batch_size', micro: 'train_micro_batch_size_per_gpu', accum: 'gradient_accumulation_steps' },
+    // The program that hands DeepSpeed the config launches the processes.
+    worldFrom: 'the HF Trainer or accelerate',
     derivesMissing: true,
-    requiresGlobalOrMicro: true,
+    // With elasticity enabled DeepSpeed computes the batch sizes itself (deepspeed/elasticity/elasticity.py).
+    requiresGlobalOrMicro: !isSwitchOn(getPath(root, 'elasticity', 'enabled')),
     root,
   };
 }

@@ -9,6 +9,9 @@ import { planFromDeepSpeed } from './plan';
 
 export const deepspeed: Program = {
   id: 'deepspeed',
+  statesSharding: true,
+  filledByTrainer: true,
+  accumulationWithGlobal: true,
   displayName: 'DeepSpeed',
   fileLabel: 'DeepSpeed config',
   recognition,
@@ -20,4 +23,5 @@ export const deepspeed: Program = {
   batchFacts,
   plan: planFromDeepSpeed,
   precision,
+  versions: { key: (tokens) => (tokens.length >= 2 ? { frameworks: ['deepspeed'], key: tokens.join('.') } : undefined), sectionsValidatedBy: 'deepspeed' },
 };

@@ -12,6 +12,8 @@ export function batchFacts(root: ConfigNode, settings: Settings): BatchFacts | u
     modelParallel: (parallel.tp ?? 1) * (parallel.pp ?? 1) * (parallel.cp ?? 1),
     modelParallelSource: 'settings',
     names: { global: 'global batch', micro: 'per_device_train_batch_size', accum: 'gradient_accumulation_steps' },
+    // transformers training_args.py defaults.
+    defaults: { micro: 8, accum: 1 },
     derivesMissing: true,
     requiresGlobalOrMicro: false,
     root,

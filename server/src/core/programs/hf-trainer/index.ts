@@ -2,12 +2,16 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/hf-training-args.schema.json';
 import { recognition } from './recognition';
+import { packingProblem } from './packing';
+import { versions } from './versions';
+import { trainerLinks } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { planFromTrainerArgs } from './plan';
 
 export const hfTrainer: Program = {
   id: 'hf-trainer',
+  runsHfTrainer: true,
   displayName: 'HF Trainer',
   fileLabel: 'TrainingArguments',
   parser: 'HfArgumentParser/TrlParser',
@@ -23,4 +27,7 @@ export const hfTrainer: Program = {
   batchFacts,
   plan: (root) => planFromTrainerArgs('hf-trainer', root),
   precision,
+  links: trainerLinks(['model_name_or_path']),
+  versions,
+  packingProblem,
 };

@@ -130,7 +130,8 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
 
-  if (format !== 'llamafactory') applyFsdpOptions(format, root, plan, notes);
+  // LLaMA-Factory hands FSDP to accelerate's config; axolotl also turns it on with an fsdp_config section alone.
+  if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
   const tp = num(at('tp'));
   const pp = num(at('pp'));
   if (tp || pp) {

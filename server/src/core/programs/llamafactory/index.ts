@@ -1,5 +1,7 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { packingProblem } from './packing';
+import { trainerLinks } from '../hf-trainer/links';
 import { precision } from '../hf-trainer/precision';
 import { batchFacts } from './batch';
 import { schema } from './schema';
@@ -7,6 +9,7 @@ import { planFromTrainerArgs } from '../hf-trainer/plan';
 
 export const llamafactory: Program = {
   id: 'llamafactory',
+  runsHfTrainer: true,
   displayName: 'LLaMA-Factory',
   fileLabel: 'LLaMA-Factory config',
   recognition,
@@ -20,4 +23,6 @@ export const llamafactory: Program = {
   batchFacts,
   plan: (root) => planFromTrainerArgs('llamafactory', root),
   precision,
+  links: trainerLinks(['model_name_or_path', 'model']),
+  packingProblem,
 };

@@ -1,5 +1,6 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { links } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { schema } from './schema';
@@ -7,6 +8,7 @@ import { flatLookup, planFromMegatronArgs, withRoot } from './plan';
 
 export const megatron: Program = {
   id: 'megatron',
+  pretraining: true,
   displayName: 'Megatron-LM',
   fileLabel: 'Megatron-LM arguments',
   recognition,
@@ -21,4 +23,5 @@ export const megatron: Program = {
   batchFacts,
   plan: (root) => planFromMegatronArgs('megatron', withRoot(flatLookup(root), root)),
   precision,
+  links,
 };

@@ -1,5 +1,6 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { worldOf } from './world';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { schema } from './schema';
@@ -7,6 +8,7 @@ import { nemoLookup, planFromMegatronArgs, withRoot } from '../megatron/plan';
 
 export const nemo: Program = {
   id: 'nemo',
+  pretraining: true,
   displayName: 'NeMo',
   fileLabel: 'NeMo config',
   recognition,
@@ -20,4 +22,5 @@ export const nemo: Program = {
   batchFacts,
   plan: (root) => planFromMegatronArgs('nemo', withRoot(nemoLookup(root), root)),
   precision,
+  worldOf,
 };

@@ -7,6 +7,8 @@ import { neoxLookup, planFromMegatronArgs, withRoot } from '../megatron/plan';
 
 export const neox: Program = {
   id: 'neox',
+  pretraining: true,
+  accumulationWithGlobal: true,
   displayName: 'GPT-NeoX',
   fileLabel: 'GPT-NeoX config',
   recognition,
@@ -21,4 +23,5 @@ export const neox: Program = {
   batchFacts,
   plan: (root) => planFromMegatronArgs('neox', withRoot(neoxLookup(root), root)),
   precision,
+  versions: { key: (tokens) => (tokens.length === 1 ? { frameworks: ['gpt-neox'], key: tokens[0].replace(/-/g, '_') } : undefined) },
 };

@@ -70,7 +70,7 @@ export const pipelineMicroBatch: Rule = {
     // The global batch stays when it is written (Megatron, NeMo) or when the accumulation is rewritten with it.
     let fix;
     if (accumNode && accum !== undefined) fix = fixOf(`Set the micro-batch to 1 and accumulation to ${accum * micro} (same global batch)`, setValue(ctx, microNode, 1), setValue(ctx, accumNode, accum * micro));
-    else if (globalNode && ctx.format !== 'deepspeed' && ctx.format !== 'neox') fix = fixOf(`Set the micro-batch to 1 (${(accum ?? 1) * micro} micro-batches per step, same global batch)`, setValue(ctx, microNode, 1));
+    else if (globalNode && !programOf(ctx.format)?.accumulationWithGlobal) fix = fixOf(`Set the micro-batch to 1 (${(accum ?? 1) * micro} micro-batches per step, same global batch)`, setValue(ctx, microNode, 1));
     ctx.report({
       range: placeOf(ctx, microNode, built.anchors.recompute, built.anchors['parallel.pp']),
       message: `Pipeline parallelism over ${pp} stages with micro-batch ${micro} and ${recompute} recomputation: micro-batch 1 is usually the most efficient layout (Hagemann et al. 2023; 70.5% MFU on Llama 13B), with ${micro}x the micro-batches and a smaller bubble${changes.length > 0 ? `. Estimated with micro-batch 1: ${changes.join(', ')}` : ''}.${dropRecompute}`,
