@@ -1,8 +1,8 @@
-import { getChild, getPath, type ConfigNode } from './syntax/config-tree';
+import { getChild, type ConfigNode } from './syntax/config-tree';
 import type { FileAnalysis, LinkedFile } from './analyze';
 import type { Settings } from './settings';
 import type { OffsetRange } from './text/range';
-import { trainerValuesOf } from './programs/hf-trainer/trainer-values';
+import { TRAINER_PATH_FIELDS } from './programs/hf-trainer/links';
 import { shellFactsOf } from './shell/shell-config';
 import { programOf } from './programs/index';
 import { rangeOfField } from './shell/launch';
@@ -71,7 +71,7 @@ function linksOf(analysis: FileAnalysis): ConfigLink[] {
       target,
       range: rangeOfField(file.field),
       kind: `${file.kind}-config`,
-      context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
+      context: { format: file.kind, ...(world && !programOf(file.kind)?.configuresLauncher ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
     });
   }
   const programConfig = programConfigLink(analysis);
@@ -96,12 +96,12 @@ export function linksThrough(analysis: FileAnalysis, via: LinkedFile): ConfigLin
     .filter((l) => l.kind === 'deepspeed-config')
     .map((l) => {
       const world = l.context.cluster?.worldSize;
-      const linkedFrom = analysis.format === 'hf-trainer' && root ? trainerValuesOf('hf-trainer', root, world) : undefined;
+      const context = root ? programOf(analysis.format)?.launchedDeepSpeedContext?.(root, world) : undefined;
       return {
         target: l.target.startsWith('/') ? l.target : base + l.target,
         range: via.link.range,
         kind: 'deepspeed-config' as const,
-        context: linkedFrom ? { consumer: 'hf-trainer' as const, linkedFrom, ...(world ? { cluster: { worldSize: world } } : {}) } : l.context,
+        context: context ?? l.context,
       };
     });
 }
@@ -122,8 +122,6 @@ const CONFIG_FILE = /\.(?:ya?ml|json)$/i;
  * file itself (parse_yaml_file, parse_json_file), the first argument naming one (Firefly's `--train_args_file X.json`).
  * The target is analysed with the program as its reader.
  */
-// TrainingArguments fields whose value is a path to a file of another kind (transformers training_args.py).
-const PATH_FIELDS = new Set(['deepspeed', 'fsdp_config', 'accelerator_config']);
 
 /**
  * Whether a YAML/JSON word is the value of one of the program's own fields (`--meta_path data.json`, InternVL's dataset
@@ -133,7 +131,7 @@ function fieldValue(program: NonNullable<Settings['program']>, before: string, w
   const flag = /^--?([\w-]+)=/.exec(word)?.[1] ?? /^--?([\w-]+)$/.exec(before)?.[1];
   if (!flag) return false;
   const name = flag.replace(/-/g, '_');
-  return PATH_FIELDS.has(name) || [program.configFile, program.commandLine].some((set) => set?.style === 'dataclass' && name in set.fields);
+  return TRAINER_PATH_FIELDS.has(name) || [program.configFile, program.commandLine].some((set) => set?.style === 'dataclass' && name in set.fields);
 }
 
 function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {

@@ -10,6 +10,9 @@ import type { Pins } from '../versions/key-facts';
 import type { RuleContext } from '../rules/rule';
 import type { FileAnalysis } from '../analyze';
 import type { ConfigLink } from '../links';
+import type { ScheduleFacts } from '../facts/schedule-facts';
+import type { ShellLaunchFacts } from '../shell/shell-config';
+import type { ElasticLaunch } from '../facts/elastic';
 
 /**
  * One program that reads training configs (DeepSpeed, the HF Trainer, Megatron-LM, ...): everything TrainLint knows
@@ -28,6 +31,8 @@ export interface Program {
   filledByTrainer?: boolean;
   /** Its files state the accumulation next to the global batch (DeepSpeed, GPT-NeoX): a new micro-batch alone does not keep the global batch. */
   accumulationWithGlobal?: boolean;
+  /** Its file configures the launcher itself and counts the processes (accelerate's num_processes): a launch hands it no world size. */
+  configuresLauncher?: boolean;
   /** The name messages and hovers use. */
   displayName: string;
   /** What the hover calls one of its files ("DeepSpeed config", "TrainingArguments"). */
@@ -50,14 +55,46 @@ export interface Program {
   linkedPlan?(root: ConfigNode): PartialPlan;
   /** The files one of its files names that it reads too (a DeepSpeed config, a checkpoint's config.json). */
   links?(root: ConfigNode, analysis: FileAnalysis): ConfigLink[];
+  /** What its argument parser does beyond the schema: open sections, plugins, forks, values resolved at run time. */
+  arguments?: ArgumentFacts;
   /** Which releases decide its keys, choices and validation (versions/key-facts.ts answers at the pinned version). */
   versions?: VersionFacts;
   /** Sequence packing without the per-example masking it needs (packing-without-masking): where, why, and the fix. */
   packingProblem?(root: ConfigNode, ctx: RuleContext): { node: ConfigNode; message: string; fix?: Fix } | undefined;
   /** The world size its file states for itself (NeMo's trainer.devices x num_nodes), which wins over a generic --gpus. */
   worldOf?(tree: ConfigTree): { value?: number; envDefault?: string } | undefined;
+  /** elastic-batch-not-preserved: what an elastic run does to its batch, from its own config or from the launch's world sizes. */
+  elasticBatch?: { by: 'config'; check(ctx: RuleContext, root: ConfigNode): void } | { by: 'launch'; check(ctx: RuleContext, root: ConfigNode, launch: ElasticLaunch): void };
+  /** Where it keeps its optimizer, learning rates and step counts (rescale edits them with the batch). */
+  optimizer?: OptimizerKeys;
+  /** The context of a DeepSpeed config that the accelerate config its launch script passes names (the HF Trainer fills it). */
+  launchedDeepSpeedContext?(root: ConfigNode, world: number | undefined): Settings | undefined;
+  /** Who reads a DeepSpeed config its launch script writes with a heredoc, in what layout (shell/embedded.ts). */
+  heredocDeepSpeed?(facts: ShellLaunchFacts, args: ConfigNode | undefined): Settings;
+  /** Its optimizer, learning-rate schedule and training length, and how the schedule rules measure and fix them. */
+  schedule?: ScheduleReader;
   /** Where it keeps its mixed-precision switches, and what a file that trains in full precision says. */
   precision?: PrecisionFacts;
+}
+
+/** How a program takes its arguments, where a schema alone would misjudge a key or a value. */
+export interface ArgumentFacts {
+  /** The file fills the program's own argument dataclasses besides the upstream ones (HfArgumentParser((ModelArguments, ..., TrainingArguments))), which may define more or redefine a field: an unknown key or value is no certain failure. */
+  ownArguments?: boolean;
+  /** A key written with no value (YAML null) is the field left unset (axolotl). */
+  nullIsUnset?: boolean;
+  /** The key listing plugins that merge arguments of their own into the config (axolotl's `plugins`). */
+  pluginsKey?: string;
+  /** The section whose keys each model class reads for itself (NeMo's cfg.model): an unknown key there is a note. */
+  openSection?: string;
+  /** `${...}` interpolations and `???` are resolved by OmegaConf when the program runs: not judged as written. */
+  resolvedAtRunTime?: boolean;
+  /** Its launch scripts may run a program that adds flags (extra_args_provider) or a fork: flags without a near-miss are one note. */
+  extensibleFlags?: boolean;
+  /** The launch option a config key stands for, which the launching command's own option overrides (`accelerate launch`). */
+  launchOption?(instancePath: string): string | undefined;
+  /** The repository's own arguments file when the schema was read from another one (a fork decides its flags). */
+  forkArguments?(settings: Settings, framework: string): string | undefined;
 }
 
 /** What of a program's arguments changes with its release. */
@@ -68,10 +105,33 @@ export interface VersionFacts {
   sectionsValidatedBy?: VersionedFramework;
   /** Whose releases decide the choices of its top-level keys (transformers' `optim`). */
   choicesBy?: VersionedFramework;
-  /** The file fills the program's own argument dataclasses, which may define more: a key missing at the pin is not certain. */
-  ownArguments?: boolean;
   /** When another reader of its YAML may drop what the usual one rejects: the cap and the consequence. */
   yamlRejection?(pins: Pins): { maxSeverity: Severity; consequence: string } | undefined;
+}
+
+/** How a program's schedule is read (facts/schedule-facts.ts) and judged (rules/research/schedule-rules.ts). */
+export interface ScheduleReader {
+  /** Each value with the node that writes it. */
+  facts(tree: ConfigTree, root: ConfigNode, settings: Settings): ScheduleFacts | undefined;
+  /** The training length the decay horizon is measured against: iterations, or the horizon's own unit (Megatron: samples, tokens or iterations, as its decay is given). */
+  length?: 'iterations' | 'horizon';
+  /** `warmup.steps` is the warmup in the horizon's unit; otherwise the written warmup counts when its unit matches. */
+  warmupInSteps?: boolean;
+  /** transformers v5 reads warmup_steps below 1 as a fraction of the run. */
+  warmupStepsFraction?: boolean;
+  /** The fix that adds a warmup of `steps`, or of `fraction` of the run, in the spelling the program reads. */
+  addWarmup?(ctx: RuleContext, facts: ScheduleFacts, steps: number | undefined, fraction: number): Fix | undefined;
+}
+
+/** The keys that hold a program's optimizer and schedule. */
+export interface OptimizerKeys {
+  name(root: ConfigNode): ConfigNode | undefined;
+  /** The optimizer used when the file names none. */
+  defaultName?: string;
+  learningRates(root: ConfigNode): Array<ConfigNode | undefined>;
+  /** Warmup and total steps. */
+  steps(root: ConfigNode): Array<ConfigNode | undefined>;
+  adam(root: ConfigNode): { beta1?: ConfigNode; beta2?: ConfigNode; eps?: ConfigNode };
 }
 
 /** A program's fp16 and bf16 switches, and what it says when both are on. */

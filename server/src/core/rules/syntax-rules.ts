@@ -1,7 +1,6 @@
-import type { Rule, RuleContext } from './rule';
+import type { Rule } from './rule';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import type { ConfigNode } from '../syntax/config-tree';
-import type { Severity } from '../diagnostic';
 import { yamlLoaderOf } from '../programs/index';
 import { duplicateKeyFatal, jsonCommentSeverity } from '../programs/json-loader';
 

@@ -97,7 +97,7 @@ export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, schem
       const verdict = keyAtPins(target.frameworks, target.key, pins);
       if (verdict?.status !== 'no') continue;
       const gate = rejectionGate(ctx, tokens);
-      const hf = facts?.ownArguments === true;
+      const hf = programOf(ctx.format)?.arguments?.ownArguments === true;
       const consequence = gate ? `${gate.consequence[0].toUpperCase()}${gate.consequence.slice(1)}.` : hf ? 'HfArgumentParser rejects it unless the program\'s own argument dataclasses define it.' : `${verdict.frameworks.map(frameworkLabel).join('/')} at that version rejects it at start-up.`;
       // A TrainingArguments file's program may define the key in dataclasses of its own (and may not use TRL's configs at
       // all): certain only for the other formats.

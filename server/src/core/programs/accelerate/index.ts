@@ -2,11 +2,13 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/accelerate.schema.json';
 import { recognition } from './recognition';
+import { launchOption } from './launch-option';
 import { links } from './links';
 import { planFromAccelerate } from './plan';
 
 export const accelerate: Program = {
   id: 'accelerate',
+  configuresLauncher: true,
   displayName: 'accelerate',
   fileLabel: 'accelerate config',
   recognition,
@@ -22,4 +24,5 @@ export const accelerate: Program = {
   linkedPlan: planFromAccelerate,
   links,
   versions: { key: (tokens) => (tokens.length === 1 ? { frameworks: ['accelerate'], key: tokens[0] } : undefined) },
+  arguments: { launchOption },
 };

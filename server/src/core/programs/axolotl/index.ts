@@ -2,6 +2,8 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/axolotl.schema.json';
 import { recognition } from './recognition';
+import { addKeys, fixOf } from '../../rules/research/common';
+import { trainerFacts } from '../hf-trainer/schedule';
 import { packingProblem } from './packing';
 import { trainerLinks } from '../hf-trainer/links';
 import { precision } from '../hf-trainer/precision';
@@ -29,4 +31,11 @@ export const axolotl: Program = {
   precision,
   links: trainerLinks(['base_model']),
   packingProblem,
+  arguments: { nullIsUnset: true, pluginsKey: 'plugins' },
+  schedule: {
+    facts: (_tree, root) => trainerFacts('axolotl', root),
+    length: 'iterations',
+    warmupInSteps: true,
+    addWarmup: (ctx, facts, _steps, fraction) => fixOf(`Add warmup_ratio: ${fraction}`, addKeys(ctx, facts.root, [['warmup_ratio', fraction]])),
+  },
 };

@@ -3,6 +3,9 @@ import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/deepspeed.schema.json';
 import { hasTrainerAuto } from '../hf-trainer/trainer-fill';
 import { recognition } from './recognition';
+import { deepspeedFacts } from './schedule';
+import { optimizer } from './optimizer';
+import { elasticCheck } from './elastic';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { planFromDeepSpeed } from './plan';
@@ -24,4 +27,7 @@ export const deepspeed: Program = {
   plan: planFromDeepSpeed,
   precision,
   versions: { key: (tokens) => (tokens.length >= 2 ? { frameworks: ['deepspeed'], key: tokens.join('.') } : undefined), sectionsValidatedBy: 'deepspeed' },
+  elasticBatch: { by: 'config', check: elasticCheck },
+  optimizer,
+  schedule: { facts: (_tree, root) => deepspeedFacts(root), warmupInSteps: true },
 };

@@ -2,9 +2,12 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/hf-training-args.schema.json';
 import { recognition } from './recognition';
+import { addWarmupSteps, trainerFacts } from './schedule';
+import { optimizer } from './optimizer';
+import { elasticCheck } from './elastic';
 import { packingProblem } from './packing';
 import { versions } from './versions';
-import { trainerLinks } from './links';
+import { launchedDeepSpeedContext, trainerLinks } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { planFromTrainerArgs } from './plan';
@@ -30,4 +33,17 @@ export const hfTrainer: Program = {
   links: trainerLinks(['model_name_or_path']),
   versions,
   packingProblem,
+  elasticBatch: { by: 'launch', check: elasticCheck },
+  arguments: { ownArguments: true },
+  optimizer,
+  launchedDeepSpeedContext,
+  // The Trainer the script starts reads the DeepSpeed config it writes (--deepspeed ds.json).
+  heredocDeepSpeed: () => ({ consumer: 'hf-trainer' }),
+  schedule: {
+    facts: (_tree, root) => trainerFacts('hf-trainer', root),
+    length: 'iterations',
+    warmupInSteps: true,
+    warmupStepsFraction: true,
+    addWarmup: addWarmupSteps,
+  },
 };

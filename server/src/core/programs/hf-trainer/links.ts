@@ -1,8 +1,21 @@
 import { getChild, type ConfigNode } from '../../syntax/config-tree';
 import type { FileAnalysis } from '../../analyze';
+import type { Settings } from '../../settings';
 import { stringAt, type ConfigLink } from '../../links';
 import { shellFactsOf } from '../../shell/shell-config';
 import { trainerValuesOf } from './trainer-values';
+
+// TrainingArguments fields whose value is a path to a file of another kind (transformers training_args.py).
+export const TRAINER_PATH_FIELDS = new Set(['deepspeed', 'fsdp_config', 'accelerator_config']);
+
+/**
+ * The context of a DeepSpeed config named by the accelerate config a Trainer launch script passes: the HF Trainer the
+ * script starts fills and compares it against its flags, in the world size accelerate's num_processes gives.
+ */
+export function launchedDeepSpeedContext(root: ConfigNode, world: number | undefined): Settings | undefined {
+  const linkedFrom = trainerValuesOf('hf-trainer', root, world);
+  return linkedFrom ? { consumer: 'hf-trainer', linkedFrom, ...(world ? { cluster: { worldSize: world } } : {}) } : undefined;
+}
 
 /**
  * The links of a file whose program builds TrainingArguments from it (the HF Trainer, axolotl, LLaMA-Factory): the

@@ -4,7 +4,6 @@ import type { VersionFacts } from '../program';
 export const versions: VersionFacts = {
   key: (tokens) => (tokens.length === 1 ? { frameworks: ['transformers', 'trl'], key: tokens[0] } : undefined),
   choicesBy: 'transformers',
-  ownArguments: true,
   yamlRejection: (pins) => {
     // TrlParser reads YAML (--config); only a pinned TRL says it may be the reader, and then HfArgumentParser's rejection is not certain.
     const validated = validatedAtPin('trl', 'config-file', pins);

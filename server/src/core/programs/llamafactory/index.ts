@@ -1,5 +1,6 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { addWarmupSteps, trainerFacts } from '../hf-trainer/schedule';
 import { packingProblem } from './packing';
 import { trainerLinks } from '../hf-trainer/links';
 import { precision } from '../hf-trainer/precision';
@@ -25,4 +26,11 @@ export const llamafactory: Program = {
   precision,
   links: trainerLinks(['model_name_or_path', 'model']),
   packingProblem,
+  schedule: {
+    facts: (_tree, root) => trainerFacts('llamafactory', root),
+    length: 'iterations',
+    warmupInSteps: true,
+    warmupStepsFraction: true,
+    addWarmup: addWarmupSteps,
+  },
 };

@@ -1,5 +1,10 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { addKeys, fixOf } from '../../rules/research/common';
+import { megatronFacts } from './schedule';
+import { heredocDeepSpeed } from './heredoc';
+import { megatronForkArguments } from './fork';
+import { elasticCheck } from './elastic';
 import { links } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
@@ -24,4 +29,13 @@ export const megatron: Program = {
   plan: (root) => planFromMegatronArgs('megatron', withRoot(flatLookup(root), root)),
   precision,
   links,
+  elasticBatch: { by: 'launch', check: elasticCheck },
+  arguments: { extensibleFlags: true, forkArguments: megatronForkArguments },
+  heredocDeepSpeed,
+  schedule: {
+    facts: megatronFacts,
+    length: 'horizon',
+    // A launch script's flags are not edited: only a --yaml-cfg file gets the key.
+    addWarmup: (ctx, facts, _steps, fraction) => (ctx.tree.language === 'yaml' ? fixOf(`Add lr_warmup_fraction: ${fraction}`, addKeys(ctx, facts.root, [['lr_warmup_fraction', fraction]])) : undefined),
+  },
 };

@@ -1,5 +1,7 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { addKeys, fixOf } from '../../rules/research/common';
+import { nemoFacts } from './schedule';
 import { worldOf } from './world';
 import { precision } from './precision';
 import { batchFacts } from './batch';
@@ -23,4 +25,11 @@ export const nemo: Program = {
   plan: (root) => planFromMegatronArgs('nemo', withRoot(nemoLookup(root), root)),
   precision,
   worldOf,
+  arguments: { openSection: 'model', resolvedAtRunTime: true },
+  schedule: {
+    facts: (_tree, root) => nemoFacts(root),
+    length: 'iterations',
+    warmupInSteps: true,
+    addWarmup: (ctx, facts, steps) => (steps !== undefined ? fixOf(`Add warmup_steps: ${steps} to model.optim.sched`, addKeys(ctx, facts.warmup.insertInto, [['warmup_steps', steps]])) : undefined),
+  },
 };

@@ -1,5 +1,7 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { addKeys, fixOf } from '../../rules/research/common';
+import { neoxFacts } from './schedule';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { neoxWithDashes } from './schema';
@@ -24,4 +26,9 @@ export const neox: Program = {
   plan: (root) => planFromMegatronArgs('neox', withRoot(neoxLookup(root), root)),
   precision,
   versions: { key: (tokens) => (tokens.length === 1 ? { frameworks: ['gpt-neox'], key: tokens[0].replace(/-/g, '_') } : undefined) },
+  schedule: {
+    facts: (_tree, root) => neoxFacts(root),
+    length: 'iterations',
+    addWarmup: (ctx, facts, _steps, fraction) => fixOf(`Add warmup: ${fraction}`, addKeys(ctx, facts.root, [['warmup', fraction]])),
+  },
 };

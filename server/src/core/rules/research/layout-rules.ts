@@ -2,12 +2,12 @@ import { PROGRAM } from '../../programs/ids';
 import { findGpu } from '../../catalog/find-gpu';
 import { estimate, type Estimate } from '../../estimate/estimate';
 import type { Precision } from '../../estimate/plan';
-import { flag, num, str } from '../../plan/anchors';
+import { flag, num } from '../../plan/anchors';
 import { gib, percent, seconds } from '../../report/units';
-import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
+import { getChild } from '../../syntax/config-tree';
 import type { TextEdit } from '../../text/range';
 import { programOf } from '../../programs/index';
-import type { Rule, RuleContext } from '../rule';
+import type { Rule } from '../rule';
 import { addKeys, fixes, fixOf, placeOf, readingOf, setValue, withPlan } from './common';
 
 function figures(e: Estimate | undefined): { bubble?: number; memory?: number; fits?: boolean; step?: number } {
