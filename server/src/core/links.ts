@@ -1,6 +1,7 @@
 import { getChild, type ConfigNode } from './syntax/config-tree';
 import type { FileAnalysis, LinkedFile } from './analyze';
 import type { Settings } from './settings';
+import type { ProgramId } from './programs/ids';
 import type { OffsetRange } from './text/range';
 import { TRAINER_PATH_FIELDS } from './programs/hf-trainer/links';
 import { shellFactsOf } from './shell/shell-config';
@@ -16,7 +17,8 @@ export interface ConfigLink {
   /** The path as written, relative to the linking file's folder unless absolute. */
   target: string;
   range: OffsetRange;
-  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config' | 'model-config' | 'program-config';
+  /** A config a program reads (named by its id), a checkpoint's config.json, or the config file of a program read in full. */
+  kind: `${ProgramId}-config` | 'model-config' | 'program-config';
   context: Settings;
   /** A target that may well not be a local file (a Hub id, a path on the cluster): read when present, never reported missing. */
   optional?: boolean;

@@ -12,6 +12,8 @@ import type { FileAnalysis } from '../analyze';
 import type { ConfigLink } from '../links';
 import type { ScheduleFacts } from '../facts/schedule-facts';
 import type { ShellLaunchFacts } from '../shell/shell-config';
+import type { CommandLine, ShellVariable } from '../shell/script';
+import type { Field } from '../shell/words';
 import type { ElasticLaunch } from '../facts/elastic';
 
 /**
@@ -73,6 +75,8 @@ export interface Program {
   heredocDeepSpeed?(facts: ShellLaunchFacts, args: ConfigNode | undefined): Settings;
   /** Its optimizer, learning-rate schedule and training length, and how the schedule rules measure and fix them. */
   schedule?: ScheduleReader;
+  /** How it shows on a launch script's command lines: the flags that are its arguments, its tools, its config options. */
+  commandLine?: CommandLineFacts;
   /** Where it keeps its mixed-precision switches, and what a file that trains in full precision says. */
   precision?: PrecisionFacts;
 }
@@ -107,6 +111,24 @@ export interface VersionFacts {
   choicesBy?: VersionedFramework;
   /** When another reader of its YAML may drop what the usual one rejects: the cap and the consequence. */
   yamlRejection?(pins: Pins): { maxSeverity: Severity; consequence: string } | undefined;
+}
+
+/** How a program shows on a launch script's command lines (shell/launch.ts, shell/shell-config.ts). */
+export interface CommandLineFacts {
+  /** Whether a launched program's command line is this program's arguments (its entry point, `--flags`, the words). */
+  recognises?(base: string, flags: Set<string>, args: Field[]): boolean;
+  /** How flags become keys: HfArgumentParser takes --a-b for a_b (`underscore`). */
+  keyStyle?: 'underscore';
+  /** Megatron-DeepSpeed: the script hands a DeepSpeed config to DeepSpeed (its flags, or the deepspeed launcher). */
+  runsDeepSpeed?(args: ConfigNode, launcher: string | undefined): boolean;
+  /** Its own tools that train from a YAML: `<tool> train X.yaml`. */
+  tools?: string[];
+  /** The processes its tool starts, where the script says. */
+  toolWorld?(command: CommandLine, variables: Map<string, ShellVariable>): number | undefined;
+  /** Modules that train from the YAML given first (`python -m axolotl.cli.train X.yaml`, under any launcher). */
+  trainModules?: string[];
+  /** The launcher option that hands it its config (`accelerate launch --config_file X.yaml`). */
+  launcherConfig?: { launcher: string; option: string };
 }
 
 /** How a program's schedule is read (facts/schedule-facts.ts) and judged (rules/research/schedule-rules.ts). */
@@ -202,6 +224,11 @@ export function countKeys(keys: Set<string>, list: readonly string[]): number {
   let n = 0;
   for (const k of list) if (keys.has(k)) n++;
   return n;
+}
+
+/** Recognised by two or more of its own names, each counted once (axolotl, LLaMA-Factory). */
+export function ownKeysRecognition(reason: string, strong: readonly string[]): Recognition {
+  return { by: 'own-keys', reason, strong, score: (keys) => countKeys(keys, strong), own: (_keys, score) => score };
 }
 
 /** The keys of an object node. */

@@ -8,9 +8,9 @@ import { planFromAccelerate } from './plan';
 
 export const accelerate: Program = {
   id: 'accelerate',
-  configuresLauncher: true,
   displayName: 'accelerate',
   fileLabel: 'accelerate config',
+  configuresLauncher: true,
   recognition,
   loader: {
     loader: 'pyyaml',
@@ -25,4 +25,6 @@ export const accelerate: Program = {
   links,
   versions: { key: (tokens) => (tokens.length === 1 ? { frameworks: ['accelerate'], key: tokens[0] } : undefined) },
   arguments: { launchOption },
+  // accelerate/commands/launch.py: --config_file (alias --config-file, normalised by the launch scanner).
+  commandLine: { launcherConfig: { launcher: 'accelerate', option: 'config_file' } },
 };

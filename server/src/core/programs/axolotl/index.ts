@@ -12,9 +12,9 @@ import { planFromTrainerArgs } from '../hf-trainer/plan';
 
 export const axolotl: Program = {
   id: 'axolotl',
-  runsHfTrainer: true,
   displayName: 'axolotl',
   fileLabel: 'axolotl config',
+  runsHfTrainer: true,
   recognition,
   loader: {
     loader: 'pyyaml',
@@ -38,4 +38,6 @@ export const axolotl: Program = {
     warmupInSteps: true,
     addWarmup: (ctx, facts, _steps, fraction) => fixOf(`Add warmup_ratio: ${fraction}`, addKeys(ctx, facts.root, [['warmup_ratio', fraction]])),
   },
+  // src/axolotl/cli/main.py (`axolotl train`) and the module it runs.
+  commandLine: { tools: ['axolotl'], trainModules: ['axolotl.cli.train'] },
 };

@@ -12,11 +12,11 @@ import { planFromDeepSpeed } from './plan';
 
 export const deepspeed: Program = {
   id: 'deepspeed',
+  displayName: 'DeepSpeed',
+  fileLabel: 'DeepSpeed config',
   statesSharding: true,
   filledByTrainer: true,
   accumulationWithGlobal: true,
-  displayName: 'DeepSpeed',
-  fileLabel: 'DeepSpeed config',
   recognition,
   // DeepSpeed reads JSON with hjson; it has no YAML config.
   loader: { loader: 'none', source: 'deepspeedai/DeepSpeed deepspeed/runtime/config.py (hjson.load)', effect: 'no YAML' },

@@ -2,6 +2,7 @@ import type { Program } from '../program';
 import type { SchemaNode } from '../../schema/schema-walk';
 import schema from '../../../../../schemas/hf-training-args.schema.json';
 import { recognition } from './recognition';
+import { commandLine } from './command-line';
 import { addWarmupSteps, trainerFacts } from './schedule';
 import { optimizer } from './optimizer';
 import { elasticCheck } from './elastic';
@@ -14,10 +15,10 @@ import { planFromTrainerArgs } from './plan';
 
 export const hfTrainer: Program = {
   id: 'hf-trainer',
-  runsHfTrainer: true,
   displayName: 'HF Trainer',
   fileLabel: 'TrainingArguments',
   parser: 'HfArgumentParser/TrlParser',
+  runsHfTrainer: true,
   recognition,
   loader: {
     loader: 'pyyaml',
@@ -46,4 +47,5 @@ export const hfTrainer: Program = {
     warmupStepsFraction: true,
     addWarmup: addWarmupSteps,
   },
+  commandLine,
 };

@@ -1,5 +1,6 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { llamafactoryWorld } from './world';
 import { addWarmupSteps, trainerFacts } from '../hf-trainer/schedule';
 import { packingProblem } from './packing';
 import { trainerLinks } from '../hf-trainer/links';
@@ -10,9 +11,9 @@ import { planFromTrainerArgs } from '../hf-trainer/plan';
 
 export const llamafactory: Program = {
   id: 'llamafactory',
-  runsHfTrainer: true,
   displayName: 'LLaMA-Factory',
   fileLabel: 'LLaMA-Factory config',
+  runsHfTrainer: true,
   recognition,
   loader: {
     loader: 'omegaconf',
@@ -33,4 +34,6 @@ export const llamafactory: Program = {
     warmupStepsFraction: true,
     addWarmup: addWarmupSteps,
   },
+  // src/llamafactory/cli.py; `lmf` is its short name.
+  commandLine: { tools: ['llamafactory-cli', 'lmf'], toolWorld: llamafactoryWorld },
 };

@@ -1,5 +1,6 @@
 import type { Program } from '../program';
 import { recognition } from './recognition';
+import { commandLine } from './command-line';
 import { addKeys, fixOf } from '../../rules/research/common';
 import { megatronFacts } from './schedule';
 import { heredocDeepSpeed } from './heredoc';
@@ -13,9 +14,9 @@ import { flatLookup, planFromMegatronArgs, withRoot } from './plan';
 
 export const megatron: Program = {
   id: 'megatron',
-  pretraining: true,
   displayName: 'Megatron-LM',
   fileLabel: 'Megatron-LM arguments',
+  pretraining: true,
   recognition,
   loader: {
     loader: 'pyyaml',
@@ -38,4 +39,5 @@ export const megatron: Program = {
     // A launch script's flags are not edited: only a --yaml-cfg file gets the key.
     addWarmup: (ctx, facts, _steps, fraction) => (ctx.tree.language === 'yaml' ? fixOf(`Add lr_warmup_fraction: ${fraction}`, addKeys(ctx, facts.root, [['lr_warmup_fraction', fraction]])) : undefined),
   },
+  commandLine,
 };

@@ -10,9 +10,9 @@ import { nemoLookup, planFromMegatronArgs, withRoot } from '../megatron/plan';
 
 export const nemo: Program = {
   id: 'nemo',
-  pretraining: true,
   displayName: 'NeMo',
   fileLabel: 'NeMo config',
+  pretraining: true,
   recognition,
   loader: {
     loader: 'omegaconf',

@@ -9,10 +9,10 @@ import { neoxLookup, planFromMegatronArgs, withRoot } from '../megatron/plan';
 
 export const neox: Program = {
   id: 'neox',
-  pretraining: true,
-  accumulationWithGlobal: true,
   displayName: 'GPT-NeoX',
   fileLabel: 'GPT-NeoX config',
+  pretraining: true,
+  accumulationWithGlobal: true,
   recognition,
   loader: {
     loader: 'pyyaml',
