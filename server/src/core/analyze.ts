@@ -9,8 +9,7 @@ import { parseJson } from './syntax/from-json';
 import { parseYaml } from './syntax/from-yaml';
 import type { ConfigNode, ConfigTree } from './syntax/config-tree';
 import type { YamlResolver } from './syntax/yaml-scalars';
-import { RULES } from './rules/registry';
-import { appliesTo } from './rules/rule-meta';
+import { rulesFor } from './rules/registry';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
 import { worldFromLinkedAccelerate, type ConfigLink } from './links';
@@ -152,11 +151,11 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;
-    for (const rule of RULES) {
+    // Only the rules whose `programs` name the file's program (or every program's).
+    for (const rule of rulesFor(format)) {
       const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
       if (configured === 'off') continue;
       if (programOnly && !PROGRAM_RULES.has(rule.meta.name)) continue;
-      if (!appliesTo(rule.meta, format)) continue;
       const context: RuleContext = {
         text,
         tree,

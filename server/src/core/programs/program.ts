@@ -23,6 +23,13 @@ import type { ElasticLaunch } from '../facts/elastic';
  */
 export interface Program {
   id: ProgramId;
+  /** The name messages and hovers use. */
+  displayName: string;
+  /** What the hover calls one of its files ("DeepSpeed config", "TrainingArguments"). */
+  fileLabel: string;
+  /** Who parses its file, for "not accepted by ..." messages; the display name when absent. */
+  parser?: string;
+  // Traits other code asks of a program instead of its id.
   /** It builds TrainingArguments from its file and runs the HF Trainer (axolotl and LLaMA-Factory too): sharding is often the launcher's, and a `deepspeed` key names a config the Trainer fills. */
   runsHfTrainer?: boolean;
   /** It pre-trains (Megatron-LM, NeMo, GPT-NeoX): the critical-batch findings apply without a token count in the settings. */
@@ -35,12 +42,6 @@ export interface Program {
   accumulationWithGlobal?: boolean;
   /** Its file configures the launcher itself and counts the processes (accelerate's num_processes): a launch hands it no world size. */
   configuresLauncher?: boolean;
-  /** The name messages and hovers use. */
-  displayName: string;
-  /** What the hover calls one of its files ("DeepSpeed config", "TrainingArguments"). */
-  fileLabel: string;
-  /** Who parses its file, for "not accepted by ..." messages; the display name when absent. */
-  parser?: string;
   /** How a file is recognised as this program's, with the evidence the detection keeps as its reason. */
   recognition: Recognition;
   /** How the program loads a YAML file: the one fact that says whether `2e-5` is a float or a string. */

@@ -130,7 +130,7 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
 
-  // LLaMA-Factory hands FSDP to accelerate's config; axolotl also turns it on with an fsdp_config section alone.
+  // axolotl also turns FSDP on with an fsdp_config section alone; LLaMA-Factory's FSDP options are not read.
   if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
   const tp = num(at('tp'));
   const pp = num(at('pp'));
