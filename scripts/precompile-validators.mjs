@@ -13,7 +13,7 @@ if (!existsSync(compiledSchemas)) {
   console.warn('precompile-validators: out/ not built (run tsc first); validators will be compiled at run time');
 } else {
   const Ajv = require('ajv').default;
-  const { VALIDATED_SCHEMAS } = require(compiledSchemas);
+  const VALIDATED_SCHEMAS = require(compiledSchemas).validatedSchemas();
   const { AJV_OPTIONS } = require(join(root, 'out/server/src/core/schema/validate.js'));
   const { validatorFingerprint, instantiateValidator } = require(join(root, 'out/server/src/node/precompiled-validators.js'));
   const folders = [join(root, 'out/validators'), join(root, 'dist/validators')];

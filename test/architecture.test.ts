@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from './helpers';
+import { PROGRAMS } from '../server/src/core/programs/index';
 
 function sources(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -21,7 +22,8 @@ function importsOf(text: string): string[] {
 
 /** Code without comments, so a comment that names `process` does not trip the check. */
 function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  // Block comments keep their line breaks, so line numbers stay those of the file.
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, '')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
 const root = repoRoot();
@@ -73,5 +75,59 @@ test('the core never imports the front ends', () => {
       .filter((spec) => /\/(cli|lsp)\//.test(spec) || /^\.\.\/(\.\.\/)*(cli|lsp)/.test(spec))
       .map((spec) => `${rel(file)} imports ${spec}`),
   );
+  assert.deepEqual(offenders, []);
+});
+
+/**
+ * Literals equal to a program id that name something else: a pip package, a launcher command, the estimator's public
+ * `framework` vocabulary (a plan JSON names it), a FLOPs convention, a schema annotation. Keyed by file, then the
+ * literal; each with why it is not a program. Code names a program through `PROGRAM` (programs/ids.ts) or asks it.
+ */
+const FLOPS = 'the Megatron-LM FLOPs convention (--convention, flopsConvention)';
+const FW = 'a TrainingPlan.framework value (estimate/plan.ts): the estimator\'s public vocabulary, which a hand-written plan uses';
+const PKG = 'a versioned framework: the pip package whose release is pinned';
+const XAUTO = 'an x-auto schema annotation: which reader fills "auto" in the key';
+const LAUNCHER = 'a launcher command (`deepspeed`, `accelerate launch`), which launch.ts recognises';
+const NOT_A_PROGRAM: Record<string, Record<string, string>> = {
+  'server/src/cli/estimate-command.ts': { megatron: FLOPS },
+  'server/src/cli/main.ts': { megatron: FLOPS },
+  'server/src/lsp/settings.ts': { megatron: FLOPS },
+  'server/src/core/settings.ts': { megatron: FLOPS },
+  'server/src/core/project-config.ts': { megatron: FLOPS },
+  'server/src/core/estimate/flops.ts': { megatron: FLOPS },
+  'server/src/core/estimate/activations.ts': { megatron: FW },
+  'server/src/core/estimate/complete-plan.ts': { megatron: FW },
+  'server/src/core/estimate/findings.ts': { megatron: FW },
+  'server/src/core/estimate/memory.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/model-states.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/parameters.ts': { megatron: FW },
+  'server/src/core/estimate/plan-fields.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/plan.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/step-time.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/versions/key-facts.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/core/versions/pin-files.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/core/versions/version-spec.ts': { deepspeed: PKG, accelerate: PKG },
+  'server/src/node/workspace-pins.ts': { accelerate: PKG },
+  'server/src/core/schema/schema-walk.ts': { deepspeed: XAUTO },
+  'server/src/core/plan/build-plan.ts': { deepspeed: FW },
+  'server/src/core/rules/estimate-rules.ts': { megatron: FW },
+  'server/src/core/links.ts': { accelerate: LAUNCHER },
+  'server/src/core/shell/launch.ts': { deepspeed: LAUNCHER, accelerate: LAUNCHER },
+  'server/src/core/shell/shell-config.ts': { deepspeed: LAUNCHER, accelerate: LAUNCHER },
+};
+
+test('no file outside server/src/core/programs/ names a program: knowledge of a program lives in its module', () => {
+  const ids = new Set(PROGRAMS.map((p) => p.id as string));
+  const offenders: string[] = [];
+  for (const file of sources(join(root, 'server/src'))) {
+    const path = rel(file);
+    if (path.startsWith('server/src/core/programs/')) continue;
+    const lines = code(readFileSync(file, 'utf8')).split('\n');
+    lines.forEach((line, i) => {
+      for (const m of line.matchAll(/(['"`])((?:\\.|(?!\1).)*?)\1/g)) {
+        if (ids.has(m[2]) && NOT_A_PROGRAM[path]?.[m[2]] === undefined) offenders.push(`${path}:${i + 1}: '${m[2]}'`);
+      }
+    });
+  }
   assert.deepEqual(offenders, []);
 });

@@ -1,8 +1,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, type FileAnalysis } from '../../server/src/core/index';
-import { FORMATS } from '../../server/src/core/detect/formats';
-import { YAML_LOADERS } from '../../server/src/core/detect/loaders';
+import { FORMATS } from '../../server/src/core/programs/ids';
+import { yamlLoaderOf } from '../../server/src/core/programs/index';
 import { bashSyntaxError } from '../../server/src/core/shell/bash-check';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
@@ -177,7 +177,7 @@ test('yaml-float-as-string follows the loader table: OmegaConf formats stay sile
 
 test('every format names its YAML loader with an upstream source, and only PyYAML ones report string floats', () => {
   for (const format of FORMATS) {
-    const entry = YAML_LOADERS[format];
+    const entry = yamlLoaderOf(format);
     if (format !== 'unknown') assert.ok(entry.source.includes('/'), format);
     if (entry.floatAsString) assert.equal(entry.loader, 'pyyaml', format);
   }

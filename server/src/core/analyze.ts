@@ -1,18 +1,17 @@
 import type { Diagnostic, Severity } from './diagnostic';
 import { detectFormat, readModeline, type Detection } from './detect/detect-format';
-import { YAML_LOADERS } from './detect/loaders';
+import { programOf, yamlLoaderOf } from './programs/index';
 import { completedByTool, jsonPlaceholderTemplate, templateMarkup } from './detect/templates';
 import { fileTooLarge, parseError } from './rules/syntax-rules';
-import type { Format } from './detect/formats';
+import type { Format } from './programs/ids';
 import { mergeSettings, type Consumer, type Settings } from './settings';
 import { parseJson } from './syntax/from-json';
 import { parseYaml } from './syntax/from-yaml';
 import type { ConfigNode, ConfigTree } from './syntax/config-tree';
 import type { YamlResolver } from './syntax/yaml-scalars';
-import { RULES } from './rules/registry';
+import { rulesFor } from './rules/registry';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
-import { hasTrainerAuto } from './facts/trainer-fill';
 import { worldFromLinkedAccelerate, type ConfigLink } from './links';
 import { parseShellScript } from './shell/shell-config';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
@@ -75,14 +74,9 @@ function parse(text: string, language: 'json' | 'yaml', resolver: YamlResolver):
   return language === 'json' ? parseJson(text) : parseYaml(text, resolver);
 }
 
-/** Who reads the file: settings say so, or `"auto"` values show a Trainer/accelerate consumer. */
+/** Who reads the file: settings say so, or the program does (`"auto"` values show a Trainer/accelerate consumer). */
 function consumerOf(format: Format, settings: Settings, root: ConfigNode | undefined): Consumer {
-  if (settings.consumer) return settings.consumer;
-  if (format === 'deepspeed' && hasTrainerAuto(root)) return 'hf-trainer';
-  if (format === 'hf-trainer') return 'hf-trainer';
-  if (format === 'accelerate') return 'accelerate';
-  if (format === 'megatron') return 'megatron';
-  return 'unknown';
+  return settings.consumer ?? programOf(format)?.consumer(root) ?? 'unknown';
 }
 
 function rootsOf(tree: ConfigTree, detection: Detection): ConfigNode[] {
@@ -118,10 +112,11 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     : shell ? shell.detection : detectFormat(firstRoot, path, text);
   const skipped = markup ?? (stated || shell ? undefined : template?.reason ?? completedByTool(path, firstRoot));
   const detection: Detection = skipped ? { ...found, reason: found.reason === skipped ? skipped : `${found.reason}, but ${skipped}`, skip: skipped } : found;
-  // Scalars are typed as the program's loader types them (detect/loaders.ts).
-  if (language === 'yaml' && YAML_LOADERS[detection.format].loader === 'omegaconf') tree = parse(text, language, 'omegaconf');
+  // Scalars are typed as the program's loader types them (programs/<id>/index.ts `loader`).
+  if (language === 'yaml' && yamlLoaderOf(detection.format).loader === 'omegaconf') tree = parse(text, language, 'omegaconf');
   // A launch script states its own process layout; it overrides a generic --gpus (see shell/embedded.ts).
-  const withLayout = shell || detection.format === 'nemo' ? withLaunchLayout(options.settings ?? {}, tree, detection.format) : options.settings ?? {};
+  const ownWorld = programOf(detection.format)?.worldOf;
+  const withLayout = shell || ownWorld ? withLaunchLayout(options.settings ?? {}, tree, ownWorld) : options.settings ?? {};
   // `accelerate launch --config_file X.yaml`: the accelerate config's num_processes is the launch's world size.
   const accelerateWorld = shell ? worldFromLinkedAccelerate({ tree }, options.linked) : undefined;
   const settings = accelerateWorld ? mergeSettings(withLayout, { cluster: { worldSize: accelerateWorld, nodes: undefined, gpusPerNode: undefined } }) : withLayout;
@@ -156,7 +151,8 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;
-    for (const rule of RULES) {
+    // Only the rules whose `programs` name the file's program (or every program's).
+    for (const rule of rulesFor(format)) {
       const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
       if (configured === 'off') continue;
       if (programOnly && !PROGRAM_RULES.has(rule.meta.name)) continue;

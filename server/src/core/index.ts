@@ -2,7 +2,7 @@
 export { analyze, languageOf, type AnalyzeOptions, type FileAnalysis, type LinkedFile } from './analyze';
 export type { Diagnostic, Fix, RelatedLocation, Severity } from './diagnostic';
 export { SEVERITY_RANK } from './diagnostic';
-export { FORMATS, isFormat, type Format } from './detect/formats';
+export { FORMATS, isFormat, type Format } from './programs/ids';
 export { mergeSettings, worldSizeOf, type Consumer, type Settings } from './settings';
 export { parseProjectConfig, settingsForPath, isIncluded, PROJECT_FILE_NAME, type ProjectConfig } from './project-config';
 export { applyEdits, safeFixEdits } from './fix/apply';

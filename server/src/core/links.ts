@@ -1,10 +1,11 @@
-import { getChild, getPath, type ConfigNode } from './syntax/config-tree';
+import { getChild, type ConfigNode } from './syntax/config-tree';
 import type { FileAnalysis, LinkedFile } from './analyze';
 import type { Settings } from './settings';
+import type { ProgramId } from './programs/ids';
 import type { OffsetRange } from './text/range';
-import { trainerValuesOf } from './facts/trainer-values';
+import { TRAINER_PATH_FIELDS } from './programs/hf-trainer/links';
 import { shellFactsOf } from './shell/shell-config';
-import { megatronParallelOf } from './shell/embedded';
+import { programOf } from './programs/index';
 import { rangeOfField } from './shell/launch';
 import { fieldText, isKnown } from './shell/words';
 
@@ -16,24 +17,18 @@ export interface ConfigLink {
   /** The path as written, relative to the linking file's folder unless absolute. */
   target: string;
   range: OffsetRange;
-  kind: 'deepspeed-config' | 'accelerate-config' | 'llamafactory-config' | 'axolotl-config' | 'model-config' | 'program-config';
+  /** A config a program reads (named by its id), a checkpoint's config.json, or the config file of a program read in full. */
+  kind: `${ProgramId}-config` | 'model-config' | 'program-config';
   context: Settings;
   /** A target that may well not be a local file (a Hub id, a path on the cluster): read when present, never reported missing. */
   optional?: boolean;
 }
 
-// Where each Trainer-style format names its model: a Hub id, or a local checkpoint folder holding config.json.
-const MODEL_KEYS: Partial<Record<FileAnalysis['format'], string[]>> = {
-  'hf-trainer': ['model_name_or_path'],
-  axolotl: ['base_model'],
-  llamafactory: ['model_name_or_path', 'model'],
-};
-
-function stringAt(node: ConfigNode | undefined): { value: string; node: ConfigNode } | undefined {
+export function stringAt(node: ConfigNode | undefined): { value: string; node: ConfigNode } | undefined {
   return node && node.kind === 'scalar' && typeof node.value === 'string' && node.value.trim() !== '' ? { value: node.value, node } : undefined;
 }
 
-function positive(node: ConfigNode | undefined): number | undefined {
+export function positive(node: ConfigNode | undefined): number | undefined {
   return node && typeof node.value === 'number' && Number.isInteger(node.value) && node.value > 0 ? node.value : undefined;
 }
 
@@ -78,50 +73,14 @@ function linksOf(analysis: FileAnalysis): ConfigLink[] {
       target,
       range: rangeOfField(file.field),
       kind: `${file.kind}-config`,
-      context: { format: file.kind, ...(world && file.kind !== 'accelerate' ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
+      context: { format: file.kind, ...(world && !programOf(file.kind)?.configuresLauncher ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
     });
   }
   const programConfig = programConfigLink(analysis);
   if (programConfig) links.push(programConfig);
-  for (const root of analysis.roots) {
-    if (analysis.format === 'accelerate') {
-      const file = stringAt(getPath(root, 'deepspeed_config', 'deepspeed_config_file'));
-      if (!file) continue;
-      // accelerate's num_processes counts every process on every machine.
-      const processes = positive(getChild(root, 'num_processes'));
-      links.push({ target: file.value, range: file.node.range, kind: 'deepspeed-config', context: { consumer: 'accelerate', cluster: processes ? { worldSize: processes } : undefined } });
-    }
-    if (analysis.format === 'hf-trainer' || analysis.format === 'llamafactory' || analysis.format === 'axolotl') {
-      const file = stringAt(getChild(root, 'deepspeed'));
-      // The Trainer fills and compares the DeepSpeed config against these values (hf-deepspeed-mismatch, on both files).
-      const world = shellFactsOf(analysis.tree)?.world.value;
-      const linkedFrom = trainerValuesOf(analysis.format, root, world);
-      if (file && /\.json$/i.test(file.value)) links.push({ target: file.value, range: file.node.range, kind: 'deepspeed-config', context: { consumer: 'hf-trainer', ...(linkedFrom ? { linkedFrom } : {}), ...(world ? { cluster: { worldSize: world } } : {}) } });
-    }
-    for (const key of MODEL_KEYS[analysis.format] ?? []) {
-      const model = stringAt(getChild(root, key));
-      if (!model) continue;
-      // transformers: from_pretrained reads a local folder's config.json when the path is a directory, else the Hub.
-      const target = /config\.json$/i.test(model.value) ? model.value : `${model.value.replace(/\/+$/, '')}/config.json`;
-      links.push({ target, range: model.node.range, kind: 'model-config', context: {}, optional: true });
-      break;
-    }
-    if (analysis.format === 'megatron' && analysis.tree.language === 'shell') {
-      // Megatron-DeepSpeed: DeepSpeed reads --deepspeed_config itself, in the launch's layout.
-      const facts = shellFactsOf(analysis.tree);
-      const file = stringAt(getChild(root, 'deepspeed_config') ?? getChild(root, 'deepspeed-config') ?? getChild(root, 'deepscale_config'));
-      if (facts && file && /\.json$/i.test(file.value) && !facts.embedded.some((e) => e.target.map((p) => p.text).join('') === file.value)) {
-        const parallel = megatronParallelOf(root);
-        const engine = getChild(root, 'no-pipeline-parallel') === undefined ? 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' : undefined;
-        links.push({
-          target: file.value,
-          range: file.node.range,
-          kind: 'deepspeed-config',
-          context: { consumer: 'deepspeed', parallel: { tp: parallel.tp ?? 1, pp: parallel.pp ?? 1, cp: parallel.cp ?? 1 }, ...(facts.world.value ? { cluster: { worldSize: facts.world.value } } : {}), ...(engine ? { deepspeedPipelineEngine: engine } : {}) },
-        });
-      }
-    }
-  }
+  // What the file itself names: each program knows its keys that hold other files (programs/<id>/links.ts).
+  const program = programOf(analysis.format);
+  for (const root of analysis.roots) links.push(...(program?.links?.(root, analysis) ?? []));
   return links;
 }
 
@@ -139,12 +98,12 @@ export function linksThrough(analysis: FileAnalysis, via: LinkedFile): ConfigLin
     .filter((l) => l.kind === 'deepspeed-config')
     .map((l) => {
       const world = l.context.cluster?.worldSize;
-      const linkedFrom = analysis.format === 'hf-trainer' && root ? trainerValuesOf('hf-trainer', root, world) : undefined;
+      const context = root ? programOf(analysis.format)?.launchedDeepSpeedContext?.(root, world) : undefined;
       return {
         target: l.target.startsWith('/') ? l.target : base + l.target,
         range: via.link.range,
         kind: 'deepspeed-config' as const,
-        context: linkedFrom ? { consumer: 'hf-trainer' as const, linkedFrom, ...(world ? { cluster: { worldSize: world } } : {}) } : l.context,
+        context: context ?? l.context,
       };
     });
 }
@@ -165,8 +124,6 @@ const CONFIG_FILE = /\.(?:ya?ml|json)$/i;
  * file itself (parse_yaml_file, parse_json_file), the first argument naming one (Firefly's `--train_args_file X.json`).
  * The target is analysed with the program as its reader.
  */
-// TrainingArguments fields whose value is a path to a file of another kind (transformers training_args.py).
-const PATH_FIELDS = new Set(['deepspeed', 'fsdp_config', 'accelerator_config']);
 
 /**
  * Whether a YAML/JSON word is the value of one of the program's own fields (`--meta_path data.json`, InternVL's dataset
@@ -176,7 +133,7 @@ function fieldValue(program: NonNullable<Settings['program']>, before: string, w
   const flag = /^--?([\w-]+)=/.exec(word)?.[1] ?? /^--?([\w-]+)$/.exec(before)?.[1];
   if (!flag) return false;
   const name = flag.replace(/-/g, '_');
-  return PATH_FIELDS.has(name) || [program.configFile, program.commandLine].some((set) => set?.style === 'dataclass' && name in set.fields);
+  return TRAINER_PATH_FIELDS.has(name) || [program.configFile, program.commandLine].some((set) => set?.style === 'dataclass' && name in set.fields);
 }
 
 function programConfigLink(analysis: FileAnalysis): ConfigLink | undefined {

@@ -1,6 +1,6 @@
 import { parseYaml } from './syntax/from-yaml';
 import { getChild, toPlain, type ConfigNode } from './syntax/config-tree';
-import { isFormat } from './detect/formats';
+import { CONSUMERS, isFormat } from './programs/ids';
 import { HARDWARE_FIGURES, mergeSettings, type Consumer, type HardwareFigures, type RuleSetting, type Settings } from './settings';
 import { findGpu, unknownGpuMessage } from './catalog/find-gpu';
 import { clearWinner, rankSuggestions } from './util/did-you-mean';
@@ -33,7 +33,6 @@ export interface ProjectConfig {
 
 export const PROJECT_FILE_NAME = '.trainlint.yaml';
 
-const CONSUMERS: Consumer[] = ['deepspeed', 'hf-trainer', 'accelerate', 'megatron', 'unknown'];
 const RULE_SETTINGS: RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const PROJECT_SETTINGS = ['cluster', 'parallel', 'rules', 'include', 'exclude', 'overrides', 'format', 'consumer', 'model', 'seqLength', 'trainingTokens', 'datasetTokens', 'pricePerGpuHour', 'flopsConvention', 'bubbleWarnFraction', 'versions'];
 
@@ -124,7 +123,7 @@ function readSettings(node: ConfigNode, problems: ProjectConfig['problems'], tex
   }
   const consumer = getChild(node, 'consumer');
   if (consumer) {
-    if (CONSUMERS.includes(consumer.value as Consumer)) settings.consumer = consumer.value as Consumer;
+    if ((CONSUMERS as readonly unknown[]).includes(consumer.value)) settings.consumer = consumer.value as Consumer;
     else problems.push({ message: `Unknown consumer ${JSON.stringify(consumer.value)}; expected one of ${CONSUMERS.join(', ')}.`, range: consumer.range });
   }
   const cluster = getChild(node, 'cluster');

@@ -1,9 +1,8 @@
 import type { Severity } from './diagnostic';
-import type { Format } from './detect/formats';
+import type { Consumer, Format } from './programs/ids';
 import type { VersionedFramework, Versions } from './versions/version-spec';
 
-/** Which program will read the file; it decides JSON strictness and where "auto" is legal. */
-export type Consumer = 'deepspeed' | 'hf-trainer' | 'accelerate' | 'megatron' | 'unknown';
+export type { Consumer } from './programs/ids';
 
 export type RuleSetting = Severity | 'off';
 
@@ -41,7 +40,7 @@ export interface Settings {
   /** Set (to the reason) when a DeepSpeed config is driven by DeepSpeed's PipelineEngine whatever its stage count (Megatron-DeepSpeed without --no-pipeline-parallel). */
   deepspeedPipelineEngine?: string;
   /** For a DeepSpeed config: what the file that points to it gives the HF Trainer (hf-deepspeed-mismatch compares both sides). */
-  linkedFrom?: import('./facts/trainer-values').TrainerValues;
+  linkedFrom?: import('./programs/hf-trainer/trainer-values').TrainerValues;
   /**
    * The program that reads the file, when the edge found it (a launch script runs it, and passes it this file): what its
    * argument classes or argparse options accept (core/python/resolve.ts). unknown-key and invalid-value judge by it.

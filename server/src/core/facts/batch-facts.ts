@@ -1,8 +1,8 @@
-import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
+import type { ConfigNode } from '../syntax/config-tree';
+import type { Format } from '../programs/ids';
 import type { Settings } from '../settings';
-import { readNumberField, numericValue, type NumberField } from './values';
-import { megatronBatchFacts } from './megatron-batch';
+import type { NumberField } from './values';
+import { programOf } from '../programs/index';
 
 /**
  * The batch identity of one config, whatever its format: global = micro x accumulation x data-parallel size,
@@ -22,6 +22,10 @@ export interface BatchFacts {
   modelParallelSource: string;
   /** Names used in messages for fields that are absent. */
   names: { global: string; micro: string; accum: string };
+  /** The values the program takes for a factor left out, instead of deriving it (TrainingArguments: 8 and 1). */
+  defaults?: { micro: number; accum: number };
+  /** Who sets the data-parallel size the file's batch is multiplied by, in messages ("the launcher"). */
+  worldFrom?: string;
   /** The framework derives a missing one of the three, as DeepSpeed's _set_batch_related_parameters does. */
   derivesMissing: boolean;
   /** Whether the framework refuses a config that gives neither global nor micro batch. */
@@ -32,48 +36,12 @@ export interface BatchFacts {
 
 export function batchFactsFor(format: Format, root: ConfigNode, settings: Settings): BatchFacts | undefined {
   if (root.kind !== 'object') return undefined;
-  if (format === 'megatron' || format === 'nemo' || format === 'neox' || format === 'axolotl' || format === 'llamafactory') return megatronBatchFacts(format, root, settings);
-  const parallel = settings.parallel ?? {};
-  if (format === 'deepspeed') {
-    const autotp = numericValue(readNumberField(getPath(root, 'tensor_parallel', 'autotp_size')));
-    const tp = parallel.tp ?? autotp ?? 1;
-    const pipelineStages = numericValue(readNumberField(getPath(root, 'pipeline', 'stages')));
-    const pp = parallel.pp ?? pipelineStages ?? 1;
-    // deepspeed/runtime/config.py DeepSpeedConfig.__init__: without an mpu, "sequence_parallel_size" in the config divides
-    // the world size the batch assertion uses (Ulysses sequence parallelism, as accelerate and the HF Trainer launch it).
-    const ulysses = numericValue(readNumberField(getChild(root, 'sequence_parallel_size')));
-    const cp = parallel.cp ?? ulysses ?? 1;
-    const sources = [
-      tp > 1 ? `TP ${tp} (${parallel.tp ? 'settings' : 'tensor_parallel.autotp_size'})` : '',
-      pp > 1 ? `PP ${pp} (${parallel.pp ? 'settings' : 'pipeline.stages'})` : '',
-      cp > 1 ? `SP ${cp} (${parallel.cp ? 'settings' : 'sequence_parallel_size'})` : '',
-    ].filter(Boolean);
-    return {
-      global: readNumberField(getChild(root, 'train_batch_size')),
-      micro: readNumberField(getChild(root, 'train_micro_batch_size_per_gpu')),
-      accum: readNumberField(getChild(root, 'gradient_accumulation_steps')),
-      modelParallel: tp * pp * cp,
-      modelParallelSource: sources.length > 0 ? sources.join(' x ') : 'no model parallelism',
-      names: { global: 'train_batch_size', micro: 'train_micro_batch_size_per_gpu', accum: 'gradient_accumulation_steps' },
-      derivesMissing: true,
-      requiresGlobalOrMicro: true,
-      root,
-    };
-  }
-  if (format === 'hf-trainer') {
-    // TrainingArguments has no global batch: it is per_device_train_batch_size x gradient_accumulation_steps x processes.
-    return {
-      micro: readNumberField(getChild(root, 'per_device_train_batch_size')),
-      accum: readNumberField(getChild(root, 'gradient_accumulation_steps')),
-      modelParallel: (parallel.tp ?? 1) * (parallel.pp ?? 1) * (parallel.cp ?? 1),
-      modelParallelSource: 'settings',
-      names: { global: 'global batch', micro: 'per_device_train_batch_size', accum: 'gradient_accumulation_steps' },
-      derivesMissing: true,
-      requiresGlobalOrMicro: false,
-      root,
-    };
-  }
-  return undefined;
+  return programOf(format)?.batchFacts?.(root, settings);
+}
+
+/** TP x PP x CP and the factors' sources, for BatchFacts. */
+export function modelParallelOf(tp: number, pp: number, cp: number, sources: string[]): Pick<BatchFacts, 'modelParallel' | 'modelParallelSource'> {
+  return { modelParallel: tp * pp * cp, modelParallelSource: sources.filter(Boolean).join(' x ') || 'no model parallelism' };
 }
 
 /** The accumulation steps the framework runs: as stated, or axolotl's batch_size // micro_batch_size. */

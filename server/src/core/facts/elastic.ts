@@ -1,3 +1,4 @@
+import type { OffsetRange } from '../text/range';
 /**
  * Which world sizes an elastic launch can run at, and what the global batch becomes at each: DeepSpeed's `elasticity`
  * block (deepspeed/elasticity/elasticity.py, read at deepspeedai/DeepSpeed c5601dbe079597b954fc7ab1de8aa4e04f9fa65b;
@@ -177,4 +178,23 @@ export function perDeviceOverWorlds(worlds: number[], micro: number, accumulatio
     if (world % modelParallel !== 0) return { worldSize: world, works: false, why: `not a multiple of the model-parallel size ${modelParallel}` };
     return { worldSize: world, globalBatch: micro * accumulation * (world / modelParallel), accumulation, works: true };
   });
+}
+
+// World sizes listed in a message, at most.
+const LIST = 12;
+
+export function listWorlds(values: number[]): string {
+  return values.length > LIST ? `${values.slice(0, LIST).join(', ')}, ... (${values.length} in all)` : values.join(', ');
+}
+
+/** Each world size with its global batch, or why it is refused. */
+export function worldOutcomes(results: WorldOutcome[]): string {
+  return results.map((r) => (r.works ? `${r.worldSize} GPUs: ${r.globalBatch}` : `${r.worldSize} GPUs: refused (${r.why})`)).join('; ');
+}
+
+/** The world sizes an elastic launch (`torchrun --nnodes MIN:MAX`) allows, as the message names them, and where it says so. */
+export interface ElasticLaunch {
+  worlds: number[];
+  span: string;
+  range: OffsetRange;
 }

@@ -21,6 +21,12 @@ export function numericValue(field: NumberField | undefined): number | undefined
   return typeof field?.value === 'number' ? field.value : undefined;
 }
 
+/** The number a node holds, if it holds one. */
+export const numberAt = (node: ConfigNode | undefined): number | undefined => numericValue(readNumberField(node));
+
+/** The first node present. */
+export const firstNode = (...nodes: Array<ConfigNode | undefined>): ConfigNode | undefined => nodes.find((n) => n !== undefined);
+
 /**
  * Whether a switch is on as Python would see it. `true`, a truthy number and any non-empty string other
  * than a false-word count (a string such as "torch.cuda.is_bf16_supported()" is truthy to `if self.bf16:`);

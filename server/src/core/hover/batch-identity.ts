@@ -49,11 +49,11 @@ const wholeOrUndefined = (n: number) => (Number.isInteger(n) && n > 0 ? n : unde
  * TrainingArguments: transformers training_args.py defaults (per_device_train_batch_size 8, gradient_accumulation_steps 1),
  * global = per device x accumulation x processes.
  */
-function derive(facts: BatchFacts, format: string, g: Factor | undefined, m: Factor | undefined, a: Factor | undefined, dp?: number): { global: Factor; micro: Factor; accum: Factor } {
+function derive(facts: BatchFacts, g: Factor | undefined, m: Factor | undefined, a: Factor | undefined, dp?: number): { global: Factor; micro: Factor; accum: Factor } {
   const unknown = (why: string): Factor => ({ source: why });
-  if (format === 'hf-trainer') {
-    const micro = m ?? { value: 8, source: `default of \`${facts.names.micro}\`` };
-    const accum = a ?? { value: 1, source: `default of \`${facts.names.accum}\`` };
+  if (facts.defaults) {
+    const micro = m ?? { value: facts.defaults.micro, source: `default of \`${facts.names.micro}\`` };
+    const accum = a ?? { value: facts.defaults.accum, source: `default of \`${facts.names.accum}\`` };
     const global: Factor =
       micro.value !== undefined && accum.value !== undefined && dp !== undefined
         ? { value: micro.value * accum.value * dp, source: 'per device x accumulation x data-parallel size' }
@@ -113,7 +113,7 @@ export function batchIdentities(analysis: FileAnalysis, settings: Settings, worl
   for (const root of analysis.roots) {
     const facts = batchFactsFor(analysis.format, root, settings);
     if (!facts) continue;
-    const reader = analysis.format === 'deepspeed' ? 'the HF Trainer or accelerate' : 'the launcher';
+    const reader = facts.worldFrom ?? 'the launcher';
     let dataParallel: Factor;
     const worldText = `world size ${world.value} (${worldSource ?? world.source})`;
     const parallelText = facts.modelParallel > 1 ? ` / ${facts.modelParallelSource}` : '';
@@ -123,7 +123,7 @@ export function batchIdentities(analysis: FileAnalysis, settings: Settings, worl
     const g = stated(facts.global, reader);
     const m = stated(facts.micro, reader);
     const a = stated(facts.accum, reader) ?? perRankAccumulation(facts);
-    const { global, micro, accum } = derive(facts, analysis.format, g, m, a, dataParallel.value);
+    const { global, micro, accum } = derive(facts, g, m, a, dataParallel.value);
     const all = [global, micro, accum, dataParallel];
     const holds = all.every((f) => f.value !== undefined) ? global.value === micro.value! * accum.value! * dataParallel.value! : undefined;
     const anchor = (facts.global ?? facts.micro ?? facts.accum)?.node ?? root;

@@ -1,25 +1,14 @@
 import type { FileAnalysis, LinkedFile } from '../analyze';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
+import { programOf } from '../programs/index';
 import type { Estimate } from '../estimate/estimate';
 import { readingOf } from '../plan/reading';
 import { estimateHeadline, estimateSections, type ReportSection } from '../report/estimate-report';
 import type { Settings } from '../settings';
 import { batchIdentities, identityLine, type BatchIdentity, type Factor } from './batch-identity';
 
-const FORMAT_NAMES: Record<Format, string> = {
-  deepspeed: 'DeepSpeed config',
-  'hf-trainer': 'TrainingArguments',
-  accelerate: 'accelerate config',
-  megatron: 'Megatron-LM arguments',
-  nemo: 'NeMo config',
-  axolotl: 'axolotl config',
-  llamafactory: 'LLaMA-Factory config',
-  neox: 'GPT-NeoX config',
-  unknown: 'not a training config',
-};
-
 export function formatName(format: Format): string {
-  return FORMAT_NAMES[format];
+  return programOf(format)?.fileLabel ?? 'not a training config';
 }
 
 /** A file as the editor sees it: its analysis, the settings it ran with, the files it links to. */

@@ -1,4 +1,4 @@
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import { schemaAt, type SchemaNode } from '../schema/schema-walk';
 import { schemaFor } from '../schema/schemas';
 import { splitPointer, type ConfigNode } from '../syntax/config-tree';

@@ -1,4 +1,5 @@
 import type { ConfigNode } from '../syntax/config-tree';
+import type { TrainingPlan } from '../estimate/plan';
 
 /**
  * Where each plan input is written in the config, so estimate findings land on the key the user
@@ -54,4 +55,12 @@ export function precisionOf(fp16: ConfigNode | undefined, bf16: ConfigNode | und
   const written = [fp16, bf16].filter((n): n is ConfigNode => n !== undefined);
   if (written.length > 0 && written.every((n) => flag(n) === false)) return { precision: 'fp32' };
   return {};
+}
+
+/** What one file says about the run, before the settings and the files it links to add to it. */
+export interface PartialPlan {
+  plan: TrainingPlan;
+  anchors: Anchors;
+  /** Sentences about what was read or could not be read from the file. */
+  notes: string[];
 }

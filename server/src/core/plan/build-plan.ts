@@ -4,11 +4,8 @@ import type { ConfigLink } from '../links';
 import { modelFromHfConfig } from './hf-model-config';
 import type { Settings } from '../settings';
 import { worldSizeOf } from '../settings';
-import type { Anchors } from './anchors';
-import { planFromDeepSpeed, type PartialPlan } from './from-deepspeed';
-import { flatLookup, nemoLookup, neoxLookup, planFromMegatronArgs, withRoot } from './from-megatron';
-import { planFromTrainerArgs } from './from-trainer-args';
-import { planFromAccelerate } from './from-accelerate';
+import type { Anchors, PartialPlan } from './anchors';
+import { programOf } from '../programs/index';
 import { embeddedTexts } from '../shell/embedded';
 import { parseJson } from '../syntax/from-json';
 import { detectFormat } from '../detect/detect-format';
@@ -46,8 +43,9 @@ function embeddedDeepSpeedPlans(source: PlanSource): PartialPlan[] {
   if (source.tree.language !== 'shell') return [];
   return embeddedTexts(source.tree).flatMap((text) => {
     const root = parseJson(text).documents[0]?.root;
-    if (!root || root.kind !== 'object' || detectFormat(root, 'embedded.json', text).format !== 'deepspeed') return [];
-    const plan = planFromDeepSpeed(root);
+    const program = root?.kind === 'object' ? programOf(detectFormat(root, 'embedded.json', text).format) : undefined;
+    if (!root || !program?.statesSharding || !program.plan) return [];
+    const plan = program.plan(root);
     // The script's own flags set the batch; the heredoc's batch keys usually repeat them through variables.
     return [{ ...plan, plan: { ...plan.plan, batch: undefined, framework: undefined }, anchors: {} }];
   });
@@ -57,22 +55,7 @@ function embeddedDeepSpeedPlans(source: PlanSource): PartialPlan[] {
 function planOfFile(analysis: PlanSource): PartialPlan | undefined {
   const root = analysis.roots[0];
   if (!root || root.kind !== 'object') return undefined;
-  switch (analysis.format) {
-    case 'deepspeed':
-      return planFromDeepSpeed(root);
-    case 'hf-trainer':
-    case 'axolotl':
-    case 'llamafactory':
-      return planFromTrainerArgs(analysis.format, root);
-    case 'megatron':
-      return planFromMegatronArgs('megatron', withRoot(flatLookup(root), root));
-    case 'nemo':
-      return planFromMegatronArgs('nemo', withRoot(nemoLookup(root), root));
-    case 'neox':
-      return planFromMegatronArgs('neox', withRoot(neoxLookup(root), root));
-    default:
-      return undefined;
-  }
+  return programOf(analysis.format)?.plan?.(root);
 }
 
 /** What a linked file adds: a DeepSpeed or Trainer config read as its own format, an accelerate config's sharding. */
@@ -80,7 +63,8 @@ function planOfLinkedFile(linked: LinkedPlanSource): PartialPlan[] {
   const source = linked.analysis;
   const root = source?.roots[0];
   if (!source || !root || linked.link.kind === 'model-config') return [];
-  if (source.format === 'accelerate') return root.kind === 'object' ? [planFromAccelerate(root)] : [];
+  const linkedPlan = programOf(source.format)?.linkedPlan;
+  if (linkedPlan) return root.kind === 'object' ? [linkedPlan(root)] : [];
   const plan = planOfFile(source);
   return plan ? [plan] : [];
 }

@@ -40,23 +40,26 @@ function syncEachBatch(root: ConfigNode): boolean {
   }
 }
 
-/** Whether the file turns FSDP on: TrainingArguments' `fsdp` options, axolotl's `fsdp_config` too, accelerate's distributed_type. */
-function enabled(format: FsdpFormat, root: ConfigNode, words: string[]): boolean {
-  if (format === 'accelerate') return str(getChild(root, 'distributed_type'))?.toUpperCase() === 'FSDP';
-  return words.length > 0 || (format === 'axolotl' && getChild(root, 'fsdp_config')?.kind === 'object');
-}
+/**
+ * What turns FSDP on, by program: TrainingArguments' `fsdp` options (`fsdp`), those or an `fsdp_config` section alone
+ * (axolotl: `fsdp-or-config`), accelerate's `distributed_type: FSDP` (`distributed_type`).
+ */
+export type FsdpSwitch = 'fsdp' | 'fsdp-or-config' | 'distributed_type';
 
-type FsdpFormat = 'hf-trainer' | 'axolotl' | 'accelerate';
+function enabled(on: FsdpSwitch, root: ConfigNode, words: string[]): boolean {
+  if (on === 'distributed_type') return str(getChild(root, 'distributed_type'))?.toUpperCase() === 'FSDP';
+  return words.length > 0 || (on === 'fsdp-or-config' && getChild(root, 'fsdp_config')?.kind === 'object');
+}
 
 /**
  * FSDP as the HF Trainer runs it (`fsdp` options and `fsdp_config`; axolotl also enables it with `fsdp_config` alone
  * and reads `fsdp_version`; accelerate with `distributed_type: FSDP`). undefined when FSDP is off or does not shard
  * (NO_SHARD is DDP).
  */
-function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | undefined {
+function fsdpOptionsOf(on: FsdpSwitch, root: ConfigNode): FsdpOptions | undefined {
   const words = optionWords(getChild(root, 'fsdp'));
   const config = getChild(root, 'fsdp_config');
-  if (!enabled(format, root, words)) return undefined;
+  if (!enabled(on, root, words)) return undefined;
   // axolotl: fsdp_config without fsdp_version means version 1; transformers and accelerate read fsdp_config's version (default 1).
   const version = (num(getChild(root, 'fsdp_version')) ?? num(configKey(config, 'version'))) === 2 ? 2 : 1;
   // accelerate stores an FSDP1 strategy name in fsdp_reshard_after_forward; FSDP2 a boolean there.
@@ -87,8 +90,8 @@ function fsdpOptionsOf(format: FsdpFormat, root: ConfigNode): FsdpOptions | unde
 }
 
 /** Writes what the file says about FSDP into the plan (framework, sharding, no_sync, offload); nothing when FSDP is off. */
-export function applyFsdpOptions(format: FsdpFormat, root: ConfigNode, plan: TrainingPlan, notes: string[]): void {
-  const fsdp = fsdpOptionsOf(format, root);
+export function applyFsdpOptions(on: FsdpSwitch, root: ConfigNode, plan: TrainingPlan, notes: string[]): void {
+  const fsdp = fsdpOptionsOf(on, root);
   if (!fsdp) return;
   plan.framework = 'fsdp';
   plan.fsdp = fsdp.sharding;

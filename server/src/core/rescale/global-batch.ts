@@ -1,10 +1,14 @@
+import { programOf } from '../programs/index';
+import type { Format } from '../programs/ids';
+import type { OptimizerKeys } from '../programs/program';
+import { optimizer as TRAINER_OPTIMIZER } from '../programs/hf-trainer/optimizer';
 import type { FileAnalysis, LinkedFile } from '../analyze';
 import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
 import { formatScalar, replaceValue, type Language } from '../fix/edits';
 import { batchIdentities } from '../hover/batch-identity';
 import { scalingAdvice } from '../facts/lr-scaling';
 import type { Settings } from '../settings';
-import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
+import type { ConfigNode } from '../syntax/config-tree';
 import type { TextEdit } from '../text/range';
 
 /** `malladi`: the square-root rule with Adam's betas and epsilon scaled too (Malladi et al. 2022). */
@@ -80,11 +84,8 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
  * Malladi et al. (2022) scale Adam's moments with the batch: 1 - beta -> kappa (1 - beta), eps -> eps / sqrt(kappa).
  * Edits the betas and epsilon the file writes; refuses nothing, but skips them when the rule leaves its regime.
  */
-function adamEdits(language: Language, deepspeed: boolean, root: ConfigNode, ratio: number, name: string | undefined, notes: string[]): TextEdit[] {
-  const betas = deepspeed ? getPath(root, 'optimizer', 'params', 'betas') : undefined;
-  const beta1 = deepspeed ? betas?.children[0] : getChild(root, 'adam_beta1');
-  const beta2 = deepspeed ? betas?.children[1] : getChild(root, 'adam_beta2');
-  const eps = deepspeed ? getPath(root, 'optimizer', 'params', 'eps') : getChild(root, 'adam_epsilon');
+function adamEdits(language: Language, keys: OptimizerKeys, root: ConfigNode, ratio: number, name: string | undefined, notes: string[]): TextEdit[] {
+  const { beta1, beta2, eps } = keys.adam(root);
   const adam = scalingAdvice(name ?? 'adam', 1, ratio, undefined, { beta1: numberAt(beta1), beta2: numberAt(beta2), eps: numberAt(eps) }).adam;
   if (!adam?.valid) {
     notes.push('betas and epsilon kept: the scaled betas would reach 1 (outside the rule\'s regime)');
@@ -108,17 +109,17 @@ function adamEdits(language: Language, deepspeed: boolean, root: ConfigNode, rat
  * gives for the optimizer (scalingAdvice: linear for SGD, square root for Adam-family, none where no rule is
  * established); step counts shrink by k so warmup and training see the same number of tokens.
  */
-function scheduleEdits(language: Language, format: string, root: ConfigNode, ratio: number, rule: LearningRateRule, notes: string[]): TextEdit[] {
+function scheduleEdits(language: Language, format: Format, root: ConfigNode, ratio: number, rule: LearningRateRule, notes: string[]): TextEdit[] {
   const edits: TextEdit[] = [];
-  const deepspeed = format === 'deepspeed';
-  const optimizerName = deepspeed ? getPath(root, 'optimizer', 'type')?.value : getChild(root, 'optim')?.value;
-  // TrainingArguments defaults to AdamW (transformers training_args.py `optim`).
-  const name = typeof optimizerName === 'string' ? optimizerName : deepspeed ? undefined : 'adamw_torch';
+  // A program that says nothing of its optimizer keys is edited where TrainingArguments keeps them.
+  const keys = programOf(format)?.optimizer ?? TRAINER_OPTIMIZER;
+  const optimizerName = keys.name(root)?.value;
+  const name = typeof optimizerName === 'string' ? optimizerName : keys.defaultName;
   const advised = name === undefined ? 'none' : scalingAdvice(name, 1, ratio).rule;
   const chosen = rule === 'auto' ? (advised === 'linear' ? 'linear' : advised === 'square-root' ? 'sqrt' : 'keep') : rule;
   const factor = chosen === 'linear' ? ratio : chosen === 'sqrt' || chosen === 'malladi' ? Math.sqrt(ratio) : 1;
-  if (chosen === 'malladi') edits.push(...adamEdits(language, deepspeed, root, ratio, name, notes));
-  const lrNodes = deepspeed ? [getPath(root, 'optimizer', 'params', 'lr'), getPath(root, 'scheduler', 'params', 'warmup_max_lr')] : [getChild(root, 'learning_rate')];
+  if (chosen === 'malladi') edits.push(...adamEdits(language, keys, root, ratio, name, notes));
+  const lrNodes = keys.learningRates(root);
   for (const node of lrNodes) {
     const lr = numberAt(node);
     if (node && lr !== undefined && factor !== 1) {
@@ -126,9 +127,7 @@ function scheduleEdits(language: Language, format: string, root: ConfigNode, rat
       notes.push(`${String(node.key)} ${lr} → ${round4(lr * factor)} (${chosen === 'linear' ? 'linear' : 'square-root'} scaling)`);
     }
   }
-  const stepNodes = deepspeed
-    ? [getPath(root, 'scheduler', 'params', 'warmup_num_steps'), getPath(root, 'scheduler', 'params', 'total_num_steps')]
-    : [getChild(root, 'warmup_steps'), getChild(root, 'max_steps')];
+  const stepNodes = keys.steps(root);
   for (const node of stepNodes) {
     const steps = numberAt(node);
     if (node && steps !== undefined && steps > 0) {

@@ -1,6 +1,7 @@
+import { PROGRAM } from '../programs/ids';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Rule, RuleContext } from './rule';
-import { TRAINER_FILLED } from '../facts/trainer-fill';
+import { TRAINER_FILLED } from '../programs/hf-trainer/trainer-fill';
 
 
 // Keys whose own legitimate value is "auto" for DeepSpeed (pipeline engine, ZenFlow, AutoEP).
@@ -25,6 +26,7 @@ export const autoOutsideTrainer: Rule = {
   meta: {
     code: 'TL301',
     name: 'auto-outside-trainer',
+    programs: [PROGRAM.deepspeed],
     severity: 'error',
     summary: '"auto" in a DeepSpeed config where nothing will resolve it.',
     why: 'Only the HF Trainer and accelerate replace "auto", and only in certain keys; accelerate raises "`<key>` not found in kwargs. Please specify `<key>` without `auto`" for any other. Plain DeepSpeed crashes on "auto" in the batch fields and silently drops it (using the default) in its pydantic sections.',
@@ -33,7 +35,6 @@ export const autoOutsideTrainer: Rule = {
     references: ['huggingface/accelerate src/accelerate/utils/dataclasses.py (deepspeed_config_process)', 'deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (DeepSpeedConfigModel)'],
   },
   check(ctx: RuleContext) {
-    if (ctx.format !== 'deepspeed') return;
     for (const root of ctx.roots) {
       const leaves: ConfigNode[] = [];
       autoLeaves(root, leaves);
@@ -41,7 +42,8 @@ export const autoOutsideTrainer: Rule = {
         const path = relative(root, leaf);
         const dotted = path.slice(1).replace(/\//g, '.');
         const ownAuto = DEEPSPEED_OWN_AUTO.some((re) => re.test(path));
-        if (ctx.consumer === 'deepspeed') {
+        // Read by DeepSpeed itself, not handed over by the HF Trainer or accelerate.
+        if (ctx.consumer === ctx.format) {
           if (ownAuto) continue;
           const crashes = DICT_GET_BATCH_KEYS.has(path);
           ctx.report({

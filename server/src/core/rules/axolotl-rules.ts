@@ -1,3 +1,4 @@
+import { PROGRAM } from '../programs/ids';
 import { getChild } from '../syntax/config-tree';
 import { worldSizeOf } from '../settings';
 import type { RelatedLocation } from '../diagnostic';
@@ -13,6 +14,7 @@ export const parallelSizesVsWorld: Rule = {
   meta: {
     code: 'TL413',
     name: 'parallel-sizes-vs-world',
+    programs: [PROGRAM.axolotl],
     severity: 'error',
     summary: 'axolotl\'s data-shard, replicate, tensor and context parallel sizes do not multiply to the number of processes.',
     why: 'axolotl passes the sizes to accelerate\'s ParallelismConfig, which checks "ParallelismConfig total_size (N) does not match num_processes (W)"; with dp_shard_size unset, axolotl derives it as world / (replicate x TP x CP), which must be whole.',
@@ -21,7 +23,6 @@ export const parallelSizesVsWorld: Rule = {
     references: [`${AXOLOTL} src/axolotl/utils/distributed.py (_get_parallel_config_kwargs)`, 'huggingface/accelerate src/accelerate/parallelism_config.py (total_size == num_processes)'],
   },
   check(ctx) {
-    if (ctx.format !== 'axolotl') return;
     const world = worldSizeOf(ctx.settings);
     if (world.value === undefined) return;
     for (const root of ctx.roots) {

@@ -1,7 +1,6 @@
 import type { Fix, RelatedLocation } from '../diagnostic';
 import { accumulationOf, batchFactsFor, type BatchFacts } from '../facts/batch-facts';
-import { isSwitchOn, type NumberField } from '../facts/values';
-import { getPath } from '../syntax/config-tree';
+import type { NumberField } from '../facts/values';
 import { replaceValue } from '../fix/edits';
 import { worldSizeOf } from '../settings';
 import type { Rule, RuleContext } from './rule';
@@ -145,8 +144,6 @@ export const batchSizeMissing: Rule = {
   check(ctx) {
     forEachBatch(ctx, (facts) => {
       if (!facts.requiresGlobalOrMicro || facts.global || facts.micro) return;
-      // With elasticity enabled DeepSpeed computes the batch sizes itself (deepspeed/elasticity/elasticity.py).
-      if (ctx.format === 'deepspeed' && isSwitchOn(getPath(facts.root, 'elasticity', 'enabled'))) return;
       if (facts.root.children.length === 0) return; // An empty file is being written; nothing to say yet.
       const first = facts.root.children[0];
       ctx.report({

@@ -1,3 +1,4 @@
+import { PROGRAM } from '../programs/ids';
 import { getChild, getPath } from '../syntax/config-tree';
 import type { Rule } from './rule';
 
@@ -32,6 +33,7 @@ export const accelerateInlineDeepSpeedKeys: Rule = {
   meta: {
     code: 'TL703',
     name: 'accelerate-deepspeed-inline-keys',
+    programs: [PROGRAM.accelerate],
     severity: 'error',
     summary: 'An accelerate config sets deepspeed_config_file together with inline DeepSpeed keys (zero_stage, gradient_accumulation_steps...).',
     why: 'accelerate\'s DeepSpeedPlugin raises "When using `deepspeed_config_file`, the following accelerate config variables will be ignored: [...]. Please specify them appropriately in the DeepSpeed config file." at launch: with a DeepSpeed file, every DeepSpeed setting must live in that file.',
@@ -40,7 +42,6 @@ export const accelerateInlineDeepSpeedKeys: Rule = {
     references: ['huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin.__post_init__)', 'huggingface/accelerate src/accelerate/commands/launch.py (ACCELERATE_CONFIG_DS_FIELDS)'],
   },
   check(ctx) {
-    if (ctx.format !== 'accelerate') return;
     for (const root of ctx.roots) {
       const section = getChild(root, 'deepspeed_config');
       const file = getPath(root, 'deepspeed_config', 'deepspeed_config_file');

@@ -1,3 +1,4 @@
+import { PROGRAM } from '../programs/ids';
 import { getPath, type ConfigNode } from '../syntax/config-tree';
 import { readNumberField, numericValue } from '../facts/values';
 import { replaceValue } from '../fix/edits';
@@ -10,7 +11,6 @@ function zeroStage(root: ConfigNode): { node?: ConfigNode; stage?: number } {
 }
 
 function forEachDeepSpeedRoot(ctx: RuleContext, visit: (root: ConfigNode) => void): void {
-  if (ctx.format !== 'deepspeed') return;
   for (const root of ctx.roots) if (root.kind === 'object') visit(root);
 }
 
@@ -18,6 +18,7 @@ export const invalidZeroStage: Rule = {
   meta: {
     code: 'TL305',
     name: 'invalid-zero-stage',
+    programs: [PROGRAM.deepspeed],
     severity: 'error',
     summary: 'zero_optimization.stage is not 0, 1, 2 or 3.',
     why: 'DeepSpeed validates the stage against its ZeroStageEnum and refuses to start on any other value.',
@@ -54,6 +55,7 @@ export const offloadRequiresZero: Rule = {
   meta: {
     code: 'TL304',
     name: 'offload-requires-zero',
+    programs: [PROGRAM.deepspeed],
     severity: 'error',
     summary: 'An offload setting without the ZeRO stage it needs: optimizer offload needs stage 1 or more, parameter offload and partial offload need stage 3.',
     why: 'DeepSpeed asserts "Partial offloading only supported for ZeRO Stage 3."; below the stage it needs, an offload block is silently ignored, so the memory the user counted on is still used on the GPU.',
@@ -103,6 +105,7 @@ export const zeroWithPipeline: Rule = {
   meta: {
     code: 'TL303',
     name: 'zero-with-pipeline',
+    programs: [PROGRAM.deepspeed],
     severity: 'error',
     summary: 'ZeRO stage 2 or 3 combined with pipeline parallelism.',
     why: 'DeepSpeed\'s PipelineEngine asserts "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism": gradient and parameter partitioning conflict with the pipeline\'s micro-batch schedule.',

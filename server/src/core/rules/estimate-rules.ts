@@ -1,3 +1,4 @@
+import { programOf } from '../programs/index';
 import type { Fix } from '../diagnostic';
 import type { Estimate } from '../estimate/estimate';
 import type { Finding as EstimateFinding, Remedy } from '../estimate/findings';
@@ -104,8 +105,9 @@ function memoryAnchors(e: Estimate): AnchorKey[] {
  */
 function memoryIsJudgeable(ctx: RuleContext, built: BuiltPlan): boolean {
   const plan = built.plan;
-  const trainerStyle = ctx.format === 'hf-trainer' || ctx.format === 'axolotl' || ctx.format === 'llamafactory';
-  if (trainerStyle && ctx.tree.language !== 'shell' && !plan.fsdp && !ctx.linked.some((l) => l.analysis?.format === 'deepspeed') && plan.framework !== 'megatron') return false;
+  const trainerStyle = programOf(ctx.format)?.runsHfTrainer === true;
+  const linkedSharding = ctx.linked.some((l) => l.analysis && programOf(l.analysis.format)?.statesSharding);
+  if (trainerStyle && ctx.tree.language !== 'shell' && !plan.fsdp && !linkedSharding && plan.framework !== 'megatron') return false;
   const sharded = (plan.zero?.stage ?? 0) >= 1 || plan.fsdp !== undefined || plan.distributedOptimizer === true;
   return !sharded || plan.parallel?.worldSize !== undefined;
 }

@@ -1,8 +1,10 @@
+import { programOf } from '../programs/index';
+import { PROGRAM } from '../programs/ids';
 import type { ConfigNode } from '../syntax/config-tree';
-import { TRAINER_MATCHED } from '../facts/trainer-fill';
+import { TRAINER_MATCHED } from '../programs/hf-trainer/trainer-fill';
 import { isSwitchOn } from '../facts/values';
 import type { Rule, RuleContext } from './rule';
-import { argumentNode, compareWithTrainer, trainerValuesOf } from '../facts/trainer-values';
+import { argumentNode, compareWithTrainer, trainerValuesOf } from '../programs/hf-trainer/trainer-values';
 import { shellFactsOf } from '../shell/shell-config';
 import { worldSizeOf } from '../settings';
 import { formatScalar } from '../fix/edits';
@@ -17,6 +19,7 @@ export const hfDeepspeedMismatch: Rule = {
   meta: {
     code: 'TL701',
     name: 'hf-deepspeed-mismatch',
+    programs: [PROGRAM.deepspeed, PROGRAM.hfTrainer, PROGRAM.llamafactory, PROGRAM.axolotl],
     severity: 'warning',
     summary: 'A DeepSpeed config read by the HF Trainer hard-codes a value the Trainer also sets from TrainingArguments.',
     why: 'The Trainer fills "auto" values from TrainingArguments and compares every concrete one; any difference raises "Please correct the following DeepSpeed config values that mismatch TrainingArguments values" when training starts. A hard-coded `bf16.enabled: true` works only as long as every launch also passes --bf16.',
@@ -26,7 +29,8 @@ export const hfDeepspeedMismatch: Rule = {
   },
   check(ctx) {
     checkPointingSide(ctx);
-    if (ctx.format !== 'deepspeed' || ctx.consumer !== 'hf-trainer') return;
+    // The DeepSpeed side: a config the HF Trainer reads.
+    if (!programOf(ctx.format)?.filledByTrainer || !programOf(ctx.consumer)?.runsHfTrainer) return;
     if (ctx.settings.linkedFrom) {
       checkDeepSpeedSide(ctx);
       return;
@@ -77,11 +81,11 @@ function checkDeepSpeedSide(ctx: RuleContext): void {
 
 /** The TrainingArguments side (a YAML, JSON or launch script with `deepspeed: ds.json`): the same mismatches, reported here too. */
 function checkPointingSide(ctx: RuleContext): void {
-  if (ctx.format !== 'hf-trainer' && ctx.format !== 'llamafactory' && ctx.format !== 'axolotl') return;
+  if (!programOf(ctx.format)?.runsHfTrainer) return;
   const world = shellFactsOf(ctx.tree)?.world.value ?? worldSizeOf(ctx.settings).value;
   for (const linked of ctx.linked ?? []) {
     const ds = linked.analysis;
-    if (!ds || ds.format !== 'deepspeed' || linked.link.kind !== 'deepspeed-config') continue;
+    if (!ds || !programOf(ds.format)?.filledByTrainer || linked.link.kind !== 'deepspeed-config') continue;
     for (const root of ctx.roots) {
       const trainer = trainerValuesOf(ctx.format, root, world);
       if (!trainer) continue;

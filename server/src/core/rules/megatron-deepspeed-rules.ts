@@ -1,3 +1,4 @@
+import { PROGRAM } from '../programs/ids';
 import { getChild, type ConfigNode } from '../syntax/config-tree';
 import type { RelatedLocation } from '../diagnostic';
 import type { OffsetRange } from '../text/range';
@@ -27,6 +28,7 @@ export const megatronDeepSpeedBatchMismatch: Rule = {
   meta: {
     code: 'TL704',
     name: 'megatron-deepspeed-batch-mismatch',
+    programs: [PROGRAM.megatron],
     severity: 'warning',
     summary: 'A Megatron-DeepSpeed launch gives --global-batch-size or --micro-batch-size a value other than train_batch_size or train_micro_batch_size_per_gpu of the DeepSpeed config it writes or passes with --deepspeed_config.',
     why:
@@ -45,7 +47,7 @@ export const megatronDeepSpeedBatchMismatch: Rule = {
     ],
   },
   check(ctx) {
-    if (ctx.format !== 'megatron' || ctx.tree.language !== 'shell') return;
+    if (ctx.tree.language !== 'shell') return;
     const facts = shellFactsOf(ctx.tree);
     if (!facts?.megatronDeepSpeed) return;
     for (const root of ctx.roots) {

@@ -1,6 +1,7 @@
-import { megatronForkArguments } from '../facts/megatron-fork';
+import { PROGRAM } from '../programs/ids';
+import { megatronForkArguments } from '../programs/megatron/fork';
 import type { Fix, RelatedLocation } from '../diagnostic';
-import { megatronArgs, parallelLayout, type MegatronArgs } from '../facts/megatron-facts';
+import { megatronArgs, parallelLayout, type MegatronArgs } from '../programs/megatron/arguments';
 import { replaceValue } from '../fix/edits';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Rule, RuleContext } from './rule';
@@ -10,13 +11,11 @@ const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
 
 /**
  * Visits the Megatron arguments of each root. NeMo 1.x configs are visited only by rules that check something NeMo's own code
- * path enforces (`nemo: true`): NeMo never calls Megatron-LM's validate_args; it builds megatron.core's TransformerConfig
+ * path enforces (those whose `programs` name NeMo): NeMo never calls Megatron-LM's validate_args; it builds megatron.core's TransformerConfig
  * (NVIDIA/NeMo@8cfedd7203 nemo/collections/nlp/models/language_modeling/megatron_base_model.py:557-611, from megatron_gpt_model.py:340) and its
  * parallel groups (nemo/collections/nlp/parts/nlp_overrides.py:164, parallel_state.initialize_model_parallel).
  */
-function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void, nemo = false): void {
-  if (ctx.format !== 'megatron' && ctx.format !== 'nemo') return;
-  if (ctx.format === 'nemo' && !nemo) return;
+function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void): void {
   for (const root of ctx.roots) {
     const args = megatronArgs(ctx.tree, root, ctx.settings, ctx.format);
     if (args) visit(args);
@@ -50,6 +49,7 @@ export const worldSizeNotDivisible: Rule = {
   meta: {
     code: 'TL401',
     name: 'world-size-not-divisible',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The number of GPUs is not a multiple of tensor x pipeline x context parallel size (or of the expert grid).',
     why: 'Megatron-LM\'s validate_args asserts "world size (W) is not divisible by total_model_size (total_model_size=TP*PP*CP)" on every rank before anything is built; with experts, megatron.core.parallel_state also needs the world size divisible by expert-tensor x expert x pipeline parallel size.',
@@ -99,7 +99,7 @@ export const worldSizeNotDivisible: Rule = {
         }
       }
       // NeMo: nlp_overrides.py:164 calls megatron.core parallel_state.initialize_model_parallel, which raises on both (parallel_state.py:823, :883).
-    }, true);
+    });
   },
 };
 
@@ -107,6 +107,7 @@ export const layersNotDivisibleByPp: Rule = {
   meta: {
     code: 'TL402',
     name: 'layers-not-divisible-by-pp',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The layers do not split evenly over the pipeline stages (or the virtual pipeline chunks), or the interleaved schedule is used with too few stages.',
     why: 'validate_args asserts "Number of layers should be divisible by the pipeline-model-parallel size" and, with a virtual pipeline, that layers per stage divide into chunks. Older versions and forks skipped some of these checks and silently built fewer layers (Megatron-LM #468: 80 layers, PP 16, VP 2 trained 64; #1304: 30 layers on PP 4 built 28).',
@@ -209,7 +210,7 @@ export const layersNotDivisibleByPp: Rule = {
           }
         }
       }
-    }, true);
+    });
   },
 };
 
@@ -217,6 +218,7 @@ export const headsNotDivisibleByTp: Rule = {
   meta: {
     code: 'TL403',
     name: 'heads-not-divisible-by-tp',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The attention heads do not split evenly over the tensor-parallel ranks, or the hidden size over the heads.',
     why: 'TransformerConfig.__post_init__ raises "num_attention_heads (H) must be a multiple of tensor_model_parallel_size (TP)"; validate_args asserts hidden_size % num_attention_heads == 0 when --kv-channels is not given.',
@@ -252,7 +254,7 @@ export const headsNotDivisibleByTp: Rule = {
         });
       }
       // NeMo: TransformerConfig.__post_init__ raises on heads % TP (built by megatron_base_model.py:611).
-    }, true);
+    });
   },
 };
 
@@ -260,6 +262,7 @@ export const kvHeadsVsTp: Rule = {
   meta: {
     code: 'TL404',
     name: 'kv-heads-vs-tp',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The key/value head groups (GQA) are neither a multiple nor a divisor of the tensor-parallel size, or do not divide the attention heads.',
     why: 'TransformerConfig raises "num_query_groups (G) must be a multiple or divisor of tensor_model_parallel_size (TP)"; attention heads not divisible by the groups is accepted and then fails deep inside the model with a shape error (Megatron-LM #5755).',
@@ -290,7 +293,7 @@ export const kvHeadsVsTp: Rule = {
         });
       }
       // NeMo: model.num_query_groups reaches TransformerConfig (megatron_base_model.py:599, `elif field.name in cfg`), which raises.
-    }, true);
+    });
   },
 };
 
@@ -298,6 +301,7 @@ export const seqNotDivisibleByCp: Rule = {
   meta: {
     code: 'TL405',
     name: 'seq-not-divisible-by-cp',
+    programs: [PROGRAM.megatron],
     severity: 'error',
     summary: 'With context parallelism, the sequence length is not a multiple of 2 x the context-parallel size.',
     why: 'validate_args asserts "seq-length should be a multiple of 2 * context-parallel-size if context-parallel-size > 1": the load-balanced ring attention splits each sequence into 2 x CP chunks.',
@@ -327,6 +331,7 @@ export const expertsNotDivisibleByEp: Rule = {
   meta: {
     code: 'TL406',
     name: 'experts-not-divisible-by-ep',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'Expert parallelism without experts, or a number of experts that the expert-parallel size does not divide.',
     why: 'validate_args asserts "num_experts must be non None to use expert model parallelism" and "Number of experts should be a multiple of expert model parallel_size."',
@@ -359,7 +364,7 @@ export const expertsNotDivisibleByEp: Rule = {
         });
       }
       // NeMo: megatron.core's MoE layer asserts num_moe_experts % expert_model_parallel_size == 0 (moe/moe_layer.py:186).
-    }, true);
+    });
   },
 };
 
@@ -367,6 +372,7 @@ export const seqExceedsMaxPositions: Rule = {
   meta: {
     code: 'TL407',
     name: 'seq-exceeds-max-positions',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The sequence length is longer than the position embeddings.',
     why: 'validate_args asserts "max_position_embeddings (P) must be greater than or equal to seq_length (S)." (and the same for the decoder sequence length).',
@@ -394,7 +400,7 @@ export const seqExceedsMaxPositions: Rule = {
           related: related(args, dest),
         });
       }
-    }, true);
+    });
   },
 };
 
@@ -402,6 +408,7 @@ export const sequenceParallelWithoutTp: Rule = {
   meta: {
     code: 'TL408',
     name: 'sequence-parallel-without-tp',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'info',
     summary: 'Sequence parallelism is switched on with tensor-parallel size 1, where it does nothing.',
     why: 'validate_args prints "Disabling sequence parallelism because tensor model parallelism is disabled" and turns it off; the flag only misleads readers (and memory estimates) about the layout.',
@@ -422,7 +429,7 @@ export const sequenceParallelWithoutTp: Rule = {
         related: related(args, 'tensor_model_parallel_size'),
       });
       // NeMo: NVIDIA/NeMo@8cfedd7203 megatron_base_model.py:1019-1025 disables it the same way.
-    }, true);
+    });
   },
 };
 
@@ -430,6 +437,7 @@ export const distributedOptimizerDependency: Rule = {
   meta: {
     code: 'TL409',
     name: 'distributed-optimizer-dependency',
+    programs: [PROGRAM.megatron],
     severity: 'error',
     summary: 'An overlap or gather option that needs the distributed optimizer (or another option) it does not have.',
     why: 'validate_args asserts "--overlap-param-gather only supported with distributed optimizer, megatron fsdp, or dist_muon", "Must use --overlap-param-gather with --overlap-grad-reduce", "--fp8-param-gather only supported with distributed optimizer, torch fsdp2, megatron fsdp, or inference mode", and that tensor-parallel communication overlap needs sequence parallelism.',
@@ -468,6 +476,7 @@ export const recomputeConflict: Rule = {
   meta: {
     code: 'TL410',
     name: 'recompute-conflict',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'Activation recomputation options that contradict each other or are no longer accepted.',
     why: 'TransformerConfig and validate_args raise on: full granularity without --recompute-method, selective granularity with a method or a layer count, distributed saved activations without full recomputation or TP > 1, and the removed --checkpoint-activations ("--checkpoint-activations is no longer valid, use --recompute-activations...").',
@@ -514,7 +523,7 @@ export const recomputeConflict: Rule = {
       }
       // NeMo: activations_checkpoint_granularity/method/num_layers become TransformerConfig's recompute_* (NVIDIA/NeMo@8cfedd7203
       // megatron_base_model.py:557-587), whose __post_init__ raises on full without method or layers and selective with layers.
-    }, true);
+    });
   },
 };
 
@@ -522,6 +531,7 @@ export const iterationsAndSamples: Rule = {
   meta: {
     code: 'TL411',
     name: 'iterations-and-samples',
+    programs: [PROGRAM.megatron],
     severity: 'error',
     summary: 'Iteration-based and sample-based schedule options mixed (train, decay, warmup).',
     why: 'validate_args asserts "expected iteration-based training" / "expected sample-based training" and the same for learning-rate decay and warmup: --train-iters goes with --lr-decay-iters and --lr-warmup-iters, --train-samples with --lr-decay-samples and --lr-warmup-samples.',
@@ -563,6 +573,7 @@ export const batchScheduleConflict: Rule = {
   meta: {
     code: 'TL412',
     name: 'batch-schedule-conflict',
+    programs: [PROGRAM.megatron],
     severity: 'error',
     summary: 'A batch-size ramp-up or step schedule combined with what it excludes: an explicit global batch, or iteration-based training.',
     why: 'validate_args raises "Cannot specify both --step-batch-size-schedule and --global-batch-size" (also for --yaml-cfg files). A --rampup-batch-size with --train-iters fails Megatron-DeepSpeed and older Megatron-LM with "expected no batch-size rampup for iteration-based training"; current Megatron-LM ignores --rampup-batch-size altogether.',

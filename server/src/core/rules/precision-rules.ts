@@ -1,51 +1,9 @@
-import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
+import type { ConfigNode } from '../syntax/config-tree';
+import { programOf } from '../programs/index';
 import { isSwitchOn } from '../facts/values';
 import { replaceValue } from '../fix/edits';
 import type { Fix } from '../diagnostic';
-import type { Rule, RuleContext } from './rule';
-
-interface PrecisionSwitches {
-  fp16?: ConfigNode;
-  bf16?: ConfigNode;
-  upstream: string;
-}
-
-/** Where each format keeps its fp16 and bf16 switches. */
-function switchesOf(ctx: RuleContext, root: ConfigNode): PrecisionSwitches | undefined {
-  switch (ctx.format) {
-    case 'deepspeed':
-      return {
-        fp16: getPath(root, 'fp16', 'enabled'),
-        bf16: getPath(root, 'bf16', 'enabled') ?? getPath(root, 'bfloat16', 'enabled'),
-        upstream: 'DeepSpeed asserts "bfloat16 and fp16 modes cannot be simultaneously enabled"',
-      };
-    case 'hf-trainer':
-    case 'axolotl':
-    case 'llamafactory':
-      return {
-        fp16: getChild(root, 'fp16'),
-        bf16: getChild(root, 'bf16'),
-        upstream: 'TrainingArguments raises "At most one of fp16 and bf16 can be True, but not both"',
-      };
-    case 'megatron': {
-      // Launch-script flags, or --yaml-cfg keys (top level or model_parallel).
-      const mp = getChild(root, 'model_parallel');
-      return {
-        fp16: getChild(root, 'fp16') ?? getChild(mp, 'fp16'),
-        bf16: getChild(root, 'bf16') ?? getChild(mp, 'bf16'),
-        upstream: 'Megatron\'s validate_args asserts `not args.bf16` when fp16 is set (a bare assert, no message)',
-      };
-    }
-    case 'neox':
-      return {
-        fp16: getPath(root, 'fp16', 'enabled'),
-        bf16: getPath(root, 'bf16', 'enabled'),
-        upstream: 'DeepSpeed asserts "bfloat16 and fp16 modes cannot be simultaneously enabled"',
-      };
-    default:
-      return undefined;
-  }
-}
+import type { Rule } from './rule';
 
 export const fp16AndBf16: Rule = {
   meta: {
@@ -61,7 +19,7 @@ export const fp16AndBf16: Rule = {
   check(ctx) {
     for (const root of ctx.roots) {
       if (root.kind !== 'object') continue;
-      const switches = switchesOf(ctx, root);
+      const switches = programOf(ctx.format)?.precision?.switches?.(root);
       if (!switches?.fp16 || !switches.bf16) continue;
       if (!isSwitchOn(switches.fp16) || !isSwitchOn(switches.bf16)) continue;
       const describe = (node: ConfigNode) => (typeof node.value === 'string' ? `the string ${JSON.stringify(node.value)}, which Python treats as true` : String(node.value));

@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { computeUnderutilized, outOfMemory, pipelineBubble } from './estimate-rules';
-import type { RuleMeta } from './rule-meta';
+import { appliesTo, type RuleMeta } from './rule-meta';
+import type { Format } from '../programs/ids';
 import { RESEARCH_RULES } from './research/index';
 import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
 import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
@@ -57,6 +58,11 @@ export const RULES: readonly Rule[] = [
 
 export function ruleMetas(): RuleMeta[] {
   return RULES.map((r) => r.meta);
+}
+
+/** The rules that check a file of this format: those whose `programs` name it, and those for every program. */
+export function rulesFor(format: Format): Rule[] {
+  return RULES.filter((r) => appliesTo(r.meta, format));
 }
 
 export function findRule(nameOrCode: string): RuleMeta | undefined {

@@ -1,5 +1,6 @@
 import type { Severity } from '../diagnostic';
 import type { Settings } from '../settings';
+import type { Format, ProgramId } from '../programs/ids';
 
 /** What a rule is, independent of any one finding: the source of its docs page and its defaults. */
 export interface RuleMeta {
@@ -22,6 +23,16 @@ export interface RuleMeta {
   finding?: string;
   /** When the rule applies and when it does not (the regimes its evidence covers). */
   appliesWhen?: string;
+  /**
+   * The programs whose files the rule checks, named through `PROGRAM` (programs/ids.ts); absent: every program's.
+   * The engine runs the rule on no other file, so its check need not ask the format.
+   */
+  programs?: readonly ProgramId[];
+}
+
+/** Whether a rule checks files of this format. */
+export function appliesTo(meta: RuleMeta, format: Format): boolean {
+  return meta.programs === undefined || (meta.programs as readonly Format[]).includes(format);
 }
 
 export const DOCS_BASE_URL = 'https://github.com/trainlint/trainlint/blob/main/docs/rules/';

@@ -1,6 +1,6 @@
 import type { Diagnostic, Fix, RelatedLocation, Severity } from '../diagnostic';
 import type { Detection } from '../detect/detect-format';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import type { Consumer, Settings } from '../settings';
 import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';

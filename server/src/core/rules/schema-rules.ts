@@ -3,6 +3,9 @@ import { childPointer, getChild, type ConfigNode, toPlain, splitPointer } from '
 import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
 import { schemaFor } from '../schema/schemas';
+import { programOf } from '../programs/index';
+import type { Format } from '../programs/ids';
+import type { ArgumentFacts } from '../programs/program';
 import { clearWinner, rankSuggestions, type Suggestion } from '../util/did-you-mean';
 import { renameKey, formatScalar } from '../fix/edits';
 import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
@@ -11,7 +14,6 @@ import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
-import { megatronForkArguments } from '../facts/megatron-fork';
 import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
 // Values that other rules explain better than a schema message can.
@@ -53,14 +55,13 @@ function forEachValidated(ctx: RuleContext, visit: (located: Located, errors: Er
   }
 }
 
-function frameworkName(format: string): string {
-  return (
-    { deepspeed: 'DeepSpeed', 'hf-trainer': 'HfArgumentParser/TrlParser', accelerate: 'accelerate', megatron: 'Megatron-LM', axolotl: 'axolotl', llamafactory: 'LLaMA-Factory', neox: 'GPT-NeoX', nemo: 'NeMo' } as Record<string, string>
-  )[format] ?? format;
+function frameworkName(format: Format): string {
+  const program = programOf(format);
+  return program ? program.parser ?? program.displayName : format;
 }
 
 /** The program a schema describes, by its title ("Megatron-DeepSpeed command-line arguments"), else by the format. */
-function schemaFramework(schema: SchemaNode, format: string): string {
+function schemaFramework(schema: SchemaNode, format: Format): string {
   const title = (schema as { title?: string }).title;
   return title ? title.replace(/ command-line arguments$/, '') : frameworkName(format);
 }
@@ -111,9 +112,13 @@ function renameKeepsValue(node: ConfigNode, target: SchemaNode | undefined, sour
 }
 
 /** `_comment`, `//`, `#note`: keys people write as comments in formats without them. */
-/** An axolotl key written with no value (`gptq_model_v1:`): YAML null, which axolotl reads as the field left unset. */
-function emptyAxolotlValue(ctx: RuleContext, node: ConfigNode): boolean {
-  return ctx.format === 'axolotl' && node.kind === 'scalar' && node.value === null;
+/** A key written with no value (`gptq_model_v1:`): YAML null, which axolotl reads as the field left unset. */
+function emptyValueIsUnset(ctx: RuleContext, node: ConfigNode): boolean {
+  return argumentsOf(ctx)?.nullIsUnset === true && node.kind === 'scalar' && node.value === null;
+}
+
+function argumentsOf(ctx: RuleContext): ArgumentFacts | undefined {
+  return programOf(ctx.format)?.arguments;
 }
 
 function isCommentKey(key: string): boolean {
@@ -140,7 +145,9 @@ export const unknownKey: Rule = {
       const forkFlags: ConfigNode[] = [];
       const fork = forkFileOf(ctx, schema);
       // axolotl plugins (plugins: [axolotl.integrations.liger.LigerPlugin]) merge their own arguments into the config.
-      const pluginsNode = ctx.format === 'axolotl' ? getChild(root, 'plugins') : undefined;
+      const pluginsKey = argumentsOf(ctx)?.pluginsKey;
+      const pluginsNode = pluginsKey ? getChild(root, pluginsKey) : undefined;
+      const openSection = argumentsOf(ctx)?.openSection;
       const plugins = pluginsNode?.kind === 'array' ? pluginsNode.children.map((c) => String(c.value)) : [];
       const pluginKeys: ConfigNode[] = [];
       const programKeys: ConfigNode[] = [];
@@ -156,7 +163,7 @@ export const unknownKey: Rule = {
         const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
         const policy = unknownKeyPolicy(schema, parentSchema);
         // axolotl drops unknown keys, and an empty value (`gptq_model_v1:`, null) changes nothing either way.
-        if (policy !== 'error' && emptyAxolotlValue(ctx, node)) continue;
+        if (policy !== 'error' && emptyValueIsUnset(ctx, node)) continue;
         // Another release may have the key, or the pinned one may not reject it (version-checks.ts).
         const versioned = versionedUnknownKey(ctx, splitPointer(parentPointer.slice(root.pointer.length)), key, policy === 'error');
         if (versioned?.skip) continue;
@@ -181,7 +188,7 @@ export const unknownKey: Rule = {
         // A launch script's flags: a training script adds argument dataclasses of its own (HfArgumentParser), and
         // forks add flags (Megatron-DeepSpeed): only a near-miss is worth a word there, as a warning.
         const forkSeverity = (schema as { 'x-unknown-keys-severity'?: string })['x-unknown-keys-severity'];
-        if (ctx.format === 'nemo' && /^\/model(?:\/|$)/.test(parentPointer.slice(root.pointer.length)) && (!winner || ranked[0].distance > 1)) {
+        if (openSection && (parentPointer.slice(root.pointer.length) + '/').startsWith(`/${openSection}/`) && (!winner || ranked[0].distance > 1)) {
           // NeMo's model classes (SFT, NeVA, CLIP, BERT, PEFT mixins) each read keys of their own from cfg.model.
           modelKeys.push(node);
           continue;
@@ -200,7 +207,7 @@ export const unknownKey: Rule = {
         } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
           pluginKeys.push(node);
           continue;
-        } else if (ctx.tree.language === 'shell' && ctx.format === 'megatron' && policy === 'error' && (!winner || ranked[0].distance > 2 || !runsCorePretraining(ctx))) {
+        } else if (ctx.tree.language === 'shell' && argumentsOf(ctx)?.extensibleFlags && policy === 'error' && (!winner || ranked[0].distance > 2 || !runsCorePretraining(ctx))) {
           // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
           // examples/multimodal/train.py's --vision-model-type), or a fork does. A program other than a pretrain_*.py
           // entry point decides even a near-miss: Megatron-DeepSpeed's tools/generate_samples_gpt.py adds --top_p beside
@@ -249,7 +256,7 @@ export const unknownKey: Rule = {
  * outside TrainingArguments and TRL is no certain failure.
  */
 function programOutOfReach(ctx: RuleContext): boolean {
-  if (ctx.format !== 'hf-trainer') return false;
+  if (!argumentsOf(ctx)?.ownArguments) return false;
   // A program read in full (settings.program, rules/program-rules.ts) on a command line: argparse checks every value it
   // takes, TrainingArguments' fields too (type=, choices=; transformers/hf_argparser.py _parse_dataclass_field). From a
   // file nothing is converted (parse_dict), so there it stays out of reach.
@@ -287,14 +294,16 @@ function runsCorePretraining(ctx: RuleContext): boolean {
 
 /** A Megatron launch script's repository's own arguments file, when it is not the file the schema in use was read from. */
 function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
-  if (ctx.format !== 'megatron') return undefined;
+  const forkArguments = argumentsOf(ctx)?.forkArguments;
+  if (!forkArguments) return undefined;
   // A --yaml-cfg file is read by the same repository's Megatron-LM arguments code.
-  return megatronForkArguments(ctx.settings, ctx.tree.language === 'shell' ? schemaFramework(schema, ctx.format) : 'Megatron-LM');
+  return forkArguments(ctx.settings, ctx.tree.language === 'shell' ? schemaFramework(schema, ctx.format) : 'Megatron-LM');
 }
 
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
-  const otherProgram = ctx.format === 'megatron' && !runsCorePretraining(ctx);
+  // Only programs with extensibleFlags collect flags here.
+  const otherProgram = !runsCorePretraining(ctx);
   if (fork && flags.length > 0) {
     const noun = ctx.tree.language === 'shell' ? 'flag' : 'key';
     reportAsOneNote(ctx, flags, (names) => `${names.length} ${noun}${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): this repository runs its own ${fork}, which decides whether it takes them.`);
@@ -351,21 +360,6 @@ function describeBranches(schema: SchemaNode | undefined): string {
 
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'anyOf', 'oneOf', 'pattern', 'multipleOf', 'minItems', 'maxItems', 'minLength']);
 
-/**
- * The `accelerate launch` option that replaces an accelerate config value, if any: top-level attributes by their own name
- * (except the three launch.py handles apart), `fsdp_config.X` as `fsdp_X`, `fp8_config.X` as `fp8_X`, `dynamo_config.X` as
- * `dynamo_X`, `deepspeed_config.X` as `X` (accelerate/commands/launch.py, _validate_launch_command).
- */
-function accelerateLaunchOption(instancePath: string): string | undefined {
-  const parts = splitPointer(instancePath).map(String);
-  if (parts.length === 1) return ['compute_environment', 'distributed_type'].includes(parts[0]) ? undefined : parts[0];
-  if (parts.length !== 2) return undefined;
-  const [section, key] = parts;
-  const prefix = ({ fsdp_config: 'fsdp_', fp8_config: 'fp8_', dynamo_config: 'dynamo_', deepspeed_config: '' } as Record<string, string>)[section];
-  if (prefix === undefined) return undefined;
-  return key.startsWith(prefix) ? key : prefix + key;
-}
-
 export const invalidValue: Rule = {
   meta: {
     code: 'TL202',
@@ -395,10 +389,10 @@ export const invalidValue: Rule = {
         if (ownedByProgram(program, pointer)) continue;
         if (node.missing) continue; // The parse error at the place says it.
         if (node.kind === 'scalar' && node.value === 'auto') continue; // auto-outside-trainer explains "auto".
-        if (ctx.format === 'nemo' && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
+        if (argumentsOf(ctx)?.resolvedAtRunTime && node.kind === 'scalar' && typeof node.value === 'string' && (node.value.includes('${') || node.value === '???')) continue; // OmegaConf resolves these at run time.
         if (node.kind === 'scalar' && typeof node.value === 'string' && /^\$\{\w+\}$/.test(node.value.trim())) continue; // `${BF16}`: a job template's placeholder, filled in before the file is read.
         if (node.kind === 'scalar' && node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value)) continue; // yaml-float-as-string.
-        const launchOption = ctx.format === 'accelerate' ? accelerateLaunchOption(error.instancePath) : undefined;
+        const launchOption = argumentsOf(ctx)?.launchOption?.(error.instancePath);
         // accelerate/commands/launch.py (_validate_launch_command): a config value is copied only `if getattr(args, name, None) is None`,
         // nested ones only for keys not in args.nondefault, and the config is not type-checked when loaded (config_args.py): an option
         // the launching command gives makes the config's value unused.
@@ -485,7 +479,7 @@ export const deprecatedKey: Rule = {
           if (program?.defined.has(child.pointer)) continue;
           // axolotl's deprecation validators raise only on a set value (`if max_packed_sequence_len:`, `if dpo_beta is not
           // None:`, axolotl utils/schemas/deprecated.py): a key left empty is None there and passes.
-          if (emptyAxolotlValue(ctx, child)) continue;
+          if (emptyValueIsUnset(ctx, child)) continue;
           const path = [...tokens, String(child.key)];
           const sub = schemaAt(schema, path);
           const sibling0 = sub?.['x-replacement'] && !/[./]/.test(sub['x-replacement']) ? sub['x-replacement'] : undefined;

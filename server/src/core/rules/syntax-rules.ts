@@ -1,10 +1,11 @@
-import type { Rule, RuleContext } from './rule';
+import type { Rule } from './rule';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import { splitPointer, type ConfigNode } from '../syntax/config-tree';
 import { schemaAt, type SchemaNode } from '../schema/schema-walk';
 import { schemaFor } from '../schema/schemas';
-import type { Severity } from '../diagnostic';
-import { YAML_LOADERS } from '../detect/loaders';
+import type { Format } from '../programs/ids';
+import { yamlLoaderOf } from '../programs/index';
+import { duplicateKeyFatal, jsonCommentSeverity } from '../programs/json-loader';
 
 export const parseError: Rule = {
   meta: {
@@ -41,12 +42,6 @@ export const fileTooLarge: Rule = {
   },
 };
 
-function strictJsonSeverity(ctx: RuleContext): Severity | undefined {
-  if (ctx.consumer === 'deepspeed' || ctx.consumer === 'megatron') return undefined; // hjson accepts comments.
-  if (ctx.consumer === 'unknown' && ctx.format === 'deepspeed') return 'warning';
-  return 'error';
-}
-
 export const commentInStrictJson: Rule = {
   meta: {
     code: 'TL003',
@@ -60,7 +55,7 @@ export const commentInStrictJson: Rule = {
   },
   check(ctx) {
     if (ctx.tree.language !== 'json') return;
-    const severity = strictJsonSeverity(ctx);
+    const severity = jsonCommentSeverity(ctx.format, ctx.consumer);
     if (!severity) return;
     const reader =
       ctx.consumer === 'unknown'
@@ -91,7 +86,7 @@ export const duplicateKey: Rule = {
     references: ['deepspeedai/DeepSpeed deepspeed/runtime/config_utils.py (dict_raise_error_on_duplicate_keys)'],
   },
   check(ctx) {
-    const fatal = ctx.tree.language === 'json' && ctx.format === 'deepspeed' && ctx.consumer !== 'hf-trainer' && ctx.consumer !== 'accelerate';
+    const fatal = ctx.tree.language === 'json' && duplicateKeyFatal(ctx.format, ctx.consumer);
     for (const problem of ctx.tree.problems) {
       if (problem.kind !== 'duplicate-key') continue;
       ctx.report({
@@ -110,12 +105,12 @@ export const duplicateKey: Rule = {
 };
 
 /**
- * Whether axolotl's pydantic validation turns the string into a float: lax mode coerces "1e-3" for a field typed float
- * (pydantic's str-to-float conversion; axolotl validates the whole config, plugins' fields too). A key no model defines is
- * dropped, so only a value inside a `dict[str, Any]` field (lr_scheduler_kwargs) reaches the program as a string.
+ * Whether pydantic's validation turns the string into a float: lax mode coerces "1e-3" for a field typed float
+ * (axolotl validates the whole config, plugins' fields too). A key no model defines is dropped, so only a value inside a
+ * `dict[str, Any]` field (lr_scheduler_kwargs) reaches the program as a string.
  */
-function pydanticMakesFloat(node: ConfigNode): boolean {
-  const schema = schemaFor('axolotl');
+function pydanticMakesFloat(format: Format, node: ConfigNode): boolean {
+  const schema = schemaFor(format);
   if (!schema) return false;
   const tokens = splitPointer(node.pointer);
   const typeOf = (s: SchemaNode | undefined) => (typeof s?.description === 'string' ? (/:\s*([^.]*)/.exec(s.description)?.[1] ?? '') : undefined);
@@ -138,13 +133,14 @@ export const yamlFloatAsString: Rule = {
   },
   check(ctx) {
     if (ctx.tree.language !== 'yaml') return;
-    // Only where PyYAML loads the file (detect/loaders.ts): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
-    const severity = YAML_LOADERS[ctx.format].floatAsString;
+    // Only where PyYAML loads the file (programs/<id>/index.ts `loader`): OmegaConf (NeMo, LLaMA-Factory) reads 1e-4 as a float.
+    const loader = yamlLoaderOf(ctx.format);
+    const severity = loader.floatAsString;
     if (!severity) return;
     const visit = (node: ConfigNode) => {
       if (node.kind === 'scalar') {
         if (node.style === 'plain' && typeof node.value === 'string' && YAML12_NUMBER_RE.test(node.value) && !node.viaAlias) {
-          if (ctx.format === 'axolotl' && (node.key === 'learning_rate' || pydanticMakesFloat(node))) return; // axolotl calls float() on learning_rate.
+          if (loader.converted?.includes(String(node.key)) || (loader.pydantic && pydanticMakesFloat(ctx.format, node))) return;
           const spelling = pyyamlFloatSpelling(node.value);
           ctx.report({
             range: node.range,

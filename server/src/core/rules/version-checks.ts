@@ -1,7 +1,9 @@
 import type { ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
 import type { Severity } from '../diagnostic';
 import type { RuleContext } from './rule';
+import { programOf } from '../programs/index';
+import type { VersionFacts } from '../programs/program';
 import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, removalOf, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
 import { allBefore, isVersionedFramework, parseRelease, parseVersionSpec, type VersionedFramework } from '../versions/version-spec';
 
@@ -20,21 +22,13 @@ function pinsOf(ctx: RuleContext): Pins {
   return { versions: ctx.settings.versions, sources: ctx.settings.versionSources };
 }
 
-/** The frameworks whose releases decide a key of this format, and the key's name in the facts. */
+/** The frameworks whose releases decide a key of this format, and the key's name in the facts (programs/<id>/ `versions`). */
 function versionedKey(format: Format, tokens: string[]): { frameworks: VersionedFramework[]; key: string } | undefined {
-  if (tokens.length === 0) return undefined;
-  switch (format) {
-    case 'hf-trainer':
-      return tokens.length === 1 ? { frameworks: ['transformers', 'trl'], key: tokens[0] } : undefined;
-    case 'accelerate':
-      return tokens.length === 1 ? { frameworks: ['accelerate'], key: tokens[0] } : undefined;
-    case 'neox':
-      return tokens.length === 1 ? { frameworks: ['gpt-neox'], key: tokens[0].replace(/-/g, '_') } : undefined;
-    case 'deepspeed':
-      return tokens.length >= 2 ? { frameworks: ['deepspeed'], key: tokens.join('.') } : undefined;
-    default:
-      return undefined;
-  }
+  return tokens.length === 0 ? undefined : programOf(format)?.versions?.key(tokens);
+}
+
+function versionFacts(ctx: RuleContext): VersionFacts | undefined {
+  return programOf(ctx.format)?.versions;
 }
 
 function unknownVersion(verdict: KeyVerdict): string {
@@ -73,17 +67,14 @@ export function versionedUnknownKey(ctx: RuleContext, parentTokens: string[], ke
 /** Whether the program at the pinned version rejects unknown keys where the schema says it does. */
 function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity: Severity; consequence: string } | undefined {
   const pins = pinsOf(ctx);
-  if (ctx.format === 'deepspeed' && parentTokens.length > 0) {
+  const facts = versionFacts(ctx);
+  if (facts?.sectionsValidatedBy && parentTokens.length > 0) {
     const section = parentTokens.join('.');
-    const validated = validatedAtPin('deepspeed', section, pins);
+    const validated = validatedAtPin(facts.sectionsValidatedBy, section, pins);
     if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and ignores the key, so the default is used (unknown keys there are rejected in ${validated.where})` };
     if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} rejects it at start-up; older releases ignore it, so the default is used (${PIN_HINT})` };
   }
-  if (ctx.format === 'hf-trainer' && ctx.tree.language === 'yaml') {
-    // TrlParser reads YAML (--config); only a pinned TRL says it may be the reader, and then HfArgumentParser's rejection is not certain.
-    const validated = validatedAtPin('trl', 'config-file', pins);
-    if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `HfArgumentParser rejects it at start-up, but if TrlParser reads the file, the pinned ${validated.pin} drops it silently (TrlParser raises in ${validated.where})` };
-  }
+  if (ctx.tree.language === 'yaml') return facts?.yamlRejection?.(pins);
   return undefined;
 }
 
@@ -94,18 +85,19 @@ function rejectionGate(ctx: RuleContext, parentTokens: string[]): { maxSeverity:
 export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, schemaKnows: (path: string[]) => boolean, report: (node: ConfigNode, severity: Severity, message: string) => void): void {
   const pins = pinsOf(ctx);
   if (!pins.versions || Object.keys(pins.versions).length === 0) return;
+  const facts = versionFacts(ctx);
   const visit = (node: ConfigNode, tokens: string[]) => {
     if (node.kind !== 'object') return;
     for (const child of node.children) {
       const path = [...tokens, String(child.key)];
       const target = versionedKey(ctx.format, path);
-      if (ctx.format === 'deepspeed' && path.length < 3 && child.kind === 'object') visit(child, path);
+      if (facts?.sectionsValidatedBy && path.length < 3 && child.kind === 'object') visit(child, path);
       // A key the schema lacks is unknown-key's own finding (with the releases that have it).
       if (!target || !child.keyRange || !schemaKnows(path)) continue;
       const verdict = keyAtPins(target.frameworks, target.key, pins);
       if (verdict?.status !== 'no') continue;
       const gate = rejectionGate(ctx, tokens);
-      const hf = ctx.format === 'hf-trainer';
+      const hf = programOf(ctx.format)?.arguments?.ownArguments === true;
       const consequence = gate ? `${gate.consequence[0].toUpperCase()}${gate.consequence.slice(1)}.` : hf ? 'HfArgumentParser rejects it unless the program\'s own argument dataclasses define it.' : `${verdict.frameworks.map(frameworkLabel).join('/')} at that version rejects it at start-up.`;
       // A TrainingArguments file's program may define the key in dataclasses of its own (and may not use TRL's configs at
       // all): certain only for the other formats.
@@ -118,8 +110,9 @@ export function reportKeysMissingAtPin(ctx: RuleContext, root: ConfigNode, schem
 
 /** invalid-value, for a choice the schema does not list (`optim: adamw_hf`): does the pinned release take it? */
 export function versionedChoice(ctx: RuleContext, tokens: string[], value: unknown): VersionedFinding | undefined {
-  if (ctx.format !== 'hf-trainer' || tokens.length !== 1 || typeof value !== 'string') return undefined;
-  const choice = choiceAtPin('transformers', tokens[0], value, pinsOf(ctx));
+  const framework = versionFacts(ctx)?.choicesBy;
+  if (!framework || tokens.length !== 1 || typeof value !== 'string') return undefined;
+  const choice = choiceAtPin(framework, tokens[0], value, pinsOf(ctx));
   if (!choice) return undefined;
   if (choice.status === 'yes') return { skip: true };
   if (choice.status === 'no') return { note: ` "${value}" exists in ${choice.where}, not in the pinned ${choice.pin}.` };
@@ -128,19 +121,21 @@ export function versionedChoice(ctx: RuleContext, tokens: string[], value: unkno
 
 /** invalid-value, for a choice the schema lists that the pinned release does not (`optim: adamw_torch_8bit` on 4.34). */
 export function reportChoicesMissingAtPin(ctx: RuleContext, root: ConfigNode, report: (node: ConfigNode, message: string) => void): void {
-  if (ctx.format !== 'hf-trainer' || root.kind !== 'object' || !ctx.settings.versions?.transformers) return;
+  const framework = versionFacts(ctx)?.choicesBy;
+  if (!framework || root.kind !== 'object' || !ctx.settings.versions?.[framework]) return;
   for (const child of root.children) {
     if (child.kind !== 'scalar' || typeof child.value !== 'string') continue;
-    const choice = choiceAtPin('transformers', String(child.key), child.value, pinsOf(ctx));
+    const choice = choiceAtPin(framework, String(child.key), child.value, pinsOf(ctx));
     if (choice?.status === 'no') report(child, `${String(child.key)} "${child.value}" is not a choice of the pinned ${choice.pin}: it exists in ${choice.where}; HfArgumentParser stops at start-up on it.`);
   }
 }
 
 /** invalid-value, for a value under a DeepSpeed section that only some releases validate (fp16 and bf16 from 0.17.1). */
 export function versionedValue(ctx: RuleContext, tokens: string[]): VersionedFinding | undefined {
-  if (ctx.format !== 'deepspeed' || tokens.length < 2) return undefined;
+  const framework = versionFacts(ctx)?.sectionsValidatedBy;
+  if (!framework || tokens.length < 2) return undefined;
   const section = tokens.slice(0, -1).join('.');
-  const validated = validatedAtPin('deepspeed', section, pinsOf(ctx));
+  const validated = validatedAtPin(framework, section, pinsOf(ctx));
   if (validated?.status === 'no') return { maxSeverity: 'warning', consequence: `the pinned ${validated.pin} reads "${section}" without validating it and passes the value on as written (it is validated in ${validated.where})` };
   if (validated?.status === 'unknown') return { maxSeverity: 'warning', consequence: `${validated.where} stops at start-up on this value; older releases pass it on as written (${PIN_HINT})` };
   return undefined;

@@ -7,14 +7,17 @@ import type { OffsetRange } from '../text/range';
 import { shellFactsOf, type ShellLaunchFacts } from './shell-config';
 import { fieldText, type Piece } from './words';
 import { parseJson } from '../syntax/from-json';
+import type { Program } from '../programs/program';
+import { programOf } from '../programs/index';
+import { PROGRAM, type Format } from '../programs/ids';
 
 /**
  * The settings a launch script implies for its own analysis: the world size its launcher starts wins over a
  * generic `--gpus` (the script says what runs), unless the script only has it from a `${VAR:-default}`.
  */
-export function withLaunchLayout(settings: Settings, tree: ConfigTree, format?: string): Settings {
+export function withLaunchLayout(settings: Settings, tree: ConfigTree, ownWorld?: Program['worldOf']): Settings {
   const facts = shellFactsOf(tree);
-  const world = facts?.world ?? (format === 'nemo' ? nemoWorld(tree) : undefined);
+  const world = facts?.world ?? ownWorld?.(tree);
   if (!world || world.value === undefined) return settings;
   const stated = settings.cluster?.worldSize !== undefined || (settings.cluster?.nodes !== undefined && settings.cluster?.gpusPerNode !== undefined);
   if (world.envDefault && stated) return settings;
@@ -104,7 +107,7 @@ function mapFix(fix: Fix, map: OffsetMap): Fix | undefined {
  * configs in the context of the launch (world size, Megatron's TP/PP, who reads them), with every range mapped
  * back into the script: a finding about `train_batch_size: $GLOBAL_BATCH_SIZE` lands on `GLOBAL_BATCH_SIZE=2048`.
  */
-export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: Settings, analyzeFn: AnalyzeFn): Diagnostic[] {
+export function embeddedDiagnostics(tree: ConfigTree, format: Format, settings: Settings, analyzeFn: AnalyzeFn): Diagnostic[] {
   const facts = shellFactsOf(tree);
   if (!facts || facts.embedded.length === 0) return [];
   const args = tree.documents[0]?.root?.children.find((c) => c.key === 'args');
@@ -114,17 +117,17 @@ export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: 
     const text = file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join('');
     const pieces = file.body.map((p) => (p.unknown !== undefined ? { ...p, text: `\${${p.unknown.replace(/[^\w $]/g, '')}}` } : p));
     const hasUnknown = file.body.some((p) => p.unknown !== undefined);
-    const context = embeddedContext(facts, format, args, target);
+    const context = embeddedContext(facts, format, args);
     // The heredoc's own content decides its format, whatever format the script itself was given.
     const { format: _scriptFormat, ...scriptSettings } = settings;
     const analysis = analyzeFn(text, { path: 'embedded.json', settings: mergeSettings(scriptSettings, context) });
-    if (analysis.format !== 'deepspeed') continue;
+    if (analysis.format !== PROGRAM.deepspeed) continue;
     const map = new OffsetMap(pieces);
     const label = target ? `the DeepSpeed config this script writes to ${target}` : 'the DeepSpeed config this script writes';
     for (const d of analysis.diagnostics) {
       if (hasUnknown && d.rule === 'parse-error') continue; // Text the environment fills in; not the script's error.
       if (SCRIPT_WIDE_RULES.has(d.rule)) continue; // The script's own plan (flags plus this config) covers the whole run.
-      if (d.rule === 'comment-in-strict-json' && context.consumer === 'deepspeed') continue;
+      if (d.rule === 'comment-in-strict-json' && context.consumer === PROGRAM.deepspeed) continue;
       const range = map.range(d.range) ?? file.range;
       const related: RelatedLocation[] = d.related.filter((r) => !r.path).map((r) => ({ ...r, range: map.range(r.range) ?? file.range }));
       out.push({
@@ -139,35 +142,10 @@ export function embeddedDiagnostics(tree: ConfigTree, format: string, settings: 
   return out;
 }
 
-function embeddedContext(facts: ShellLaunchFacts, format: string, args: ConfigNode | undefined, target: string): Settings {
-  const flag = (name: string) => getChild(args, name);
-  if (format === 'megatron') {
-    const parallel = megatronParallelOf(args);
-    const pipelineEngine = facts.megatronDeepSpeed && flag('no-pipeline-parallel') === undefined;
-    return {
-      format: 'deepspeed',
-      consumer: 'deepspeed',
-      parallel: { tp: parallel.tp ?? 1, pp: parallel.pp ?? 1, cp: parallel.cp ?? 1 },
-      ...(pipelineEngine ? { deepspeedPipelineEngine: 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' } : {}),
-    } as Settings;
-  }
-  if (format === 'hf-trainer') {
-    const pointed = flag('deepspeed');
-    const consumer = pointed && typeof pointed.value === 'string' && target !== '' && pointed.value === target ? 'hf-trainer' : 'hf-trainer';
-    return { format: 'deepspeed', consumer };
-  }
-  return { format: 'deepspeed' };
+/** Who reads the DeepSpeed config a launch script writes, in what layout: the program the script runs says (programs/<id>/). */
+function embeddedContext(facts: ShellLaunchFacts, format: Format, args: ConfigNode | undefined): Settings {
+  return { format: PROGRAM.deepspeed, ...programOf(format)?.heredocDeepSpeed?.(facts, args) };
 }
-
-/** NeMo states its world size: trainer.devices x trainer.num_nodes (PyTorch Lightning's Trainer). */
-function nemoWorld(tree: ConfigTree): { value?: number; envDefault?: string } | undefined {
-  const trainer = getChild(tree.documents[0]?.root, 'trainer');
-  const devices = getChild(trainer, 'devices')?.value;
-  const nodes = getChild(trainer, 'num_nodes')?.value ?? 1;
-  if (typeof devices !== 'number' || typeof nodes !== 'number' || !Number.isInteger(devices) || !Number.isInteger(nodes) || devices < 1 || nodes < 1) return undefined;
-  return { value: devices * nodes };
-}
-
 /** The texts of the files a script writes with heredocs, as expanded (unknown values left as `${NAME}`). */
 export function embeddedTexts(tree: ConfigTree): string[] {
   const facts = shellFactsOf(tree);

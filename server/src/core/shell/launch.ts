@@ -1,5 +1,7 @@
 import type { OffsetRange } from '../text/range';
 import type { CommandLine, ShellVariable } from './script';
+import type { ProgramId } from '../programs/ids';
+import { PROGRAMS } from '../programs/index';
 import { fieldText, isKnown, sliceField, splitLikeShell, type Field } from './words';
 
 /** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
@@ -273,7 +275,8 @@ export function trainingScore(launch: Launch): number {
 
 /** A config file a launch command hands to its framework: `accelerate launch --config_file`, `llamafactory-cli train X.yaml`, `axolotl train X.yaml`. */
 export interface LaunchConfigFile {
-  kind: 'accelerate' | 'llamafactory' | 'axolotl';
+  /** The program that reads it. */
+  kind: ProgramId;
   /** The path as expanded, with provenance. */
   field: Field;
   /** Processes the tool starts, where the script says (llamafactory-cli: NNODES x NPROC_PER_NODE). */
@@ -282,38 +285,25 @@ export interface LaunchConfigFile {
   launchFlags?: string[];
 }
 
-/**
- * LLaMA-Factory's launcher (src/llamafactory/launcher.py) runs torchrun with --nnodes $NNODES (default 1) and
- * --nproc_per_node $NPROC_PER_NODE (default: every local GPU), read from the command's environment or the script's.
- */
-function llamafactoryWorld(command: CommandLine, variables: Map<string, ShellVariable>): number | undefined {
-  const value = (name: string): number | undefined => {
-    const variable = variables.get(name);
-    const field = command.env.get(name) ?? (variable?.kind === 'string' ? variable.pieces : undefined);
-    const text = field && isKnown(field) ? fieldText(field).trim() : undefined;
-    return text && /^\d+$/.test(text) ? Number(text) : undefined;
-  };
-  const perNode = value('NPROC_PER_NODE');
-  const nodes = command.env.has('NNODES') || variables.has('NNODES') ? value('NNODES') : 1;
-  return perNode !== undefined && nodes !== undefined ? perNode * nodes : undefined;
-}
-
-const AXOLOTL_TRAIN_MODULES = new Set(['axolotl.cli.train']);
-
 /** The config files one command line passes to a framework's launcher or command-line tool. */
 export function configFilesOf(command: CommandLine, variables: Map<string, ShellVariable> = new Map()): LaunchConfigFile[] {
   const out: LaunchConfigFile[] = [];
   const launch = classifyCommand(command);
   if (launch) {
-    // accelerate launch --config_file X.yaml (accelerate/commands/launch.py: --config_file, alias --config-file, set by scanOptions' normalisation).
-    const config = launch.launcher === 'accelerate' ? launch.options.get('config_file') : undefined;
-    if (config?.field && fieldText(config.field) !== '') out.push({ kind: 'accelerate', field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== 'config_file') });
-    // python -m axolotl.cli.train X.yaml, accelerate launch -m axolotl.cli.train X.yaml, torchrun -m axolotl.cli.train X.yaml.
+    // A launcher's own config (accelerate launch --config_file X.yaml).
+    for (const p of PROGRAMS) {
+      const option = p.commandLine?.launcherConfig;
+      const config = option && launch.launcher === option.launcher ? launch.options.get(option.option) : undefined;
+      if (config?.field && fieldText(config.field) !== '') out.push({ kind: p.id, field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== option!.option) });
+    }
+    // A training module run with its YAML as first argument (python -m axolotl.cli.train X.yaml, under any launcher).
     const program = launch.program ? fieldText(launch.program) : '';
-    if (AXOLOTL_TRAIN_MODULES.has(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: 'axolotl', field: launch.args[0] });
+    for (const p of PROGRAMS) {
+      if (p.commandLine?.trainModules?.includes(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: p.id, field: launch.args[0] });
+    }
     return out;
   }
-  // The frameworks' own command-line tools: `llamafactory-cli train X.yaml` (also `lmf`), `axolotl train X.yaml`.
+  // The programs' own command-line tools: `llamafactory-cli train X.yaml` (also `lmf`), `axolotl train X.yaml`.
   let i = 0;
   while (i < command.argv.length) {
     const t = fieldText(command.argv[i]);
@@ -324,7 +314,9 @@ export function configFilesOf(command: CommandLine, variables: Map<string, Shell
   const sub = fieldText(command.argv[i + 1] ?? []);
   const file = command.argv[i + 2];
   if (!file || !/\.ya?ml$/i.test(fieldText(file))) return out;
-  if ((tool === 'llamafactory-cli' || tool === 'lmf') && sub === 'train') out.push({ kind: 'llamafactory', field: file, world: llamafactoryWorld(command, variables) });
-  if (tool === 'axolotl' && sub === 'train') out.push({ kind: 'axolotl', field: file });
+  for (const p of PROGRAMS) {
+    const cli = p.commandLine;
+    if (cli?.tools?.includes(tool) && sub === 'train') out.push({ kind: p.id, field: file, ...(cli.toolWorld ? { world: cli.toolWorld(command, variables) } : {}) });
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 import { childPointer, indexDocument, type ConfigNode, type ConfigTree, type ScalarValue, type SyntaxProblem } from '../syntax/config-tree';
 import type { Detection } from '../detect/detect-format';
-import type { Format } from '../detect/formats';
+import type { Format } from '../programs/ids';
+import { PROGRAMS, programOf } from '../programs/index';
 import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
 import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';
@@ -53,11 +54,6 @@ export interface ParsedShell {
   detection: Detection;
 }
 
-const MEGATRON_ENTRY = /^(pretrain_\w+|finetune_\w*|train_\w*mcore\w*|pretrain)\.py$|megatron/i;
-// Flags that only Megatron-LM (and its forks) take.
-const MEGATRON_FLAGS = ['tensor-model-parallel-size', 'pipeline-model-parallel-size', 'num-layers', 'hidden-size', 'num-attention-heads', 'micro-batch-size', 'global-batch-size', 'seq-length', 'max-position-embeddings', 'train-iters', 'train-samples', 'lr-decay-style', 'use-mcore-models', 'context-parallel-size', 'expert-model-parallel-size'];
-const HF_FLAGS = ['per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps', 'output_dir', 'num_train_epochs', 'learning_rate', 'lr_scheduler_type', 'warmup_ratio', 'logging_steps', 'save_strategy', 'save_steps', 'evaluation_strategy', 'eval_strategy', 'model_name_or_path', 'report_to', 'max_steps', 'weight_decay', 'bf16', 'fp16', 'deepspeed', 'gradient_checkpointing'];
-
 /**
  * Reads a launch script into the one config tree shape: `/args` holds the training program's flags (as written,
  * without dashes), each value node ranged where its text was written (often a variable assignment);
@@ -95,11 +91,12 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   const programFormat = best ? formatOf(best) : 'unknown';
   // A script whose only training command is a framework's tool (llamafactory-cli train X.yaml) is that framework's launch:
   // its flags are in the YAML it links to, so nothing in /args is checked (no roots), only the link.
-  const toolFormat: Format | undefined = programFormat === 'unknown' ? (configFiles.find((c) => c.kind !== 'accelerate') ?? configFiles[0])?.kind : undefined;
+  const toolFormat: Format | undefined = programFormat === 'unknown' ? (configFiles.find((c) => !programOf(c.kind)?.configuresLauncher) ?? configFiles[0])?.kind : undefined;
   const format = toolFormat ?? programFormat;
-  const keyStyle = format === 'hf-trainer' ? 'underscore' : 'as-written';
+  const commandLine = programOf(format)?.commandLine;
+  const keyStyle = commandLine?.keyStyle ?? 'as-written';
   const { node: args, open: argsOpen } = buildArgs(best?.args ?? [], keyStyle, problems, best?.range ?? { start: 0, end: 0 });
-  const megatronDeepSpeed = format === 'megatron' && (args.children.some((c) => c.key === 'deepspeed' || c.key === 'deepspeed_config' || c.key === 'deepspeed-config') || best?.launcher === 'deepspeed');
+  const megatronDeepSpeed = commandLine?.runsDeepSpeed?.(args, best?.launcher) === true;
   const layout = best ? layoutOf(best, script) : { nnodes: { source: 'no launcher' }, nprocPerNode: { source: 'no launcher' }, world: { source: 'no launcher' } };
   const launcherNode = buildLauncher(best, layout);
   const root: ConfigNode = { kind: 'object', pointer: '', range: best?.range ?? { start: 0, end: text.length }, children: [launcherNode, args] };
@@ -117,22 +114,12 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   return { tree, detection };
 }
 
+/** The program whose arguments a launched command line is (programs/<id>/command-line.ts), asked in registry order. */
 function formatOf(launch: Launch): Format {
   const program = launch.program ? fieldText(launch.program) : '';
   const base = program.slice(program.lastIndexOf('/') + 1);
   const flags = new Set(launch.args.map((a) => fieldText(a)).filter((t) => t.startsWith('--')).map((t) => t.slice(2).split('=')[0]));
-  const megatron = MEGATRON_FLAGS.filter((f) => flags.has(f)).length;
-  const hf = HF_FLAGS.filter((f) => flags.has(f) || flags.has(f.replace(/_/g, '-'))).length;
-  if (megatron >= 3 || (MEGATRON_ENTRY.test(base) && megatron >= 1)) return 'megatron';
-  // A bare `--deepspeed` switch is deepspeed.add_config_arguments' store_true flag (DeepSpeed-Chat's main.py and other
-  // hand-written loops): HfArgumentParser's --deepspeed takes a value, so such a program is not the HF Trainer.
-  if (hf >= 3 && !hasBareSwitch(launch.args, 'deepspeed')) return 'hf-trainer';
-  return 'unknown';
-}
-
-function hasBareSwitch(args: Field[], name: string): boolean {
-  const index = args.findIndex((a) => fieldText(a) === `--${name}`);
-  return index !== -1 && (index === args.length - 1 || fieldText(args[index + 1]).startsWith('-'));
+  return PROGRAMS.find((p) => p.commandLine?.recognises?.(base, flags, launch.args))?.id ?? 'unknown';
 }
 
 // ---- arguments --------------------------------------------------------------------------------

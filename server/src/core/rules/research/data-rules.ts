@@ -1,9 +1,9 @@
-import { megatronArgs } from '../../facts/megatron-facts';
-import { flag, str } from '../../plan/anchors';
-import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
-import { programKeys } from '../program-rules';
-import type { Rule, RuleContext } from '../rule';
-import { addKeys, fixes, fixOf, placeOf, setValue } from './common';
+import { PROGRAM } from '../../programs/ids';
+import { megatronArgs } from '../../programs/megatron/arguments';
+import { programOf } from '../../programs/index';
+import type { ConfigNode } from '../../syntax/config-tree';
+import type { Rule } from '../rule';
+import { fixes, fixOf, placeOf, setValue } from './common';
 
 // A micro-batch of this many sequences or fewer makes a micro-batch load-balancing loss "almost sequence level".
 const FEW_SEQUENCES = 4;
@@ -17,6 +17,7 @@ export const moeLoadBalancePerMicroBatch: Rule = {
   meta: {
     code: 'TL608',
     name: 'moe-load-balance-per-micro-batch',
+    programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'warning',
     summary: `A Mixture-of-Experts run whose load-balancing loss is computed per micro-batch (Megatron aux_loss) with ${FEW_SEQUENCES} or fewer sequences per micro-batch.`,
     why: 'The auxiliary loss N_E sum_i f_i p_i is computed from the expert frequencies f_i of one micro-batch. With one or two sequences per micro-batch that asks every sequence to spread its tokens evenly over the experts, which fights the domain specialization the experts are for. Computing f_i over the global batch balances the load across the batch instead.',
@@ -27,7 +28,6 @@ export const moeLoadBalancePerMicroBatch: Rule = {
     references: ['Qiu et al., Demons in the Detail: On Implementing Load Balancing Loss for Training Specialized Mixture-of-Expert Models (2025)', 'NVIDIA/Megatron-LM megatron/training/arguments.py (--moe-router-load-balancing-type, --moe-aux-loss-coeff) @ d98e8a64ddf34856e74b24714e3bedb2f5a39553'],
   },
   check(ctx) {
-    if (ctx.format !== 'megatron' && ctx.format !== 'nemo') return;
     const root = ctx.roots[0];
     const args = root ? megatronArgs(ctx.tree, root, ctx.settings, ctx.format) : undefined;
     if (!args) return;
@@ -52,71 +52,11 @@ export const moeLoadBalancePerMicroBatch: Rule = {
   },
 };
 
-// TRL sft_trainer.py FLASH_ATTENTION_VARIANTS (huggingface/trl 00313f21): the implementations it trusts with packed rows.
-/** A program's own switch for the attention kernel (use_flash_attn, use_flash_attention_2, attn_impl, flash_attn). */
-const OWN_FLASH_SWITCH = /flash|^attn_impl|attention_impl/i;
-const TRL_FLASH = new Set(['flash_attention_2', 'flash_attention_3', 'kernels-community/flash-attn', 'kernels-community/flash-attn2', 'kernels-community/flash-attn3', 'kernels-community/vllm-flash-attn3']);
-// axolotl: the deprecated attention switches map to attn_implementation (keys/axolotl.json @ 067b021c).
-const AXOLOTL_BACKEND_SWITCHES = ['flash_attention', 'sdp_attention', 'flex_attention', 'xformers_attention', 'eager_attention', 'sage_attention', 's2_attention'];
-
-function packingProblem(ctx: RuleContext, root: ConfigNode): { node: ConfigNode; message: string; fix?: ReturnType<typeof fixOf> } | undefined {
-  const get = (key: string) => getChild(root, key);
-  if (ctx.format === 'hf-trainer') {
-    const packing = get('packing');
-    const paddingFree = get('padding_free');
-    const packs = flag(packing) === true;
-    if (!packs && flag(paddingFree) !== true) return undefined;
-    // The program's own argument class defines the switch (open-instruct's packing): TRL's semantics are not its.
-    const own = programKeys(ctx);
-    if (own && [packing, paddingFree].some((n) => n && own.defined.has(n.pointer))) return undefined;
-    // The program picks the attention kernel from a switch of its own (peft's examples/sft `--use_flash_attn True`
-    // sets attn_implementation="flash_attention_2" in utils.py; ms-swift's `--attn_impl flash_attention_2`).
-    if (root.children.some((c) => c.key !== 'attn_implementation' && OWN_FLASH_SWITCH.test(String(c.key)) && (flag(c) === true || /flash/i.test(str(c) ?? '')))) return undefined;
-    const strategy = str(get('packing_strategy')) ?? 'bfd';
-    if (packs && strategy === 'wrapped') {
-      return {
-        node: get('packing_strategy') ?? packing!,
-        message: 'packing_strategy wrapped concatenates examples into fixed-length rows with no boundary between them: attention runs across examples, so each example is conditioned on the unrelated ones before it (the pre-training convention, not what an SFT run wants). "Without proper masking of each packed training example, attention will not be computed correctly" (Kundu et al. 2024, Enhancing Training Efficiency Using Packing with Flash Attention). Use the default bfd strategy, which keeps position_ids per example, with a FlashAttention implementation.',
-        fix: fixOf('Use packing_strategy bfd (per-example position_ids)', setValue(ctx, get('packing_strategy'), 'bfd')),
-      };
-    }
-    const attn = get('attn_implementation') ?? getPath(root, 'model_init_kwargs', 'attn_implementation');
-    const impl = str(attn);
-    if (impl && TRL_FLASH.has(impl)) return undefined;
-    const what = packs ? `packing (strategy ${strategy})` : 'padding_free';
-    return {
-      node: packs ? packing! : paddingFree!,
-      message: `${what} flattens examples into one row and relies on position_ids to keep them apart, which only FlashAttention-style kernels honour; attn_implementation is ${impl ?? 'not set (transformers picks sdpa)'}. TRL warns that other implementations "may lead to cross-contamination between samples" (trl/trainer/sft_trainer.py). "Without proper masking of each packed training example, attention will not be computed correctly" (Kundu et al. 2024). Set attn_implementation to flash_attention_2 (or 3).`,
-      fix: attn ? fixOf('Set attn_implementation to flash_attention_2', setValue(ctx, attn, 'flash_attention_2')) : fixOf('Add attn_implementation: flash_attention_2', addKeys(ctx, root, [['attn_implementation', 'flash_attention_2']])),
-    };
-  }
-  if (ctx.format === 'axolotl') {
-    const packing = get('sample_packing');
-    if (flag(packing) !== true) return undefined;
-    if (get('attn_implementation') || AXOLOTL_BACKEND_SWITCHES.some((k) => flag(get(k)) === true)) return undefined;
-    return {
-      node: packing!,
-      message: 'sample_packing is on but no attention backend is set: axolotl warns that "`sample_packing` without an attention backend does not handle cross-sample decontamination" (src/axolotl/utils/schemas/validation.py), so packed examples attend to each other. "Without proper masking of each packed training example, attention will not be computed correctly" (Kundu et al. 2024). Set attn_implementation to a packing-capable backend such as flash_attention_2.',
-      fix: fixOf('Add attn_implementation: flash_attention_2', addKeys(ctx, root, [['attn_implementation', 'flash_attention_2']])),
-    };
-  }
-  if (ctx.format === 'llamafactory') {
-    const packing = get('packing');
-    const stage = str(get('stage')) ?? 'sft';
-    if (flag(packing) !== true || stage !== 'sft' || flag(get('neat_packing')) === true) return undefined;
-    return {
-      node: packing!,
-      message: 'packing is on for SFT without neat_packing: LLaMA-Factory concatenates examples and attention crosses their boundaries. "Without proper masking of each packed training example, attention will not be computed correctly" (Kundu et al. 2024). neat_packing packs without cross-attention between examples (and is only allowed for SFT).',
-      fix: fixOf('Add neat_packing: true (packing without cross-attention)', addKeys(ctx, root, [['neat_packing', true]])),
-    };
-  }
-  return undefined;
-}
-
 export const packingWithoutMasking: Rule = {
   meta: {
     code: 'TL609',
     name: 'packing-without-masking',
+    programs: [PROGRAM.hfTrainer, PROGRAM.axolotl, PROGRAM.llamafactory],
     severity: 'warning',
     summary: 'Sequence packing is on without the per-example attention masking path the framework needs, so packed examples attend to each other.',
     why: 'Packing puts several short examples in one row to avoid padding. Unless the attention kernel is told where each example starts (varlen FlashAttention via position_ids or cu_seqlens, or a block-diagonal mask), every token also attends to the unrelated examples before it, which silently changes what the model learns. For the cost of not packing, `paddingWaste()` in server/src/core/facts/padding.ts estimates the padding share for a hover.',
@@ -129,7 +69,7 @@ export const packingWithoutMasking: Rule = {
   check(ctx) {
     for (const root of ctx.roots) {
       if (root.kind !== 'object') continue;
-      const problem = packingProblem(ctx, root);
+      const problem = programOf(ctx.format)?.packingProblem?.(root, ctx);
       if (!problem) continue;
       ctx.report({ range: placeOf(ctx, problem.node), message: problem.message, fixes: fixes(problem.fix) });
     }

@@ -1,12 +1,13 @@
+import { PROGRAM } from '../../programs/ids';
 import { findGpu } from '../../catalog/find-gpu';
 import { estimate, type Estimate } from '../../estimate/estimate';
 import type { Precision } from '../../estimate/plan';
-import { flag, num, str } from '../../plan/anchors';
+import { flag, num } from '../../plan/anchors';
 import { gib, percent, seconds } from '../../report/units';
-import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
+import { getChild } from '../../syntax/config-tree';
 import type { TextEdit } from '../../text/range';
-import { megatronArgs } from '../../facts/megatron-facts';
-import type { Rule, RuleContext } from '../rule';
+import { programOf } from '../../programs/index';
+import type { Rule } from '../rule';
 import { addKeys, fixes, fixOf, placeOf, readingOf, setValue, withPlan } from './common';
 
 function figures(e: Estimate | undefined): { bubble?: number; memory?: number; fits?: boolean; step?: number } {
@@ -69,7 +70,7 @@ export const pipelineMicroBatch: Rule = {
     // The global batch stays when it is written (Megatron, NeMo) or when the accumulation is rewritten with it.
     let fix;
     if (accumNode && accum !== undefined) fix = fixOf(`Set the micro-batch to 1 and accumulation to ${accum * micro} (same global batch)`, setValue(ctx, microNode, 1), setValue(ctx, accumNode, accum * micro));
-    else if (globalNode && ctx.format !== 'deepspeed' && ctx.format !== 'neox') fix = fixOf(`Set the micro-batch to 1 (${(accum ?? 1) * micro} micro-batches per step, same global batch)`, setValue(ctx, microNode, 1));
+    else if (globalNode && !programOf(ctx.format)?.accumulationWithGlobal) fix = fixOf(`Set the micro-batch to 1 (${(accum ?? 1) * micro} micro-batches per step, same global batch)`, setValue(ctx, microNode, 1));
     ctx.report({
       range: placeOf(ctx, microNode, built.anchors.recompute, built.anchors['parallel.pp']),
       message: `Pipeline parallelism over ${pp} stages with micro-batch ${micro} and ${recompute} recomputation: micro-batch 1 is usually the most efficient layout (Hagemann et al. 2023; 70.5% MFU on Llama 13B), with ${micro}x the micro-batches and a smaller bubble${changes.length > 0 ? `. Estimated with micro-batch 1: ${changes.join(', ')}` : ''}.${dropRecompute}`,
@@ -86,6 +87,7 @@ export const zero3CommunicationBound: Rule = {
   meta: {
     code: 'TL607',
     name: 'zero3-communication-bound',
+    programs: [PROGRAM.deepspeed],
     severity: 'warning',
     summary: `ZeRO-3 across nodes with a small per-GPU micro-batch where the estimated exposed communication exceeds ${100 * COMMUNICATION_SHARE}% of the step.`,
     why: 'ZeRO-3 all-gathers every parameter for the forward and the backward pass and reduce-scatters the gradients, every micro-batch (3 x the model in 16-bit per step and GPU, ZeRO Sec. 7.2.2); with little compute per micro-batch and inter-node links, that traffic is not hidden. The message gives the estimator\'s exposed communication share.',
@@ -100,7 +102,6 @@ export const zero3CommunicationBound: Rule = {
     references: ['Wang et al., ZeRO++: Extremely Efficient Collective Communication for Giant Model Training (2023)', 'Rajbhandari et al., ZeRO: Memory Optimizations Toward Training Trillion Parameter Models (SC20), Sec. 7.2', 'deepspeedai/DeepSpeed deepspeed/runtime/zero/config.py @ edaa7221267243c7be7fb49c5d5f5c4fb97b4641 (zero_quantized_weights, zero_hpz_partition_size, zero_quantized_gradients)'],
   },
   check(ctx) {
-    if (ctx.format !== 'deepspeed') return;
     const reading = readingOf(ctx);
     const plan = reading?.completed?.plan;
     if (!plan || plan.zero?.stage !== 3) return;
@@ -151,53 +152,6 @@ export const zero3CommunicationBound: Rule = {
   },
 };
 
-/** What the file trains in when it is not mixed precision: fp32 or tf32, with the key that says so. */
-function fullPrecision(ctx: RuleContext, root: ConfigNode): { precision: 'fp32' | 'tf32'; node?: ConfigNode; why: string; fixNode?: ConfigNode; fixValue?: string | boolean } | undefined {
-  const on = (node: ConfigNode | undefined) => flag(node) === true;
-  const off = (node: ConfigNode | undefined) => flag(node) === false;
-  switch (ctx.format) {
-    case 'deepspeed': {
-      const bf16 = getPath(root, 'bf16', 'enabled') ?? getPath(root, 'bfloat16', 'enabled');
-      const fp16 = getPath(root, 'fp16', 'enabled');
-      if (on(bf16) || on(fp16) || bf16?.value === 'auto' || fp16?.value === 'auto') return undefined;
-      // Without fp16/bf16 sections DeepSpeed trains in fp32 (keys/deepspeed.json); only judged when DeepSpeed itself reads the file.
-      const explicit = off(bf16) && (off(fp16) || !fp16);
-      if (!explicit && !(ctx.consumerStated && ctx.consumer === 'deepspeed' && !bf16 && !fp16)) return undefined;
-      return { precision: 'fp32', node: bf16 ?? fp16, why: explicit ? 'bf16.enabled is false' : 'no fp16 or bf16 section (DeepSpeed trains in fp32)', fixNode: bf16, fixValue: true };
-    }
-    case 'hf-trainer':
-    case 'llamafactory':
-    case 'axolotl': {
-      // TRL resolves an unset bf16 to "not fp16" and axolotl defaults it to auto: only an explicit false counts.
-      const bf16 = getChild(root, 'bf16');
-      if (!off(bf16) || on(getChild(root, 'fp16')) || on(getChild(root, 'pure_bf16'))) return undefined;
-      const tf32 = on(getChild(root, 'tf32'));
-      return { precision: tf32 ? 'tf32' : 'fp32', node: bf16, why: `bf16 is false${tf32 ? ' and tf32 is on' : ' and fp16 is off'}`, fixNode: bf16, fixValue: true };
-    }
-    case 'megatron': {
-      const args = megatronArgs(ctx.tree, root, ctx.settings);
-      if (!args) return undefined;
-      if (args.on('bf16') || args.on('fp16') || (str(args.node('fp8_format')) ?? str(args.node('fp8'))) !== undefined) return undefined;
-      // keys/megatron-args.json: --fp16 and --bf16 default to false, so Megatron-LM trains in fp32.
-      return { precision: 'fp32', node: args.node('bf16') ?? args.node('fp16'), why: 'neither --bf16 nor --fp16 is given (Megatron-LM defaults to fp32)' };
-    }
-    case 'nemo': {
-      const node = getPath(root, 'trainer', 'precision');
-      const value = String(node?.value ?? '');
-      // keys/nemo.json trainer.precision: 32, '32' and '32-true' are full precision (default bf16).
-      if (!node || !/^32(-true)?$/.test(value)) return undefined;
-      return { precision: 'fp32', node, why: `trainer.precision is ${value}`, fixNode: node, fixValue: 'bf16-mixed' };
-    }
-    case 'neox': {
-      const node = getChild(root, 'precision');
-      if (str(node) !== 'fp32') return undefined;
-      return { precision: 'fp32', node, why: 'precision is fp32' };
-    }
-    default:
-      return undefined;
-  }
-}
-
 export const fp32Training: Rule = {
   meta: {
     code: 'TL611',
@@ -217,7 +171,7 @@ export const fp32Training: Rule = {
     if (!gpu || gpu.peakTflops.bf16 === undefined) return;
     // Application configs may hold several TrainingArguments dicts; the step-time estimate is made for the first.
     ctx.roots.forEach((root, index) => {
-      const found = fullPrecision(ctx, root);
+      const found = programOf(ctx.format)?.precision?.full(root, ctx);
       if (!found) return;
       const peakFull = found.precision === 'tf32' ? gpu.peakTflops.tf32 : gpu.peakTflops.fp32;
       const built = index === 0 ? readingOf(ctx)?.built : undefined;

@@ -1,3 +1,4 @@
+import { programOf } from '../../programs/index';
 import { criticalBatch, tokenOverheadVersusCritical } from '../../facts/training-length';
 import type { Rule } from '../rule';
 import { batchOf, fmt, placeOf, readingOf, tokens } from './common';
@@ -25,7 +26,7 @@ export const beyondCriticalBatch: Rule = {
     ],
   },
   check(ctx) {
-    const pretraining = ctx.format === 'megatron' || ctx.format === 'nemo' || ctx.format === 'neox' || ctx.settings.trainingTokens !== undefined;
+    const pretraining = programOf(ctx.format)?.pretraining === true || ctx.settings.trainingTokens !== undefined;
     if (!pretraining) return;
     const reading = readingOf(ctx);
     const plan = reading?.completed?.plan;

@@ -1,7 +1,8 @@
 import type { Fix } from '../../diagnostic';
 import type { ScheduleFacts, Setting } from '../../facts/schedule-facts';
 import type { Rule, RuleContext } from '../rule';
-import { addKeys, batchOf, batchRatio, fixes, fixOf, fmt, placeOf, readingOf, setValue, tokens, type BatchReading, type Reading } from './common';
+import { programOf } from '../../programs/index';
+import { batchOf, batchRatio, fixes, fixOf, fmt, placeOf, readingOf, setValue, tokens, type BatchReading, type Reading } from './common';
 
 // A global batch this large (in samples, or tokens per step) is "large" for the warmup rule: Goyal et al. needed gradual
 // warmup when scaling ResNet-50 from 256 to 8K images; 1024 samples or 2^20 tokens per step is our threshold (heuristic).
@@ -29,29 +30,12 @@ function warmupFix(ctx: RuleContext, facts: ScheduleFacts, steps: number | undef
     const samples = /samples/.test(name);
     if (samples) return undefined;
     // transformers v5 reads warmup_steps below 1 as a fraction of the run (hf-training-args.json).
-    const hfFraction = (facts.format === 'hf-trainer' || facts.format === 'llamafactory') && name === 'warmup_steps' && stepsWanted === undefined;
+    const hfFraction = programOf(facts.format)?.schedule?.warmupStepsFraction === true && name === 'warmup_steps' && stepsWanted === undefined;
     const value = fraction || hfFraction ? SUGGESTED_WARMUP_FRACTION : stepsWanted;
     if (value === undefined) return undefined;
     return fixOf(`Set ${name} to ${value} (${hfFraction ? '1% of the run: a fraction in transformers v5' : 'about 1% of the run'})`, setValue(ctx, existing, value));
   }
-  switch (facts.format) {
-    case 'hf-trainer':
-    case 'llamafactory':
-      // transformers v5: warmup_steps in [0, 1) is a fraction of the run (hf-training-args.json); warmup_ratio is deprecated.
-      return stepsWanted !== undefined
-        ? fixOf(`Add warmup_steps: ${stepsWanted} (about 1% of max_steps)`, addKeys(ctx, facts.root, [['warmup_steps', stepsWanted]]))
-        : fixOf(`Add warmup_steps: ${SUGGESTED_WARMUP_FRACTION} (1% of the run; a fraction in transformers v5)`, addKeys(ctx, facts.root, [['warmup_steps', SUGGESTED_WARMUP_FRACTION]]));
-    case 'axolotl':
-      return fixOf(`Add warmup_ratio: ${SUGGESTED_WARMUP_FRACTION}`, addKeys(ctx, facts.root, [['warmup_ratio', SUGGESTED_WARMUP_FRACTION]]));
-    case 'nemo':
-      return stepsWanted !== undefined ? fixOf(`Add warmup_steps: ${stepsWanted} to model.optim.sched`, addKeys(ctx, facts.warmup.insertInto, [['warmup_steps', stepsWanted]])) : undefined;
-    case 'megatron':
-      return ctx.tree.language === 'yaml' ? fixOf(`Add lr_warmup_fraction: ${SUGGESTED_WARMUP_FRACTION}`, addKeys(ctx, facts.root, [['lr_warmup_fraction', SUGGESTED_WARMUP_FRACTION]])) : undefined;
-    case 'neox':
-      return fixOf(`Add warmup: ${SUGGESTED_WARMUP_FRACTION}`, addKeys(ctx, facts.root, [['warmup', SUGGESTED_WARMUP_FRACTION]]));
-    default:
-      return undefined;
-  }
+  return programOf(facts.format)?.schedule?.addWarmup?.(ctx, facts, stepsWanted, SUGGESTED_WARMUP_FRACTION);
 }
 
 export const warmupMissing: Rule = {
@@ -149,16 +133,16 @@ export const lrDecayHorizonMismatch: Rule = {
     const min = facts.decay.minLr?.value ?? 0;
     const max = facts.lr?.value;
     // Training length in the horizon's unit.
+    const reader = programOf(facts.format)?.schedule;
     let length: Setting | undefined;
-    if (facts.format === 'nemo' || facts.format === 'neox') length = facts.length.iterations;
-    else if (facts.format === 'megatron') length = horizon?.unit === 'samples' ? facts.length.samples : horizon?.unit === 'tokens' ? facts.length.tokens : facts.length.iterations;
-    else if (facts.format === 'hf-trainer' || facts.format === 'axolotl' || facts.format === 'llamafactory') length = facts.length.iterations;
+    if (reader?.length === 'iterations') length = facts.length.iterations;
+    else if (reader?.length === 'horizon') length = horizon?.unit === 'samples' ? facts.length.samples : horizon?.unit === 'tokens' ? facts.length.tokens : facts.length.iterations;
     // Warmup in the same unit as the decay (Megatron's warmup fraction is a fraction of the decay horizon).
     const decayEnd = horizon?.value ?? length?.value;
     let warm: number | undefined;
     if (decayEnd !== undefined) {
       if (facts.warmup.fraction !== undefined && facts.warmup.fraction > 0) warm = facts.warmup.fraction * decayEnd;
-      else if (facts.format === 'deepspeed' || facts.format === 'nemo' || facts.format === 'hf-trainer' || facts.format === 'axolotl' || facts.format === 'llamafactory') warm = facts.warmup.steps;
+      else if (reader?.warmupInSteps) warm = facts.warmup.steps;
       else if (facts.warmup.setting?.value !== undefined && facts.warmup.setting.node && unitOf(facts.warmup.setting) === (horizon ? horizon.unit : unitOf(length))) warm = facts.warmup.setting.value;
     }
     // A warmup as long as the decay: the LR never decays.
@@ -205,7 +189,8 @@ function epochCheck(ctx: RuleContext, reading: Reading | undefined): void {
   const facts = reading?.schedule;
   const base = ctx.baseline?.analysis;
   if (!facts || facts.length.iterations || facts.length.samples || !base || base.format !== ctx.format) return;
-  if (facts.format !== 'hf-trainer' && facts.format !== 'axolotl' && facts.format !== 'llamafactory') return;
+  // Epochs are the Trainer's unit of training length (TrainingArguments num_train_epochs, axolotl, LLaMA-Factory).
+  if (!programOf(facts.format)?.runsHfTrainer) return;
   const before = readingOf(base);
   const then = before?.schedule;
   // An unwritten epoch count is the framework default on both sides.
@@ -269,7 +254,7 @@ export const fewOptimizerSteps: Rule = {
         message = `The global batch grew x${fmt(change.ratio)} against the baseline and the run now takes ${now.steps} optimizer steps instead of ${then.steps}${now.tokens && then.tokens ? ` (${tokens(now.tokens)} tokens vs ${tokens(then.tokens)})` : ''}.`;
       }
     }
-    const pretraining = facts.format === 'megatron' || facts.format === 'nemo' || facts.format === 'neox' || ctx.settings.trainingTokens !== undefined;
+    const pretraining = programOf(facts.format)?.pretraining === true || ctx.settings.trainingTokens !== undefined;
     // Without a baseline the step count is a hint: a short run in a pre-training format is as often a benchmark, a test
     // or a fine-tune as a mistake (bench/wild: 0 of 6 such warnings were), so it is an info; a change that halved the steps is a warning.
     let severity: 'warning' | 'info' = 'warning';

@@ -1,8 +1,8 @@
-import { getChild, type ConfigNode } from '../syntax/config-tree';
-import type { Offload, TrainingPlan } from '../estimate/plan';
-import { num, str } from './anchors';
-import { applyFsdpOptions } from './fsdp-options';
-import type { PartialPlan } from './from-deepspeed';
+import { getChild, type ConfigNode } from '../../syntax/config-tree';
+import type { Offload, TrainingPlan } from '../../estimate/plan';
+import { num, str } from '../../plan/anchors';
+import { applyFsdpOptions } from '../../plan/fsdp-options';
+import type { PartialPlan } from '../../plan/anchors';
 
 function offloadDevice(node: ConfigNode | undefined): Offload | undefined {
   const device = str(node)?.toLowerCase();
@@ -21,7 +21,7 @@ export function planFromAccelerate(root: ConfigNode): PartialPlan {
   const precision = str(getChild(root, 'mixed_precision'))?.toLowerCase();
   if (precision === 'bf16' || precision === 'fp16' || precision === 'fp8') plan.precision = precision;
   else if (precision === 'no') plan.precision = 'fp32';
-  applyFsdpOptions('accelerate', root, plan, notes);
+  applyFsdpOptions('distributed_type', root, plan, notes);
   const deepspeed = getChild(root, 'deepspeed_config');
   if (str(getChild(root, 'distributed_type'))?.toUpperCase() === 'DEEPSPEED' && deepspeed?.kind === 'object' && !getChild(deepspeed, 'deepspeed_config_file')) {
     // DeepSpeedPlugin defaults: zero_stage 2, no offload.

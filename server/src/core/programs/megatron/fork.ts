@@ -1,4 +1,4 @@
-import type { Settings } from '../settings';
+import type { Settings } from '../../settings';
 
 /**
  * Git blob hashes of the Megatron arguments files the bundled schemas were generated from (scripts/gen-schemas-frameworks.mjs):

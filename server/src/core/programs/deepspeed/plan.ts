@@ -1,14 +1,7 @@
-import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
-import type { Offload, TrainingPlan } from '../estimate/plan';
-import { flag, num, precisionOf, str, type Anchors } from './anchors';
-import { optimizerFamily } from './optimizer-names';
-
-export interface PartialPlan {
-  plan: TrainingPlan;
-  anchors: Anchors;
-  /** Sentences about what was read or could not be read from the file. */
-  notes: string[];
-}
+import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
+import type { Offload, TrainingPlan } from '../../estimate/plan';
+import { flag, num, precisionOf, str, type Anchors, type PartialPlan } from '../../plan/anchors';
+import { optimizerFamily } from '../../plan/optimizer-names';
 
 function offload(node: ConfigNode | undefined): Offload | undefined {
   const device = str(getChild(node, 'device'))?.toLowerCase();

@@ -1,11 +1,11 @@
-import { getChild, type ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
-import type { AdapterSpec, TrainingPlan } from '../estimate/plan';
-import { flag, num, precisionOf, str, type Anchors } from './anchors';
-import { applyFsdpOptions } from './fsdp-options';
-import { accumulationOf, batchFactsFor } from '../facts/batch-facts';
-import { optimizerFamily } from './optimizer-names';
-import type { PartialPlan } from './from-deepspeed';
+import { getChild, type ConfigNode } from '../../syntax/config-tree';
+import type { Format } from '../ids';
+import type { AdapterSpec, TrainingPlan } from '../../estimate/plan';
+import { flag, num, precisionOf, str, type Anchors } from '../../plan/anchors';
+import { applyFsdpOptions } from '../../plan/fsdp-options';
+import { accumulationOf, batchFactsFor } from '../../facts/batch-facts';
+import { optimizerFamily } from '../../plan/optimizer-names';
+import type { PartialPlan } from '../../plan/anchors';
 
 /** The key each Trainer-style format uses for each plan input (HF TrainingArguments/TRL, axolotl, LLaMA-Factory). */
 const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
@@ -130,7 +130,8 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
 
-  if (format !== 'llamafactory') applyFsdpOptions(format, root, plan, notes);
+  // axolotl also turns FSDP on with an fsdp_config section alone; LLaMA-Factory's FSDP options are not read.
+  if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
   const tp = num(at('tp'));
   const pp = num(at('pp'));
   if (tp || pp) {

@@ -1,10 +1,10 @@
-import { getPath, type ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
-import type { Recompute, TrainingPlan } from '../estimate/plan';
-import { flag, num, str, type Anchors } from './anchors';
-import { optimizerFamily } from './optimizer-names';
-import { vocabOfTokenizer } from './tokenizer-vocab';
-import type { PartialPlan } from './from-deepspeed';
+import { getPath, type ConfigNode } from '../../syntax/config-tree';
+import type { Format } from '../ids';
+import type { Recompute, TrainingPlan } from '../../estimate/plan';
+import { flag, num, str, type Anchors } from '../../plan/anchors';
+import { optimizerFamily } from '../../plan/optimizer-names';
+import { vocabOfTokenizer } from '../../plan/tokenizer-vocab';
+import type { PartialPlan } from '../../plan/anchors';
 
 /** Looks up a Megatron-LM argument by its snake_case name (`num_layers` for `--num-layers`). */
 export type ArgLookup = (name: string) => ConfigNode | undefined;

@@ -1,11 +1,11 @@
-import { getChild, type ConfigNode, type ConfigTree } from '../syntax/config-tree';
-import type { RelatedLocation } from '../diagnostic';
-import type { Settings } from '../settings';
-import { worldSizeOf } from '../settings';
-import { schemaFor } from '../schema/schemas';
-import type { SchemaNode } from '../schema/schema-walk';
-import { shellFactsOf } from '../shell/shell-config';
-import { isSwitchOn } from './values';
+import { getChild, type ConfigNode, type ConfigTree } from '../../syntax/config-tree';
+import type { RelatedLocation } from '../../diagnostic';
+import type { Settings } from '../../settings';
+import { worldSizeOf } from '../../settings';
+import { schemaFor } from '../../schema/schemas';
+import type { SchemaNode } from '../../schema/schema-walk';
+import { shellFactsOf } from '../../shell/shell-config';
+import { isSwitchOn } from '../../facts/values';
 
 /**
  * Megatron-LM's arguments read by argparse dest name, whatever the file: a launch script (flags as written,

@@ -1,6 +1,6 @@
-import { getChild, getPath, type ConfigNode } from '../syntax/config-tree';
-import type { Format } from '../detect/formats';
-import { isSwitchOn } from './values';
+import { getChild, getPath, type ConfigNode } from '../../syntax/config-tree';
+import type { Format } from '../ids';
+import { isSwitchOn } from '../../facts/values';
 
 /** What a file that points to a DeepSpeed config says the HF Trainer will fill or check in it. */
 export interface TrainerValues {

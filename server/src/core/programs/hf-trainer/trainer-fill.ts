@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../syntax/config-tree';
+import type { ConfigNode } from '../../syntax/config-tree';
 
 // Keys the HF Trainer fills from TrainingArguments, and that accelerate's DeepSpeed plugin fills
 // (transformers integrations/deepspeed.py trainer_config_process/finalize; accelerate utils/dataclasses.py DeepSpeedPlugin).
