@@ -2,20 +2,13 @@
 // program does with a key (rejects it, or takes it) at which version, and whether the program's answer agrees.
 // No file, process or network here: run.ts does the asking.
 
+import type { Finding } from '../run';
+
 export type Framework = 'transformers' | 'trl' | 'accelerate' | 'deepspeed';
 export type Kind = 'hf-file' | 'hf-args' | 'accelerate-file' | 'deepspeed-file';
 
-export interface OracleFinding {
-  repo: string;
-  commit: string;
-  path: string;
-  line: number;
-  column: number;
-  rule: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  format?: string;
-}
+/** A finding as bench/wild/run.ts records it (with the format TrainLint read the file as). */
+export type OracleFinding = Finding;
 
 /** A version to ask: one the finding names as pinned (exact or a range), the latest release, or the latest of a major. */
 export type VersionWanted = { pinned: string } | { latest: true } | { latestOf: number } | { exact: string };
