@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LspSession, vscodeLikeCapabilities } from './lsp-session';
+import { fixture } from '../helpers';
 
 describe('launch scripts in the editor', () => {
   it('accelerate launch --config_file: the DeepSpeed config named by the accelerate config is compared with the script\'s flags', async () => {
@@ -18,6 +19,22 @@ describe('launch scripts in the editor', () => {
       const uri = await session.open(join(dir, 'run.sh'), text);
       const diagnostics = await session.pushedFor(uri);
       assert.ok(diagnostics.some((d) => d.code === 'TL701' && /conf\/ds.json sets gradient_accumulation_steps = 3/.test(d.message)), JSON.stringify(diagnostics.map((d) => d.message)));
+    } finally {
+      await session.stop();
+    }
+  });
+
+  it('a repository that ships its own Megatron arguments file (a fork) decides its scripts\' flags in the editor as in the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainlint-lsp-fork-'));
+    cpSync(fixture('launchers', 'megatron-fork'), dir, { recursive: true });
+    mkdirSync(join(dir, '.git')); // A clone: the repository root is the folder holding .git.
+    const text = readFileSync(join(dir, 'pretrain.sh'), 'utf8');
+    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }) });
+    try {
+      const uri = await session.open(join(dir, 'pretrain.sh'), text);
+      const found = (await session.pushedFor(uri)).filter((d) => d.code === 'TL202' || d.code === 'TL201');
+      // Notes naming the fork's file, not upstream's error.
+      assert.ok(found.length > 0 && found.every((d) => d.severity === 3 && d.message.includes('megatron/training/arguments.py')), JSON.stringify(found.map((d) => [d.severity, d.message])));
     } finally {
       await session.stop();
     }

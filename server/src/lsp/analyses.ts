@@ -25,6 +25,7 @@ import type { LinkGraph } from './link-graph';
 import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
 import type { ProjectFiles } from '../node/project-files';
 import { pinSettings, type WorkspacePins } from '../node/workspace-pins';
+import { megatronArgumentsOf, repositoryRoot } from '../node/repository';
 import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';
@@ -236,7 +237,17 @@ export class Analyses {
 
   private projectSettings(path: string): Settings {
     const project = this.deps.projects.find(path);
-    return mergeSettings(pinSettings(this.deps.pins.find(path)), project ? settingsForPath(project.config, relative(project.dir, path).replace(/\\/g, '/')) : {});
+    return mergeSettings(this.workspaceSettings(path), project ? settingsForPath(project.config, relative(project.dir, path).replace(/\\/g, '/')) : {});
+  }
+
+  /**
+   * What the workspace itself says about a file, below the project file: the framework versions it pins, and the
+   * repository's own Megatron arguments file when it ships one (a fork decides its flags), as in the CLI.
+   */
+  private workspaceSettings(path: string): Settings {
+    const folder = this.deps.folders.folderOf(path);
+    const megatronArguments = megatronArgumentsOf(repositoryRoot(path, folder ? [folder] : []));
+    return mergeSettings(pinSettings(this.deps.pins.find(path)), megatronArguments ? { megatronArguments } : {});
   }
 
   /**
@@ -247,7 +258,7 @@ export class Analyses {
     if (!path) return { settings: editor.analysis, included: true, worldSource: editor.analysis.cluster ? 'trainlint.cluster in the editor settings' : undefined };
     const project = this.deps.projects.find(path);
     const projectRelative = project ? relative(project.dir, path).replace(/\\/g, '/') : '';
-    const fromProject = mergeSettings(pinSettings(this.deps.pins.find(path)), project ? settingsForPath(project.config, projectRelative) : {});
+    const fromProject = mergeSettings(this.workspaceSettings(path), project ? settingsForPath(project.config, projectRelative) : {});
     // An open linking file (with its unsaved text) speaks first; then one on disk in the workspace folder.
     const fromLink = this.deps.links.contextFor(path) ?? this.deps.workspaceLinks.contextFor(path);
     const settings = mergeSettings(fromProject, fromLink?.context, editor.analysis);
