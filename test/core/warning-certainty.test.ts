@@ -53,3 +53,18 @@ test('format: Megatron-LM names flat at the top level are not a Megatron-LM YAML
   assert.equal(a.format, 'unknown');
   assert.deepEqual(a.diagnostics, []);
 });
+
+const MEGATRON = (layers: number, extra = '') =>
+  `torchrun --nproc_per_node 8 pretrain_gpt.py --tensor-model-parallel-size 1 --pipeline-model-parallel-size 4 --num-layers ${layers} --hidden-size 1024 --num-attention-heads 16 --micro-batch-size 1 --global-batch-size 16 --seq-length 1024 --max-position-embeddings 1024 --train-iters 5000 --lr 1e-4 --lr-warmup-iters 50${extra}\n`;
+
+test('pipeline-bubble: not reported where the layout stops the run first (30 layers on 4 stages), nor for an --eval-only run', () => {
+  assert.deepEqual(findings(MEGATRON(32), 'train.sh', 'pipeline-bubble').map((f) => f.split(' ')[0]), ['warning']);
+  assert.deepEqual(findings(MEGATRON(30), 'train.sh', 'pipeline-bubble'), []);
+  assert.deepEqual(findings(MEGATRON(32, ' --eval-only True'), 'train.sh', 'pipeline-bubble'), []);
+});
+
+test('unknown-key: flags of a program run from a checkout the script cds to but TrainLint cannot see are that checkout\'s (one note)', () => {
+  const flags = findings(MEGATRON(32, ' --mup'), 'train.sh', 'unknown-key');
+  assert.deepEqual(flags, ['warning mup']);
+  assert.deepEqual(findings(`cd $WORK/code/Megatron-LM\n${MEGATRON(32, ' --mup')}`, 'train.sh', 'unknown-key'), ['info mup']);
+});

@@ -1,4 +1,5 @@
 import { programOf } from '../programs/index';
+import { megatronArgs, parallelLayout } from '../programs/megatron/arguments';
 import type { Fix } from '../diagnostic';
 import type { Estimate } from '../estimate/estimate';
 import type { Finding as EstimateFinding, Remedy } from '../estimate/findings';
@@ -144,10 +145,27 @@ export const pipelineBubble: Rule = {
     references: ['Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters (SC21), Sec. 2.2', 'Qi et al., Zero Bubble Pipeline Parallelism (ICLR 2024)'],
   },
   check(ctx) {
-    if (evaluationRun(ctx)) return;
+    if (evaluationRun(ctx) || layoutCannotStart(ctx)) return;
     reportFinding(ctx, 'pipeline-bubble', () => ['parallel.pp', 'batch.micro', 'batch.global']);
   },
 };
+
+/**
+ * A Megatron layout whose validation stops the run before any step (world-size-not-divisible, layers-not-divisible-by-pp
+ * report it): its bubble is no cost anyone pays, so the finding would only distract from the error.
+ */
+function layoutCannotStart(ctx: RuleContext): boolean {
+  return ctx.roots.some((root) => {
+    const args = megatronArgs(ctx.tree, root, ctx.settings, ctx.format);
+    if (!args) return false;
+    const { pp, product } = parallelLayout(args);
+    const world = args.world.value;
+    const layers = args.num('num_layers');
+    // Uneven first/last stages and DeepSpeed's PipelineModule partition layers themselves (parallel-layout-rules.ts).
+    const uneven = args.deepspeed || args.num('decoder_first_pipeline_num_layers') !== undefined || args.num('decoder_last_pipeline_num_layers') !== undefined;
+    return (world !== undefined && world % product !== 0) || (layers !== undefined && pp > 1 && !uneven && layers % pp !== 0);
+  });
+}
 
 // Megatron tasks/main.py: the --task values that run an evaluation loop (zeroshot_gpt/evaluate.py, orqa/evaluate_orqa.py);
 // the others (RACE, GLUE, RET-FINETUNE-NQ) fine-tune (deepspeedai/Megatron-DeepSpeed and NVIDIA/Megatron-LM tasks/main.py).
@@ -165,6 +183,9 @@ export function evaluationRun(ctx: RuleContext): string | undefined {
   const flag = (name: string) => getChild(args, name) ?? getChild(args, name.replace(/-/g, '_'));
   const inference = flag('inference');
   if (inference && inference.value !== false) return '--inference';
+  // bigscience's finetune_t0.py --eval-only True: validation passes only.
+  const evalOnly = flag('eval-only');
+  if (evalOnly && evalOnly.value !== false && !/^false$/i.test(String(evalOnly.value))) return '--eval-only';
   const program = String(getPath(root, 'launcher', 'program')?.value ?? '');
   if (/(?:^|\/)(?:eval_harness|zeroshot_gpt)\/[^/]*\.py$/.test(program) || /(?:^|\/)evaluate[^/]*\.py$/.test(program)) return program;
   const task = flag('task')?.value;

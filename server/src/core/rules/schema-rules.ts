@@ -12,7 +12,7 @@ import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
 import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
-import { fieldText } from '../shell/words';
+import { fieldText, isKnown } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
 import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
@@ -207,6 +207,11 @@ export const unknownKey: Rule = {
         } else if (plugins.length > 0 && parentPointer === root.pointer && (!winner || ranked[0].distance > 2)) {
           pluginKeys.push(node);
           continue;
+        } else if (checkoutOutOfReach(ctx) && (!winner || ranked[0].distance > 1)) {
+          // The script runs the program from a checkout it cds to but TrainLint cannot see (bigscience's
+          // `cd $ajs_ALL_CCFRWORK/code/Megatron-DeepSpeed` on a muP branch): that checkout decides its flags.
+          forkFlags.push(node);
+          continue;
         } else if (ctx.tree.language === 'shell' && argumentsOf(ctx)?.extensibleFlags && policy === 'error' && (!winner || ranked[0].distance > 2 || !runsCorePretraining(ctx))) {
           // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
           // examples/multimodal/train.py's --vision-model-type), or a fork does. A program other than a pretrain_*.py
@@ -300,8 +305,21 @@ function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
   return forkArguments(ctx.settings, ctx.tree.language === 'shell' ? schemaFramework(schema, ctx.format) : 'Megatron-LM');
 }
 
+/** The folder the script cds to before its launch, when TrainLint cannot know it (`cd $WORK/code/Megatron-DeepSpeed`). */
+function checkoutOutOfReach(ctx: RuleContext): string | undefined {
+  const facts = ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree) : undefined;
+  if (!facts?.launch) return undefined;
+  const cd = facts.script.commands.filter((c) => c.range.start < facts.launch!.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+  return cd && !isKnown(cd.argv[1]) ? fieldText(cd.argv[1]) : undefined;
+}
+
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
+  const checkout = checkoutOutOfReach(ctx);
+  if (checkout && flags.length > 0) {
+    reportAsOneNote(ctx, flags, (names) => `${names.length} flag${names.length === 1 ? ' is' : 's are'} not ${framework}'s at the commit its schema was read from (${names.join(', ')}): the script runs the program from ${checkout}, a checkout TrainLint cannot see, which decides whether it takes them.`);
+    return;
+  }
   // Only programs with extensibleFlags collect flags here.
   const otherProgram = !runsCorePretraining(ctx);
   if (fork && flags.length > 0) {
