@@ -3,6 +3,7 @@
 // No file, process or network here: run.ts does the asking.
 
 import type { Finding } from '../run';
+import { compareReleases, parseRelease, parseVersionSpec, satisfies as satisfiesSpec } from '../../../server/src/core/versions/version-spec';
 
 export type Framework = 'transformers' | 'trl' | 'accelerate' | 'deepspeed';
 export type Kind = 'hf-file' | 'hf-args' | 'accelerate-file' | 'deepspeed-file';
@@ -215,44 +216,17 @@ export function questionFor(f: OracleFinding): Question {
 }
 
 /** Compares dotted release numbers (`0.19.1` < `0.20.0`); missing parts count as 0. */
+/** Orders two release strings (`4.57.6` after `4.9.0`). */
 export function compare(a: string, b: string): number {
-  const pa = a.split('.').map((s) => parseInt(s, 10) || 0);
-  const pb = b.split('.').map((s) => parseInt(s, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareReleases(parseRelease(a) ?? [0], parseRelease(b) ?? [0]);
 }
 
-/** Does a release satisfy a pip specifier (`>=4.32.0,<4.38.0`, `==4.37.2`, `4.34`, `~=0.20`)? */
+/** Does a release satisfy a pip specifier (`>=4.32.0,<4.38.0`, `==4.37.2`, `~=0.20`)? A bare `4.34` names the 4.34 series. */
 export function satisfies(release: string, spec: string): boolean {
-  return spec.split(',').every((part) => {
-    const m = /^\s*(==|>=|<=|!=|~=|>|<)?\s*([\d.]+)(\.\*)?\s*$/.exec(part);
-    if (!m) return false;
-    const [, op = '==', v, star] = m;
-    const c = compare(release, v);
-    if (star || (op === '==' && v.split('.').length < 3 && !m[1])) return release === v || release.startsWith(v + '.');
-    switch (op) {
-      case '==':
-        return c === 0;
-      case '!=':
-        return c !== 0;
-      case '>=':
-        return c >= 0;
-      case '<=':
-        return c <= 0;
-      case '>':
-        return c > 0;
-      case '<':
-        return c < 0;
-      case '~=': {
-        const prefix = v.split('.').slice(0, -1).join('.');
-        return c >= 0 && (release === prefix || release.startsWith(prefix + '.'));
-      }
-    }
-    return false;
-  });
+  if (/^\s*\d+\.\d+\s*$/.test(spec)) return release === spec.trim() || release.startsWith(`${spec.trim()}.`);
+  const parsed = parseVersionSpec(spec);
+  const r = parseRelease(release);
+  return parsed !== undefined && r !== undefined && satisfiesSpec(r, parsed);
 }
 
 /** The release a wanted version stands for, from the releases PyPI lists (newest first or any order); pip's choice. */
