@@ -68,3 +68,9 @@ test('unknown-key: flags of a program run from a checkout the script cds to but 
   assert.deepEqual(flags, ['warning mup']);
   assert.deepEqual(findings(`cd $WORK/code/Megatron-LM\n${MEGATRON(32, ' --mup')}`, 'train.sh', 'unknown-key'), ['info mup']);
 });
+
+test('lr-decay-horizon-mismatch: a NeMo config without trainer.max_steps gives no run length (Lightning\'s -1 lets max_epochs end it)', () => {
+  const nemo = (trainer: string) => `trainer:\n  devices: 8\n${trainer}model:\n  optim:\n    name: adamw\n    lr: 2.0e-4\n    sched:\n      name: CosineAnnealing\n      max_steps: 10000\n      min_lr: 1.0e-5\n`;
+  assert.deepEqual(findings(nemo('  max_epochs: -1\n'), 'vits.yaml', 'lr-decay-horizon-mismatch'), []);
+  assert.equal(findings(nemo('  max_steps: 100000\n'), 'vits.yaml', 'lr-decay-horizon-mismatch').length, 1);
+});

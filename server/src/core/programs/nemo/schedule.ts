@@ -21,7 +21,9 @@ export function nemoFacts(root: ConfigNode): ScheduleFacts | undefined {
   const kind: DecayKind = !sched ? 'constant' : /^warmup(hold)?policy$/.test(s) ? 'constant' : /noam|inversesquareroot/.test(s) ? 'unbounded' : /annealing|decay/.test(s) ? 'decaying' : 'unknown';
   const schedMax = getChild(sched, 'max_steps');
   const trainerMax = getPath(root, 'trainer', 'max_steps');
-  const iterations = at(trainerMax, 'trainer.max_steps', 100000);
+  // Without trainer.max_steps Lightning's default (-1) lets max_epochs end the run: the file gives no step count
+  // (megatron_gpt_config.yaml's 100000 is that YAML's value, not a default other NeMo configs inherit).
+  const iterations = at(trainerMax, 'trainer.max_steps');
   return {
     format: 'nemo',
     root,
