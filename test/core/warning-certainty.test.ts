@@ -74,3 +74,17 @@ test('lr-decay-horizon-mismatch: a NeMo config without trainer.max_steps gives n
   assert.deepEqual(findings(nemo('  max_epochs: -1\n'), 'vits.yaml', 'lr-decay-horizon-mismatch'), []);
   assert.equal(findings(nemo('  max_steps: 100000\n'), 'vits.yaml', 'lr-decay-horizon-mismatch').length, 1);
 });
+
+test('deprecated-key: with no pin, a key gone later than another key of the same file is a note (the file targets the older release)', () => {
+  const base = 'output_dir: out\nper_device_train_batch_size: 4\nlogging_dir: logs\n';
+  // logging_dir alone: the newest transformers rejects it.
+  assert.deepEqual(findings(base, 'train.yaml', 'deprecated-key'), ['warning logging_dir']);
+  // Beside evaluation_strategy (gone in 4.51) the file was written for a 4.x release, which takes logging_dir.
+  assert.deepEqual(findings(`${base}evaluation_strategy: steps\n`, 'train.yaml', 'deprecated-key'), ['info logging_dir', 'warning evaluation_strategy']);
+});
+
+test('duplicate-key: a flag given twice in an evaluation run is a note (the checkpoint gives the model\'s arguments)', () => {
+  const script = (program: string) => `python ${program} --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --seq-length -1 --max-position-embeddings 2048 --micro-batch-size 4 --tensor-model-parallel-size 1 --pipeline-model-parallel-size 1 --seq-length 2048\n`;
+  assert.deepEqual(findings(script('tasks/eval_harness/evaluate.py'), 'eval.sh', 'duplicate-key'), ['info seq-length']);
+  assert.deepEqual(findings(script('pretrain_gpt.py'), 'train.sh', 'duplicate-key'), ['warning seq-length']);
+});

@@ -491,6 +491,7 @@ export const deprecatedKey: Rule = {
     for (const root of ctx.roots) {
       // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
       const programFields: ConfigNode[] = [];
+      const oldest = earliestRemoval(ctx, schema, root);
       const visit = (node: ConfigNode, tokens: string[]) => {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
@@ -522,10 +523,14 @@ export const deprecatedKey: Rule = {
             // A Megatron fork's own arguments code decides what its flags do (sail-sg's still feeds --rampup-batch-size to
             // its microbatch calculator): upstream's deprecation is a note there.
             const forked = fork ? ` This repository runs its own ${fork}, which decides what it does.` : '';
+            // Another key of the file went earlier (evaluation_strategy in 4.51): with no pin, the file shows it targets a
+            // release before that one, which still takes this key (bigscience's logging_dir beside --evaluation_strategy).
+            const later = oldest && tokens.length === 0 && oldest.key !== child.key && laterRemoval(removedIn, oldest);
+            const dated = later ? ` The file also uses "${oldest.key}", gone in ${oldest.removedIn}: it targets an earlier release, which still takes this key.` : '';
             ctx.report({
               range: child.keyRange,
-              severity: stillWorks || fork ? 'info' : versioned?.maxSeverity,
-              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}${forked}`,
+              severity: stillWorks || fork || later ? 'info' : versioned?.maxSeverity,
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}${forked}${dated}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }
@@ -540,6 +545,43 @@ export const deprecatedKey: Rule = {
     }
   },
 };
+
+/** `transformers v4.51 (last read in 4.50)` as its framework and release. */
+function removalRelease(removedIn: string | undefined): { framework: string; release: number[] } | undefined {
+  const m = removedIn ? /^([a-z-]+) v?(\d+(?:\.\d+)*)/.exec(removedIn) : null;
+  return m ? { framework: m[1], release: m[2].split('.').map(Number) } : undefined;
+}
+
+/** Whether a removal comes after another of the same framework. */
+function laterRemoval(removedIn: string | undefined, oldest: { removedIn: string }): boolean {
+  const a = removalRelease(removedIn);
+  const b = removalRelease(oldest.removedIn);
+  if (!a || !b || a.framework !== b.framework) return false;
+  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
+    const d = (a.release[i] ?? 0) - (b.release[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return false;
+}
+
+/**
+ * The top-level key of a file that left its framework first, when no version is pinned: a file that still works for its
+ * authors was written for a release before that removal.
+ */
+function earliestRemoval(ctx: RuleContext, schema: SchemaNode, root: ConfigNode): { key: string; removedIn: string } | undefined {
+  if (root.kind !== 'object') return undefined;
+  let oldest: { key: string; removedIn: string } | undefined;
+  for (const child of root.children) {
+    const sub = schemaAt(schema, [String(child.key)]);
+    if (!sub?.deprecated) continue;
+    const versioned = versionedRename(ctx, [String(child.key)], undefined, sub['x-removed-in']);
+    const removedIn = versioned.removedIn ?? sub['x-removed-in'];
+    const framework = removalRelease(removedIn)?.framework;
+    if (!removedIn || versioned.skip || (framework !== undefined && (ctx.settings.versions as Record<string, string> | undefined)?.[framework] !== undefined)) continue;
+    if (!oldest || laterRemoval(oldest.removedIn, { removedIn })) oldest = { key: String(child.key), removedIn };
+  }
+  return oldest;
+}
 
 /** A field only TRL's configs had (SFTConfig's max_seq_length): a program's own dataclasses often define the same name. */
 function onlyTrlField(sub: SchemaNode): boolean {

@@ -1,4 +1,5 @@
 import type { Rule } from './rule';
+import { evaluationRun } from './estimate-rules';
 import { YAML12_NUMBER_RE, pyyamlFloatSpelling } from '../syntax/yaml-scalars';
 import { splitPointer, type ConfigNode } from '../syntax/config-tree';
 import { schemaAt, type SchemaNode } from '../schema/schema-walk';
@@ -87,17 +88,20 @@ export const duplicateKey: Rule = {
   },
   check(ctx) {
     const fatal = ctx.tree.language === 'json' && duplicateKeyFatal(ctx.format, ctx.consumer);
+    const evaluation = evaluationRun(ctx);
     for (const problem of ctx.tree.problems) {
       if (problem.kind !== 'duplicate-key') continue;
       ctx.report({
         range: problem.range,
-        // The same value twice loses nothing where the loader keeps the last one: dead text, not a lost setting.
-        severity: fatal ? 'error' : problem.sameValue ? 'info' : 'warning',
+        // The same value twice loses nothing where the loader keeps the last one: dead text, not a lost setting. An
+        // evaluation run takes the model's arguments from its checkpoint (Megatron-DeepSpeed tasks/eval_harness/evaluate.py
+        // override_args), so its dummy `--seq-length -1` beside the real one is no lost setting either.
+        severity: fatal ? 'error' : problem.sameValue || evaluation ? 'info' : 'warning',
         message: fatal
           ? `${problem.message} DeepSpeed's config loader raises "Duplicate keys in DeepSpeed config" on it; keep one.`
           : problem.sameValue
             ? `${problem.message} Both occurrences hold the same value, so nothing is lost; one of them can go.`
-            : `${problem.message} Only this last value is used; the earlier one is silently ignored.`,
+            : `${problem.message} Only this last value is used; the earlier one is silently ignored.${evaluation ? ` This is an evaluation run (${evaluation}), which takes the model's arguments from its checkpoint.` : ''}`,
         related: problem.firstRange ? [{ message: 'first occurrence', range: problem.firstRange }] : [],
       });
     }
