@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { compareReleases } from '../versions/version-spec';
 import { childPointer, getChild, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
 import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
@@ -556,12 +557,7 @@ function removalRelease(removedIn: string | undefined): { framework: string; rel
 function laterRemoval(removedIn: string | undefined, oldest: { removedIn: string }): boolean {
   const a = removalRelease(removedIn);
   const b = removalRelease(oldest.removedIn);
-  if (!a || !b || a.framework !== b.framework) return false;
-  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
-    const d = (a.release[i] ?? 0) - (b.release[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return false;
+  return a !== undefined && b !== undefined && a.framework === b.framework && compareReleases(a.release, b.release) > 0;
 }
 
 /**
