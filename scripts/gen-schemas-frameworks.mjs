@@ -246,7 +246,12 @@ function nemoSchema() {
     // runs (1.x took amp_level, resume_from_checkpoint, replace_sampler_ddp) is not in the file, hence a warning.
     'x-unknown-keys-consequence': "Lightning's Trainer(**cfg.trainer) has no such argument in 2.x and raises TypeError (\"unexpected keyword argument\"); Lightning 1.x took some keys 2.x removed",
   };
-  root.properties.exp_manager = section('NeMo exp_manager (ExpManagerConfig, nemo/utils/exp_manager.py).', 'ignored');
+  root.properties.exp_manager = {
+    ...section('NeMo exp_manager (ExpManagerConfig, nemo/utils/exp_manager.py).', 'ignored'),
+    // exp_manager() merges the section into OmegaConf.structured(ExpManagerConfig) (nemo/utils/exp_manager.py), which
+    // raises on a key the dataclass lacks; which NeMo runs is not in the file, hence a warning.
+    'x-unknown-keys-consequence': 'NeMo\'s exp_manager merges the section into its ExpManagerConfig dataclass, which raises ConfigKeyError on a key it lacks',
+  };
   root.properties.model = section('MegatronGPTModel configuration.', 'ignored');
   for (const key of NEMO_ALIGNER_TRAINER.split(' ')) put(`trainer.${key}`, { type: 'object', description: `NeMo-Aligner's ${key} trainer settings: popped from trainer.* before the Lightning Trainer is built.`, 'x-source': 'NVIDIA/NeMo-Aligner nemo_aligner/utils/train_script_utils.py (resolve_and_create_trainer(cfg, key)); examples/nlp/gpt/train_reward_model.py (SupervisedTrainer(cfg=cfg.trainer.rm))' });
   for (const key of LIGHTNING_TRAINER.split(' ')) put(`trainer.${key}`, { description: `Lightning Trainer argument ${key}.`, 'x-source': 'Lightning-AI/pytorch-lightning src/lightning/pytorch/trainer/trainer.py (Trainer.__init__, 2.x)' });
