@@ -188,3 +188,15 @@ test('`trainlint plan` on a skipped file says why it is not read as written', ()
   assert.notEqual(run.status, 0);
   assert.match(run.stderr, /not read as written: a DeepSpeed autotuner template/);
 });
+
+test('a config whose values are mostly ${VAR} for envsubst or a job handler is a template another tool fills', () => {
+  const vars = ['BASE_MODEL', 'DATASET', 'LR', 'EPOCHS', 'OUTPUT_DIR', 'MICRO_BATCH'];
+  const text = `base_model: \${${vars[0]}}\ndatasets:\n  - path: \${${vars[1]}}\n    type: alpaca\nlearning_rate: \${${vars[2]}}\nnum_epochs: \${${vars[3]}}\noutput_dir: \${${vars[4]}}\nmicro_batch_size: \${${vars[5]}}\nsample_packing: true\nflash_attention: true\n`;
+  const a = analyze(text, { path: 'config.yaml', settings: {} });
+  assert.equal(a.format, 'axolotl');
+  assert.match(a.detection.skip ?? '', /6 of its 9 values are environment variables/);
+  assert.deepEqual(a.diagnostics, []);
+  // The same axolotl file with its values written is checked (flash_attention is deprecated).
+  const written = text.replace(/\$\{[A-Z_]+\}/g, '1');
+  assert.ok(analyze(written, { path: 'config.yaml', settings: {} }).diagnostics.some((d) => d.rule === 'deprecated-key'));
+});

@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from './diagnostic';
 import { detectFormat, readModeline, type Detection } from './detect/detect-format';
 import { programOf, yamlLoaderOf } from './programs/index';
-import { completedByTool, jsonPlaceholderTemplate, templateMarkup } from './detect/templates';
+import { completedByTool, environmentTemplate, jsonPlaceholderTemplate, templateMarkup } from './detect/templates';
 import { fileTooLarge, parseError } from './rules/syntax-rules';
 import type { Format } from './programs/ids';
 import { mergeSettings, type Consumer, type Settings } from './settings';
@@ -110,7 +110,8 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     ? { format: options.settings.format, reason: 'settings', roots: [shell ? '/args' : ''] }
     : markup ? { format: 'unknown', reason: markup, roots: [''] }
     : shell ? shell.detection : detectFormat(firstRoot, path, text);
-  const skipped = markup ?? (stated || shell ? undefined : template?.reason ?? completedByTool(path, firstRoot));
+  const skipped =
+    markup ?? (stated || shell ? undefined : template?.reason ?? completedByTool(path, firstRoot) ?? environmentTemplate(firstRoot, yamlLoaderOf(found.format).loader === 'omegaconf'));
   const detection: Detection = skipped ? { ...found, reason: found.reason === skipped ? skipped : `${found.reason}, but ${skipped}`, skip: skipped } : found;
   // Scalars are typed as the program's loader types them (programs/<id>/index.ts `loader`).
   if (language === 'yaml' && yamlLoaderOf(detection.format).loader === 'omegaconf') tree = parse(text, language, 'omegaconf');

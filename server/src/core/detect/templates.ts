@@ -95,3 +95,33 @@ export function completedByTool(path: string, root: ConfigNode | undefined): str
   }
   return undefined;
 }
+
+// A value that is only a shell-style variable: `${BASE_MODEL}`, `$WANDB_PROJECT`.
+const ENV_VALUE = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+const MIN_ENV_VALUES = 5;
+
+/**
+ * A YAML or JSON file whose values are mostly `${VAR}` left for envsubst or a job handler to fill (axolotl's
+ * .runpod/src/config/config.yaml): PyYAML and json.load keep them as text, so the program reads the rendered copy.
+ * `interpolates`: the program's loader resolves `${...}` itself (OmegaConf), so such values are no template there.
+ */
+export function environmentTemplate(root: ConfigNode | undefined, interpolates: boolean): string | undefined {
+  if (!root || interpolates) return undefined;
+  let scalars = 0;
+  let variables = 0;
+  let first = '';
+  const visit = (node: ConfigNode) => {
+    if (node.kind === 'scalar') {
+      if (node.value === null) return;
+      scalars++;
+      if (typeof node.value === 'string' && ENV_VALUE.test(node.value.trim())) {
+        variables++;
+        first ||= node.value;
+      }
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  if (variables < MIN_ENV_VALUES || variables * 3 < scalars) return undefined;
+  return `a template: ${variables} of its ${scalars} values are environment variables (first \`${first.slice(0, 40)}\`) that a script or job handler fills before the program reads the file`;
+}
