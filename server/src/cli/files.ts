@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, basename } from 'node:path';
 import { UsageError } from './args';
 import { PROJECT_FILE_NAME } from '../core/index';
@@ -35,11 +35,16 @@ export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a config. */
+/**
+ * Writes through a temporary file and a rename, so a crash never leaves half a config. A symlink is written through
+ * (its target changes, the link stays), and the file keeps its mode (an executable launch script stays executable).
+ */
 export function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.trainlint-${process.pid}.tmp`);
-  writeFileSync(temporary, text, 'utf8');
-  renameSync(temporary, path);
+  const target = realpathSync(path);
+  const temporary = join(dirname(target), `.${basename(target)}.trainlint-${process.pid}.tmp`);
+  writeFileSync(temporary, text, { encoding: 'utf8', mode: statSync(target).mode & 0o7777 });
+  chmodSync(temporary, statSync(target).mode & 0o7777);
+  renameSync(temporary, target);
 }
 
 const projects = new ProjectFiles();

@@ -72,7 +72,8 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
   if (facts.names.global === 'train_batch_size') {
     // DeepSpeed derives a missing micro-batch or accumulation from the other two; with one of them alone it uses 1 step.
     if (!(facts.global && (facts.micro || facts.accum))) missing(facts.accum, facts.names.accum, target.accum, 1);
-  } else {
+  } else if (!facts.global) {
+    // A file that states its global batch (Megatron, NeMo) derives the accumulation from it: nothing to write.
     // TrainingArguments defaults: per_device_train_batch_size 8, gradient_accumulation_steps 1 (transformers training_args.py).
     missing(facts.micro, facts.names.micro, target.micro, 8);
     missing(facts.accum, facts.names.accum, target.accum, 1);
