@@ -2,6 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
+import type { Settings } from '../../server/src/core/settings';
 import { loadShellParser } from '../../server/src/node/shell-parser';
 
 /**
@@ -14,8 +15,8 @@ before(async () => {
   shellParser = await loadShellParser();
 });
 
-const findings = (text: string, path: string, rule: string) =>
-  analyze(text, { path, settings: {}, shellParser }).diagnostics.filter((d) => d.rule === rule).map((d) => `${d.severity} ${text.slice(d.range.start, d.range.end)}`);
+const findings = (text: string, path: string, rule: string, settings: Settings = {}) =>
+  analyze(text, { path, settings, shellParser }).diagnostics.filter((d) => d.rule === rule).map((d) => `${d.severity} ${text.slice(d.range.start, d.range.end)}`);
 
 test('duplicate-key: the same value twice loses nothing (a note); a different value is a warning', () => {
   const same = 'output_dir: out\nper_device_train_batch_size: 4\ngradient_checkpointing: true\nlearning_rate: 2.0e-5\ngradient_checkpointing: true\n';
@@ -75,16 +76,36 @@ test('lr-decay-horizon-mismatch: a NeMo config without trainer.max_steps gives n
   assert.equal(findings(nemo('  max_steps: 100000\n'), 'vits.yaml', 'lr-decay-horizon-mismatch').length, 1);
 });
 
-test('deprecated-key: with no pin, a key gone later than another key of the same file is a note (the file targets the older release)', () => {
-  const base = 'output_dir: out\nper_device_train_batch_size: 4\nlogging_dir: logs\n';
-  // logging_dir alone: the newest transformers rejects it.
-  assert.deepEqual(findings(base, 'train.yaml', 'deprecated-key'), ['warning logging_dir']);
-  // Beside evaluation_strategy (gone in 4.51) the file was written for a 4.x release, which takes logging_dir.
-  assert.deepEqual(findings(`${base}evaluation_strategy: steps\n`, 'train.yaml', 'deprecated-key'), ['info logging_dir', 'warning evaluation_strategy']);
+test('deprecated-key: in a file whose program may define its own fields, a removed TrainingArguments name is a note (ms-swift handles warmup_ratio itself)', () => {
+  const file = 'output_dir: out\nper_device_train_batch_size: 4\nevaluation_strategy: steps\n';
+  const unpinned = analyze(file, { path: 'train.yaml', settings: {} }).diagnostics.filter((d) => d.rule === 'deprecated-key');
+  assert.deepEqual(unpinned.map((d) => d.severity), ['info']);
+  assert.match(unpinned[0].message, /which version runs is not known .*Releases before the removal take the old name\./);
+  // Even where the pinned range reaches the removal, the rename is offered and the finding stays a note.
+  const pinned = analyze(file, { path: 'train.yaml', settings: { versions: { transformers: '>=4.45' } } }).diagnostics.filter((d) => d.rule === 'deprecated-key');
+  assert.deepEqual(pinned.map((d) => [d.severity, d.fixes.map((f) => f.title)]), [['info', ['Rename to "eval_strategy"']]]);
 });
 
 test('duplicate-key: a flag given twice in an evaluation run is a note (the checkpoint gives the model\'s arguments)', () => {
   const script = (program: string) => `python ${program} --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --seq-length -1 --max-position-embeddings 2048 --micro-batch-size 4 --tensor-model-parallel-size 1 --pipeline-model-parallel-size 1 --seq-length 2048\n`;
   assert.deepEqual(findings(script('tasks/eval_harness/evaluate.py'), 'eval.sh', 'duplicate-key'), ['info seq-length']);
   assert.deepEqual(findings(script('pretrain_gpt.py'), 'train.sh', 'duplicate-key'), ['warning seq-length']);
+});
+
+test('unknown-key: several keys a DeepSpeed section ignores are one finding on the section (the legacy MoQ block)', () => {
+  const moq = '{\n  "train_batch_size": 32,\n  "quantize_training": {\n    "enabled": true,\n    "quantize_bits": { "start_bits": 12, "target_bits": 8 },\n    "quantize_groups": 8,\n    "quantize_verbose": true\n  }\n}\n';
+  const found = analyze(moq, { path: 'ds_config.json', settings: {}, shellParser }).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.deepEqual(found.map((d) => `${d.severity} ${moq.slice(d.range.start, d.range.end)}`), ['warning "quantize_training"']);
+  assert.match(found[0].message, /4 keys in quantize_training are not read by DeepSpeed \(enabled, quantize_bits, quantize_groups, quantize_verbose\)/);
+  assert.equal(found[0].related?.length, 4);
+  // One ignored key is still reported on itself.
+  const one = '{\n  "train_batch_size": 32,\n  "quantize_training": { "quantize_groups": 8 }\n}\n';
+  assert.deepEqual(findings(one, 'ds_config.json', 'unknown-key'), ['warning "quantize_groups"']);
+});
+
+test('unknown-key: Megatron flags that nvidia-modelopt adds to pretrain_gpt.py are one note, not "unrecognized arguments"', () => {
+  const script = 'torchrun --nproc_per_node 8 pretrain_gpt.py --num-layers 12 --hidden-size 768 --num-attention-heads 12 --seq-length 1024 --max-position-embeddings 1024 --micro-batch-size 1 --global-batch-size 8 --enable-gpt-oss --export-force-local-attention\n';
+  assert.deepEqual(findings(script, 'train.sh', 'unknown-key'), ['info enable-gpt-oss']);
+  const note = analyze(script, { path: 'train.sh', settings: {}, shellParser }).diagnostics.find((d) => d.rule === 'unknown-key');
+  assert.match(note?.message ?? '', /2 flags come from nvidia-modelopt's post-training arguments .*\(--enable-gpt-oss, --export-force-local-attention\)/);
 });

@@ -185,3 +185,19 @@ test('the launch folder: relative paths resolve where the run starts (a cd, the 
   assert.equal(reported.length, 1);
   assert.match(reported[0].message, /zero_stage9_config\.json is in none of the folders a run may start from \(looked in chat, chat\/shell\/v2\/finetune, chat\/shell\/v2, chat\/shell, \.\)/);
 });
+
+test('deprecated-key: a removed TrainingArguments name is a warning only where the program is read and the pinned range reaches the removal', async () => {
+  const shellParser = await loadShellParser();
+  const pythonParser = await loadPythonParser();
+  const path = fixture('programs', 'dataclass', 'scripts', 'run_old_names.sh');
+  const text = readFileSync(path, 'utf8');
+  const program = programOfScript(path, analyze(text, { path, shellParser }), pythonParser, root('dataclass'));
+  assert.ok(program, 'the program is found');
+  const deprecated = (versions?: Record<string, string>) =>
+    analyze(text, { path, shellParser, settings: { program, versions } }).diagnostics.filter((d) => d.rule === 'deprecated-key').map((d) => `${d.severity} ${text.slice(d.range.start, d.range.end)}`);
+  // transformers 4.51 removed evaluation_strategy; `>=4.45` lets pip install it.
+  assert.deepEqual(deprecated({ transformers: '>=4.45' }), ['warning evaluation_strategy']);
+  // Every release the pin allows takes it, or which one runs is not known: a note.
+  assert.deepEqual(deprecated({ transformers: '4.44.2' }), ['info evaluation_strategy']);
+  assert.deepEqual(deprecated(), ['info evaluation_strategy']);
+});

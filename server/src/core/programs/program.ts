@@ -98,6 +98,8 @@ export interface ArgumentFacts {
   resolvedAtRunTime?: boolean;
   /** Its launch scripts may run a program that adds flags (extra_args_provider) or a fork: flags without a near-miss are one note. */
   extensibleFlags?: boolean;
+  /** Flags an optional package adds through the core entry points' extra_args_provider (Megatron's modelopt flags): real, but only where that package is installed. */
+  optionalFlags?: { flags: ReadonlySet<string>; from: string };
   /** The launch option a config key stands for, which the launching command's own option overrides (`accelerate launch`). */
   launchOption?(instancePath: string): string | undefined;
   /** The repository's own arguments file when the schema was read from another one (a fork decides its flags). */

@@ -1,5 +1,4 @@
 import type { ErrorObject } from 'ajv';
-import { compareReleases } from '../versions/version-spec';
 import { childPointer, getChild, type ConfigNode, toPlain, splitPointer } from '../syntax/config-tree';
 import { knownProperties, propertySchema, schemaAt, unknownKeyPolicy, type SchemaNode } from '../schema/schema-walk';
 import { validateAgainst } from '../schema/validate';
@@ -153,6 +152,10 @@ export const unknownKey: Rule = {
       const pluginKeys: ConfigNode[] = [];
       const programKeys: ConfigNode[] = [];
       const modelKeys: ConfigNode[] = [];
+      const optionalFlags = argumentsOf(ctx)?.optionalFlags;
+      const optionalKeys: ConfigNode[] = [];
+      // Keys a section ignores without a near-miss, by section: several of them mean the section itself is out of date.
+      const ignoredBySection = new Map<string, Array<{ node: ConfigNode; report: () => void }>>();
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -213,6 +216,9 @@ export const unknownKey: Rule = {
           // `cd $ajs_ALL_CCFRWORK/code/Megatron-DeepSpeed` on a muP branch): that checkout decides its flags.
           forkFlags.push(node);
           continue;
+        } else if (ctx.tree.language === 'shell' && optionalFlags?.flags.has(key)) {
+          optionalKeys.push(node);
+          continue;
         } else if (ctx.tree.language === 'shell' && argumentsOf(ctx)?.extensibleFlags && policy === 'error' && (!winner || ranked[0].distance > 2 || !runsCorePretraining(ctx))) {
           // No near-miss: a Megatron program adds arguments of its own (extra_args_provider: modelopt's --enable-gpt-oss,
           // examples/multimodal/train.py's --vision-model-type), or a fork does. A program other than a pretrain_*.py
@@ -233,14 +239,37 @@ export const unknownKey: Rule = {
           severity = 'warning';
           consequence = `${schemaFramework(schema, ctx.format)} at the commit its schema was read from does not define it, but this repository runs its own ${fork}, which decides; the run stops with "unrecognized arguments" only if that file does not define it either`;
         }
+        const report = () =>
+          ctx.report({
+            range: node.keyRange ?? node.range,
+            severity: capSeverity(severity, versioned?.maxSeverity),
+            message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${versioned?.consequence ?? consequence}.${hint}${versioned?.note ?? ''}`,
+            fixes,
+          });
+        if (policy !== 'error' && !winner && !versioned && parentPointer !== root.pointer) {
+          ignoredBySection.set(parentPointer, [...(ignoredBySection.get(parentPointer) ?? []), { node, report }]);
+        } else report();
+      }
+      for (const [pointer, ignored] of ignoredBySection) {
+        const section = index.get(pointer);
+        if (ignored.length < IGNORED_SECTION_COUNT || !section?.keyRange) {
+          for (const i of ignored) i.report();
+          continue;
+        }
+        // DeepSpeed's legacy quantize_training block (MoQ: quantize_bits, quantize_groups, ...; only its eigenvalue
+        // sub-block is still read, runtime/config.py): one finding on the section says what is lost, not one per key.
+        const names = ignored.map((i) => String(i.node.key));
         ctx.report({
-          range: node.keyRange ?? node.range,
-          severity: capSeverity(severity, versioned?.maxSeverity),
-          message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${versioned?.consequence ?? consequence}.${hint}${versioned?.note ?? ''}`,
-          fixes,
+          range: section.keyRange,
+          message: `${names.length} keys ${where(pointer.slice(root.pointer.length))} are not read by ${frameworkName(ctx.format)} (${names.join(', ')}): it ignores them silently, so those settings do not take effect.`,
+          related: ignored.map((i) => ({ message: String(i.node.key), range: i.node.keyRange ?? i.node.range })),
+          fixes: [],
         });
       }
       reportForkFlags(ctx, forkFlags, schemaFramework(schema, ctx.format), fork);
+      if (optionalFlags && optionalKeys.length > 0) {
+        reportAsOneNote(ctx, optionalKeys, (names) => `${names.length} flag${names.length === 1 ? ' comes' : 's come'} from ${optionalFlags.from} (${names.join(', ')}): without that package the run stops with "unrecognized arguments".`);
+      }
       if (modelKeys.length > 0) {
         reportAsOneNote(ctx, modelKeys, (names) => `${names.length} key${names.length === 1 ? ' is' : 's are'} not MegatronGPTModel's (${names.join(', ')}): the NeMo model class the training script builds (SFT, PEFT, multimodal, BERT, ...) reads keys of its own from cfg.model; a key no class reads is ignored.`);
       }
@@ -287,6 +316,9 @@ function reportAsOneNote(ctx: RuleContext, nodes: ConfigNode[], message: (names:
     fixes: [],
   });
 }
+
+// From this many ignored keys without a near-miss in one section on, the section is reported once (its keys as related).
+const IGNORED_SECTION_COUNT = 3;
 
 // From this many unknown flags without a near-miss on, the script runs a fork (BLOOM's bigscience-workshop/Megatron-DeepSpeed
 // adds --embed-layernorm, --pp-partition-method, ...) or a program with arguments of its own: one note, not one per flag.
@@ -476,9 +508,9 @@ export const deprecatedKey: Rule = {
   meta: {
     code: 'TL203',
     name: 'deprecated-key',
-    severity: 'warning',
+    severity: 'info',
     summary: 'A key the framework has renamed, deprecated or removed.',
-    why: 'Deprecated keys work with a warning until the release that removes them; after that the parser rejects them ("Unknown arguments from config file") or, worse, ignores them.',
+    why: 'Deprecated keys work with a warning until the release that removes them; after that the parser rejects them ("Unknown arguments from config file") or, worse, ignores them. A note while every release the file may run on still takes the key; a warning where one it may run on (within the pinned range, or the commit the schema was read at) has removed it.',
     fix: 'Renaming to the replacement is offered when it is a sibling key that takes the written value as it is (`rampup_batch_size` to `step_batch_size_schedule` changes format, so it is not offered). It is never applied by `--fix`: the old name keeps working on the versions that predate the new one.',
     example: { language: 'yaml', text: 'output_dir: out\nper_device_train_batch_size: 8\nnum_train_epochs: 1\nevaluation_strategy: steps\n' },
     references: ['schemas/ in this repository, each citing its upstream source'],
@@ -492,7 +524,6 @@ export const deprecatedKey: Rule = {
     for (const root of ctx.roots) {
       // TRL fields removed upstream that the program's own dataclasses may still define (max_seq_length).
       const programFields: ConfigNode[] = [];
-      const oldest = earliestRemoval(ctx, schema, root);
       const visit = (node: ConfigNode, tokens: string[]) => {
         for (const child of node.children) {
           if (node.kind !== 'object') continue;
@@ -518,20 +549,19 @@ export const deprecatedKey: Rule = {
             const removedIn = versioned?.removedIn ?? sub['x-removed-in'];
             const removed = removedIn ? ` It was removed in ${removedIn}; newer versions reject it.` : '';
             const upstream = sub['x-deprecated-message'] ? ` Upstream: "${sub['x-deprecated-message']}"` : '';
-            // Still accepted everywhere, in a file whose program may define the name itself (open-instruct's own warmup_ratio):
-            // worth knowing, nothing fails.
-            const stillWorks = !removedIn && programOutOfReach(ctx);
+            // A warning only where a release the file may run on rejects the key: one that removed it, within the pinned
+            // range (or the schema's own commit, for programs read at one commit), read by a program whose classes are
+            // known. A key still accepted is a note for the next upgrade (as editors show deprecations), and so is one
+            // whose program may define it itself (ms-swift's own warmup_ratio, open-instruct's) or whose version is not
+            // known: files that use a removed name mostly run a release before the removal (judged in bench/wild).
+            const rejectedSomewhere = removedIn !== undefined && !programOutOfReach(ctx) && versioned?.maxSeverity !== 'info';
             // A Megatron fork's own arguments code decides what its flags do (sail-sg's still feeds --rampup-batch-size to
             // its microbatch calculator): upstream's deprecation is a note there.
             const forked = fork ? ` This repository runs its own ${fork}, which decides what it does.` : '';
-            // Another key of the file went earlier (evaluation_strategy in 4.51): with no pin, the file shows it targets a
-            // release before that one, which still takes this key (bigscience's logging_dir beside --evaluation_strategy).
-            const later = oldest && tokens.length === 0 && oldest.key !== child.key && laterRemoval(removedIn, oldest);
-            const dated = later ? ` The file also uses "${oldest.key}", gone in ${oldest.removedIn}: it targets an earlier release, which still takes this key.` : '';
             ctx.report({
               range: child.keyRange,
-              severity: stillWorks || fork || later ? 'info' : versioned?.maxSeverity,
-              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}${forked}${dated}`,
+              severity: rejectedSomewhere && !fork ? 'warning' : 'info',
+              message: `"${path.join('.')}" is deprecated${replacement ? `; use "${replacement}"` : ''}.${removed}${upstream}${versioned?.note ?? ''}${forked}`,
               fixes: edit ? [{ title: `Rename to "${sibling}"`, safe: false, edits: [edit] }] : [],
             });
           }
@@ -546,38 +576,6 @@ export const deprecatedKey: Rule = {
     }
   },
 };
-
-/** `transformers v4.51 (last read in 4.50)` as its framework and release. */
-function removalRelease(removedIn: string | undefined): { framework: string; release: number[] } | undefined {
-  const m = removedIn ? /^([a-z-]+) v?(\d+(?:\.\d+)*)/.exec(removedIn) : null;
-  return m ? { framework: m[1], release: m[2].split('.').map(Number) } : undefined;
-}
-
-/** Whether a removal comes after another of the same framework. */
-function laterRemoval(removedIn: string | undefined, oldest: { removedIn: string }): boolean {
-  const a = removalRelease(removedIn);
-  const b = removalRelease(oldest.removedIn);
-  return a !== undefined && b !== undefined && a.framework === b.framework && compareReleases(a.release, b.release) > 0;
-}
-
-/**
- * The top-level key of a file that left its framework first, when no version is pinned: a file that still works for its
- * authors was written for a release before that removal.
- */
-function earliestRemoval(ctx: RuleContext, schema: SchemaNode, root: ConfigNode): { key: string; removedIn: string } | undefined {
-  if (root.kind !== 'object') return undefined;
-  let oldest: { key: string; removedIn: string } | undefined;
-  for (const child of root.children) {
-    const sub = schemaAt(schema, [String(child.key)]);
-    if (!sub?.deprecated) continue;
-    const versioned = versionedRename(ctx, [String(child.key)], undefined, sub['x-removed-in']);
-    const removedIn = versioned.removedIn ?? sub['x-removed-in'];
-    const framework = removalRelease(removedIn)?.framework;
-    if (!removedIn || versioned.skip || (framework !== undefined && (ctx.settings.versions as Record<string, string> | undefined)?.[framework] !== undefined)) continue;
-    if (!oldest || laterRemoval(oldest.removedIn, { removedIn })) oldest = { key: String(child.key), removedIn };
-  }
-  return oldest;
-}
 
 /** A field only TRL's configs had (SFTConfig's max_seq_length): a program's own dataclasses often define the same name. */
 function onlyTrlField(sub: SchemaNode): boolean {

@@ -155,7 +155,21 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
   // The releases read say when the key went (evaluation_strategy: 4.51, though deprecation notices spoke of v5).
   const removal = (own && removalOf(own.frameworks, own.key)) ?? removedIn;
   const result = versionedRenameAt(ctx, pins, ownVerdict, tokens, replacement, removal);
-  return removal ? { ...result, removedIn: removal } : result;
+  const unpinned = own ? unpinnedNote(own.frameworks, pins, removal, result.note?.includes(PIN_HINT) === true) : undefined;
+  const capped = unpinned !== undefined ? { ...result, maxSeverity: 'info' as const, note: `${result.note ?? ''}${unpinned}` } : result;
+  return removal ? { ...capped, removedIn: removal } : capped;
+}
+
+/**
+ * With no version of the key's framework known, a deprecation is a note: the key works on every release before its
+ * removal, and the files judged in bench/wild that use one (FastChat's evaluation_strategy, bigscience's
+ * overwrite_output_dir) target such a release far more often than not. Certain only once a version is pinned.
+ */
+function unpinnedNote(frameworks: VersionedFramework[], pins: Pins, removal: string | undefined, said: boolean): string | undefined {
+  if (frameworks.some((f) => pins.versions?.[f] !== undefined)) return undefined;
+  const works = removal ? 'releases before the removal take the old name' : 'every release read takes the old name';
+  if (said) return ` ${works[0].toUpperCase()}${works.slice(1)}.`;
+  return ` Which ${frameworks.map(frameworkLabel).join('/')} release runs this file is not known (${PIN_HINT}); ${works}.`;
 }
 
 function versionedRenameAt(ctx: RuleContext, pins: Pins, ownVerdict: KeyVerdict | undefined, tokens: string[], replacement: string | undefined, removedIn: string | undefined): { offer: boolean; maxSeverity?: Severity; note?: string } {

@@ -195,7 +195,39 @@ export function validatedAtPin(framework: VersionedFramework, what: string, pins
 export function newestTypeAtPin(framework: VersionedFramework, key: string, pins: Pins): { status: Presence; where: string } | undefined {
   const types = FACTS[framework].types?.[key];
   if (!types) return undefined;
-  const newest = types[types.length - 1];
-  const ranged: Stretch[] = types.filter((t) => t.annotation === newest.annotation).map((t) => [t.first, t.last]);
+  const newest = sameType(types[types.length - 1].annotation);
+  const ranged: Stretch[] = types.filter((t) => sameType(t.annotation) === newest).map((t) => [t.first, t.last]);
   return { status: statusAtSpec(framework, ranged, pins.versions?.[framework]), where: describeRanged(framework, ranged) };
+}
+
+/**
+ * An annotation in one spelling, so that a release that only rewrote `Union[IntervalStrategy, str]` as
+ * `IntervalStrategy | str` (transformers 5.0's PEP 604 style) does not count as a change of type.
+ */
+function sameType(annotation: string): string {
+  const members = (text: string): string[] => {
+    const t = text.trim();
+    const m = /^(Union|Optional)\[(.*)\]$/.exec(t);
+    const parts = m ? splitTopLevel(m[2], ',') : splitTopLevel(t, '|');
+    if (!m && parts.length === 1) return [t.replace(/\s+/g, '')];
+    return [...parts.flatMap(members), ...(m?.[1] === 'Optional' ? ['None'] : [])];
+  };
+  return [...new Set(members(annotation))].sort().join('|');
+}
+
+/** Splits at a separator outside brackets. */
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '[') depth++;
+    else if (text[i] === ']') depth--;
+    else if (text[i] === separator && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
 }

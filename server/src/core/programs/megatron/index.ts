@@ -11,6 +11,7 @@ import { precision } from './precision';
 import { batchFacts } from './batch';
 import { schema, schemas } from './schema';
 import { flatLookup, planFromMegatronArgs, withRoot } from './plan';
+import { MODELOPT_FLAGS } from './modelopt';
 
 export const megatron: Program = {
   id: 'megatron',
@@ -32,7 +33,7 @@ export const megatron: Program = {
   precision,
   links,
   elasticBatch: { by: 'launch', check: elasticCheck },
-  arguments: { extensibleFlags: true, forkArguments: megatronForkArguments },
+  arguments: { extensibleFlags: true, forkArguments: megatronForkArguments, optionalFlags: MODELOPT_FLAGS },
   heredocDeepSpeed,
   schedule: {
     facts: megatronFacts,

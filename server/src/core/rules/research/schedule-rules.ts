@@ -107,6 +107,18 @@ function unitOf(setting: Setting | undefined): string {
   return /samples/.test(setting?.name ?? '') ? 'samples' : /tokens/.test(setting?.name ?? '') ? 'tokens' : 'iterations';
 }
 
+/** A run shorter than this share of its decay horizon is a test or a benchmark by shape. */
+const SHORT_RUN_FRACTION = 0.05;
+
+// Optimizer steps up to which a run is a smoke test or a throughput benchmark by its length (NeMo-Framework-Launcher's
+// 100-step templates, Megatron-DeepSpeed's functional tests, GPT-NeoX's autotuning configs, judged in bench/wild).
+const SMOKE_STEPS = 200;
+
+/** Whether the training length, in steps, is that of a smoke test. */
+function smokeLength(length: Setting | undefined, horizon: { unit: string } | undefined): boolean {
+  return length?.value !== undefined && (horizon?.unit ?? unitOf(length)) === 'iterations' && length.value <= SMOKE_STEPS;
+}
+
 export const lrDecayHorizonMismatch: Rule = {
   meta: {
     code: 'TL604',
@@ -150,6 +162,7 @@ export const lrDecayHorizonMismatch: Rule = {
       const place = facts.warmup.setting.node ?? horizon?.node ?? length?.node;
       ctx.report({
         range: placeOf(ctx, place),
+        ...(length?.value !== undefined && length.value <= warm && smokeLength(length, horizon) ? { severity: 'info' as const } : {}),
         message: `The warmup (${facts.warmup.setting.name} = ${fmt(facts.warmup.setting.value ?? warm)}, ${fmt(warm)} ${horizon?.unit ?? 'steps'}) is as long as the decay horizon (${fmt(decayEnd)}): the learning rate never decays${min ? ` to ${fmt(min)}` : ''}. A run whose LR is never decayed loses to a fully decayed baseline (Kaddour et al. 2023).`,
       });
       return;
@@ -160,12 +173,26 @@ export const lrDecayHorizonMismatch: Rule = {
     if (d === t) return;
     const w = warm ?? 0;
     const fix = fixOf(`Set ${horizon.name} to ${t} (decay over the whole run)`, setValue(ctx, horizon.node, t));
+    const smoke = smokeLength(length, horizon);
+    if (d > t && t <= w) {
+      // Megatron and GPT-NeoX warm up linearly to the peak (optimizer_param_scheduler.py get_lr).
+      ctx.report({
+        range: placeOf(ctx, horizon.node),
+        ...(smoke ? { severity: 'info' as const } : {}),
+        message: `${length.name} ${t} ends inside the warmup (${fmt(w)} ${horizon.unit}${facts.warmup.fraction ? `, ${fmt(facts.warmup.fraction)} of ${horizon.name} ${d}` : ''})${max !== undefined ? `, at a learning rate of ${fmt((max * t) / Math.max(1, w))} on its way to ${fmt(max)}` : ''}: the decay never starts.${smoke ? ' That is the shape of a smoke test or a throughput benchmark; for a real run, decay over the training horizon.' : ' Decay over the training horizon.'}`,
+        fixes: fixes(fix),
+      });
+      return;
+    }
     if (d > t) {
       const progress = (t - w) / Math.max(1, d - w);
+      // Under 5% of the decay: a functional test or benchmark by shape (Megatron-DeepSpeed's resume tests run 100 of 320,000).
+      const short = smoke || t < SHORT_RUN_FRACTION * d;
       const final = max !== undefined ? lrAt(facts.decay.style, progress, max, min) : undefined;
       ctx.report({
         range: placeOf(ctx, horizon.node),
-        message: `${horizon.name} ${d} is beyond ${length.name} ${t}: the run stops ${Math.round(100 * Math.max(0, progress))}% of the way through its ${facts.decay.style} decay${final !== undefined ? `, at a learning rate of ${fmt(final)} instead of the minimum ${fmt(min)}` : ''}. Gains measured against a run that is not fully decayed tend to vanish against one that is (Kaddour et al. 2023). Decay over the training horizon, or use a WSD schedule if the run will be continued.`,
+        ...(short ? { severity: 'info' as const } : {}),
+        message: `${horizon.name} ${d} is beyond ${length.name} ${t}: the run stops ${Math.round(100 * Math.max(0, progress))}% of the way through its ${facts.decay.style} decay${final !== undefined ? `, at a learning rate of ${fmt(final)} instead of the minimum ${fmt(min)}` : ''}. ${short ? 'A run this short against its schedule is the shape of a smoke test or a benchmark; if it is a real run, ' : 'Gains measured against a run that is not fully decayed tend to vanish against one that is (Kaddour et al. 2023). '}${short ? 'decay' : 'Decay'} over the training horizon, or use a WSD schedule if the run will be continued.`,
         fixes: fixes(fix),
       });
       return;
