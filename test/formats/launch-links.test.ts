@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { analyze, findLinks, type LinkedFile } from '../../server/src/core/index';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
@@ -124,4 +124,63 @@ test('a file the script writes (sed > file, a heredoc, echo > file) is present w
   const reported = missing('never_written.json');
   assert.equal(reported.length, 1, 'a file the script never writes is still reported');
   assert.match(reported[0].message, /never_written\.json/);
+});
+
+// linked-file-missing is a warning only where the run probably fails: each case below is a pattern of bench/wild findings
+// judged false, kept beside a control that is still reported.
+const linkedMissing = (dir: string, name: string, text: string) => {
+  const path = join(dir, name);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return analyzeInContext(path, {}, parser).analysis.diagnostics.filter((d) => d.rule === 'linked-file-missing');
+};
+
+test('linked-file-missing: an absolute path outside the workspace is one info that it was not checked; inside it, still a warning', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-outside-'));
+  const text = readFixture('launchers', 'linked-files', 'outside.sh');
+  const outside = linkedMissing(dir, 'run.sh', text.replace('--config_file CONFIG', '--config_file /trainlint-no-such-dir/examples/slurm/fsdp_config.yaml'));
+  assert.deepEqual(outside.map((d) => d.severity), ['info']);
+  assert.match(outside[0].message, /outside the workspace.*not checked/);
+  const inside = linkedMissing(dir, 'run.sh', text.replace('--config_file CONFIG', `--config_file ${join(dir, 'configs', 'missing.yaml')}`));
+  assert.deepEqual(inside.map((d) => d.severity), ['warning'], 'an absolute path into the workspace is checked');
+});
+
+test('linked-file-missing: placeholder paths (path/to/..., /path/to/..., <your ...>, your_config) are skipped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-placeholders-'));
+  assert.deepEqual(linkedMissing(dir, 'run.sh', readFixture('launchers', 'linked-files', 'placeholders.sh')), []);
+  assert.deepEqual(linkedMissing(dir, 'accelerate.yaml', readFixture('launchers', 'linked-files', 'placeholder.yaml')), []);
+  const control = linkedMissing(dir, 'run2.sh', 'accelerate launch --config_file configs/to/accelerate_config.yaml train.py --output_dir out\n');
+  assert.equal(control.length, 1, 'a real path is still reported');
+});
+
+test('linked-file-missing: a file an earlier command of the script writes (a generator\'s argument, a copy, a download, > or tee) counts as present', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-generated-'));
+  const text = readFixture('launchers', 'linked-files', 'generated.sh');
+  const missing = (config: string) => linkedMissing(dir, 'run.sh', text.replace('--config_file CONFIG', `--config_file ${config}`));
+  for (const written of ['configs/config.yaml', 'configs/ds_generated.json', './configs/ds_copied.json', 'configs/downloaded.yaml', 'configs/ds_jq.json', 'configs/teed.yaml']) {
+    assert.deepEqual(missing(written), [], written);
+  }
+  // echo and cat only read, a copy's source is read, and a file written after the launch is not there when it starts.
+  for (const notWritten of ['configs/echoed.yaml', 'configs/read_only.yaml', 'configs/copied_from.yaml', 'configs/after.yaml']) {
+    assert.equal(missing(notWritten).length, 1, notWritten);
+  }
+});
+
+test('linked-file-missing: a path the user supplies (a run-named file a training run writes, a folder from the environment or an empty variable) is not reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-user-supplied-'));
+  const text = readFixture('launchers', 'linked-files', 'user-supplied.sh');
+  const missing = (config: string) => linkedMissing(dir, 'run.sh', text.replace('--deepspeed_config CONFIG', `--deepspeed_config ${config}`));
+  assert.deepEqual(missing('$RUN_CONFIG'), [], 'ds_config_<run settings>.json: written by the training run');
+  assert.deepEqual(missing('${CONFIG_DIR}/ds.json'), [], 'CONFIG_DIR= left empty for the user');
+  assert.deepEqual(missing('${CONFIG_ROOT}/ds.json'), [], '${CONFIG_ROOT:-configs/cluster}: the environment may set the folder');
+  assert.deepEqual(missing('${CONFIG_UNSET}/ds.json'), [], 'a folder from an unset variable');
+  assert.equal(missing('configs/ds_missing.json').length, 1, 'a plain path is still reported');
+  assert.equal(missing('${DS:-configs/ds_default.json}').length, 1, 'a default path the repository should ship is still reported');
+});
+
+test('linked-file-missing: a script in a template/ folder names files a tool copies beside it: skipped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-template-'));
+  const text = readFixture('launchers', 'linked-files', 'template', 'run.sh');
+  assert.deepEqual(linkedMissing(dir, join('cloud', 'template', 'run.sh'), text), []);
+  assert.equal(linkedMissing(dir, join('cloud', 'scripts', 'run.sh'), text).length, 1, 'the same script elsewhere is reported');
 });

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { findProjectConfig, findPins, readText, relativeTo } from './files';
-import { launchFolders, resolveInFolders } from '../node/program-files';
+import { launchFolders, outsideWorkspace, resolveInFolders } from '../node/program-files';
 
 /** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
 export interface FileInContext {
@@ -29,20 +29,21 @@ export function linkTargetPath(path: string, link: ConfigLink, checkedFolder?: s
   return locateLink(path, link, checkedFolder, analysis).path;
 }
 
-function locateLink(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): { path: string; lookedIn?: string[] } {
+function locateLink(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): { path: string; lookedIn?: string[]; outsideWorkspace?: boolean } {
   const where = launchFolders(path, analysis, checkedFolder);
   const found = resolveInFolders(link.target, where);
   if (found) return { path: found };
   const first = where.programFolder ?? dirname(resolve(path));
-  const lookedIn = isAbsolute(link.target) ? undefined : [...new Set([first, ...where.folders])].map((f) => relativeTo(where.root, f) || '.');
+  if (isAbsolute(link.target)) return { path: resolve(link.target), ...(outsideWorkspace(link.target, where) ? { outsideWorkspace: true } : {}) };
+  const lookedIn = [...new Set([first, ...where.folders])].map((f) => relativeTo(where.root, f) || '.');
   return { path: resolve(first, link.target), lookedIn };
 }
 
 /** Reads and analyses each file the analysed one names, in the context the link gives it. */
 export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settings, shellParser?: ShellParser, checkedFolder?: string): LinkedFile[] {
   const resolveOne = (link: ConfigLink): LinkedFile => {
-    const { path: target, lookedIn } = locateLink(path, link, checkedFolder, analysis);
-    if (!existsSync(target)) return { link, path: target, ...(lookedIn ? { lookedIn } : {}) };
+    const { path: target, lookedIn, outsideWorkspace: outside } = locateLink(path, link, checkedFolder, analysis);
+    if (!existsSync(target)) return { link, path: target, ...(lookedIn ? { lookedIn } : {}), ...(outside ? { outsideWorkspace: true } : {}) };
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
     return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
   };

@@ -39,6 +39,8 @@ export interface LinkedFile {
   path: string;
   /** For a target not found: the folders a run may start from that the front end looked in, as it names them. */
   lookedIn?: string[];
+  /** For a target not found: an absolute path outside the workspace (the repository), on a machine the front end cannot see. */
+  outsideWorkspace?: boolean;
   analysis?: FileAnalysis;
 }
 
@@ -159,6 +161,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
       if (programOnly && !PROGRAM_RULES.has(rule.meta.name)) continue;
       const context: RuleContext = {
         text,
+        path,
         tree,
         format,
         detection,

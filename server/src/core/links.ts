@@ -4,10 +4,11 @@ import type { Settings } from './settings';
 import type { ProgramId } from './programs/ids';
 import type { OffsetRange } from './text/range';
 import { TRAINER_PATH_FIELDS } from './programs/hf-trainer/links';
-import { shellFactsOf } from './shell/shell-config';
+import { shellFactsOf, type ShellLaunchFacts } from './shell/shell-config';
 import { programOf } from './programs/index';
 import { rangeOfField } from './shell/launch';
-import { fieldText, isKnown } from './shell/words';
+import { fieldText, isKnown, type Field } from './shell/words';
+import { normalizeRelative, writtenByEarlierCommand } from './shell/writers';
 
 /**
  * A config that names another file the framework will read with it. The analysis of the target
@@ -33,12 +34,22 @@ export function positive(node: ConfigNode | undefined): number | undefined {
 }
 
 export function findLinks(analysis: FileAnalysis): ConfigLink[] {
-  const links = linksOf(analysis);
-  // A file the script writes before the run reads it (`cat <<EOT > $config_json`, `sed ... TEMPLATE.json > ds.json`) is
-  // there when the program opens it; what is on disk now is not what runs. Heredoc DeepSpeed configs are checked in the
-  // script itself (embedded.ts).
+  const facts = shellFactsOf(analysis.tree);
+  // A file the script writes before the run reads it (`cat <<EOT > $config_json`, `sed ... TEMPLATE.json > ds.json`,
+  // `python gen.py | tee cfg.yaml`) is there when the program opens it; what is on disk now is not what runs. Heredoc
+  // DeepSpeed configs are checked in the script itself (embedded.ts).
   const written = writtenFilesOf(analysis);
-  return written.size === 0 ? links : links.filter((l) => !written.has(normalizeRelative(l.target)));
+  const out: ConfigLink[] = [];
+  for (const { link, at, field } of linksOf(analysis)) {
+    // `path/to/config.json`, `<your config>`: a stand-in for the user to replace, no file anyone means to open.
+    if (placeholderPath(link.target)) continue;
+    if (written.has(normalizeRelative(link.target))) continue;
+    // A command run before the launch that takes the path as an argument writes it (a generator, a download, a copy).
+    if (facts && at !== undefined && writtenByEarlierCommand(facts.script, link.target, at)) continue;
+    const unchecked = link.optional ? undefined : userSuppliedPath(analysis, link, field);
+    out.push(unchecked ? { ...link, optional: true } : link);
+  }
+  return out;
 }
 
 /** The paths a launch script writes, when known statically, normalized as written (relative to the launch folder). */
@@ -49,38 +60,100 @@ export function writtenFilesOf(analysis: Pick<FileAnalysis, 'tree'>): Set<string
   return out;
 }
 
-/** `./a/../b.json` as `b.json`: a relative path without `.` and `..` steps it can drop, for comparing two spellings. */
-function normalizeRelative(path: string): string {
-  const absolute = path.startsWith('/');
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
-    else parts.push(part);
-  }
-  return (absolute ? '/' : '') + parts.join('/');
+// Stand-ins for a path the user fills in: `path/to/...` (accelerate's tests/test_configs: `path/to/be/ignored`),
+// `<your config>`, `your_config.json`, `{model}.yaml` and `${VAR}` left for a formatter, `xxx`, `...`.
+const PLACEHOLDER_PATH = [
+  /(?:^|\/)path\/to(?:\/|$)/i,
+  /<[^<>]*>/,
+  /(?:^|[^a-z])your(?:[^a-z]|$)/i,
+  /\{[^{}]*\}/,
+  /(?:^|[/_.-])x{3,}(?:[/_.-]|$)/i,
+  /(?:^|\/)\.{3,}(?:\/|$)/,
+];
+
+/** Whether a path is a stand-in for one the user supplies (`path/to/ds_config.json`, `/path/to/...`, `<your config>`). */
+export function placeholderPath(path: string): boolean {
+  return PLACEHOLDER_PATH.some((re) => re.test(path));
 }
 
-function linksOf(analysis: FileAnalysis): ConfigLink[] {
-  const links: ConfigLink[] = [];
+/**
+ * Why a missing target says nothing about the run, when its path is the user's to supply: the name of a file a training
+ * run writes (Megatron-DeepSpeed's `ds_config_${NAME}.json`, NAME built from the run's settings, which its
+ * ds_evalharness.sh names beside the checkpoint it goes with), or a folder the environment gives
+ * (`${ACCELERATE_DIR:-/accelerate}/examples/...`) or an empty variable leaves out (`CONFIG_DIR=` ... `${CONFIG_DIR}/ds.json`).
+ * Such a link is read when the file is there, and not reported when it is not.
+ */
+function userSuppliedPath(analysis: FileAnalysis, link: ConfigLink, given: Field | undefined): string | undefined {
+  const name = link.target.slice(link.target.lastIndexOf('/') + 1);
+  if (runNamed(name)) return 'the name of a file a training run writes';
+  const facts = shellFactsOf(analysis.tree);
+  const field = given ?? (facts ? fieldOfLink(facts, link) : undefined);
+  if (!field || field.length === 0) return undefined;
+  // The folder part: the pieces that end at or before the last slash.
+  const slash = link.target.lastIndexOf('/');
+  let offset = link.target.length - fieldText(field).length;
+  for (const piece of field) {
+    if (piece.envDefault !== undefined && piece.text !== '' && offset + piece.text.length <= slash + 1) return `the folder comes from $${piece.envDefault}, which the environment may set`;
+    offset += piece.text.length;
+  }
+  // An expansion that gave nothing right before a leading `/`: the folder is a variable left empty for the user to set.
+  const first = field[0];
+  if (link.target.startsWith('/') && first.verbatim && first.text.startsWith('/') && /\$(?:\{[^{}]*\}|[A-Za-z_]\w*)$/.test(analysis.text.slice(Math.max(0, first.start - 80), first.start))) {
+    return 'the folder is a variable the script leaves empty';
+  }
+  return undefined;
+}
+
+/**
+ * A file name that encodes a training run's settings (`ds_config_gpt3-with-pile-0.125B-lr-2.4e-3-minlr-6.0e-5-bs-2048-
+ * gpus-128-zero-0-mp-1-pp-1-...-step-20728-token-45B.json`): eight or more numbered parts, as scripts compose names from
+ * their hyperparameters. A committed config has a few (`zero_stage3_config_100b.json`).
+ */
+function runNamed(name: string): boolean {
+  const stem = name.replace(/\.[A-Za-z]+$/, '');
+  return stem.split(/[-_]+/).filter((part) => /\d/.test(part)).length >= 8;
+}
+
+/** The launch script word a link's path was read from: the same text (or `--flag=text`), overlapping the link's range. */
+function fieldOfLink(facts: ShellLaunchFacts, link: ConfigLink): Field | undefined {
+  const fields = [...(facts.launch?.args ?? []), ...facts.script.commands.flatMap((c) => c.argv)];
+  return fields.find((f) => isKnown(f) && fieldText(f).replace(/^--?[\w.-]+=/, '') === link.target && f.some((p) => p.start <= link.range.end && link.range.start <= p.end));
+}
+
+/** A link with, in a launch script, where the command that passes it starts (`at`) and the word it was read from. */
+interface FoundLink {
+  link: ConfigLink;
+  at?: number;
+  field?: Field;
+}
+
+function linksOf(analysis: FileAnalysis): FoundLink[] {
+  const links: FoundLink[] = [];
+  const facts = shellFactsOf(analysis.tree);
   // A launch script's commands hand config files to their framework: accelerate launch --config_file, llamafactory-cli train X.yaml,
   // axolotl train X.yaml (and python -m axolotl.cli.train X.yaml). The target is analysed as that framework's config.
-  for (const file of shellFactsOf(analysis.tree)?.configFiles ?? []) {
+  for (const file of facts?.configFiles ?? []) {
     const target = fieldText(file.field);
     if (target.trim() === '' || !isKnown(file.field)) continue;
-    const world = file.world ?? shellFactsOf(analysis.tree)?.world.value;
+    const world = file.world ?? facts?.world.value;
     links.push({
-      target,
-      range: rangeOfField(file.field),
-      kind: `${file.kind}-config`,
-      context: { format: file.kind, ...(world && !programOf(file.kind)?.configuresLauncher ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
+      link: {
+        target,
+        range: rangeOfField(file.field),
+        kind: `${file.kind}-config`,
+        context: { format: file.kind, ...(world && !programOf(file.kind)?.configuresLauncher ? { cluster: { worldSize: world } } : {}), ...(file.launchFlags ? { launchFlags: file.launchFlags } : {}) },
+      },
+      at: file.command.start,
+      field: file.field,
     });
   }
+  // The training launch's own arguments (its program's config file, the DeepSpeed config it names) are read when it starts.
+  const at = facts?.launch?.range.start;
   const programConfig = programConfigLink(analysis);
-  if (programConfig) links.push(programConfig);
+  if (programConfig) links.push({ link: programConfig, at });
   // What the file itself names: each program knows its keys that hold other files (programs/<id>/links.ts).
   const program = programOf(analysis.format);
-  for (const root of analysis.roots) links.push(...(program?.links?.(root, analysis) ?? []));
+  for (const root of analysis.roots) for (const link of program?.links?.(root, analysis) ?? []) links.push({ link, at });
   return links;
 }
 

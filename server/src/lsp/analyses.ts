@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
-import { launchFolders, programOfScript, resolveInFolders } from '../node/program-files';
+import { launchFolders, outsideWorkspace, programOfScript, resolveInFolders } from '../node/program-files';
 import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
@@ -127,7 +127,7 @@ export class Analyses {
     const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {
       const target = targetOf(link, base);
       const targetText = this.read(target)?.text;
-      if (targetText === undefined) return { link, path: target };
+      if (targetText === undefined) return { link, path: target, ...(where && outsideWorkspace(link.target, where) ? { outsideWorkspace: true } : {}) };
       const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
       const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
       return { link, path: target, analysis: analyze(targetText, { path: target, settings: targetSettings, shellParser }) };

@@ -137,6 +137,13 @@ export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'
   return { root, folders };
 }
 
+/** An absolute path outside the repository (a container's `/accelerate/...`, a cluster's `/blob/...`): the front end cannot see the machine that runs it. */
+export function outsideWorkspace(target: string, where: LaunchFolders): boolean {
+  if (!isAbsolute(target)) return false;
+  const path = resolve(target);
+  return path !== where.root && !path.startsWith(`${where.root}${sep}`);
+}
+
 /** A relative path resolved against the launch folders: the program's folder first, then any candidate that holds it. */
 export function resolveInFolders(target: string, where: LaunchFolders): string | undefined {
   if (isAbsolute(target)) return isFile(target) ? target : undefined;

@@ -8,13 +8,24 @@ export const linkedFileMissing: Rule = {
     name: 'linked-file-missing',
     severity: 'warning',
     summary: 'A config points to a file (a DeepSpeed config) that exists in none of the folders a run may start from.',
-    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch: the folder a script `cd`s to, else where the user starts it, usually the repository root or a sub-project root. TrainLint looks in the folder holding the script\'s program first, then the file\'s folder and each parent up to the repository root, and reports the path only when none of them holds it; the launch folder itself is not in the file: hence a warning.',
+    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch: the folder a script `cd`s to, else where the user starts it, usually the repository root or a sub-project root. TrainLint looks in the folder holding the script\'s program first, then the file\'s folder and each parent up to the repository root, and reports the path only when none of them holds it; the launch folder itself is not in the file: hence a warning. Not reported: a file the script writes before the launch (a redirection `> f`, `tee f`, a heredoc, or any earlier command that takes the path as an argument, such as a generator\'s `--output_file f`); a placeholder (`path/to/...`, `<your config>`); a path the user supplies (a folder from the environment or an empty variable, a file named after a training run\'s settings, which that run writes); a file in a `template/` or `templates/` folder, which a tool copies elsewhere with its siblings. An absolute path outside the repository is on the machine that runs the job: one info that it was not checked.',
     fix: 'No automatic fix: correct the path, or create the file.',
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfDeepSpeedConfig)', 'huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin)'],
   },
   check(ctx) {
+    // A script or config in a template folder is copied elsewhere with the files it names (axolotl's
+    // src/axolotl/cli/cloud/baseten/template/run.sh runs beside the train.yaml the CLI writes there).
+    if (inTemplateFolder(ctx.path)) return;
     for (const linked of ctx.linked ?? []) {
       if (linked.analysis) continue;
+      if (linked.outsideWorkspace) {
+        ctx.report({
+          range: linked.link.range,
+          severity: 'info',
+          message: `${linked.link.target} is outside the workspace, on the machine (or container) that runs the job: not checked.`,
+        });
+        continue;
+      }
       const where = linked.lookedIn && linked.lookedIn.length > 0
         ? `is in none of the folders a run may start from (looked in ${linked.lookedIn.join(', ')})`
         : `does not exist relative to this file (looked for ${linked.path})`;
@@ -25,6 +36,10 @@ export const linkedFileMissing: Rule = {
     }
   },
 };
+
+function inTemplateFolder(path: string): boolean {
+  return /(?:^|[\\/])templates?[\\/]/i.test(path);
+}
 
 // accelerate/utils/dataclasses.py DeepSpeedPlugin: config variables that conflict with deepspeed_config_file.
 const INLINE_KEYS = ['gradient_accumulation_steps', 'gradient_clipping', 'zero_stage', 'offload_optimizer_device', 'offload_param_device', 'offload_param_nvme_path', 'offload_optimizer_nvme_path', 'zero3_save_16bit_model'];

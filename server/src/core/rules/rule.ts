@@ -19,6 +19,8 @@ export interface Finding {
 
 export interface RuleContext {
   text: string;
+  /** The file's path or name as the front end gave it (a hint, never opened); '' when unknown. */
+  path: string;
   tree: ConfigTree;
   format: Format;
   detection: Detection;

@@ -283,6 +283,8 @@ export interface LaunchConfigFile {
   world?: number;
   /** accelerate: the launcher options the command line gives (`num_processes`), which win over the config's values. */
   launchFlags?: string[];
+  /** The command line that passes it. */
+  command: OffsetRange;
 }
 
 /** The config files one command line passes to a framework's launcher or command-line tool. */
@@ -294,12 +296,12 @@ export function configFilesOf(command: CommandLine, variables: Map<string, Shell
     for (const p of PROGRAMS) {
       const option = p.commandLine?.launcherConfig;
       const config = option && launch.launcher === option.launcher ? launch.options.get(option.option) : undefined;
-      if (config?.field && fieldText(config.field) !== '') out.push({ kind: p.id, field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== option!.option) });
+      if (config?.field && fieldText(config.field) !== '') out.push({ kind: p.id, field: config.field, launchFlags: [...launch.options.keys()].filter((k) => k !== option!.option), command: command.range });
     }
     // A training module run with its YAML as first argument (python -m axolotl.cli.train X.yaml, under any launcher).
     const program = launch.program ? fieldText(launch.program) : '';
     for (const p of PROGRAMS) {
-      if (p.commandLine?.trainModules?.includes(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: p.id, field: launch.args[0] });
+      if (p.commandLine?.trainModules?.includes(program) && launch.args[0] && /\.ya?ml$/i.test(fieldText(launch.args[0]))) out.push({ kind: p.id, field: launch.args[0], command: command.range });
     }
     return out;
   }
@@ -316,7 +318,7 @@ export function configFilesOf(command: CommandLine, variables: Map<string, Shell
   if (!file || !/\.ya?ml$/i.test(fieldText(file))) return out;
   for (const p of PROGRAMS) {
     const cli = p.commandLine;
-    if (cli?.tools?.includes(tool) && sub === 'train') out.push({ kind: p.id, field: file, ...(cli.toolWorld ? { world: cli.toolWorld(command, variables) } : {}) });
+    if (cli?.tools?.includes(tool) && sub === 'train') out.push({ kind: p.id, field: file, command: command.range, ...(cli.toolWorld ? { world: cli.toolWorld(command, variables) } : {}) });
   }
   return out;
 }

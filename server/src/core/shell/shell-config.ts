@@ -115,7 +115,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
 }
 
 /** The program whose arguments a launched command line is (programs/<id>/command-line.ts), asked in registry order. */
-function formatOf(launch: Launch): Format {
+export function formatOf(launch: Launch): Format {
   const program = launch.program ? fieldText(launch.program) : '';
   const base = program.slice(program.lastIndexOf('/') + 1);
   const flags = new Set(launch.args.map((a) => fieldText(a)).filter((t) => t.startsWith('--')).map((t) => t.slice(2).split('=')[0]));
