@@ -195,8 +195,10 @@ test('deprecated-key: a removed TrainingArguments name is a warning only where t
   assert.ok(program, 'the program is found');
   const deprecated = (versions?: Record<string, string>) =>
     analyze(text, { path, shellParser, settings: { program, versions } }).diagnostics.filter((d) => d.rule === 'deprecated-key').map((d) => `${d.severity} ${text.slice(d.range.start, d.range.end)}`);
-  // transformers 4.51 removed evaluation_strategy; `>=4.45` lets pip install it.
-  assert.deepEqual(deprecated({ transformers: '>=4.45' }), ['warning evaluation_strategy']);
+  // transformers 4.51 removed evaluation_strategy; `>=4.45,<5` lets pip install it.
+  assert.deepEqual(deprecated({ transformers: '>=4.45,<5' }), ['warning evaluation_strategy']);
+  // A lowest release alone says what the authors tested from, not what runs (FastChat's >=4.31.0 beside --evaluation_strategy).
+  assert.deepEqual(deprecated({ transformers: '>=4.45' }), ['info evaluation_strategy']);
   // Every release the pin allows takes it, or which one runs is not known: a note.
   assert.deepEqual(deprecated({ transformers: '4.44.2' }), ['info evaluation_strategy']);
   assert.deepEqual(deprecated(), ['info evaluation_strategy']);

@@ -5,7 +5,7 @@ import type { RuleContext } from './rule';
 import { programOf } from '../programs/index';
 import type { VersionFacts } from '../programs/program';
 import { choiceAtPin, describePin, frameworkLabel, keyAtPins, newestTypeAtPin, removalOf, validatedAtPin, type KeyVerdict, type Pins } from '../versions/key-facts';
-import { allBefore, isVersionedFramework, parseRelease, parseVersionSpec, type VersionedFramework } from '../versions/version-spec';
+import { allBefore, hasUpperBound, isVersionedFramework, parseRelease, parseVersionSpec, type VersionedFramework } from '../versions/version-spec';
 
 /**
  * What the schema rules (unknown-key, invalid-value, deprecated-key) change when the versions that run a file are
@@ -166,10 +166,18 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
  * overwrite_output_dir) target such a release far more often than not. Certain only once a version is pinned.
  */
 function unpinnedNote(frameworks: VersionedFramework[], pins: Pins, removal: string | undefined, said: boolean): string | undefined {
-  if (frameworks.some((f) => pins.versions?.[f] !== undefined)) return undefined;
+  // Only a capped pin says which releases the authors run: `>=4.31.0` (FastChat) names the oldest they tested, and its
+  // scripts still pass names 4.51 removed (judged in bench/wild).
+  const capped = frameworks.filter((f) => {
+    const spec = pins.versions?.[f] !== undefined ? parseVersionSpec(pins.versions[f]!) : undefined;
+    return spec !== undefined && hasUpperBound(spec);
+  });
+  if (capped.length > 0) return undefined;
   const works = removal ? 'releases before the removal take the old name' : 'every release read takes the old name';
   if (said) return ` ${works[0].toUpperCase()}${works.slice(1)}.`;
-  return ` Which ${frameworks.map(frameworkLabel).join('/')} release runs this file is not known (${PIN_HINT}); ${works}.`;
+  const floor = frameworks.map((f) => describePin(f, pins)).filter((p): p is string => p !== undefined);
+  const known = floor.length > 0 ? `only a lowest release is pinned (${floor.join(', ')})` : `which ${frameworks.map(frameworkLabel).join('/')} release runs this file is not known`;
+  return ` ${known[0].toUpperCase()}${known.slice(1)} (${PIN_HINT}); ${works}.`;
 }
 
 function versionedRenameAt(ctx: RuleContext, pins: Pins, ownVerdict: KeyVerdict | undefined, tokens: string[], replacement: string | undefined, removedIn: string | undefined): { offer: boolean; maxSeverity?: Severity; note?: string } {

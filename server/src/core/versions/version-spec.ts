@@ -106,3 +106,8 @@ export function lowerBound(spec: VersionSpec): Release | undefined {
   const lows = spec.bounds.filter((b) => b.op === '==' || b.op === '>=').map((b) => b.release);
   return lows.sort(compareReleases).pop();
 }
+
+/** Whether a spec caps the releases it allows (`<5.0`, `<=4.57`, `==4.46`): `>=4.31` alone says what it was tested from, not up to. */
+export function hasUpperBound(spec: VersionSpec): boolean {
+  return spec.exact !== undefined || spec.bounds.some((b) => b.op === '<' || b.op === '<=' || b.op === '==');
+}
