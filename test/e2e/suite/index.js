@@ -141,10 +141,10 @@ test('corpus: HF TrainingArguments YAML with fp16 and a truthy bf16 string gets 
   assert(/\b(fp16|bf16)\b/.test(line), `the diagnostic sits on "${line.trim()}", not on the fp16 or bf16 key`);
 }, { skip: HAS_CORPUS ? undefined : NO_CORPUS });
 
-test('corpus: DeepSpeed JSON with fp16.auto_cast "auto" gets an auto-outside-trainer warning (who reads it is a guess from its "auto" values), and keys have hovers', async () => {
+test('corpus: DeepSpeed JSON with fp16.auto_cast "auto" gets an auto-outside-trainer note (who reads it is a guess from its "auto" values; another reader may fill them), and keys have hovers', async () => {
   const document = await open(path.join(CORPUS, 'deepspeed/codealpaca-ds-config-zero3.json'));
   const diagnostic = await timed('open to diagnostic', waitForDiagnostic(document.uri, RULES.autoOutsideTrainer));
-  assert(diagnostic.severity === vscode.DiagnosticSeverity.Warning, `severity is ${vscode.DiagnosticSeverity[diagnostic.severity]}, expected Warning`);
+  assert(diagnostic.severity === vscode.DiagnosticSeverity.Information, `severity is ${vscode.DiagnosticSeverity[diagnostic.severity]}, expected Information`);
   const line = document.lineAt(diagnostic.range.start.line).text;
   assert(line.includes('auto_cast'), `the diagnostic sits on "${line.trim()}", not on auto_cast`);
 
