@@ -38,13 +38,13 @@ test('deprecated keys: the rename is offered only where the value carries over, 
   assert.deepEqual(rampup.fixes, []);
 });
 
-test('axolotl: keys the loaded plugins add are one note, not a warning each; without plugins they are warnings', () => {
+test('axolotl: keys the loaded plugins add are one note; without plugins each is a note of its own (no near-miss: axolotl drops it)', () => {
   const yaml = (plugins: string) => `base_model: meta-llama/Llama-3.1-8B\nsequence_len: 4096\nmicro_batch_size: 1\ngradient_accumulation_steps: 4\n${plugins}liger_rope: true\nliger_rms_norm: true\nlearning_rate: 0.00002\ndatasets:\n  - path: tatsu-lab/alpaca\n    type: alpaca\n`;
   const withPlugin = diagnostics(yaml('plugins:\n  - axolotl.integrations.liger.LigerPlugin\n'), 'fft.yaml', 'axolotl').filter((d) => d.rule === 'unknown-key');
   assert.deepEqual(withPlugin.map((d) => d.severity), ['info']);
   assert.match(withPlugin[0].message, /^2 keys are not in axolotl's own config \(liger_rope, liger_rms_norm\): the plugins this file loads \(axolotl\.integrations\.liger\.LigerPlugin\)/);
   const without = diagnostics(yaml(''), 'fft.yaml', 'axolotl').filter((d) => d.rule === 'unknown-key');
-  assert.deepEqual(without.map((d) => d.severity), ['warning', 'warning']);
+  assert.deepEqual(without.map((d) => [d.severity, /axolotl ignores it silently/.test(d.message)]), [['info', true], ['info', true]]);
 });
 
 test('axolotl: a key left empty (null) is neither an unknown-key nor a deprecated-key warning; with a value it still is', () => {

@@ -143,7 +143,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     const first = tree.problems.find((p) => p.kind === 'parse-error' || p.kind === 'alias-limit');
     const tooLarge = tree.problems.find((p) => p.kind === 'file-too-large');
     const sizeRule = settings.rules?.[fileTooLarge.meta.name] ?? settings.rules?.[fileTooLarge.meta.code];
-    if (parseFailed && looksLikeConfigFile(path)) {
+    if (parseFailed && looksLikeConfigFile(path) && !isJsonLines(text)) {
       if (tooLarge && sizeRule !== 'off') diagnostics.push(toDiagnostic(fileTooLarge.meta, { range: tooLarge.range, message: tooLarge.message }, sizeRule));
       else if (first && parseRule !== 'off') {
         const message = `${first.message} The file's name suggests a training config, and no JSON or YAML reader accepts it as written.`;
@@ -182,6 +182,27 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
 }
 
 /** A broken file of unknown format is still reported when its name says it is a training config. */
+/**
+ * A JSON Lines data file (one object a line: transformers' tests_samples/wmt_en_ro/train.json, read by datasets' json
+ * loader): data, not a broken config. The first lines decide; each is a whole JSON object.
+ */
+function isJsonLines(text: string): boolean {
+  const lines = text.split('\n', JSON_LINES_SAMPLE + 1).slice(0, JSON_LINES_SAMPLE).map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length < 2) return false;
+  return lines.every((line) => {
+    if (!line.startsWith('{') || !line.endsWith('}')) return false;
+    try {
+      JSON.parse(line);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+// Lines read to tell JSON Lines from a broken JSON document.
+const JSON_LINES_SAMPLE = 20;
+
 function looksLikeConfigFile(path: string): boolean {
   return /(ds_?config|deepspeed|zero[0-3]|accelerate|train|sft|dpo|finetune|pretrain)[^/]*\.(json|ya?ml)$/i.test(path);
 }

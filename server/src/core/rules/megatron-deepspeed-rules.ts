@@ -5,6 +5,7 @@ import type { OffsetRange } from '../text/range';
 import { shellFactsOf } from '../shell/shell-config';
 import { embeddedConfigs } from '../shell/embedded';
 import type { Rule } from './rule';
+import { evaluationRun } from './estimate-rules';
 
 // Megatron's flag and the DeepSpeed key that should say the same (megatron-deepspeed.json notes, "Batch: ...").
 const PAIRS: [flag: string, key: string][] = [
@@ -49,7 +50,8 @@ export const megatronDeepSpeedBatchMismatch: Rule = {
   check(ctx) {
     if (ctx.tree.language !== 'shell') return;
     const facts = shellFactsOf(ctx.tree);
-    if (!facts?.megatronDeepSpeed) return;
+    // An evaluation run (--inference, tasks/eval_harness) takes no optimizer steps: no accumulation to disagree on.
+    if (!facts?.megatronDeepSpeed || evaluationRun(ctx)) return;
     for (const root of ctx.roots) {
       const flag = getChild(root, 'deepspeed_config') ?? getChild(root, 'deepspeed-config') ?? getChild(root, 'deepscale_config');
       if (!flag || typeof flag.value !== 'string' || flag.value.trim() === '') continue;

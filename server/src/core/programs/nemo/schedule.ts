@@ -40,8 +40,9 @@ export function nemoFacts(root: ConfigNode): ScheduleFacts | undefined {
       kind,
       style: schedName,
       styleSetting: at(getChild(sched, 'name'), 'model.optim.sched.name'),
-      // nemo.json: sched.max_steps is filled from trainer.max_steps when absent.
-      horizon: schedMax ? { ...at(schedMax, 'model.optim.sched.max_steps'), unit: 'iterations' } : undefined,
+      // ModelPT.setup_optimization overwrites sched.max_steps with trainer.max_steps whenever that is >= 0
+      // (NVIDIA/NeMo 8cfedd72 nemo/core/classes/modelPT.py:713-714): the written value counts only without one.
+      horizon: schedMax && !((iterations.value ?? -1) >= 0) ? { ...at(schedMax, 'model.optim.sched.max_steps'), unit: 'iterations' } : undefined,
       holdAtEnd: num(getChild(sched, 'constant_steps')),
       minLr: at(getChild(sched, 'min_lr'), 'model.optim.sched.min_lr'),
     },
