@@ -127,3 +127,13 @@ test('a launch script\'s program that TrainLint has not read parses its own data
   assert.deepEqual(hf.map((d) => d.severity), ['warning']);
   assert.match(hf[0].message, /open_instruct\/dpo\.py/);
 });
+
+test('recompute-conflict: --checkpoint-activations is an error where the repository\'s own arguments file keeps upstream\'s exit, a warning where that file is another', () => {
+  const text = 'torchrun --nproc_per_node 8 pretrain_gpt.py --num-layers 24 --hidden-size 2048 --num-attention-heads 16 --seq-length 2048 --max-position-embeddings 2048 --micro-batch-size 1 --global-batch-size 64 --checkpoint-activations\n';
+  const severity = (source: string) =>
+    analyze(text, { path: 'train.sh', shellParser: parser, settings: { megatronArguments: { path: 'megatron/training/arguments.py', blob: 'f0', text: source } } }).diagnostics.find((d) => d.rule === 'recompute-conflict')?.severity;
+  // As in sail-sg/zero-bubble-pipeline-parallelism's megatron/training/arguments.py:220-223.
+  const kept = "    if args.checkpoint_activations:\n        print('--checkpoint-activations is no longer valid, use --recompute-activations, ...')\n        exit()\n";
+  assert.equal(severity(kept), 'error');
+  assert.equal(severity('def validate_args(args):\n    return args\n'), 'warning');
+});

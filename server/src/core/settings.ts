@@ -55,7 +55,7 @@ export interface Settings {
    * The Megatron arguments file of the repository that holds the file (`megatron/training/arguments.py`, `megatron/arguments.py`),
    * found by the front end: its path from the repository root and its git blob hash. A fork's file decides its scripts' flags.
    */
-  megatronArguments?: { path: string; blob?: string };
+  megatronArguments?: { path: string; blob?: string; text?: string };
   /** Share of the step the pipeline bubble may take before `pipeline-bubble` warns. */
   bubbleWarnFraction?: number;
   /** Framework versions the file runs with (exact or a range), from the workspace's pins, the project file, the editor or `--versions`. */

@@ -49,7 +49,8 @@ export function megatronArgumentsOf(root: string | undefined): Settings['megatro
     const path = join(root, rel);
     try {
       if (!statSync(path).isFile()) continue;
-      found = { path: relative(root, path).split(sep).join('/'), blob: blobHash(readFileSync(path)) };
+      const bytes = readFileSync(path);
+      found = { path: relative(root, path).split(sep).join('/'), blob: blobHash(bytes), text: bytes.toString('utf8') };
       break;
     } catch {
       // Not there: try the next place.

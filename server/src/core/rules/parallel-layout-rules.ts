@@ -1,5 +1,5 @@
 import { PROGRAM } from '../programs/ids';
-import { megatronForkArguments } from '../programs/megatron/fork';
+import { forkKeepsCheck, megatronForkArguments } from '../programs/megatron/fork';
 import type { Fix, RelatedLocation } from '../diagnostic';
 import { megatronArgs, parallelLayout, type MegatronArgs } from '../programs/megatron/arguments';
 import { replaceValue } from '../fix/edits';
@@ -495,9 +495,13 @@ export const recomputeConflict: Rule = {
       const own = ctx.tree.language === 'shell' ? megatronForkArguments(ctx.settings, 'Megatron-LM') : undefined;
       const runsMegatronDeepSpeed = own !== undefined && megatronForkArguments(ctx.settings, 'Megatron-DeepSpeed') === undefined;
       if (!args.deepspeed && !args.nemo && !runsMegatronDeepSpeed && args.on('checkpoint_activations')) {
+        // A fork that kept the exit (sail-sg/zero-bubble-pipeline-parallelism's arguments.py:220-223) fails the same way.
+        const kept = own !== undefined && forkKeepsCheck(ctx.settings, '--checkpoint-activations is no longer valid');
         ctx.report({
           range: at('checkpoint_activations'),
-          ...(own
+          ...(own && kept
+            ? { message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository's own ${own} makes the same check.` }
+            : own
             ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository runs its own ${own}, which decides (Megatron-DeepSpeed still takes the flag).` }
             : { message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' }),
         });

@@ -16,6 +16,11 @@ const UPSTREAM_ARGUMENTS: Record<string, 'Megatron-LM' | 'Megatron-DeepSpeed'> =
  * and choices are that file's to decide (a fork such as sail-sg/zero-bubble-pipeline-parallelism adds MistralTokenizer).
  * Until that file is read, a flag or choice the schema lacks is at most a warning. `framework`: the schema's program.
  */
+/** Whether the repository's own arguments file contains a check's message, so that it still makes the same check (a fork that kept upstream's exit). */
+export function forkKeepsCheck(settings: Settings, message: string): boolean {
+  return settings.megatronArguments?.text?.includes(message) === true;
+}
+
 export function megatronForkArguments(settings: Settings, framework: string): string | undefined {
   const own = settings.megatronArguments;
   if (!own) return undefined;
