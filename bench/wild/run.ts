@@ -1,6 +1,6 @@
 // Runs `trainlint check` over public repositories nobody here wrote and prints precision per rule from the committed
 // verdicts. Run: npm run build && node out/bench/wild/run.js [--cache DIR] [--mirrors DIR] [--only owner/name,...]
-//   [--sample N] [--seed S] [--record FILE] [--list unjudged|lost|sample|all]
+//   [--sample N] [--seed S] [--record FILE] [--list unjudged|unjudged-warnings|lost|sample|all]
 // The repositories (repos.json) are pinned to a commit; their trees are exported into a cache outside the project
 // (default $TMPDIR/trainlint-wild) from git directories laid out as MIRRORS/owner+name/repo (the library's fetch).
 // Nothing fetched is ever committed: only the list and the verdicts are.
@@ -212,6 +212,14 @@ function main(): void {
   const real = drawn.filter((w) => verdictOf(w)?.real === true).length;
   const wrong = drawn.filter((w) => verdictOf(w)?.real === false).length;
   console.log(`\nwarnings: ${warnings.length}; a sample of ${drawn.length} (seed ${seed}): ${real} real, ${wrong} false, ${drawn.length - real - wrong} unjudged: ${pct(real, wrong)} real`);
+  const judgedAll = warnings.map(verdictOf);
+  const allReal = judgedAll.filter((v) => v?.real === true).length;
+  const allWrong = judgedAll.filter((v) => v?.real === false).length;
+  console.log(`every warning: ${allReal} real, ${allWrong} false, ${warnings.length - allReal - allWrong} unjudged: ${pct(allReal, allWrong)} real`);
+  const heldWarnings = warnings.filter((w) => heldOut.has(w.repo)).map(verdictOf);
+  const heldReal = heldWarnings.filter((v) => v?.real === true).length;
+  const heldWrong = heldWarnings.filter((v) => v?.real === false).length;
+  console.log(`held-out warnings: ${heldWarnings.length}: ${heldReal} real, ${heldWrong} false, ${heldWarnings.length - heldReal - heldWrong} unjudged: ${pct(heldReal, heldWrong)} real`);
 
   const show = (title: string, items: Array<Finding | Verdict>) => {
     console.log(`\n${title} (${items.length}):`);
@@ -219,6 +227,7 @@ function main(): void {
   };
   if (list === 'unjudged' || list === 'all') show('unjudged errors', errors.filter((e) => !verdictOf(e)));
   if (list === 'unjudged' || list === 'all') show('unjudged warnings in the sample', drawn.filter((w) => !verdictOf(w)));
+  if (list === 'unjudged-warnings' || list === 'all') show('unjudged warnings', warnings.filter((w) => !verdictOf(w)));
   if (list === 'lost' || list === 'all') show('judged-true errors no longer found', lost);
   if (list === 'sample' || list === 'all') show('the warning sample', drawn);
   console.log(`\nevery finding: ${record}`);
