@@ -187,3 +187,14 @@ test('linked-file-missing: a script in a template/ folder names files a tool cop
   assert.deepEqual(linkedMissing(dir, join('cloud', 'template', 'run.sh'), text), []);
   assert.equal(linkedMissing(dir, join('cloud', 'scripts', 'run.sh'), text).length, 1, 'the same script elsewhere is reported');
 });
+
+test('linked-file-missing: a LLaMA-Factory config naming a file LLaMA-Factory ships (examples/deepspeed/ds_z3_config.json) is a note; another missing file is still a warning', () => {
+  // As OpenBMB/MiniCPM ships configs for LLaMA-Factory, copied into its checkout and run from its root.
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-shipped-'));
+  const config = (deepspeed: string) => `### model\nmodel_name_or_path: openbmb/MiniCPM-2B-sft-bf16\n\n### method\nstage: sft\ndo_train: true\nfinetuning_type: full\ndeepspeed: ${deepspeed}\n\n### dataset\ndataset: identity\ntemplate: cpm\ncutoff_len: 1024\n\n### train\nper_device_train_batch_size: 1\ngradient_accumulation_steps: 2\nlearning_rate: 1.0e-5\nnum_train_epochs: 1.0\nbf16: true\noutput_dir: saves/minicpm\n`;
+  writeFileSync(join(dir, 'minicpm_sft.yaml'), config('examples/deepspeed/ds_z3_config.json'));
+  writeFileSync(join(dir, 'minicpm_own.yaml'), config('examples/deepspeed/minicpm_z3.json'));
+  const found = (name: string) => analyzeInContext(join(dir, name), {}, parser).analysis.diagnostics.filter((d) => d.rule === 'linked-file-missing').map((d) => [d.severity, /LLaMA-Factory ships it/.test(d.message)]);
+  assert.deepEqual(found('minicpm_sft.yaml'), [['info', true]]);
+  assert.deepEqual(found('minicpm_own.yaml'), [['warning', false]]);
+});

@@ -59,6 +59,8 @@ export interface Program {
   /** What its file adds when another file links to it but is no plan of its own (an accelerate config). */
   linkedPlan?(root: ConfigNode): PartialPlan;
   /** The files one of its files names that it reads too (a DeepSpeed config, a checkpoint's config.json). */
+  /** Files its own checkout provides that its configs name relative to that checkout (LLaMA-Factory's examples/deepspeed/): a config another repository ships for it runs from there. */
+  shippedFiles?: { files: ReadonlySet<string>; where: string };
   links?(root: ConfigNode, analysis: FileAnalysis): ConfigLink[];
   /** What its argument parser does beyond the schema: open sections, plugins, forks, values resolved at run time. */
   arguments?: ArgumentFacts;

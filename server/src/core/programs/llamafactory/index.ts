@@ -8,6 +8,7 @@ import { precision } from '../hf-trainer/precision';
 import { batchFacts } from './batch';
 import { schema } from './schema';
 import { planFromTrainerArgs } from '../hf-trainer/plan';
+import { LLAMAFACTORY_SHIPPED } from './shipped';
 
 export const llamafactory: Program = {
   id: 'llamafactory',
@@ -26,6 +27,7 @@ export const llamafactory: Program = {
   plan: (root) => planFromTrainerArgs('llamafactory', root),
   precision,
   links: trainerLinks(['model_name_or_path', 'model']),
+  shippedFiles: LLAMAFACTORY_SHIPPED,
   packingProblem,
   schedule: {
     facts: (_tree, root) => trainerFacts('llamafactory', root),
