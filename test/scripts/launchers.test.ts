@@ -87,14 +87,14 @@ test('launcher options that take a value are not the program: deepspeed --autotu
   assert.equal(shellFactsOf(acc.tree)?.launch?.program?.map((p) => p.text).join(''), 'train.py');
 });
 
-test('accelerate config nulls: the launching command line fills them (silent); unknown launcher: a warning; a command that leaves them unset: an error', () => {
+test('accelerate config nulls: the launching command line fills them (silent); unknown launcher: a note; a command that leaves them unset: an error', () => {
   const dir = fixture('launchers', 'accelerate-null');
   const outcome = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: parser });
   const config = outcome.files.find((f) => f.path.endsWith('acc.yaml'));
   assert.deepEqual(config?.analysis.diagnostics.filter((d) => d.rule === 'invalid-value').map((d) => d.message) ?? [], []);
   const text = readFixture('launchers', 'accelerate-null', 'acc.yaml');
   const alone = analyze(text, { path: 'acc.yaml', settings: {} }).diagnostics.filter((d) => d.rule === 'invalid-value');
-  assert.deepEqual(alone.map((d) => d.severity), ['warning', 'warning']);
+  assert.deepEqual(alone.map((d) => d.severity), ['info', 'info']);
   assert.match(alone[0].message, /--num_machines/);
   const unset = analyze(text, { path: 'acc.yaml', settings: { launchFlags: ['mixed_precision'] } }).diagnostics.filter((d) => d.rule === 'invalid-value');
   assert.deepEqual(unset.map((d) => d.severity), ['error', 'error']);
