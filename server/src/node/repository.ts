@@ -37,14 +37,29 @@ function blobHash(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-const byRoot = new Map<string, Settings['megatronArguments'] | null>();
+// Per repository root: the file found (or none) and what its candidates' stat said, so that an edit, a new file or a
+// deleted one is read again (the language server runs for hours) while an unchanged one is read once.
+const byRoot = new Map<string, { stamp: string; found: Settings['megatronArguments'] }>();
+
+/** The size and modification time of each candidate place, or its absence. */
+function stampOf(root: string): string {
+  return MEGATRON_ARGUMENTS.map((rel) => {
+    try {
+      const stat = statSync(join(root, rel));
+      return stat.isFile() ? `${stat.size}:${stat.mtimeMs}` : '-';
+    } catch {
+      return '-';
+    }
+  }).join('|');
+}
 
 /** The repository's own Megatron arguments file, as the setting the core takes; undefined when it has none. */
 export function megatronArgumentsOf(root: string | undefined): Settings['megatronArguments'] {
   if (!root) return undefined;
+  const stamp = stampOf(root);
   const cached = byRoot.get(root);
-  if (cached !== undefined) return cached ?? undefined;
-  let found: Settings['megatronArguments'] | null = null;
+  if (cached && cached.stamp === stamp) return cached.found;
+  let found: Settings['megatronArguments'];
   for (const rel of MEGATRON_ARGUMENTS) {
     const path = join(root, rel);
     try {
@@ -56,6 +71,6 @@ export function megatronArgumentsOf(root: string | undefined): Settings['megatro
       // Not there: try the next place.
     }
   }
-  byRoot.set(root, found);
-  return found ?? undefined;
+  byRoot.set(root, { stamp, found });
+  return found;
 }
