@@ -1236,7 +1236,15 @@ function buildAccelerate() {
         properties: { deepspeed_config: { properties: { deepspeed_config_file: { type: 'string' } }, required: ['deepspeed_config_file'] } },
         required: ['deepspeed_config'],
       },
-      then: { properties: { mixed_precision: { type: 'null' } } },
+      then: {
+        properties: {
+          mixed_precision: {
+            type: 'null',
+            'x-consequence':
+              'beside deepspeed_config_file any mixed_precision from the config file, "no" included, is sent to the run in ACCELERATE_CONFIG_DS_FIELDS, and DeepSpeedPlugin raises "When using `deepspeed_config_file`, the following accelerate config variables will be ignored" (accelerate commands/launch.py, utils/dataclasses.py); set the precision in the DeepSpeed file and remove the key, or pass --mixed_precision to accelerate launch',
+          },
+        },
+      },
     },
     'x-unknown-keys': 'error',
     'x-unknown-keys-note': `${rootFact.unknownKeyBehaviour}. Closed per config class in then/else.`,

@@ -54,3 +54,13 @@ test('axolotl: a key left empty (null) is neither an unknown-key nor a deprecate
   const set = diagnostics(text.replace('max_packed_sequence_len:\n', 'max_packed_sequence_len: 2048\n'), 'config-3b.yml', 'axolotl');
   assert.ok(set.some((d) => d.rule === 'deprecated-key' && /max_packed_sequence_len/.test(d.message)), 'a set deprecated key is still reported');
 });
+
+test('accelerate: mixed_precision beside deepspeed_config_file is an error that says why, "no" included (launch sends it in ACCELERATE_CONFIG_DS_FIELDS)', () => {
+  const config = (precision: string) => `compute_environment: LOCAL_MACHINE\ndeepspeed_config:\n  deepspeed_config_file: ds_config.json\n  zero3_init_flag: true\ndistributed_type: DEEPSPEED\nmachine_rank: 0\n${precision}num_machines: 1\nnum_processes: 4\nuse_cpu: false\n`;
+  for (const value of ['fp16', 'no']) {
+    const found = diagnostics(config(`mixed_precision: ${value}\n`), 'accelerate_config.yaml', 'accelerate').filter((d) => d.rule === 'invalid-value');
+    assert.deepEqual(found.map((d) => d.severity), ['error'], value);
+    assert.match(found[0].message, /ACCELERATE_CONFIG_DS_FIELDS.*When using `deepspeed_config_file`/);
+  }
+  assert.deepEqual(diagnostics(config(''), 'accelerate_config.yaml', 'accelerate').filter((d) => d.rule === 'invalid-value'), []);
+});

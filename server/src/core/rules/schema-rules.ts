@@ -496,7 +496,7 @@ export const invalidValue: Rule = {
               }
             : {
                 severity: versioned?.maxSeverity,
-                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
+                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? (error.parentSchema as SchemaNode | undefined)?.['x-consequence'] ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
               }),
           fixes,
         });

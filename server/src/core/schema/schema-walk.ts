@@ -20,6 +20,8 @@ export interface SchemaNode {
   'x-unknown-keys'?: 'error' | 'ignored';
   /** What the program does with a key of this section it lacks, when neither "rejects it at start-up" nor "ignores it" says it. */
   'x-unknown-keys-consequence'?: string;
+  /** What the program does on a value this (sub)schema rejects, where it is not simply "stops at start-up". */
+  'x-consequence'?: string;
   'x-auto'?: 'trainer' | 'deepspeed';
   [key: string]: unknown;
 }
