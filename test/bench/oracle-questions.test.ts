@@ -54,6 +54,24 @@ test('a deprecation removed in v5 is a rejection at the latest, taken by the lat
   );
 });
 
+test('a deprecation that names the removal and the last release read asks both: the latest rejects, that release takes it, whatever the severity', () => {
+  const q = questionFor(
+    finding({
+      path: 'train.yaml',
+      severity: 'info',
+      rule: 'deprecated-key',
+      message: '"evaluation_strategy" is deprecated; use "eval_strategy". It was removed in transformers v4.51 (last read in 4.50); newer versions reject it. Upstream: "Removed". Which transformers/TRL release runs this file is not known (pin it); releases before the removal take the old name.',
+    }),
+  );
+  assert.deepEqual(
+    q.claims.map((c) => [JSON.stringify(c.version), c.expect, c.inUse]),
+    [
+      ['{"latest":true}', 'rejects', true],
+      ['{"exact":"4.50"}', 'accepts', false],
+    ],
+  );
+});
+
 test("keys the program's own classes decide are not asked; other formats are out of scope", () => {
   const q = questionFor(finding({ path: 'train.sh', severity: 'error', message: 'Unknown flag "max_token_length": ArgumentParserPlus over (GRPOExperimentConfig, TokenizerConfig) in open_instruct/grpo_fast.py rejects it; it stops at start-up with a ValueError about unused arguments.' }));
   assert.equal(q.claims.length, 0);

@@ -145,9 +145,12 @@ export function questionFor(f: OracleFinding): Question {
         return q;
       }
       const pin = pinnedIn(msg, 'transformers');
-      if (/removed in transformers v5; newer versions reject it/.test(msg)) {
+      // `removed in transformers v4.51 (last read in 4.50)`: the latest rejects it, the last release read takes it.
+      const transformersRemoved = /removed in transformers v([\d.]+)(?: \(last read in ([\d.]+)\))?; newer versions reject it/.exec(msg);
+      if (transformersRemoved) {
         claims.push({ framework: 'transformers', version: { latest: true }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'rejects', inUse: !pin });
-        claims.push({ framework: 'transformers', version: { latestOf: 4 }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: false });
+        const before = transformersRemoved[2] ? { exact: transformersRemoved[2] } : { latestOf: 4 };
+        claims.push({ framework: 'transformers', version: before, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: false });
       } else {
         // A deprecation that names no removal: the latest release still takes the key.
         claims.push({ framework: 'transformers', version: { latest: true }, kind, classes: ['TrainingArguments'], key, about: 'key', expect: 'accepts', inUse: !pin });
