@@ -95,9 +95,10 @@ test('a YAML passed to the program is linked, and judged by its classes: own key
   const path = fixture('programs', 'dataclass', 'config.yaml');
   const yaml = analyze(readFileSync(path, 'utf8'), { path, settings: link.context });
   const unknown = errors(yaml, 'unknown-key');
-  assert.deepEqual(unknown.map((d) => at(yaml, d)), ['internal_counter', 'lora_target_modulez']);
-  assert.match(unknown[1].message, /HfArgumentParser over \(ModelArguments, TrainArguments\) in train\.py rejects it/);
-  assert.match(unknown[1].message, /Did you mean "lora_target_modules"/);
+  // dataset_text_field is SFTConfig's (TRL): a parser over TrainingArguments alone rejects it, as HfArgumentParser does.
+  assert.deepEqual(unknown.map((d) => at(yaml, d)), ['dataset_text_field', 'internal_counter', 'lora_target_modulez']);
+  assert.match(unknown[2].message, /HfArgumentParser over \(ModelArguments, TrainArguments\) in train\.py rejects it/);
+  assert.match(unknown[2].message, /Did you mean "lora_target_modules"/);
   // loss_type: custom and lora_target_modules as a string are the program's fields, not TRL's.
   const flagged = yaml.diagnostics.filter((d) => d.rule === 'invalid-value' || d.rule === 'unknown-key').map((d) => at(yaml, d));
   assert.ok(!flagged.includes('custom') && !flagged.includes('q_proj,v_proj') && !flagged.includes('loss_type'), flagged.join(', '));
@@ -155,7 +156,7 @@ test('trainlint check on a folder: the YAML a script hands to its program is ana
   const yaml = files.find((f) => f.path.endsWith('config.yaml'));
   assert.ok(yaml, result.stdout);
   const unknown = yaml.diagnostics.filter((d) => d.rule === 'unknown-key' && d.severity === 'error');
-  assert.equal(unknown.length, 2, JSON.stringify(yaml.diagnostics));
+  assert.equal(unknown.length, 3, JSON.stringify(yaml.diagnostics));
   assert.ok(unknown.every((d) => /in train\.py rejects it/.test(d.message)));
 });
 

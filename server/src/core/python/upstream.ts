@@ -1,4 +1,5 @@
 import hfTrainingArgs from '../../../../schemas/hf-training-args.schema.json';
+import { everHad } from '../versions/key-facts';
 
 /**
  * Classes of installed packages whose fields TrainLint knows: schemas/hf-training-args.schema.json merges
@@ -26,8 +27,17 @@ export function upstreamClass(module: string, name: string): string | undefined 
   return entry && entry.packages.includes(module.split('.')[0]) ? name : undefined;
 }
 
-/** Whether an upstream class defines the key (with `classes`, one of those). */
+/**
+ * Whether an upstream class defines the key (with `classes`, one of those). Classes of transformers alone
+ * (HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))) take only what some transformers release read has
+ * (key-ranges.json): a TRL field there (beta, max_seq_length, dataset_text_field) is rejected. With a TRL class among them,
+ * any field of the merged schema counts, since TRL's classes differ by release.
+ */
 export function upstreamDefines(key: string, classes?: string[]): boolean {
+  const named = classes ?? Object.keys(UPSTREAM);
+  if (named.length > 0 && named.every((c) => UPSTREAM[c]?.packages.includes('transformers'))) {
+    return everHad('transformers', key) || named.some((c) => UPSTREAM[c]?.extra?.includes(key));
+  }
   if (SCHEMA_FIELDS.has(key)) return true;
-  return (classes ?? Object.keys(UPSTREAM)).some((c) => UPSTREAM[c]?.extra?.includes(key));
+  return named.some((c) => UPSTREAM[c]?.extra?.includes(key));
 }

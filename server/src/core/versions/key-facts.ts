@@ -231,3 +231,8 @@ function splitTopLevel(text: string, separator: string): string[] {
   parts.push(text.slice(start));
   return parts;
 }
+
+/** Whether any release read of a framework has the key (transformers: TrainingArguments and Seq2SeqTrainingArguments). */
+export function everHad(framework: VersionedFramework, key: string): boolean {
+  return FACTS[framework].stable.includes(key) || FACTS[framework].keys[key] !== undefined;
+}
