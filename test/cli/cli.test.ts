@@ -5,6 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixture } from '../helpers';
+import { runCheck } from '../../server/src/cli/check';
+import { renderJson } from '../../server/src/cli/render/json';
+import { loadShellParser } from '../../server/src/node/shell-parser';
+import { loadPythonParser } from '../../server/src/node/python-parser';
 
 function trainlint(args: string[], cwd?: string) {
   const run = spawnSync(process.execPath, [CLI(), ...args], { encoding: 'utf8', cwd });
@@ -183,4 +187,13 @@ test('rescale --rule malladi also scales Adam betas and epsilon (Malladi et al.)
   assert.match(text, /learning_rate: 0\.0004243\n/);
   assert.equal(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).code, 0);
   assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).stdout, /yaml-float-as-string/);
+});
+
+test('a run over many files, shared with a worker thread, reports what one thread reports, in the same order', async () => {
+  const dir = fixture();
+  const run = trainlint(['check', dir, '--format', 'json']);
+  const one = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: await loadShellParser(), pythonParser: await loadPythonParser() });
+  assert.ok(one.files.length >= 48, `${one.files.length} files: too few for the worker`);
+  assert.equal(run.stdout, renderJson(one.files));
+  assert.equal(run.code, one.exitCode);
 });
