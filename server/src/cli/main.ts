@@ -1,6 +1,7 @@
 import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
 import { runCheckInParallel, serveCheckWorker } from './check';
 import { isMainThread, workerData } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
 import { installPrecompiledValidators } from '../node/precompiled-validators';
@@ -217,6 +218,14 @@ async function check(argv: string[]): Promise<number> {
 function main(argv: string[]): number | Promise<number> {
   installPrecompiledValidators();
   const [command, ...rest] = argv;
+  // A command-line run is over in seconds, so the parsers' WebAssembly stays with V8's baseline compiler (Liftoff): its
+  // optimizing compiler spends over two seconds of processor time on tree-sitter-bash's lexer alone (one 160 KB function)
+  // and finishes too late to pay that back, while taking the second core from the run. The language server, which lives
+  // on, keeps the optimized code. (Set before the grammars are compiled; the flag is the process's, so a worker has it too.)
+  if (command !== 'lsp') {
+    setFlagsFromString('--liftoff-only');
+    setFlagsFromString('--interrupt-budget=540000');
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
