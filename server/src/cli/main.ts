@@ -1,7 +1,7 @@
 import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
 import { runCheckInParallel, serveCheckWorker } from './check';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
+import { useCliV8Flags } from '../node/v8-flags';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
 import { installPrecompiledValidators } from '../node/precompiled-validators';
@@ -218,14 +218,7 @@ async function check(argv: string[]): Promise<number> {
 function main(argv: string[]): number | Promise<number> {
   installPrecompiledValidators();
   const [command, ...rest] = argv;
-  // A command-line run is over in seconds, so the parsers' WebAssembly stays with V8's baseline compiler (Liftoff): its
-  // optimizing compiler spends over two seconds of processor time on tree-sitter-bash's lexer alone (one 160 KB function)
-  // and finishes too late to pay that back, while taking the second core from the run. The language server, which lives
-  // on, keeps the optimized code. (Set before the grammars are compiled; the flag is the process's, so a worker has it too.)
-  if (command !== 'lsp') {
-    setFlagsFromString('--liftoff-only');
-    setFlagsFromString('--interrupt-budget=540000');
-  }
+  if (command !== 'lsp') useCliV8Flags(); // Before the grammars are compiled and any validator is read (see v8-flags.ts).
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
@@ -258,6 +251,7 @@ async function checkWorkerParsers() {
 
 if (!isMainThread && (workerData as { trainlintCheckWorker?: boolean } | undefined)?.trainlintCheckWorker) {
   // A worker thread of `check` (check.ts runCheckInParallel), started on this same script.
+  useCliV8Flags();
   serveCheckWorker(checkWorkerParsers);
 } else {
   // `check` is asynchronous only because the shell parser (WebAssembly) loads asynchronously, once.
