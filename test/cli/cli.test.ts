@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixture } from '../helpers';
-import { runCheck } from '../../server/src/cli/check';
+import { runCheck, runCheckInParallel } from '../../server/src/cli/check';
 import { renderJson } from '../../server/src/cli/render/json';
 import { loadShellParser } from '../../server/src/node/shell-parser';
 import { loadPythonParser } from '../../server/src/node/python-parser';
@@ -196,4 +196,17 @@ test('a run over many files, shared with a worker thread, reports what one threa
   assert.ok(one.files.length >= 48, `${one.files.length} files: too few for the worker`);
   assert.equal(run.stdout, renderJson(one.files));
   assert.equal(run.code, one.exitCode);
+});
+
+test('a worker that stops or fails to start leaves its files to the main thread: the report is the same', async () => {
+  const dir = fixture();
+  const options = { paths: [dir], flags: {}, fix: false, failOn: 'error' as const, shellParser: await loadShellParser(), pythonParser: await loadPythonParser() };
+  const expected = renderJson(runCheck(options).files);
+  const scripts = mkdtempSync(join(tmpdir(), 'trainlint-worker-'));
+  writeFileSync(join(scripts, 'exits.js'), 'process.exit(0);\n');
+  writeFileSync(join(scripts, 'throws.js'), "throw new Error('no worker here');\n");
+  for (const script of ['exits.js', 'throws.js', 'missing.js']) {
+    const outcome = await runCheckInParallel(options, join(scripts, script));
+    assert.equal(renderJson(outcome.files), expected, script);
+  }
 });
