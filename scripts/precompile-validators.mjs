@@ -1,6 +1,7 @@
 // Compiles the validators of the bundled schemas at build time (run by scripts/bundle.mjs after tsc), so a CLI run or
 // the language server does not spend half a second in ajv's code generation per large schema. Writes
-// out/validators/<fingerprint>.json and dist/validators/<fingerprint>.json (with V8's code cache beside each); server/src/node/precompiled-validators.ts
+// out/validators/<fingerprint>.json and dist/validators/<fingerprint>.json (with V8's code cache beside each, one under
+// V8's own settings and one under the command line's, .cli.v8cache); server/src/node/precompiled-validators.ts
 // reads them and falls back to compiling at run time when none matches the schema (see validatorFingerprint).
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +22,9 @@ if (!existsSync(compiledSchemas)) {
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
   }
+  const { cacheSuffix } = require(join(root, 'out/server/src/node/precompiled-validators.js'));
+  const { useCliV8Flags } = require(join(root, 'out/server/src/node/v8-flags.js'));
+  const built = [];
   let written = 0;
   for (const schema of VALIDATED_SCHEMAS) {
     let source;
@@ -55,9 +59,19 @@ if (!existsSync(compiledSchemas)) {
     const codeCache = script.createCachedData();
     for (const folder of folders) {
       writeFileSync(join(folder, `${fingerprint}.json`), JSON.stringify({ source, scope }));
-      writeFileSync(join(folder, `${fingerprint}.v8cache`), codeCache);
+      writeFileSync(join(folder, `${fingerprint}${cacheSuffix(false)}`), codeCache);
     }
+    built.push({ schema, source, scope, fingerprint });
     written++;
+  }
+  // The same caches under the command line's V8 settings (server/src/node/v8-flags.ts), which V8 checks when it reads one.
+  useCliV8Flags();
+  for (const { schema, source, scope, fingerprint } of built) {
+    const ajv = new Ajv(AJV_OPTIONS);
+    const { validate, script } = instantiateValidator({ source, scope }, schema, ajv);
+    validate({});
+    const codeCache = script.createCachedData();
+    for (const folder of folders) writeFileSync(join(folder, `${fingerprint}${cacheSuffix(true)}`), codeCache);
   }
   console.log(`precompile-validators: ${written} of ${VALIDATED_SCHEMAS.length} validators written`);
 }

@@ -5,6 +5,11 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixture } from '../helpers';
+import { PARALLEL_MIN_FILES, runCheck, runCheckInParallel } from '../../server/src/cli/check';
+import { expandPaths } from '../../server/src/cli/files';
+import { renderJson } from '../../server/src/cli/render/json';
+import { loadShellParser } from '../../server/src/node/shell-parser';
+import { loadPythonParser } from '../../server/src/node/python-parser';
 
 function trainlint(args: string[], cwd?: string) {
   const run = spawnSync(process.execPath, [CLI(), ...args], { encoding: 'utf8', cwd });
@@ -183,4 +188,26 @@ test('rescale --rule malladi also scales Adam betas and epsilon (Malladi et al.)
   assert.match(text, /learning_rate: 0\.0004243\n/);
   assert.equal(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).code, 0);
   assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).stdout, /yaml-float-as-string/);
+});
+
+test('a run over many files, shared with a worker thread, reports what one thread reports, in the same order', async () => {
+  const dir = fixture();
+  const run = trainlint(['check', dir, '--format', 'json']);
+  const one = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: await loadShellParser(), pythonParser: await loadPythonParser() });
+  assert.ok(expandPaths([dir]).length >= PARALLEL_MIN_FILES, 'too few files for the worker');
+  assert.equal(run.stdout, renderJson(one.files));
+  assert.equal(run.code, one.exitCode);
+});
+
+test('a worker that stops or fails to start leaves its files to the main thread: the report is the same', async () => {
+  const dir = fixture();
+  const options = { paths: [dir], flags: {}, fix: false, failOn: 'error' as const, shellParser: await loadShellParser(), pythonParser: await loadPythonParser() };
+  const expected = renderJson(runCheck(options).files);
+  const scripts = mkdtempSync(join(tmpdir(), 'trainlint-worker-'));
+  writeFileSync(join(scripts, 'exits.js'), 'process.exit(0);\n');
+  writeFileSync(join(scripts, 'throws.js'), "throw new Error('no worker here');\n");
+  for (const script of ['exits.js', 'throws.js', 'missing.js']) {
+    const outcome = await runCheckInParallel(options, join(scripts, script));
+    assert.equal(renderJson(outcome.files), expected, script);
+  }
 });

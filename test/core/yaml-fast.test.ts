@@ -44,3 +44,11 @@ test('the fast path declines what it cannot build faithfully: syntax errors and 
   assert.equal(parseYamlFast('a: 1\na: 2\n', 'pyyaml', DEFAULT_LIMITS), undefined);
   assert.ok(parseYamlFast('a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n', 'pyyaml', DEFAULT_LIMITS));
 });
+
+test('a flow collection that starts a line (a whole-file {...} as GPT-NeoX writes, `- [1, 2]`, a value below its key) is one node, as the careful path reads it', () => {
+  for (const text of ['{\n  "a": 1,\n  # comment\n  "b": [[["flash"], 2]],\n}\n', '- [1, 2]\n- {a: 1}\n', 'a:\n  [1]\nb:\n  {c: [[1]]}\n', '[[1, 2]]\n']) {
+    const fast = parseYamlFast(text, 'pyyaml', DEFAULT_LIMITS);
+    assert.ok(fast, text);
+    assert.deepEqual(flatten(fast), flatten(parseYamlCareful(text, 'pyyaml', DEFAULT_LIMITS)), text);
+  }
+});

@@ -1,14 +1,30 @@
 import type { FileAnalysis } from '../core/index';
 import { LineIndex } from '../core/index';
 
+/**
+ * What the renderers and the exit code read of a file's analysis: plain data, small enough to keep for every file of a
+ * run and to pass from a worker thread (check.ts), where the whole analysis (the tree, the settings) is neither.
+ */
+export interface CheckedAnalysis {
+  /** The analysed text, without a byte order mark; all offsets point into it. */
+  text: string;
+  format: FileAnalysis['format'];
+  diagnostics: FileAnalysis['diagnostics'];
+  tree: { language: FileAnalysis['tree']['language'] };
+}
+
+export function checkedAnalysis(analysis: CheckedAnalysis): CheckedAnalysis {
+  return { text: analysis.text, format: analysis.format, diagnostics: analysis.diagnostics, tree: { language: analysis.tree.language } };
+}
+
 /** One checked file as the renderers see it: the path as the user gave it, and its analysis. */
 export interface CheckedFile {
   path: string;
-  analysis: FileAnalysis;
+  analysis: CheckedAnalysis;
   lines: LineIndex;
 }
 
-export function checkedFile(path: string, analysis: FileAnalysis): CheckedFile {
+export function checkedFile(path: string, analysis: CheckedAnalysis): CheckedFile {
   return { path, analysis, lines: new LineIndex(analysis.text) };
 }
 

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { parentPort, Worker } from 'node:worker_threads';
 import {
   analyze,
   applyEdits,
@@ -14,7 +16,7 @@ import {
   type Settings,
   type Severity,
 } from '../core/index';
-import { checkedFile, type CheckedFile } from './check-result';
+import { checkedAnalysis, checkedFile, type CheckedAnalysis, type CheckedFile } from './check-result';
 import { expandPaths, findPins, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
@@ -67,20 +69,55 @@ function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settin
   return program ? analyze(candidate.text, { path: candidate.path, settings: { ...settings, program }, shellParser, linked, baseline: candidate.baseline }) : analysis;
 }
 
-/** Checks the files; folder facts (which folders hold `.git`) are asked once per folder for the whole run. */
+/** Checks the files in this thread; folder facts (which folders hold `.git`) are asked once per folder for the whole run. */
 export function runCheck(options: CheckOptions): CheckOutcome {
-  return duringOneRun(() => checkFiles(options));
+  return duringOneRun(() => {
+    shellParser = options.shellParser;
+    pythonParser = options.pythonParser;
+    const notes: string[] = [];
+    const candidates = candidatesOf(options.paths, options.baseline, notes);
+    const firsts = candidates.map((c) => firstPass(c, options.flags, options.fix));
+    const contexts = linkContexts(firsts);
+    const files: CheckedFile[] = [];
+    candidates.forEach((candidate, i) => {
+      const context = contexts.get(resolve(candidate.path));
+      const first = firsts[i];
+      let analysis: CheckedAnalysis;
+      if (options.fix) {
+        const linked = linkedOf(candidate, first, options.flags);
+        const current = context || linked ? analyzeWith(candidate, options.flags, context, linked) : first.analysis!;
+        const fixed = fixFile(candidate, current, (text) => analyzeWith({ ...candidate, text }, options.flags, context, linked));
+        if (fixed.applied > 0) notes.push(`${candidate.path}: applied ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`);
+        analysis = fixed.analysis;
+      } else {
+        analysis = needsSecondPass(first, context) ? secondPass(candidate, first, options.flags, context) : first.result!;
+      }
+      const file = checkedResult(candidate, analysis);
+      if (file) files.push(file);
+    });
+    return outcomeOf(files, notes, options.failOn);
+  });
 }
 
-function checkFiles(options: CheckOptions): CheckOutcome {
-  shellParser = options.shellParser;
-  pythonParser = options.pythonParser;
-  const folders = options.paths.map((p) => resolve(p));
-  const notes: string[] = [];
-  const explicit = new Set(options.paths.map((p) => resolve(p)));
+/** The file as reported; undefined for a file that is no training config. */
+function checkedResult(candidate: Candidate, analysis: CheckedAnalysis): CheckedFile | undefined {
+  if (analysis.format === 'unknown' && analysis.diagnostics.length === 0) return undefined;
+  return checkedFile(candidate.path, checkedAnalysis(analysis));
+}
+
+function outcomeOf(files: CheckedFile[], notes: string[], failOn: Severity): CheckOutcome {
+  const threshold = SEVERITY_RANK[failOn];
+  const failing = files.some((f) => f.analysis.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
+  return { files, notes, exitCode: failing ? 1 : 0 };
+}
+
+/** The files to check, each with the settings of its project file and workspace pins; project-file problems go to `notes`. */
+function candidatesOf(paths: string[], baselineRevision: string | undefined, notes: string[], expanded = expandPaths(paths)): Candidate[] {
+  const folders = paths.map((p) => resolve(p));
+  const explicit = new Set(paths.map((p) => resolve(p)));
   const reportedProjects = new Set<string>();
   const candidates: Candidate[] = [];
-  for (const path of expandPaths(options.paths)) {
+  for (const path of expanded) {
     const project = findProjectConfig(path);
     let projectSettings: Settings = findPins(path);
     if (project) {
@@ -98,42 +135,58 @@ function checkFiles(options: CheckOptions): CheckOutcome {
     }
     // A repository with its own Megatron arguments file (a fork) decides its scripts' flags; the root is the nearest folder
     // with .git, else the folder checked (or the working folder a file was named from).
-    const megatronArguments = megatronArgumentsOf(repositoryRoot(path, [...options.paths, process.cwd()]));
+    const megatronArguments = megatronArgumentsOf(repositoryRoot(path, [...paths, process.cwd()]));
     if (megatronArguments) projectSettings = { ...projectSettings, megatronArguments };
-    const baseline = options.baseline ? fileAtRevision(path, options.baseline) : undefined;
+    const baseline = baselineRevision ? fileAtRevision(path, baselineRevision) : undefined;
     const checkedFolder = folders.find((f) => resolve(path).startsWith(`${f}/`));
     candidates.push({ path, text: readText(path), projectSettings, baseline, checkedFolder });
   }
+  return candidates;
+}
 
-  // A file that points to another (accelerate's deepspeed_config_file, TrainingArguments' deepspeed)
-  // tells us who reads the target and, sometimes, the world size: analyse the target in that context.
-  const first = candidates.map((c) => analyzeWith(c, options.flags));
+/**
+ * A file's first analysis, before any link context is known. A file that points to another (accelerate's
+ * deepspeed_config_file, TrainingArguments' deepspeed) tells who reads the target and, sometimes, the world size: `links`
+ * are the targets with the context each is analysed in. `result` is what is reported unless the file links to others or is
+ * linked to; the whole analysis is kept only where it is read again (the second pass finds the linked files from it).
+ */
+interface FirstPass {
+  links: Array<[string, Settings]>;
+  hasLinks: boolean;
+  result?: CheckedAnalysis;
+  analysis?: FileAnalysis;
+}
+
+function firstPass(candidate: Candidate, flags: Settings, keep = false): FirstPass {
+  const analysis = analyzeWith(candidate, flags);
+  const found = findLinks(analysis);
+  const links = found.map((link): [string, Settings] => {
+    const context = link.context.linkedFrom ? { ...link.context, linkedFrom: { ...link.context.linkedFrom, path: candidate.path } } : link.context;
+    return [linkTargetPath(candidate.path, link, candidate.checkedFolder, analysis), context];
+  });
+  const hasLinks = found.length > 0;
+  return { links, hasLinks, result: hasLinks ? undefined : checkedAnalysis(analysis), analysis: hasLinks || keep ? analysis : undefined };
+}
+
+/** The context each link target is analysed in; where several files link to one, the last of them decides. */
+function linkContexts(firsts: Array<Pick<FirstPass, 'links'>>): Map<string, Settings> {
   const contexts = new Map<string, Settings>();
-  first.forEach((analysis, i) => {
-    for (const link of findLinks(analysis)) {
-      const context = link.context.linkedFrom ? { ...link.context, linkedFrom: { ...link.context.linkedFrom, path: candidates[i].path } } : link.context;
-      contexts.set(linkTargetPath(candidates[i].path, link, candidates[i].checkedFolder, analysis), context);
-    }
-  });
+  for (const first of firsts) for (const [target, context] of first.links) contexts.set(target, context);
+  return contexts;
+}
 
-  const files: CheckedFile[] = [];
-  candidates.forEach((candidate, i) => {
-    const context = contexts.get(resolve(candidate.path));
-    // Files it points to are read and analysed in the context the link gives them (cross-file rules compare both).
-    const linked = findLinks(first[i]).length > 0 ? resolveLinks(candidate.path, first[i], options.flags, shellParser, candidate.checkedFolder) : undefined;
-    let analysis = context || linked ? analyzeWith(candidate, options.flags, context, linked) : first[i];
-    if (options.fix) {
-      const fixed = fixFile(candidate, analysis, (text) => analyzeWith({ ...candidate, text }, options.flags, context, linked));
-      if (fixed.applied > 0) notes.push(`${candidate.path}: applied ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`);
-      analysis = fixed.analysis;
-    }
-    if (analysis.format === 'unknown' && analysis.diagnostics.length === 0) return; // Not a training config.
-    files.push(checkedFile(candidate.path, analysis));
-  });
+function needsSecondPass(first: Pick<FirstPass, 'hasLinks'>, context: Settings | undefined): boolean {
+  return context !== undefined || first.hasLinks;
+}
 
-  const threshold = SEVERITY_RANK[options.failOn];
-  const failing = files.some((f) => f.analysis.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
-  return { files, notes, exitCode: failing ? 1 : 0 };
+/** The files it points to, read and analysed in the context the link gives them (cross-file rules compare both). */
+function linkedOf(candidate: Candidate, first: FirstPass, flags: Settings): LinkedFile[] | undefined {
+  return first.hasLinks ? resolveLinks(candidate.path, first.analysis!, flags, shellParser, candidate.checkedFolder) : undefined;
+}
+
+/** The file analysed again, in the context a linking file gives it and with the files it links to. */
+function secondPass(candidate: Candidate, first: FirstPass, flags: Settings, context: Settings | undefined): FileAnalysis {
+  return analyzeWith(candidate, flags, context, linkedOf(candidate, first, flags));
 }
 
 /** Applies safe fixes until none is left (bounded), writes the file once, and returns the re-checked analysis. */
@@ -149,4 +202,129 @@ function fixFile(candidate: Candidate, analysis: FileAnalysis, reanalyze: (text:
   }
   if (applied > 0) writeAtomically(candidate.path, fromSource({ text: current.text, hadBom: current.hadBom }));
   return { analysis: current, applied };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Two threads. The files are analysed by this thread and a worker, each taking the next file from a shared counter, so
+// the work splits evenly whatever the files cost; every result is put back in its file's place, so the output is the
+// one runCheck gives, in the same order. A file's second pass runs in the thread that kept its first analysis.
+
+/**
+ * Below this many files the worker's start (loading the bundle and the parsers) and its first, slower analyses are not
+ * repaid: on two cores a check of 100 corpus files took longer with it (0.74 s against 0.68 s), one of 150 less (0.93 s
+ * against 1.05 s).
+ */
+export const PARALLEL_MIN_FILES = 128;
+
+type ToWorker =
+  | { type: 'first'; candidates: Candidate[]; flags: Settings; counter: SharedArrayBuffer; parsers: { shell: boolean; python: boolean } }
+  | { type: 'second'; indices: number[]; contexts: Array<[string, Settings]> };
+type FromWorker =
+  | { type: 'first'; results: Array<[number, FirstPass]> }
+  | { type: 'second'; results: Array<[number, CheckedAnalysis]> }
+  | { type: 'error'; message: string };
+
+/**
+ * Checks the files as runCheck does, with a worker thread (running `workerScript`, whose entry calls serveCheckWorker)
+ * sharing the analyses when there are enough files and a second processor. What the worker does not deliver (it could not
+ * start) is done here. --fix stays in one thread: it writes files that later files read.
+ */
+export async function runCheckInParallel(options: CheckOptions, workerScript: string): Promise<CheckOutcome> {
+  if (options.fix || availableParallelism() < 2) return runCheck(options);
+  const paths = expandPaths(options.paths);
+  if (paths.length < PARALLEL_MIN_FILES) return runCheck(options);
+  shellParser = options.shellParser;
+  pythonParser = options.pythonParser;
+  // Started first: it loads while this thread reads the files.
+  const worker = new Worker(workerScript, { workerData: { trainlintCheckWorker: true } });
+  const replies: FromWorker[] = [];
+  const waiting: Array<(reply: FromWorker) => void> = [];
+  const deliver = (reply: FromWorker) => {
+    const next = waiting.shift();
+    if (next) next(reply);
+    else replies.push(reply);
+  };
+  worker.on('message', deliver);
+  worker.on('error', (error) => deliver({ type: 'error', message: error.stack ?? String(error) }));
+  worker.on('exit', () => deliver({ type: 'error', message: 'the check worker stopped' }));
+  const reply = <T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }> | undefined> =>
+    new Promise<FromWorker>((done) => (replies.length > 0 ? done(replies.shift()!) : waiting.push(done))).then((got) => (got.type === type ? (got as Extract<FromWorker, { type: T }>) : undefined));
+  try {
+    const notes: string[] = [];
+    const candidates = duringOneRun(() => candidatesOf(options.paths, options.baseline, notes, paths));
+    const n = candidates.length;
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const parsers = { shell: shellParser !== undefined, python: pythonParser !== undefined };
+    worker.postMessage({ type: 'first', candidates, flags: options.flags, counter: counter.buffer, parsers } satisfies ToWorker);
+    const firsts: FirstPass[] = new Array(n);
+    const mine = new Set<number>();
+    const take = (i: number) => {
+      firsts[i] = firstPass(candidates[i], options.flags);
+      mine.add(i);
+    };
+    duringOneRun(() => {
+      for (let i = Atomics.add(counter, 0, 1); i < n; i = Atomics.add(counter, 0, 1)) take(i);
+    });
+    if (mine.size < n) {
+      for (const [i, first] of (await reply('first'))?.results ?? []) firsts[i] = first;
+      duringOneRun(() => candidates.forEach((_, i) => firsts[i] === undefined && take(i)));
+    }
+    const contexts = linkContexts(firsts);
+    const again = candidates.flatMap((c, i) => (needsSecondPass(firsts[i], contexts.get(resolve(c.path))) ? [i] : []));
+    const theirs = again.filter((i) => !mine.has(i));
+    if (theirs.length > 0) worker.postMessage({ type: 'second', indices: theirs, contexts: [...contexts] } satisfies ToWorker);
+    const results: Array<CheckedAnalysis | undefined> = firsts.map((f) => f.result);
+    const second = (i: number) => {
+      const first = mine.has(i) ? firsts[i] : firstPass(candidates[i], options.flags);
+      results[i] = checkedAnalysis(secondPass(candidates[i], first, options.flags, contexts.get(resolve(candidates[i].path))));
+    };
+    duringOneRun(() => again.filter((i) => mine.has(i)).forEach(second));
+    if (theirs.length > 0) {
+      for (const [i, analysis] of (await reply('second'))?.results ?? []) results[i] = analysis;
+      duringOneRun(() => theirs.filter((i) => results[i] === undefined).forEach(second));
+    }
+    const files = candidates.flatMap((c, i) => checkedResult(c, results[i]!) ?? []);
+    return outcomeOf(files, notes, options.failOn);
+  } finally {
+    worker.removeAllListeners('exit');
+    void worker.terminate();
+  }
+}
+
+/** The worker's side: loads what runCheck is handed (the parsers), then takes files from the shared counter until none is left. */
+export function serveCheckWorker(loadParsers: () => Promise<{ shellParser?: ShellParser; pythonParser?: PythonParser }>): void {
+  const port = parentPort;
+  if (!port) return;
+  const loaded = loadParsers();
+  let candidates: Candidate[] = [];
+  let flags: Settings = {};
+  const firsts = new Map<number, FirstPass>();
+  port.on('message', (message: ToWorker) => {
+    void (async () => {
+      try {
+        if (message.type === 'first') {
+          const parsers = await loaded;
+          // The parsers the other thread has, no more: a grammar it could not load leaves scripts unread in both.
+          shellParser = message.parsers.shell ? parsers.shellParser : undefined;
+          pythonParser = message.parsers.python ? parsers.pythonParser : undefined;
+          ({ candidates, flags } = message);
+          const counter = new Int32Array(message.counter);
+          duringOneRun(() => {
+            for (let i = Atomics.add(counter, 0, 1); i < candidates.length; i = Atomics.add(counter, 0, 1)) firsts.set(i, firstPass(candidates[i], flags));
+          });
+          // The analyses stay here for the second pass; the link targets and the results go back.
+          const results = [...firsts].map(([i, first]): [number, FirstPass] => [i, { links: first.links, hasLinks: first.hasLinks, result: first.result }]);
+          port.postMessage({ type: 'first', results } satisfies FromWorker);
+        } else {
+          const contexts = new Map(message.contexts);
+          const results = duringOneRun(() =>
+            message.indices.map((i): [number, CheckedAnalysis] => [i, checkedAnalysis(secondPass(candidates[i], firsts.get(i)!, flags, contexts.get(resolve(candidates[i].path))))]),
+          );
+          port.postMessage({ type: 'second', results } satisfies FromWorker);
+        }
+      } catch (error) {
+        port.postMessage({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies FromWorker);
+      }
+    })();
+  });
 }

@@ -1,5 +1,7 @@
 import { choiceOption, parseArgs, positiveIntOption, UsageError } from './args';
-import { runCheck } from './check';
+import { runCheckInParallel, serveCheckWorker } from './check';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { useCliV8Flags } from '../node/v8-flags';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
 import { installPrecompiledValidators } from '../node/precompiled-validators';
@@ -194,15 +196,19 @@ async function check(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'fail-on', 'baseline', ...CLUSTER_OPTIONS], ['fix']);
   const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
-  const outcome = runCheck({
-    paths: args.positionals.length > 0 ? args.positionals : ['.'],
-    flags: clusterFlags(args),
-    fix: args.options.has('fix'),
-    failOn,
-    shellParser: await loadShellParser(),
-    pythonParser: await loadPythonParser(),
-    baseline: baselineOption(args),
-  });
+  // This bundle is also the check worker's script (see the end of this file).
+  const outcome = await runCheckInParallel(
+    {
+      paths: args.positionals.length > 0 ? args.positionals : ['.'],
+      flags: clusterFlags(args),
+      fix: args.options.has('fix'),
+      failOn,
+      shellParser: await loadShellParser(),
+      pythonParser: await loadPythonParser(),
+      baseline: baselineOption(args),
+    },
+    __filename,
+  );
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);
   const render = { text: renderText, json: renderJson, sarif: (f: typeof outcome.files) => renderSarif(f, VERSION), github: renderGithub }[format];
   process.stdout.write(render(outcome.files));
@@ -212,6 +218,7 @@ async function check(argv: string[]): Promise<number> {
 function main(argv: string[]): number | Promise<number> {
   installPrecompiledValidators();
   const [command, ...rest] = argv;
+  if (command !== 'lsp') useCliV8Flags(); // Before the grammars are compiled and any validator is read (see v8-flags.ts).
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
@@ -237,11 +244,22 @@ function fail(error: unknown): void {
   process.exitCode = 2;
 }
 
-// `check` is asynchronous only because the shell parser (WebAssembly) loads asynchronously, once.
-try {
-  Promise.resolve(main(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-  }, fail);
-} catch (error) {
-  fail(error);
+async function checkWorkerParsers() {
+  installPrecompiledValidators();
+  return { shellParser: await loadShellParser(), pythonParser: await loadPythonParser() };
+}
+
+if (!isMainThread && (workerData as { trainlintCheckWorker?: boolean } | undefined)?.trainlintCheckWorker) {
+  // A worker thread of `check` (check.ts runCheckInParallel), started on this same script.
+  useCliV8Flags();
+  serveCheckWorker(checkWorkerParsers);
+} else {
+  // `check` is asynchronous only because the shell parser (WebAssembly) loads asynchronously, once.
+  try {
+    Promise.resolve(main(process.argv.slice(2))).then((code) => {
+      process.exitCode = code;
+    }, fail);
+  } catch (error) {
+    fail(error);
+  }
 }

@@ -6,6 +6,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { AJV_OPTIONS, usePrecompiledValidators } from '../core/schema/validate';
 import type { SchemaNode } from '../core/schema/schema-walk';
+import { cliV8Flags } from './v8-flags';
 
 /**
  * Validators ajv generated at build time for the bundled schemas (scripts/precompile-validators.mjs writes them beside
@@ -30,6 +31,11 @@ export function validatorFingerprint(schema: SchemaNode): string {
 
 const FOLDERS = [join(__dirname, 'validators'), join(__dirname, '..', '..', '..', 'validators')];
 
+/** The code cache written under the V8 settings this thread runs with (v8-flags.ts): V8 rejects any other. */
+export function cacheSuffix(cli = cliV8Flags()): string {
+  return cli ? '.cli.v8cache' : '.v8cache';
+}
+
 function read(fingerprint: string): { found: PrecompiledValidator; cachedData?: Buffer } | undefined {
   for (const folder of FOLDERS) {
     let found: PrecompiledValidator;
@@ -40,7 +46,7 @@ function read(fingerprint: string): { found: PrecompiledValidator; cachedData?: 
     }
     let cachedData: Buffer | undefined;
     try {
-      cachedData = readFileSync(join(folder, `${fingerprint}.v8cache`));
+      cachedData = readFileSync(join(folder, `${fingerprint}${cacheSuffix()}`));
     } catch {
       // No code cache: V8 compiles the source.
     }

@@ -28,7 +28,7 @@ export function repositoryRoot(file: string, fallbacks: string[] = []): string |
     dir = parent;
   }
   const path = resolve(file);
-  const containing = fallbacks.map((f) => resolve(f)).filter((f) => isDir(f) && (path === f || path.startsWith(f.endsWith(sep) ? f : f + sep)));
+  const containing = fallbacks.map((f) => resolve(f)).filter((f) => (path === f || path.startsWith(f.endsWith(sep) ? f : f + sep)) && isDir(f));
   return containing.sort((a, b) => a.length - b.length)[0];
 }
 

@@ -76,16 +76,31 @@ async function load(): Promise<ShellParser | undefined> {
 
 const RECENT_TREES = 4;
 
+type Language = import('web-tree-sitter').Language;
+const namedTypes = new WeakMap<Language, boolean[]>();
+
+function isNamed(language: Language, typeId: number): boolean {
+  let named = namedTypes.get(language);
+  if (!named) namedTypes.set(language, (named = []));
+  return (named[typeId] ??= language.nodeTypeIsNamed(typeId));
+}
+
 /**
  * The same plain tree as fromTreeSitter (same nodes, same order, same bound on depth), read with a tree cursor. Returns
  * undefined when the tree has more nodes than MAX_SHELL_NODES, where fromTreeSitter decides which ones are kept.
  */
 function withCursor(tree: NonNullable<ReturnType<InstanceType<typeof import('web-tree-sitter').Parser>['parse']>>): ShellSyntaxNode | undefined {
   const cursor = tree.walk();
+  const language = tree.language;
   try {
+    // Each of the cursor's getters is a call into the WebAssembly module; whether a type is named is asked once per type,
+    // and whether a node is missing only of an empty one (a node the parser inserts spans no text).
     const plain = (): ShellSyntaxNode => {
-      const node: ShellSyntaxNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: cursor.nodeIsNamed, children: [] };
-      if (!cursor.nodeIsMissing) return node;
+      const typeId = cursor.nodeTypeId;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const node: ShellSyntaxNode = { type: language.types[typeId] || 'ERROR', start, end, named: isNamed(language, typeId), children: [] };
+      if (start !== end || !cursor.nodeIsMissing) return node;
       return { type: node.type, start: node.start, end: node.end, named: node.named, missing: true, children: [] };
     };
     const root = plain();

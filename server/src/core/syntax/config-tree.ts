@@ -65,7 +65,8 @@ export interface ConfigTree {
 
 /** Escapes one reference token of a JSON Pointer (RFC 6901). */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(token);
+  return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
 
 /** Two nodes that are scalars with the same loaded value (a duplicate key that changes nothing). */

@@ -32,7 +32,12 @@ export function parseYamlFast(text: string, resolver: YamlResolver, limits: Pars
     }
     const children = stack.pop()!;
     const node = rawNode(text, open.pop()!, state, children);
-    stack[stack.length - 1].push(node);
+    // A flow collection that starts a line in block context (`{...}` as the whole file, `- [1, 2]`, a value on the
+    // line below its key) is composed inside a second node opened at the same place (js-yaml's readBlockMapping first
+    // tries it as an implicit key): the same collection twice, of which the inner one is the node.
+    const only = children.length === 1 ? children[0] : undefined;
+    const wrapper = only !== undefined && node.kind !== 'scalar' && only.kind === node.kind && only.start === node.start;
+    stack[stack.length - 1].push(wrapper ? only : node);
   };
   try {
     loadAll(text, undefined, { schema: FAILSAFE_SCHEMA, listener });

@@ -1,12 +1,14 @@
+let rows = [new Uint32Array(64), new Uint32Array(64), new Uint32Array(64)];
+
 /**
  * Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), computed with three
  * rolling rows; it stops early and returns `max + 1` once every cell of a row exceeds `max`.
  */
 export function editDistance(a: string, b: string, max = Infinity): number {
   const cols = b.length + 1;
-  let before = new Uint32Array(cols);
-  let previous = new Uint32Array(cols);
-  let current = new Uint32Array(cols);
+  // The rows are reused from call to call (ranking compares one name with hundreds); every cell read is written first.
+  if (rows[0].length < cols) rows = [new Uint32Array(cols * 2), new Uint32Array(cols * 2), new Uint32Array(cols * 2)];
+  let [before, previous, current] = rows;
   for (let j = 0; j < cols; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
@@ -19,7 +21,10 @@ export function editDistance(a: string, b: string, max = Infinity): number {
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
-    [before, previous, current] = [previous, current, before];
+    const oldest = before;
+    before = previous;
+    previous = current;
+    current = oldest;
   }
   return previous[cols - 1];
 }

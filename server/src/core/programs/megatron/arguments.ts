@@ -89,11 +89,17 @@ export function megatronArgs(tree: ConfigTree, root: ConfigNode, settings: Setti
   if (format === 'nemo') return nemoArgs(root, settings);
   const schema = schemaFor('megatron', tree);
   const index = style === 'shell' && schema ? flagsByDest(schema) : undefined;
+  // A script's flags by name, each at its last occurrence (argparse keeps the last one given); built on the first ask.
+  let lastOf: Map<string, number> | undefined;
   const node = (dest: string): ConfigNode | undefined => {
     if (style === 'shell') {
-      const names = new Set(index?.get(dest) ?? [dest.replace(/_/g, '-')]);
-      for (let i = root.children.length - 1; i >= 0; i--) if (names.has(String(root.children[i].key))) return root.children[i];
-      return undefined;
+      if (!lastOf) {
+        lastOf = new Map();
+        root.children.forEach((child, i) => lastOf!.set(String(child.key), i));
+      }
+      let last = -1;
+      for (const name of index?.get(dest) ?? [dest.replace(/_/g, '-')]) last = Math.max(last, lastOf.get(name) ?? -1);
+      return last >= 0 ? root.children[last] : undefined;
     }
     for (const name of [dest, ...(YAML_RENAMES[dest] ?? [])]) {
       const found = getChild(root, name) ?? getChild(getChild(root, 'model_parallel'), name) ?? getChild(getChild(root, 'language_model'), name);
