@@ -113,3 +113,10 @@ test('unknown-key: Megatron flags that nvidia-modelopt adds to pretrain_gpt.py a
   const note = analyze(script, { path: 'train.sh', settings: {}, shellParser }).diagnostics.find((d) => d.rule === 'unknown-key');
   assert.match(note?.message ?? '', /2 flags come from nvidia-modelopt's post-training arguments .*\(--enable-gpt-oss, --export-force-local-attention\)/);
 });
+
+test('unknown-key: keys a section rejects one by one (NeMo trainer: Lightning raises TypeError) are not grouped as "ignored"', () => {
+  const nemo = 'trainer:\n  devices: 8\n  num_nodes: 1\n  max_steps: 1000\n  replace_sampler_ddp: false\n  resume_from_checkpoint: null\n  amp_backend: native\nmodel:\n  micro_batch_size: 1\n  global_batch_size: 8\n  tensor_model_parallel_size: 1\n  pipeline_model_parallel_size: 1\n  encoder_seq_length: 2048\n  num_layers: 2\n  hidden_size: 256\n  num_attention_heads: 4\nexp_manager:\n  explicit_log_dir: null\n';
+  const found = analyze(nemo, { path: 'megatron_gpt_config.yaml', settings: {}, shellParser }).diagnostics.filter((d) => d.rule === 'unknown-key');
+  assert.ok(found.length >= 2, JSON.stringify(found.map((d) => d.message)));
+  assert.ok(found.every((d) => !/ignores them silently/.test(d.message) && /TypeError/.test(d.message)), JSON.stringify(found.map((d) => d.message)));
+});

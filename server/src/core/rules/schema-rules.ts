@@ -250,7 +250,8 @@ export const unknownKey: Rule = {
             message: `Unknown ${ctx.tree.language === 'shell' ? 'flag' : 'key'} "${key}" ${where(parentPointer.slice(root.pointer.length))}: ${versioned?.consequence ?? consequence}.${hint}${versioned?.note ?? ''}`,
             fixes,
           });
-        if (policy !== 'error' && !winner && !versioned && parentPointer !== root.pointer) {
+        // Only sections that drop keys without a word (NeMo's trainer raises TypeError on each: reported one by one).
+        if (silentlyIgnored && !winner && !versioned && parentPointer !== root.pointer) {
           ignoredBySection.set(parentPointer, [...(ignoredBySection.get(parentPointer) ?? []), { node, report }]);
         } else report();
       }
