@@ -171,3 +171,16 @@ test('a script that only runs llamafactory-cli train X.yaml is estimated from X.
   assert.deepEqual([out.plan.zero.stage, out.plan.model.seqLength, out.plan.batch.global], [3, 2048, 128]);
   assert.equal(out.memory.fits, true);
 });
+
+test('an estimate that cannot be made says what to give, in the user\'s words (flags and .trainlint.yaml), once each', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-missing-'));
+  writeFileSync(join(dir, 'ds.json'), '{\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 2,\n  "zero_optimization": { "stage": 2 }\n}\n');
+  const run = trainlint(['estimate', join(dir, 'ds.json')]);
+  const memory = run.stdout.split('\n').find((l) => l.includes('not available') && l.includes('--model'));
+  assert.ok(memory, run.stdout);
+  assert.match(memory, /needs the model \(--model HF_ID, or model: in \.trainlint\.yaml\); the sequence length \(--seq-length N\); the GPU type \(--gpu TYPE/);
+  assert.doesNotMatch(run.stdout, /model\.layers|hardware\.gpu or/);
+  // With them given, memory is estimated.
+  const given = trainlint(['estimate', join(dir, 'ds.json'), '--gpus', '8', '--gpu', 'h100-sxm', '--model', 'meta-llama/Llama-3.1-8B', '--seq-length', '4096']);
+  assert.match(given.stdout, /Memory per GPU\n\s+weights/);
+});

@@ -4,7 +4,7 @@ import { estimate, type Estimate } from '../core/estimate/estimate';
 import { completePlan } from '../core/estimate/complete-plan';
 import type { TrainingPlan } from '../core/estimate/plan';
 import { planFieldProblems } from '../core/estimate/plan-fields';
-import { estimateSections } from '../core/report/estimate-report';
+import { estimateSections, howToGive } from '../core/report/estimate-report';
 import { mergeSettings, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { UsageError } from './args';
@@ -77,7 +77,8 @@ export function renderEstimateText(result: Estimate, notes: string[]): string {
   }
   const assumptions = [...notes, ...result.assumptions];
   if (assumptions.length > 0) out.push('Assumptions', ...assumptions.map((a) => `  - ${a}`), '');
-  if (result.missing.length > 0) out.push('Missing', ...result.missing.map((m) => `  - ${m}`), '');
+  // In the user's words (flags, .trainlint.yaml), once each; --format json keeps the estimator's field names.
+  if (result.missing.length > 0) out.push('Missing', ...[...new Set(result.missing.map(howToGive))].map((m) => `  - ${m}`), '');
   if (result.conflicts.length > 0) out.push('Conflicts', ...result.conflicts.map((c) => `  - ${c}`), '');
   const sources = [...new Set(estimateSections(result).flatMap((s) => s.sources))];
   if (sources.length > 0) out.push('Sources', ...sources.map((s) => `  - ${s}`), '');

@@ -11,7 +11,21 @@ export interface ReportSection {
 }
 
 function unavailable(title: string, missing: string[]): ReportSection {
-  return { title, rows: [], notes: [`not available: ${missing.join('; ') || 'inputs missing'}`], sources: [] };
+  const needs = [...new Set(missing.map(howToGive))];
+  return { title, rows: [], notes: [`not available: needs ${needs.join('; ') || 'inputs the file does not give'}`], sources: [] };
+}
+
+/** What the user gives for a missing input of the estimator (plan field names are the estimator's, not the user's). */
+export function howToGive(missing: string): string {
+  if (/^model\.seqLength\b/.test(missing)) return 'the sequence length (--seq-length N)';
+  if (/^model\.|^model shape/.test(missing)) return 'the model (--model HF_ID, or model: in .trainlint.yaml)';
+  if (/^hardware\./.test(missing)) return 'the GPU type (--gpu TYPE such as h100-sxm, or cluster.gpu in .trainlint.yaml)';
+  if (/^parallel\.worldSize\b/.test(missing)) return 'the number of GPUs (--gpus N, or --nodes N --gpus-per-node N)';
+  if (/^training\.tokens or training\.iterations/.test(missing)) return 'the training length (steps in the file, or --tokens N)';
+  if (/^an iteration time/.test(missing)) return 'a step time (see "Step time and utilization")';
+  if (/^batch\.global\b/.test(missing)) return 'the global batch (the file\'s, or its micro-batch and accumulation with the number of GPUs)';
+  if (/^batch\.micro\b/.test(missing)) return 'the micro-batch (the file\'s per-GPU batch size)';
+  return missing;
 }
 
 export function memorySection(e: Estimate): ReportSection {
