@@ -168,11 +168,11 @@ export function versionedRename(ctx: RuleContext, tokens: string[], replacement:
 function unpinnedNote(frameworks: VersionedFramework[], pins: Pins, removal: string | undefined, said: boolean): string | undefined {
   // Only a capped pin says which releases the authors run: `>=4.31.0` (FastChat) names the oldest they tested, and its
   // scripts still pass names 4.51 removed (judged in bench/wild).
-  const capped = frameworks.filter((f) => {
+  const capped = frameworks.some((f) => {
     const spec = pins.versions?.[f] !== undefined ? parseVersionSpec(pins.versions[f]!) : undefined;
     return spec !== undefined && hasUpperBound(spec);
   });
-  if (capped.length > 0) return undefined;
+  if (capped) return undefined;
   const works = removal ? 'releases before the removal take the old name' : 'every release read takes the old name';
   if (said) return ` ${works[0].toUpperCase()}${works.slice(1)}.`;
   const floor = frameworks.map((f) => describePin(f, pins)).filter((p): p is string => p !== undefined);

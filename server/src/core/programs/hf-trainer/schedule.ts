@@ -4,7 +4,7 @@ import type { Fix } from '../../diagnostic';
 import type { RuleContext } from '../../rules/rule';
 import { addKeys, fixOf } from '../../rules/research/common';
 import { optimizerKind } from '../../facts/lr-scaling';
-import { setting, written, type DecayKind, type ScheduleFacts } from '../../facts/schedule-facts';
+import { setting, type DecayKind, type ScheduleFacts } from '../../facts/schedule-facts';
 
 // transformers SchedulerType (hf-training-args.json lr_scheduler_type enum).
 function hfDecayKind(style: string): DecayKind {

@@ -157,12 +157,13 @@ export const lrDecayHorizonMismatch: Rule = {
       else if (reader?.warmupInSteps) warm = facts.warmup.steps;
       else if (facts.warmup.setting?.value !== undefined && facts.warmup.setting.node && unitOf(facts.warmup.setting) === (horizon ? horizon.unit : unitOf(length))) warm = facts.warmup.setting.value;
     }
+    const smoke = smokeLength(length, horizon);
     // A warmup as long as the decay: the LR never decays.
     if (decayEnd !== undefined && warm !== undefined && warm >= decayEnd && facts.warmup.setting) {
       const place = facts.warmup.setting.node ?? horizon?.node ?? length?.node;
       ctx.report({
         range: placeOf(ctx, place),
-        ...(length?.value !== undefined && length.value <= warm && smokeLength(length, horizon) ? { severity: 'info' as const } : {}),
+        ...(smoke && (length?.value ?? Infinity) <= warm ? { severity: 'info' as const } : {}),
         message: `The warmup (${facts.warmup.setting.name} = ${fmt(facts.warmup.setting.value ?? warm)}, ${fmt(warm)} ${horizon?.unit ?? 'steps'}) is as long as the decay horizon (${fmt(decayEnd)}): the learning rate never decays${min ? ` to ${fmt(min)}` : ''}. A run whose LR is never decayed loses to a fully decayed baseline (Kaddour et al. 2023).`,
       });
       return;
@@ -173,7 +174,6 @@ export const lrDecayHorizonMismatch: Rule = {
     if (d === t) return;
     const w = warm ?? 0;
     const fix = fixOf(`Set ${horizon.name} to ${t} (decay over the whole run)`, setValue(ctx, horizon.node, t));
-    const smoke = smokeLength(length, horizon);
     if (d > t && t <= w) {
       // Megatron and GPT-NeoX warm up linearly to the peak (optimizer_param_scheduler.py get_lr).
       ctx.report({
@@ -192,7 +192,11 @@ export const lrDecayHorizonMismatch: Rule = {
       ctx.report({
         range: placeOf(ctx, horizon.node),
         ...(short ? { severity: 'info' as const } : {}),
-        message: `${horizon.name} ${d} is beyond ${length.name} ${t}: the run stops ${Math.round(100 * Math.max(0, progress))}% of the way through its ${facts.decay.style} decay${final !== undefined ? `, at a learning rate of ${fmt(final)} instead of the minimum ${fmt(min)}` : ''}. ${short ? 'A run this short against its schedule is the shape of a smoke test or a benchmark; if it is a real run, ' : 'Gains measured against a run that is not fully decayed tend to vanish against one that is (Kaddour et al. 2023). '}${short ? 'decay' : 'Decay'} over the training horizon, or use a WSD schedule if the run will be continued.`,
+        message: `${horizon.name} ${d} is beyond ${length.name} ${t}: the run stops ${Math.round(100 * Math.max(0, progress))}% of the way through its ${facts.decay.style} decay${final !== undefined ? `, at a learning rate of ${fmt(final)} instead of the minimum ${fmt(min)}` : ''}. ${
+          short
+            ? 'A run this short against its schedule is the shape of a smoke test or a benchmark; if it is a real run, decay'
+            : 'Gains measured against a run that is not fully decayed tend to vanish against one that is (Kaddour et al. 2023). Decay'
+        } over the training horizon, or use a WSD schedule if the run will be continued.`,
         fixes: fixes(fix),
       });
       return;
