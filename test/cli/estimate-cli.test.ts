@@ -184,3 +184,20 @@ test('an estimate that cannot be made says what to give, in the user\'s words (f
   const given = trainlint(['estimate', join(dir, 'ds.json'), '--gpus', '8', '--gpu', 'h100-sxm', '--model', 'meta-llama/Llama-3.1-8B', '--seq-length', '4096']);
   assert.match(given.stdout, /Memory per GPU\n\s+weights/);
 });
+
+test('a script in scripts/ that names ./scripts/zero3.json: the run resolves it from the repository root, and the plan is ZeRO-3', () => {
+  // The published Vicuna-13B style fine-tune: 8 x A100-80GB with ZeRO-3. Read beside the script (scripts/scripts/zero3.json),
+  // the config was dropped and the 13B model planned unsharded (about 268 GiB per GPU).
+  const repo = mkdtempSync(join(tmpdir(), 'trainlint-repo-'));
+  mkdirSync(join(repo, '.git'));
+  mkdirSync(join(repo, 'scripts'));
+  writeFileSync(join(repo, 'scripts', 'zero3.json'), '{"train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": "auto", "zero_optimization": {"stage": 3}, "bf16": {"enabled": "auto"}}\n');
+  writeFileSync(join(repo, 'scripts', 'train.sh'), '#!/bin/bash\ndeepspeed --num_gpus 8 train.py --model_name_or_path meta-llama/Llama-2-13b-hf --deepspeed ./scripts/zero3.json --per_device_train_batch_size 2 --gradient_accumulation_steps 16 --gradient_checkpointing True --bf16 True --output_dir out\n');
+  const run = trainlint(['estimate', join(repo, 'scripts', 'train.sh'), '--gpu', 'a100-80gb', '--seq-length', '2048', '--format', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  const memory = JSON.parse(run.stdout).memory;
+  const GiB = 2 ** 30;
+  // 13.0B parameters x 2 bytes / 8 ranks = 3.0 GiB of weights per GPU under ZeRO-3 (16.5 GiB of optimizer states).
+  assert.ok(memory.weights / GiB > 2.9 && memory.weights / GiB < 3.2, String(memory.weights / GiB));
+  assert.ok(memory.fits && memory.total / GiB < 80, String(memory.total / GiB));
+});

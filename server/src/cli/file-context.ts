@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
 import { findProjectConfig, findPins, readText, relativeTo } from './files';
-import { launchFolders, outsideWorkspace, resolveInFolders } from '../node/program-files';
+import { locateLink } from '../node/program-files';
 
 /** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
 export interface FileInContext {
@@ -19,33 +18,18 @@ export function projectSettingsFor(path: string): Settings {
   return mergeSettings(findPins(path), project ? settingsForPath(project.config, relativeTo(project.dir, path)) : {});
 }
 
-/**
- * Where a link's target is. A relative path is opened from the run's working directory, not the linking file's folder:
- * the candidates are the folder a script `cd`s to, the file's folder and each ancestor up to the repository root, the
- * folder holding the script's program first (launchFolders). The first that holds the target wins; when none does, the
- * path beside the file, with the folders looked in.
- */
+/** Where a link's target is (locateLink): the path the run opens. */
 export function linkTargetPath(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): string {
-  return locateLink(path, link, checkedFolder, analysis).path;
-}
-
-function locateLink(path: string, link: ConfigLink, checkedFolder?: string, analysis?: FileAnalysis): { path: string; lookedIn?: string[]; outsideWorkspace?: boolean } {
-  const where = launchFolders(path, analysis, checkedFolder);
-  const found = resolveInFolders(link.target, where);
-  if (found) return { path: found };
-  const first = where.programFolder ?? dirname(resolve(path));
-  if (isAbsolute(link.target)) return { path: resolve(link.target), ...(outsideWorkspace(link.target, where) ? { outsideWorkspace: true } : {}) };
-  const lookedIn = [...new Set([first, ...where.folders])].map((f) => relativeTo(where.root, f) || '.');
-  return { path: resolve(first, link.target), lookedIn };
+  return locateLink(path, link.target, analysis, checkedFolder).path;
 }
 
 /** Reads and analyses each file the analysed one names, in the context the link gives it. */
 export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settings, shellParser?: ShellParser, checkedFolder?: string): LinkedFile[] {
   const resolveOne = (link: ConfigLink): LinkedFile => {
-    const { path: target, lookedIn, outsideWorkspace: outside } = locateLink(path, link, checkedFolder, analysis);
+    const { path: target, lookedIn, outsideWorkspace: outside, resolvedFrom } = locateLink(path, link.target, analysis, checkedFolder);
     if (!existsSync(target)) return { link, path: target, ...(lookedIn ? { lookedIn } : {}), ...(outside ? { outsideWorkspace: true } : {}) };
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
-    return { link, path: target, analysis: analyze(readText(target), { path: target, settings, shellParser }) };
+    return { link, path: target, ...(resolvedFrom ? { resolvedFrom } : {}), analysis: analyze(readText(target), { path: target, settings, shellParser }) };
   };
   const direct = findLinks(analysis).map(resolveOne).filter((l) => l.analysis || !l.link.optional);
   // A script's accelerate config leads on to its DeepSpeed config; a missing one is reported in the accelerate config itself.

@@ -37,6 +37,8 @@ export interface LinkedFile {
   link: ConfigLink;
   /** The target's path as the front end resolved it. */
   path: string;
+  /** For a target found: which folder the path was resolved from and why, in words (for the hover on the path). */
+  resolvedFrom?: string;
   /** For a target not found: the folders a run may start from that the front end looked in, as it names them. */
   lookedIn?: string[];
   /** For a target not found: an absolute path outside the workspace (the repository), on a machine the front end cannot see. */

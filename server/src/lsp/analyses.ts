@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
-import { launchFolders, outsideWorkspace, programOfScript, resolveInFolders } from '../node/program-files';
+import { locateLink, programOfScript } from '../node/program-files';
 import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
@@ -120,27 +120,26 @@ export class Analyses {
     const folder = path ? this.deps.folders.folderOf(path) : undefined;
     // A relative path is opened from where the run starts: the folder the script cd's to or the one holding its program,
     // else the file's folder or a parent up to the repository root, whichever holds it (as in the CLI).
-    const where = path ? launchFolders(path, analysis, folder) : undefined;
-    const targetOf = (link: ConfigLink, base: string) => (where && resolveInFolders(link.target, where)) ?? resolve(where?.programFolder ?? dirname(base), link.target);
-    const links = findLinks(analysis).map((l) => (l.kind === 'program-config' && path ? { ...l, target: targetOf(l, path) } : l));
+    const locate = (link: ConfigLink) => locateLink(path!, link.target, analysis, folder);
+    const links = findLinks(analysis).map((l) => (l.kind === 'program-config' && path ? { ...l, target: locate(l).path } : l));
     const linked: LinkedFile[] = [];
-    const resolveLink = async (link: ConfigLink, base: string): Promise<LinkedFile> => {
-      const target = targetOf(link, base);
+    const resolveLink = async (link: ConfigLink): Promise<LinkedFile> => {
+      const { path: target, lookedIn, outsideWorkspace, resolvedFrom } = locate(link);
       const targetText = this.read(target)?.text;
-      if (targetText === undefined) return { link, path: target, ...(where && outsideWorkspace(link.target, where) ? { outsideWorkspace: true } : {}) };
+      if (targetText === undefined) return { link, path: target, ...(lookedIn ? { lookedIn } : {}), ...(outsideWorkspace ? { outsideWorkspace } : {}) };
       const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
       const targetSettings = mergeSettings(this.projectSettings(target), link.context, targetEditor.analysis);
-      return { link, path: target, analysis: analyze(targetText, { path: target, settings: targetSettings, shellParser }) };
+      return { link, path: target, ...(resolvedFrom ? { resolvedFrom } : {}), analysis: analyze(targetText, { path: target, settings: targetSettings, shellParser }) };
     };
     for (const link of links) {
       if (!path) break; // An untitled document has no folder for relative links.
-      const resolved = await resolveLink(link, path);
+      const resolved = await resolveLink(link);
       if (resolved.analysis || !link.optional) linked.push(resolved);
     }
     // A script's accelerate config leads on to its DeepSpeed config (as in the CLI; a missing one is reported in the accelerate config).
     for (const via of [...linked]) {
       for (const link of linksThrough(analysis, via)) {
-        const through = await resolveLink(link, path!);
+        const through = await resolveLink(link);
         if (through.analysis) linked.push(through);
       }
     }

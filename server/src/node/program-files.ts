@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileAnalysis } from '../core/analyze';
 import type { ProgramArguments } from '../core/python/program-arguments';
 import { resolveProgramCached } from '../core/python/resolve';
@@ -86,6 +86,8 @@ export interface LaunchFolders {
   root: string;
   /** Candidate working directories: the folder the script `cd`s to, the file's folder and each ancestor up to the root. */
   folders: string[];
+  /** The folders among them that the script's own `cd` leads to. */
+  cdTo: string[];
   /** The first candidate holding the script's Python program, when one does: what the run's relative paths mean. */
   programFolder?: string;
   /** The program file found there. */
@@ -131,27 +133,63 @@ export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'
   for (const folder of folders) {
     for (const path of paths) {
       const candidate = isAbsolute(path) ? path : resolve(folder, path);
-      if (isFile(candidate)) return { root, folders, programFolder: folder, program: candidate };
+      if (isFile(candidate)) return { root, folders, cdTo, programFolder: folder, program: candidate };
     }
   }
-  return { root, folders };
+  return { root, folders, cdTo };
 }
 
 /** An absolute path outside the repository (a container's `/accelerate/...`, a cluster's `/blob/...`): the front end cannot see the machine that runs it. */
-export function outsideWorkspace(target: string, where: LaunchFolders): boolean {
+function outsideWorkspace(target: string, where: LaunchFolders): boolean {
   if (!isAbsolute(target)) return false;
   const path = resolve(target);
   return path !== where.root && !path.startsWith(`${where.root}${sep}`);
 }
 
 /** A relative path resolved against the launch folders: the program's folder first, then any candidate that holds it. */
-export function resolveInFolders(target: string, where: LaunchFolders): string | undefined {
-  if (isAbsolute(target)) return isFile(target) ? target : undefined;
+function findInFolders(target: string, where: LaunchFolders): { path: string; folder?: string } | undefined {
+  if (isAbsolute(target)) return isFile(target) ? { path: target } : undefined;
   for (const folder of [...(where.programFolder ? [where.programFolder] : []), ...where.folders]) {
     const candidate = resolve(folder, target);
-    if (isFile(candidate)) return candidate;
+    if (isFile(candidate)) return { path: candidate, folder };
   }
   return undefined;
+}
+
+/** Where a file's link points, and why there: what the hover on the path says and linked-file-missing reports. */
+export interface LinkLocation {
+  path: string;
+  /** Found: which folder the path was resolved from, in words ("the repository root", "the folder the script cd's to (configs)"). */
+  resolvedFrom?: string;
+  /** Not found: the folders looked in, relative to the repository root. */
+  lookedIn?: string[];
+  /** Not found, absolute and outside the repository: on the machine that runs the job. */
+  outsideWorkspace?: boolean;
+}
+
+/**
+ * Where a link's target is. A relative path is opened from the run's working directory, not the linking file's folder:
+ * the candidates are the folder a script `cd`s to, the file's folder and each ancestor up to the repository root, the
+ * folder holding the script's program first (launchFolders). The first that holds the target wins; when none does, the
+ * path beside the program (or the file), with the folders looked in.
+ */
+export function locateLink(file: string, target: string, analysis?: Pick<FileAnalysis, 'tree'>, checkedFolder?: string): LinkLocation {
+  const where = launchFolders(file, analysis, checkedFolder);
+  const name = (folder: string) => posix(relative(where.root, folder)) || '.';
+  const found = findInFolders(target, where);
+  if (found) {
+    if (!found.folder) return { path: found.path, resolvedFrom: 'an absolute path' };
+    const folder = found.folder;
+    const why = folder === where.programFolder && where.program
+      ? `the folder holding the program the script runs (${posix(relative(folder, where.program))})`
+      : where.cdTo.includes(folder) ? "the folder the script cd's to"
+      : folder === dirname(resolve(file)) ? "the file's own folder"
+      : folder === where.root ? 'the repository root' : 'a parent folder the run may start from';
+    return { path: found.path, resolvedFrom: `${why} (\`${name(folder)}\`)` };
+  }
+  if (isAbsolute(target)) return { path: resolve(target), ...(outsideWorkspace(target, where) ? { outsideWorkspace: true } : {}) };
+  const first = where.programFolder ?? dirname(resolve(file));
+  return { path: resolve(first, target), lookedIn: [...new Set([first, ...where.folders])].map(name) };
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */

@@ -3,6 +3,7 @@ import { batchIdentities, identityMarkdown } from './batch-identity';
 import { fileSummary, sectionsMarkdown, type SummaryInput } from './file-summary';
 import { schemaMarkdown, schemaOfNode } from './key-docs';
 import { nodeAt } from './node-at';
+import { linkHover } from './link-hover';
 import { researchHover } from './research-hover';
 
 export interface HoverContent {
@@ -22,6 +23,8 @@ export function hoverAt(input: SummaryInput, offset: number): HoverContent | und
   const parts: string[] = [];
   const firstLineEnd = analysis.text.indexOf('\n');
   if (firstLineEnd === -1 || offset <= firstLineEnd) parts.push(sectionsMarkdown(fileSummary(input).sections));
+  const link = linkHover(input.linked, offset);
+  if (link) parts.push(link.markdown);
   const at = nodeAt(analysis, offset);
   if (at?.root) {
     const identity = batchIdentities(analysis, input.settings, input.worldSource).find((i) => [i.global, i.micro, i.accum].some((f) => f.node === at.node));
@@ -32,5 +35,5 @@ export function hoverAt(input: SummaryInput, offset: number): HoverContent | und
     if (schema && at.node.key !== undefined) parts.push(schemaMarkdown(String(at.node.key), schema));
   }
   if (parts.length === 0) return undefined;
-  return { markdown: parts.join('\n\n---\n\n'), range: at ? (at.onKey ? at.node.keyRange : at.node.range) : undefined };
+  return { markdown: parts.join('\n\n---\n\n'), range: at ? (at.onKey ? at.node.keyRange : at.node.range) : link?.range };
 }
