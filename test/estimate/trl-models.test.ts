@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixture, readFixture } from '../helpers';
 import { planFieldProblems } from '../../server/src/core/estimate/plan-fields';
+import { analyze } from '../../server/src/core/analyze';
+import { fileSummary } from '../../server/src/core/hover/file-summary';
 
 const GIB = 2 ** 30;
 // Parameter counts of the catalog shapes (equal to the Hugging Face counts of the released checkpoints).
@@ -125,4 +127,14 @@ test('a hand-written plan states extra models; plan-fields checks each item', ()
     'extraModels[1].param: not a plan field; did you mean "params"?',
   ]);
   assert.deepEqual(planFieldProblems({ extraModels: { role: 'reference' } }), ['extraModels: expected an array of objects, got {"role":"reference"}']);
+});
+
+test('the hover shows the reference model in its memory table', () => {
+  const settings = { cluster: { worldSize: 8, gpu: 'h100-sxm' }, seqLength: 1024 };
+  const analysis = analyze(readFixture('trl', 'dpo-precompute.yaml').replace('precompute_ref_log_probs: true', 'sync_ref_model: true'), { path: 'dpo.yaml', settings });
+  const memory = fileSummary({ analysis, settings, linked: [] }).sections.find((s) => s.title === 'Memory per GPU');
+  assert.ok(memory, 'a memory section');
+  // Without its DeepSpeed config the run is plain DDP: the reference is replicated all the same.
+  assert.deepEqual(memory.rows.find(([label]) => label === 'reference and reward models'), ['reference and reward models', '12.6 GiB (reference)']);
+  assert.ok(memory.notes.some((n) => n.startsWith('DPO reference model: a second copy of the policy (6.7B), replicated in bf16 under DDP')), memory.notes.join('\n'));
 });
