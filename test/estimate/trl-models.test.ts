@@ -97,14 +97,21 @@ test('GRPO under ZeRO-3: the reference is sharded over the 8 GPUs, and colocated
   assert.equal(memory.total - beta0.memory.total, (QWEN25_7B * 2) / 8);
   saidOnce(beta0.said, /^GRPO beta = 0\.0: no reference model/);
 
-  // The default beta (0.0 from trl 0.19) loads none either; a reward model the catalog does not know is said, not dropped.
-  const defaults = estimateJson(variant('grpo.yaml', (t) => t.replace('beta: 0.04\n', '').replace('[accuracy_reward]', '[accuracy_reward, example-org/unknown-reward-7b]')));
+  // beta's default changed (0.04 up to trl 0.18, 0.0 from 0.19) and vllm_mode's too ("server" up to 0.28, "colocate"
+  // from 1.0): unset, both are sized and said, not added. A reward model the catalog does not know is said, not dropped.
+  const defaults = estimateJson(variant('grpo.yaml', (t) => t.replace('beta: 0.04\n', '').replace('vllm_mode: colocate\n', '')
+    .replace('[accuracy_reward]', '[accuracy_reward, example-org/unknown-reward-7b]')));
   assert.equal(defaults.memory.otherModels, 0);
-  saidOnce(defaults.said, /^GRPO beta not set: the default 0\.0 loads no reference model/);
+  assert.equal(defaults.memory.generationEngine, 0);
+  assert.equal(memory.total - defaults.memory.total, (QWEN25_7B * 2) / 8 + 0.25 * 80 * GIB);
+  assert.deepEqual(defaults.parts, [{ role: 'reference', trainer: 'GRPO', params: QWEN25_7B, bytes: (QWEN25_7B * 2) / 8, counted: false }]);
+  saidOnce(defaults.said, /^GRPO reference model not counted: beta is not set, and GRPOConfig's default is 0\.0 .* from trl 0\.19 but 0\.04 .* before; it would add .*1\.8 GiB per GPU$/);
+  saidOnce(defaults.said, /^vLLM engine not counted: vllm_mode is not set.*it would hold 0\.25 of the GPU's memory, 20\.0 GiB$/);
   saidOnce(defaults.said, /^GRPO reward model: example-org\/unknown-reward-7b is not in the catalog, so its memory is not counted/);
 
   const server = estimateJson(variant('grpo.yaml', (t) => t.replace('vllm_mode: colocate', 'vllm_mode: server')));
   assert.equal(server.memory.generationEngine, 0);
+  saidOnce(server.said, /^vLLM in server mode: generation runs on GPUs of its own/);
 });
 
 test('PPO holds a reference copy of the policy, a frozen reward model and a trained value model from reward_model_path', () => {

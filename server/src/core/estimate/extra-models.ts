@@ -99,11 +99,15 @@ function generationEngineBytes(plan: TrainingPlan, assumptions: string[]): numbe
   }
   // TRL grpo_config.py: vllm_gpu_memory_utilization defaults to 0.3 and "applies to colocation mode".
   const share = vllm.gpuMemoryUtilization ?? 0.3;
+  const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
+  if (vllm.colocate === undefined) {
+    assumptions.push(`vLLM engine not counted: vllm_mode is not set, and TRL's default is "server" (other GPUs) up to trl 0.28 but "colocate" from 1.0; colocated it would hold ${share} of the GPU's memory, ${(share * capacity / GIB).toFixed(1)} GiB`);
+    return 0;
+  }
   if (vllm.sleepMode) {
     assumptions.push(`colocated vLLM engine with sleep mode: its ${Math.round(share * 100)}% share is released while the policy trains (TRL grpo_trainer.py llm.sleep), not counted`);
     return 0;
   }
-  const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
   assumptions.push(`colocated vLLM engine: gpu_memory_utilization ${share} of the GPU's memory held beside training (TRL grpo_trainer.py, vLLM LLM(gpu_memory_utilization=...))`);
   return share * capacity;
 }

@@ -52,13 +52,12 @@ function rewardModelIds(root: ConfigNode): string[] {
   return values.filter((v): v is string => v !== undefined && v.includes('/'));
 }
 
-function vllmOf(root: ConfigNode, notes: string[]): VllmSpec | undefined {
+function vllmOf(root: ConfigNode): VllmSpec | undefined {
   if (flag(getChild(root, 'use_vllm')) !== true) return undefined;
+  // Unset, the mode depends on the release (grpo_config.py: "server" up to trl 0.28, "colocate" from 1.0): left undecided.
   const mode = str(getChild(root, 'vllm_mode'));
-  // grpo_config.py: vllm_mode defaults to "server" up to trl 0.28 and to "colocate" from 1.0.
-  if (mode === undefined) notes.push('use_vllm without vllm_mode: counted as colocated (the trl >= 1.0 default; before 1.0 it was "server", generation on other GPUs)');
   return {
-    colocate: mode !== 'server',
+    colocate: mode === undefined ? undefined : mode !== 'server',
     gpuMemoryUtilization: num(getChild(root, 'vllm_gpu_memory_utilization')),
     sleepMode: flag(getChild(root, 'vllm_enable_sleep_mode')) === true ? true : undefined,
   };
@@ -86,10 +85,14 @@ function onlineModels(trainer: 'GRPO' | 'RLOO', root: ConfigNode, peft: boolean,
   // grpo_config.py beta default: 0.04 up to trl 0.18, 0.0 from 0.19; rloo_config.py (GRPO-style, trl >= 0.21): 0.05.
   const legacy = trainer === 'RLOO' && getChild(root, 'reward_model_path') !== undefined;
   const effective = beta ?? (trainer === 'RLOO' ? 0.05 : 0);
-  if (beta === undefined && trainer === 'GRPO') notes.push('GRPO beta not set: the default 0.0 loads no reference model (trl >= 0.19; 0.04 and a reference model before)');
   if (peft) notes.push(`${trainer} with a PEFT adapter: the reference is the base model with the adapter disabled, no second copy`);
   else if (effective !== 0 || legacy) models.push({ role: 'reference', trainer, source: SOURCES[trainer] });
-  else notes.push(`${trainer} beta = 0.0: no reference model (TRL ${trainer.toLowerCase()}_trainer.py: "If beta is 0.0, the reference model is not needed")`);
+  else if (beta === undefined) {
+    models.push({
+      role: 'reference', trainer, source: SOURCES.GRPO,
+      onlyIf: 'beta is not set, and GRPOConfig\'s default is 0.0 (no reference model) from trl 0.19 but 0.04 (a reference model) before',
+    });
+  } else notes.push(`${trainer} beta = 0.0: no reference model (TRL ${trainer.toLowerCase()}_trainer.py: "If beta is 0.0, the reference model is not needed")`);
   if (legacy) models.push({ role: 'reward', trainer, name: str(getChild(root, 'reward_model_path')), scalarHead: true, source: SOURCES.RLOO });
   for (const id of rewardModelIds(root)) models.push({ role: 'reward', trainer, name: id, scalarHead: true, source: SOURCES[trainer] });
   return models;
@@ -130,6 +133,6 @@ export function applyTrlModels(root: ConfigNode, plan: TrainingPlan, notes: stri
     }];
   }
   if (models.length > 0) plan.extraModels = models;
-  const vllm = vllmOf(root, notes);
+  const vllm = vllmOf(root);
   if (vllm) plan.vllm = vllm;
 }
