@@ -58,7 +58,8 @@ export function estimate(input: TrainingPlan, options: EstimateOptions = {}): Es
     moeLayer: 0, routedExpertsPerLayer: 0, perStage: [], perGpu: { firstStage: 0, lastStage: 0, firstStageExperts: 0, lastStageExperts: 0 },
   });
   const memory = guarded(() => estimateMemory(plan), {
-    ...base, available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, optimizerStep: 0,
+    ...base, available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0,
+    generationEngine: 0, optimizerStep: 0,
     total: 0, peakPhase: 'forward-backward', capacity: 0, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 },
   });
   const bubble = guarded(() => pipelineBubble({

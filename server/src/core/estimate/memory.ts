@@ -1,4 +1,5 @@
 import { logitsBytes, stageActivationBytes } from './activations';
+import { extraModelMemory, type ExtraModelPart } from './extra-models';
 import { modelStateBytes, offloadTarget, shardingStage } from './model-states';
 import { countParameters, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
@@ -34,6 +35,11 @@ export interface MemoryBlock {
   activations: number;
   logits: number;
   buffers: number;
+  /** Reference, reward and value models the run holds besides the trained one (TRL), per GPU. */
+  otherModels: number;
+  /** A colocated vLLM engine's reservation (TRL use_vllm, vllm_mode colocate). */
+  generationEngine: number;
+  otherModelParts?: ExtraModelPart[];
   /** Temporaries of an unfused optimizer step (PyTorch AdamW: exp_avg_sq.sqrt() the size of the updated partition, fp32). */
   optimizerStep: number;
   /** The peak: max of forward/backward (states + activations + logits + buffers) and optimizer step (states + temporaries + buffers). */
@@ -194,7 +200,7 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   if (plan.batch?.micro === undefined) missing.push('batch.micro');
   const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
   const empty: MemoryBlock = {
-    available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, optimizerStep: 0, total: 0,
+    available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0, generationEngine: 0, optimizerStep: 0, total: 0,
     peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 }, assumptions, sources, missing,
   };
   if (missing.length > 0 || counts.perStage.length === 0) return empty;
@@ -203,7 +209,11 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   const first = stageMemory(plan, counts, 0, assumptions);
   const last = pp > 1 ? stageMemory(plan, counts, pp - 1, assumptions) : first;
   const chosen = stageTotal(last) > stageTotal(first) ? last : first;
-  const total = stageTotal(chosen);
+  // The other models are held through both phases, so they add to the peak without moving it between phases.
+  const extra = extraModelMemory(plan, counts);
+  assumptions.push(...extra.assumptions);
+  sources.push(...extra.sources);
+  const total = stageTotal(chosen) + extra.models + extra.generationEngine;
   const gpusPerNode = plan.hardware?.gpusPerNode ?? 8;
   const block: MemoryBlock = {
     available: true,
@@ -214,6 +224,9 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
     activations: chosen.activations,
     logits: chosen.logits,
     buffers: sumBuffers(chosen.buffers),
+    otherModels: extra.models,
+    generationEngine: extra.generationEngine,
+    ...(extra.parts.length > 0 ? { otherModelParts: extra.parts } : {}),
     optimizerStep: chosen.optimizerStep,
     total,
     peakPhase: optimizerStepPeak(chosen) > forwardBackwardPeak(chosen) ? 'optimizer-step' : 'forward-backward',

@@ -1,11 +1,13 @@
 import { clearWinner, rankSuggestions } from '../util/did-you-mean';
 import type {
-  AdapterSpec, BatchSpec, HardwareSpec, ModelSpec, MultiLatentAttention, OptimizerSpec, OverlapSpec, ParallelSpec, TrainingPlan,
+  AdapterSpec, BatchSpec, ExtraModelSpec, VllmSpec, HardwareSpec, ModelSpec, MultiLatentAttention, OptimizerSpec, OverlapSpec, ParallelSpec, TrainingPlan,
   TrainingSpec, ZeroSpec,
 } from './plan';
 
 /** What a hand-written plan field may hold: a kind of JSON value, a list of allowed strings, or a nested block. */
-type FieldKind = 'number' | 'boolean' | 'string' | 'numbers' | 'strings' | 'offload' | readonly string[] | Fields;
+type FieldKind = 'number' | 'boolean' | 'string' | 'numbers' | 'strings' | 'offload' | readonly string[] | ListOf | Fields;
+/** An array whose items are blocks of one kind, written as that block in a one-element tuple. */
+type ListOf = readonly [Fields];
 interface Fields {
   readonly [name: string]: FieldKind;
 }
@@ -40,6 +42,13 @@ const ZERO: FieldsOf<ZeroSpec> = {
 
 const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number' };
 
+const EXTRA_MODEL: FieldsOf<ExtraModelSpec> = {
+  role: ['reference', 'reward', 'value'], trainer: 'string', name: 'string', params: 'number', scalarHead: 'boolean', trained: 'boolean',
+  onlyIf: 'string', source: 'string',
+};
+
+const VLLM: FieldsOf<VllmSpec> = { colocate: 'boolean', gpuMemoryUtilization: 'number', sleepMode: 'boolean' };
+
 const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean' };
 
 const HARDWARE: FieldsOf<HardwareSpec> = {
@@ -56,16 +65,22 @@ const PLAN: FieldsOf<TrainingPlan> = {
   precision: ['fp32', 'tf32', 'fp16', 'bf16', 'bf16-pure', 'fp8'], optimizer: OPTIMIZER, zero: ZERO, distributedOptimizer: 'boolean',
   bf16GradientBuffer: 'boolean', fsdp: ['full-shard', 'shard-grad-op'], fsdpNoSync: 'boolean', recompute: ['none', 'selective', 'full'],
   recomputeLayers: 'number', flashAttention: 'boolean', partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
-  adapter: ADAPTER, overlap: OVERLAP, hardware: HARDWARE, training: TRAINING,
+  adapter: ADAPTER, extraModels: [EXTRA_MODEL], vllm: VLLM, overlap: OVERLAP, hardware: HARDWARE, training: TRAINING,
 };
 
+function isList(kind: FieldKind): kind is ListOf {
+  return Array.isArray(kind) && typeof kind[0] === 'object';
+}
+
 function describe(kind: FieldKind): string {
+  if (isList(kind)) return 'an array of objects';
   if (Array.isArray(kind)) return `one of ${kind.map((v) => JSON.stringify(v)).join(', ')}`;
   if (typeof kind === 'object') return 'an object';
   return { number: 'a number', boolean: 'true or false', string: 'a string', numbers: 'an array of numbers', strings: 'an array of strings', offload: 'true, false, "cpu" or "nvme"' }[kind as string]!;
 }
 
 function fits(kind: FieldKind, value: unknown): boolean {
+  if (isList(kind)) return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
   if (Array.isArray(kind)) return typeof value === 'string' && kind.includes(value);
   if (typeof kind === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
   switch (kind) {
@@ -90,6 +105,8 @@ function check(value: Record<string, unknown>, fields: Fields, path: string, pro
       continue;
     } else if (!fits(kind, child)) {
       problems.push(`${at}: expected ${describe(kind)}, got ${JSON.stringify(child)}`);
+    } else if (isList(kind)) {
+      (child as Record<string, unknown>[]).forEach((item, i) => check(item, kind[0], `${at}[${i}]`, problems));
     } else if (typeof kind === 'object' && !Array.isArray(kind)) {
       check(child as Record<string, unknown>, kind as Fields, at, problems);
     }

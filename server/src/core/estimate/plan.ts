@@ -128,6 +128,37 @@ export interface AdapterSpec {
   baseBits?: number;
 }
 
+/**
+ * A model the run holds besides the one it trains (TRL's reference, reward and value models). Frozen unless `trained`:
+ * 16-bit weights only, sharded under ZeRO-3 / FSDP full shard, replicated otherwise (TRL prepare_deepspeed, prepare_fsdp).
+ */
+export interface ExtraModelSpec {
+  role: 'reference' | 'reward' | 'value';
+  /** The trainer that holds it, as the sentences name it ("DPO", "GRPO"). */
+  trainer?: string;
+  /** Hugging Face id looked up in the catalog; absent: the same architecture as the trained model. */
+  name?: string;
+  /** Parameter count, where the catalog does not know the model or a hand-written plan states it. */
+  params?: number;
+  /** A sequence-classification head (one score) instead of the output layer: reward and value models. */
+  scalarHead?: boolean;
+  /** Trained with the policy (PPO's value model): gradients and optimizer states as the policy's. */
+  trained?: boolean;
+  /** Counted only if this holds (the file does not say which trainer reads it): its size is stated, not added. */
+  onlyIf?: string;
+  /** Why the run holds it: the upstream code, one line. */
+  source?: string;
+}
+
+/** TRL generating with vLLM: in colocate mode each training process holds a vLLM engine on its GPU. */
+export interface VllmSpec {
+  colocate?: boolean;
+  /** vLLM gpu_memory_utilization: the share of the GPU's memory the engine reserves for its weights and KV cache. */
+  gpuMemoryUtilization?: number;
+  /** vllm_enable_sleep_mode: the engine releases its memory while the policy trains. */
+  sleepMode?: boolean;
+}
+
 export interface OverlapSpec {
   /** Data-parallel gradient reduction overlapped with the backward pass. */
   gradReduce?: boolean;
@@ -191,6 +222,9 @@ export interface TrainingPlan {
   /** Megatron frees pipeline output tensors once sent (Korthikanti App. B); false keeps s*b*h per in-flight micro-batch. */
   deallocatePipelineOutputs?: boolean;
   adapter?: AdapterSpec;
+  /** Models held besides the trained one (reference, reward, value). */
+  extraModels?: ExtraModelSpec[];
+  vllm?: VllmSpec;
   overlap?: OverlapSpec;
   hardware?: HardwareSpec;
   training?: TrainingSpec;

@@ -28,6 +28,18 @@ export function howToGive(missing: string): string {
   return missing;
 }
 
+/** Reference, reward and value models (TRL) and a colocated vLLM engine, when the run has them. */
+function otherModelRows(m: Estimate['memory']): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const counted = (m.otherModelParts ?? []).filter((p) => p.counted);
+  if (counted.length > 0) {
+    const roles = [...new Set(counted.map((p) => p.role))];
+    rows.push([roles.includes('value') ? 'reference, reward and value models' : 'reference and reward models', `${gib(m.otherModels)} (${roles.join(', ')})`]);
+  }
+  if (m.generationEngine > 0) rows.push(['vLLM engine (colocated)', gib(m.generationEngine)]);
+  return rows;
+}
+
 export function memorySection(e: Estimate): ReportSection {
   const m = e.memory;
   if (!m.available) return unavailable('Memory per GPU', m.missing);
@@ -38,6 +50,7 @@ export function memorySection(e: Estimate): ReportSection {
     ['activations', gib(m.activations)],
     ['logits and loss', gib(m.logits)],
     ['buffers (CUDA context, buckets, live parameters)', gib(m.buffers)],
+    ...otherModelRows(m),
     ['total', `${gib(m.total)} of ${gib(m.capacity)} (${percent(m.capacity > 0 ? m.total / m.capacity : 0)})${m.fits ? '' : ': does not fit'}`],
   ];
   if (m.cpu) rows.push(['host memory for offload', `${gib(m.cpu.perGpu)} per GPU, ${gib(m.cpu.perNode)} per node`]);

@@ -6,6 +6,7 @@ import { applyFsdpOptions } from '../../plan/fsdp-options';
 import { accumulationOf, batchFactsFor } from '../../facts/batch-facts';
 import { optimizerFamily } from '../../plan/optimizer-names';
 import type { PartialPlan } from '../../plan/anchors';
+import { applyTrlModels } from './trl-models';
 
 /** The key each Trainer-style format uses for each plan input (HF TrainingArguments/TRL, axolotl, LLaMA-Factory). */
 const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
@@ -129,6 +130,8 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
 
   const adapter = adapterOf(format, root, at);
   if (adapter) plan.adapter = adapter;
+  // TRL's trainers read the same file format and hold reference, reward and value models besides the policy.
+  if (format === 'hf-trainer') applyTrlModels(root, plan, notes);
 
   // axolotl also turns FSDP on with an fsdp_config section alone; LLaMA-Factory's FSDP options are not read.
   if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
