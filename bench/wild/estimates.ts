@@ -1,6 +1,6 @@
 // How many training configs of the wild repositories get a per-GPU memory figure, and what the others lack.
 // Run: npm run build && node out/bench/wild/run.js (exports the trees) && node out/bench/wild/estimates.js [--cache DIR]
-//   [--only owner/name,...] [--list missing|no-plan]
+//   [--only owner/name,...] [--list missing|no-plan [--stated]] [--raw]
 // Each file `trainlint check` reads as a training run (a Trainer YAML or script, axolotl, LLaMA-Factory, Megatron, NeMo,
 // GPT-NeoX) is estimated as `trainlint estimate FILE --gpu G` would, G the GPU its repository states (repos.json
 // `statedGpu`, quoted from the repository) or else an H100. A DeepSpeed or accelerate config alone is not a run: it is
@@ -18,7 +18,7 @@ interface RepoEntry {
   repo: string;
   commit: string;
   /** The GPU the repository says its recipes ran on, with the sentence that says so. */
-  statedGpu?: { gpu: string; quote: string; where: string };
+  statedGpu?: { gpu: string; quote: string; where: string; paths?: string[] };
 }
 
 const RUN_FORMATS = new Set(['hf-trainer', 'axolotl', 'llamafactory', 'megatron', 'nemo', 'neox']);
@@ -55,10 +55,11 @@ async function main(): Promise<void> {
     }
     const checked = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', dir, '--format', 'json', '--fail-on', 'error'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const files = (JSON.parse(checked.stdout).files as Array<{ path: string; format: string }>).filter((f) => RUN_FORMATS.has(f.format));
-    const gpu = entry.statedGpu?.gpu ?? 'h100-sxm';
     for (const file of files) {
       const path = file.path.slice(dir.length + 1);
-      const base: Omit<Outcome, 'result'> = { repo: entry.repo, path, format: file.format, stated: entry.statedGpu !== undefined };
+      const stated = entry.statedGpu !== undefined && (entry.statedGpu.paths ?? ['']).some((p) => path.startsWith(p));
+      const gpu = stated ? entry.statedGpu!.gpu : 'h100-sxm';
+      const base: Omit<Outcome, 'result'> = { repo: entry.repo, path, format: file.format, stated };
       try {
         const { plan } = planFor({ file: file.path }, { cluster: { gpu } }, shellParser);
         const memory = runEstimate(plan, undefined, undefined).memory;
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   for (const o of outcomes) if (o.result !== 'figure') reasons.set(`${o.result}: ${o.why}`, (reasons.get(`${o.result}: ${o.why}`) ?? 0) + 1);
   console.log('\nWhy there is no figure (count):');
   for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(4)}  ${why.slice(0, 220)}`);
-  if (list) for (const o of outcomes) if (o.result === list) console.log(`${o.repo} ${o.path} [${o.format}] model=${o.model ?? '-'} ${o.why ?? ''}`.slice(0, 300));
+  if (list) for (const o of outcomes) if (o.result === list && (o.stated || !process.argv.includes('--stated'))) console.log(`${o.repo} ${o.path} [${o.format}] model=${o.model ?? '-'} ${o.why ?? ''}`.slice(0, 300));
 }
 
 main().catch((error) => {

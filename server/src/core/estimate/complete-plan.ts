@@ -9,6 +9,8 @@ import type { CompletedPlan, ModelSpec, Precision, TrainingPlan } from './plan';
 const FALLBACK_INTRA_NODE_GBPS = 32;
 const FALLBACK_INTER_NODE_GBPS = 12.5;
 
+const GUESSED_VOCAB = 32000;
+
 const SHAPE_DETAIL_KEYS: (keyof ModelSpec)[] = ['norm', 'attentionBias', 'mlpBias', 'positionEmbedding', 'qkNorm'];
 
 function isPositiveInteger(value: number | undefined): value is number {
@@ -38,6 +40,13 @@ function completeModel(input: ModelSpec | undefined, out: CompletedPlan): ModelS
     } else if (model.layers === undefined || model.hiddenSize === undefined || model.heads === undefined) {
       out.assumptions.push(`model "${model.name}" is not in the catalog; only the shape fields given are used`);
     }
+  }
+  if (model.vocabSize === undefined && model.totalParams === undefined && [model.layers, model.hiddenSize, model.heads].every((v) => v !== undefined)) {
+    // The layers are given and only the tokenizer's size is not (a tokenizer file or a data step decides it): Llama 2's
+    // 32,000 SentencePiece pieces (Touvron et al. 2023), among the smallest in use; it sizes the embedding, output layer and logits.
+    model.vocabSize = GUESSED_VOCAB;
+    out.guessed.push('model.vocabSize');
+    out.assumptions.push(`vocabulary size not given (the tokenizer decides): assumed ${GUESSED_VOCAB.toLocaleString('en-US')} tokens (Llama 2's); a larger vocabulary adds to the embedding, output layer and logits`);
   }
   for (const key of ['layers', 'hiddenSize', 'heads', 'vocabSize', 'seqLength'] as const) {
     if (model[key] === undefined && !(key !== 'seqLength' && model.totalParams !== undefined)) out.missing.push(`model.${key}`);
@@ -211,7 +220,7 @@ function completeTraining(plan: TrainingPlan, out: CompletedPlan): void {
  * an assumption string; what cannot be derived is listed as missing; contradictions are listed as conflicts.
  */
 export function completePlan(partial: TrainingPlan): CompletedPlan {
-  const out: CompletedPlan = { plan: { ...partial }, assumptions: [], missing: [], conflicts: [] };
+  const out: CompletedPlan = { plan: { ...partial }, assumptions: [], guessed: [], missing: [], conflicts: [] };
   const plan = out.plan;
   plan.model = completeModel(partial.model, out);
   if (plan.precision === undefined) {

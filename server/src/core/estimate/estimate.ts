@@ -18,6 +18,8 @@ export interface Estimate {
   /** The plan after completePlan: what every block below was computed from. */
   plan: TrainingPlan;
   assumptions: string[];
+  /** Inputs filled with a stated guess (completePlan): findings that rest on them are not certain. */
+  guessed: string[];
   missing: string[];
   conflicts: string[];
   parameters: ParameterCounts;
@@ -74,5 +76,5 @@ export function estimate(input: TrainingPlan, options: EstimateOptions = {}): Es
   const cost = guarded(() => estimateCost(plan, time.available ? time.iterationSeconds : undefined), {
     ...base, available: false, tokens: 0, iterations: 0, days: 0, gpuHours: 0,
   });
-  return { plan, assumptions: completed.assumptions, missing: completed.missing, conflicts: completed.conflicts, parameters, memory, bubble, flops, time, cost };
+  return { plan, assumptions: completed.assumptions, guessed: completed.guessed, missing: completed.missing, conflicts: completed.conflicts, parameters, memory, bubble, flops, time, cost };
 }

@@ -134,7 +134,9 @@ function outOfMemory(base: Estimate, options: FindingOptions): Finding | undefin
     remedies.push(remedy(base, `micro-batch ${smaller} with ${(accum * micro) / smaller} accumulation steps (same global batch)`,
       [change(plan, 'batch.micro', smaller), change(plan, 'batch.gradAccum', (accum * micro) / smaller)], options));
   }
-  return { rule: 'out-of-memory', severity: share > 1 ? 'error' : 'warning', message, remedies };
+  // An estimate resting on a guessed input (a vocabulary the file does not give) is not certain enough for an error.
+  const guessed = base.guessed.length > 0 ? ` (It rests on a guess: ${base.guessed.join(', ')}; see the assumptions.)` : '';
+  return { rule: 'out-of-memory', severity: share > 1 && guessed === '' ? 'error' : 'warning', message: message + guessed, remedies };
 }
 
 function pipelineBubbleFinding(base: Estimate, options: FindingOptions): Finding | undefined {

@@ -234,6 +234,8 @@ export interface TrainingPlan {
 export interface CompletedPlan {
   plan: TrainingPlan;
   assumptions: string[];
+  /** Inputs neither the file nor a program default gives, filled with a stated guess: a finding that rests on them is not certain. */
+  guessed: string[];
   missing: string[];
   conflicts: string[];
 }

@@ -94,7 +94,8 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     const tokenizer = format === 'nemo' ? getPath(root, 'model', 'tokenizer') : undefined;
     const vocab = tokenizer
       ? vocabOfTokenizer(str(getPath(tokenizer, 'type')), str(getPath(tokenizer, 'model')))
-      : vocabOfTokenizer(str(lookup('tokenizer_type')), str(lookup('tokenizer_model')) ?? str(lookup('tokenizer_name_or_path')));
+      // GPT-NeoX's tokenizer_type defaults to GPT2BPETokenizer (megatron/neox_arguments/neox_args.py).
+      : vocabOfTokenizer(str(lookup('tokenizer_type')) ?? (format === 'neox' ? 'GPT2BPETokenizer' : undefined), str(lookup('tokenizer_model')) ?? str(lookup('tokenizer_name_or_path')), str(lookup('vocab_file')));
     if (vocab) {
       plan.model.vocabSize = vocab.size;
       notes.push(`vocabulary from the tokenizer setting: ${vocab.source}`);
