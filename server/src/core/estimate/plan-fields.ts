@@ -38,7 +38,8 @@ const ZERO: FieldsOf<ZeroSpec> = {
   prefetchBucketSize: 'number', maxLiveParameters: 'number', zeroInit: 'boolean',
 };
 
-const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number' };
+const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number',
+  dropout: 'number', dora: 'boolean', doubleQuant: 'boolean', quantStorage: ['uint8', 'bf16', 'fp16', 'fp32'] };
 
 const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean' };
 
