@@ -2,11 +2,11 @@ import { queryWidth, type ParameterCounts } from './parameters';
 import type { AdapterSpec, TrainingPlan } from './plan';
 
 // bitsandbytes 4-bit (Params4bit, functional.quantize_4bit): two 4-bit codes per byte and one fp32 absmax per block of
-// 64 weights (transformers' bnb integration uses blocksize 64): 4 + 32/64 = 4.5 bits per weight.
-const NF4_BITS = 4 + 32 / 64;
+// 64 weights (transformers' bnb integration uses blocksize 64): 32/64 = 0.5 bits of constants per weight.
+const NF4_CONSTANT_BITS = 32 / 64;
 // QLoRA (Dettmers et al. 2023, Sec. 3 "Double Quantization"): the absmax constants quantized to 8 bits in blocks of
-// 256 with one fp32 second-level constant each: 4 + 8/64 + 32/(64 x 256) = 4.127 bits per weight.
-const NF4_DOUBLE_QUANT_BITS = 4 + 8 / 64 + 32 / (64 * 256);
+// 256 with one fp32 second-level constant each: 8/64 + 32/(64 x 256) = 0.127 bits per weight.
+const NF4_DOUBLE_QUANT_CONSTANT_BITS = 8 / 64 + 32 / (64 * 256);
 // LLM.int8 (Dettmers et al. 2022; bitsandbytes Int8Params): int8 weights with one fp32 scale per output row (SCB), under
 // 0.01 bit per weight at LLM widths: counted as 8 bits.
 const INT8_BITS = 8;
@@ -15,8 +15,14 @@ const INT8_BITS = 8;
 export interface FrozenBase {
   /** Bytes per parameter averaged over the whole model (quantized linear layers, 16-bit embeddings and output layer). */
   bytesPerParam: number;
-  /** Bits per weight of the quantized linear layers (16 without quantization). */
+  /** Bits per weight of the quantized linear layers, block constants included (16 without quantization). */
   linearBits: number;
+  /**
+   * Bytes per parameter (averaged like bytesPerParam) of the 4-bit block constants. bitsandbytes keeps them in the
+   * weight's QuantState, a tensor attribute and not a parameter: FSDP neither shards nor offloads them, so every GPU
+   * holds all of its layers' constants.
+   */
+  constantsPerParam: number;
   /** ZeRO-3 / FSDP full shard divides them over the data-parallel ranks. */
   sharded: boolean;
   assumptions: string[];
@@ -33,12 +39,14 @@ export function frozenBase(plan: TrainingPlan, counts: ParameterCounts): FrozenB
   if (!adapter) return undefined;
   const bits = baseBitsOf(adapter);
   const assumptions: string[] = [];
-  if (bits >= 16) return { bytesPerParam: 2, linearBits: 16, sharded: true, assumptions: ['LoRA base: frozen weights in 16 bits'] };
-  let linearBits = INT8_BITS;
+  if (bits >= 16) return { bytesPerParam: 2, linearBits: 16, constantsPerParam: 0, sharded: true, assumptions: ['LoRA base: frozen weights in 16 bits'] };
+  let dataBits = INT8_BITS;
+  let constantBits = 0;
   if (bits === 4) {
     const doubleQuant = adapter.doubleQuant ?? true;
-    linearBits = doubleQuant ? NF4_DOUBLE_QUANT_BITS : NF4_BITS;
-    assumptions.push(`4-bit base: linear layers at ${linearBits.toFixed(3)} bits per weight (NF4 with ${doubleQuant ? 'double-quantized' : 'fp32'} block constants${adapter.doubleQuant === undefined ? ', double quantization assumed' : ''}), embeddings and output layer at 16 bits`);
+    dataBits = 4;
+    constantBits = doubleQuant ? NF4_DOUBLE_QUANT_CONSTANT_BITS : NF4_CONSTANT_BITS;
+    assumptions.push(`4-bit base: linear layers at ${(4 + constantBits).toFixed(3)} bits per weight (NF4 with ${doubleQuant ? 'double-quantized' : 'fp32'} block constants${adapter.doubleQuant === undefined ? ', double quantization assumed' : ''}; the constants on every GPU), embeddings and output layer at 16 bits`);
   } else {
     assumptions.push('8-bit base: linear layers in LLM.int8 (8 bits per weight), embeddings and output layer at 16 bits');
   }
@@ -50,8 +58,9 @@ export function frozenBase(plan: TrainingPlan, counts: ParameterCounts): FrozenB
     assumptions.push('4-bit weights in uint8 storage (bnb_4bit_quant_storage not set to a float dtype): counted unsharded on every GPU');
   }
   const linear = counts.total - counts.embedding - counts.lmHead;
-  const bytes = linear * (linearBits / 8) + (counts.embedding + counts.lmHead) * 2;
-  return { bytesPerParam: bytes / Math.max(1, counts.total), linearBits, sharded, assumptions };
+  const total = Math.max(1, counts.total);
+  const bytes = linear * (dataBits / 8) + (counts.embedding + counts.lmHead) * 2;
+  return { bytesPerParam: bytes / total, linearBits: dataBits + constantBits, constantsPerParam: (linear * constantBits) / 8 / total, sharded, assumptions };
 }
 
 /**

@@ -159,10 +159,11 @@ function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, 
   const adapterActivations = loraLayerActivationBytes(plan) * (plan.recompute === 'full' ? 1 : activations.layerMicrobatches);
   const gradients = denseStates.gradients + expertStates.gradients;
   const shard = shardingStage(plan) >= 1 ? denseStates.shardDegree : 1;
+  const quantConstants = (base?.constantsPerParam ?? 0) * onGpu;
   return {
     optimizerStep: optimizerStepBytes(plan, onGpu * trainableShare, shard, assumptions),
-    weights: denseStates.weights + expertStates.weights,
-    frozenWeights: denseStates.frozenWeights + expertStates.frozenWeights,
+    weights: denseStates.weights + expertStates.weights + quantConstants,
+    frozenWeights: denseStates.frozenWeights + expertStates.frozenWeights + quantConstants,
     adapterActivations,
     gradients,
     optimizer: denseStates.optimizer + expertStates.optimizer,
