@@ -123,6 +123,11 @@ function outOfMemory(base: Estimate, options: FindingOptions): Finding | undefin
   }
   const sharding = nextShardingChange(plan);
   if (sharding) remedies.push(remedy(base, sharding.title, sharding.changes, options));
+  const adapter = plan.adapter;
+  if (adapter && (adapter.baseBits ?? (adapter.type === 'qlora' ? 4 : 16)) > 4) {
+    // QLoRA (Dettmers et al. 2023): the frozen base in 4-bit NF4 takes about a quarter of its 16-bit bytes.
+    remedies.push(remedy(base, 'load the frozen base in 4 bits (QLoRA: load_in_4bit)', [change(plan, 'adapter.type', 'qlora'), change(plan, 'adapter.baseBits', 4)], options));
+  }
   // Selective recomputation only removes the s x s attention scores, which FlashAttention already avoids.
   const recomputeSteps: TrainingPlan['recompute'][] = plan.recompute === 'none' ? (plan.flashAttention ? ['full'] : ['selective', 'full'])
     : plan.recompute === 'selective' ? ['full'] : [];

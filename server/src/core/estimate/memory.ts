@@ -3,6 +3,7 @@ import { extraModelMemory, type ExtraModelPart } from './extra-models';
 import { modelStateBytes, offloadTarget, shardingStage } from './model-states';
 import { countParameters, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
+import { dequantizedWeightBytes, frozenBase, loraLayerActivationBytes, type FrozenBase } from './adapter-memory';
 
 const GIB = 2 ** 30;
 // A PyTorch process's CUDA context (kernels, cuBLAS handles) takes about 723 MiB before any tensor exists
@@ -15,14 +16,27 @@ const DEEPSPEED_BUCKET_DEFAULT = 5e8;
 const DEEPSPEED_PREFETCH_DEFAULT = 5e7;
 const DEEPSPEED_MAX_LIVE_DEFAULT = 1e9;
 const DEEPSPEED_OVERLAP_FACTOR = 4.5;
-// QLoRA (Dettmers et al. 2023, Sec. 3): NF4 weights with double quantization cost 4 + 0.127 bits per parameter.
-const NF4_DOUBLE_QUANT_BITS = 4.127;
 
 export interface MemoryBuffers {
   cudaContext: number;
   communicationBuckets: number;
   /** ZeRO-3 / FSDP parameters gathered for the layers being computed. */
   liveParameters: number;
+  /** A quantized base weight dequantized to 16 bits for its GEMM (and DoRA's W + BA), one matrix at a time. */
+  dequantizedWeight: number;
+}
+
+/** An adapter run's share of the memory: the frozen base, the trained adapter, what LoRA adds to the activations. */
+export interface AdapterMemory {
+  /** Frozen base weights on the GPU (included in `weights`). */
+  baseWeights: number;
+  /** Bits per weight of the base's linear layers (16 when not quantized). */
+  baseBits: number;
+  /** Trained adapter weights on the GPU (included in `weights`). */
+  adapterWeights: number;
+  trainableParams: number;
+  /** LoRA dropout copies of the adapted modules' inputs (included in `activations`). */
+  activations: number;
 }
 
 export interface MemoryBlock {
@@ -49,6 +63,8 @@ export interface MemoryBlock {
   capacity: number;
   fits: boolean;
   bufferParts: MemoryBuffers;
+  /** Present when an adapter (LoRA, QLoRA) trains on a frozen base. */
+  adapter?: AdapterMemory;
   /** Host memory per node for offloaded states. */
   cpu?: { perGpu: number; perNode: number };
   nvme?: { perGpu: number };
@@ -57,19 +73,7 @@ export interface MemoryBlock {
   missing: string[];
 }
 
-function frozenBytesPerParameter(plan: TrainingPlan, counts: ParameterCounts, assumptions: string[]): number | undefined {
-  const adapter = plan.adapter;
-  if (!adapter) return undefined;
-  const bits = adapter.baseBits ?? (adapter.type === 'qlora' ? 4 : 16);
-  if (bits >= 16) return 2;
-  // bitsandbytes quantizes the linear layers only; embeddings and the output layer stay 16-bit.
-  const linear = counts.total - counts.embedding - counts.lmHead;
-  const quantBits = bits === 4 ? NF4_DOUBLE_QUANT_BITS : bits;
-  assumptions.push(`QLoRA base: linear layers at ${quantBits} bits per weight, embeddings and output layer at 16 bits`);
-  return (linear * (quantBits / 8) + (counts.embedding + counts.lmHead) * 2) / Math.max(1, counts.total);
-}
-
-function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: number, assumptions: string[]): MemoryBuffers {
+function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: number, base: FrozenBase | undefined, assumptions: string[]): MemoryBuffers {
   const stage = shardingStage(plan);
   const framework = plan.framework ?? 'plain';
   const zero = plan.zero ?? {};
@@ -96,14 +100,20 @@ function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: 
     const layer = Math.max(counts.denseLayer, counts.moeLayer) / tp;
     // FSDP full shard with one unit per transformer layer: the current and the prefetched unit gathered in 16 bits,
     // the current unit's unsharded fp32 gradient, and the root unit (embeddings, output layer) gathered throughout.
-    liveParameters = 2 * 2 * layer + 4 * layer + 2 * (counts.embedding + counts.lmHead) / tp;
+    // With an adapter the gathered base is in its stored (quantized) bytes and only the adapter has gradients.
+    const trainableShare = counts.trainable / Math.max(1, counts.total);
+    const gathered = base ? (base.sharded ? base.linearBits / 8 : 0) * layer + 2 * trainableShare * layer : 2 * layer;
+    liveParameters = 2 * gathered + 4 * trainableShare * layer + 2 * (counts.embedding + counts.lmHead) / tp;
     assumptions.push('full sharding: two gathered transformer layers, one unsharded layer gradient and the gathered root (embeddings) counted as live');
   }
-  return { cudaContext: CUDA_CONTEXT_BYTES, communicationBuckets, liveParameters };
+  const dequantizedWeight = dequantizedWeightBytes(plan) / (plan.parallel?.tp ?? 1);
+  return { cudaContext: CUDA_CONTEXT_BYTES, communicationBuckets, liveParameters, dequantizedWeight };
 }
 
 interface StageMemory {
   weights: number;
+  frozenWeights: number;
+  adapterActivations: number;
   gradients: number;
   optimizer: number;
   activations: number;
@@ -136,11 +146,12 @@ function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, 
   const experts = rank === 0 ? counts.perGpu.firstStageExperts : counts.perGpu.lastStageExperts;
   const dense = onGpu - experts;
   const trainableShare = counts.trainable / Math.max(1, counts.total);
-  const frozenBytes = frozenBytesPerParameter(plan, counts, assumptions);
-  const denseStates = modelStateBytes(plan, dense, dense * trainableShare, frozenBytes);
+  const base = frozenBase(plan, counts);
+  if (base) assumptions.push(...base.assumptions);
+  const denseStates = modelStateBytes(plan, dense, dense * trainableShare, base);
   // Megatron: expert parameters are data-parallel over world / (etp x ep x pp) ranks, i.e. dp x cp / ep here.
   const expertPlan: TrainingPlan = { ...plan, parallel: { ...plan.parallel, dp: Math.max(1, (plan.parallel?.dp ?? 1) / ep) } };
-  const expertStates = modelStateBytes(expertPlan, experts, experts * trainableShare, frozenBytes);
+  const expertStates = modelStateBytes(expertPlan, experts, experts * trainableShare, base);
   const moeLayersHere = (() => {
     const model = plan.model ?? {};
     if ((model.experts ?? 1) <= 1) return 0;
@@ -150,23 +161,28 @@ function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, 
   })();
   const activations = stageActivationBytes(plan, rank, stage.layers, moeLayersHere);
   assumptions.push(...activations.assumptions, ...denseStates.assumptions);
+  // LoRA's stored inputs follow the layer's: every layer and in-flight micro-batch, or only the rematerialized layer.
+  const adapterActivations = loraLayerActivationBytes(plan) * (plan.recompute === 'full' ? 1 : activations.layerMicrobatches);
   const gradients = denseStates.gradients + expertStates.gradients;
   const shard = shardingStage(plan) >= 1 ? denseStates.shardDegree : 1;
+  const quantConstants = (base?.constantsPerParam ?? 0) * onGpu;
   return {
     optimizerStep: optimizerStepBytes(plan, onGpu * trainableShare, shard, assumptions),
-    weights: denseStates.weights + expertStates.weights,
+    weights: denseStates.weights + expertStates.weights + quantConstants,
+    frozenWeights: denseStates.frozenWeights + expertStates.frozenWeights + quantConstants,
+    adapterActivations,
     gradients,
     optimizer: denseStates.optimizer + expertStates.optimizer,
-    activations: activations.total,
+    activations: activations.total + adapterActivations,
     logits: last ? logitsBytes(plan, paddedVocab(plan)) : 0,
-    buffers: buffersFor(plan, counts, gradients, assumptions),
+    buffers: buffersFor(plan, counts, gradients, base, assumptions),
     cpu: denseStates.offloadedToCpu + expertStates.offloadedToCpu,
     nvme: denseStates.offloadedToNvme + expertStates.offloadedToNvme,
   };
 }
 
 function sumBuffers(b: MemoryBuffers): number {
-  return b.cudaContext + b.communicationBuckets + b.liveParameters;
+  return b.cudaContext + b.communicationBuckets + b.liveParameters + b.dequantizedWeight;
 }
 
 function forwardBackwardPeak(m: StageMemory): number {
@@ -201,7 +217,7 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
   const empty: MemoryBlock = {
     available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0, generationEngine: 0, optimizerStep: 0, total: 0,
-    peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0 }, assumptions, sources, missing,
+    peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0 }, assumptions, sources, missing,
   };
   if (missing.length > 0 || counts.perStage.length === 0) return empty;
   assumptions.push(...counts.assumptions);
@@ -237,6 +253,13 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
     sources,
     missing: [],
   };
+  if (plan.adapter) {
+    block.adapter = {
+      baseWeights: chosen.frozenWeights, baseBits: frozenBase(plan, counts)?.linearBits ?? 16, adapterWeights: chosen.weights - chosen.frozenWeights,
+      trainableParams: counts.trainable, activations: chosen.adapterActivations,
+    };
+    if (chosen.buffers.dequantizedWeight > 0) block.assumptions.push('one base weight matrix dequantized to 16 bits at a time during its GEMM (bitsandbytes), counted in buffers');
+  }
   if (chosen.cpu > 0) block.cpu = { perGpu: chosen.cpu, perNode: chosen.cpu * gpusPerNode };
   if (chosen.nvme > 0) block.nvme = { perGpu: chosen.nvme };
   if (offloadTarget(plan.zero?.offloadOptimizer) || offloadTarget(plan.zero?.offloadParams)) {

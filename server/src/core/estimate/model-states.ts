@@ -10,6 +10,8 @@ export interface BytesPerParameter {
 /** Per-GPU model-state bytes after sharding, and what was moved to CPU or NVMe. */
 export interface ModelStateBytes {
   weights: number;
+  /** The part of `weights` that is frozen (an adapter's base), as held on the GPU. */
+  frozenWeights: number;
   gradients: number;
   optimizer: number;
   offloadedToCpu: number;
@@ -106,25 +108,35 @@ export function shardDegree(plan: TrainingPlan): number {
   return plan.framework === 'megatron' ? dp * (plan.parallel?.cp ?? 1) : dp;
 }
 
+/** How an adapter's frozen base is held: bytes per parameter, and whether full sharding divides it. */
+export interface FrozenStorage {
+  bytesPerParam: number;
+  sharded: boolean;
+}
+
 /**
  * Per-GPU model states for `params` parameters held by the GPU (after TP/PP/EP splitting), of which `trainable` get
  * gradients and optimizer state (all of them unless an adapter freezes the base).
  * ZeRO paper Table 1: P_os = 4Psi + K Psi/Nd, P_os+g = 2Psi + (2+K) Psi/Nd, P_os+g+p = (4+K) Psi/Nd.
  */
-export function modelStateBytes(plan: TrainingPlan, params: number, trainable: number = params, frozenBytesPerParam?: number): ModelStateBytes {
+export function modelStateBytes(plan: TrainingPlan, params: number, trainable: number = params, frozenStorage?: FrozenStorage): ModelStateBytes {
   const assumptions: string[] = [];
   const sources = ['ZeRO (Rajbhandari et al., SC20) Sec. 3.1, 5.1-5.4, Table 1'];
   const perParameter = bytesPerParameter(plan, assumptions);
   const stage = shardingStage(plan);
   const n = shardDegree(plan);
   const frozen = params - trainable;
-  const frozenWeightBytes = frozen * (frozenBytesPerParam ?? perParameter.weights);
-  let weights = trainable * perParameter.weights + frozenWeightBytes;
+  let frozenWeights = frozen * (frozenStorage?.bytesPerParam ?? perParameter.weights);
+  let trainableWeights = trainable * perParameter.weights;
   let gradients = trainable * perParameter.gradients;
   let optimizer = trainable * perParameter.optimizer;
   if (stage >= 1) optimizer /= n;
   if (stage >= 2) gradients /= n;
-  if (stage >= 3) weights /= n;
+  if (stage >= 3) {
+    trainableWeights /= n;
+    if (frozenStorage?.sharded ?? true) frozenWeights /= n;
+  }
+  let weights = trainableWeights + frozenWeights;
   if (plan.framework === 'megatron') sources.push('Megatron-LM docs/user-guide/features/dist_optimizer.md (18 or 6 + 12/d bytes per parameter)');
   if (plan.framework === 'deepspeed') sources.push('DeepSpeed stage_1_and_2.py / stage3.py estimate_zero*_model_states_mem_needs (fp32 gradient partition, 18 bytes)');
   if (plan.framework === 'fsdp') sources.push('PyTorch FSDP MixedPrecision: fp32 sharded FlatParameter with bf16 compute copies');
@@ -148,6 +160,7 @@ export function modelStateBytes(plan: TrainingPlan, params: number, trainable: n
     if (paramTarget === 'cpu') offloadedToCpu += weights;
     else offloadedToNvme += weights;
     weights = 0;
+    frozenWeights = 0;
     assumptions.push(`${plan.framework === 'fsdp' ? 'FSDP sharded' : 'ZeRO-3'} parameters offloaded to ${paramTarget.toUpperCase()}; only live layers stay on the GPU`);
   } else if (paramTarget) {
     assumptions.push('parameter offload only applies with ZeRO stage 3 / FSDP full shard; ignored');
@@ -164,7 +177,7 @@ export function modelStateBytes(plan: TrainingPlan, params: number, trainable: n
       sources.push('PyTorch FullyShardedDataParallel.no_sync docstring; accelerate gradient_synchronization.md ("no_sync requires additional GPU memory when using FSDP")');
     }
   }
-  return { weights, gradients, optimizer, offloadedToCpu, offloadedToNvme, perParameter, shardDegree: n, assumptions, sources };
+  return { weights, frozenWeights, gradients, optimizer, offloadedToCpu, offloadedToNvme, perParameter, shardDegree: n, assumptions, sources };
 }
 
 /**

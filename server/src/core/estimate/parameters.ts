@@ -149,28 +149,33 @@ export function paddedVocab(plan: TrainingPlan): number {
 
 const LORA_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
-/** LoRA adds r x (d_in + d_out) per adapted matrix (Hu et al. 2021, Sec. 4.1: W + BA with B d x r, A r x k). */
-function loraParams(model: ModelSpec, rank: number, modules: string[]): number {
+/**
+ * LoRA adds r x (d_in + d_out) per adapted matrix (Hu et al. 2021, Sec. 4.1: W + BA with B d x r, A r x k); DoRA
+ * (Liu et al. 2024, Eq. 5) also trains a magnitude vector of d_out per adapted matrix.
+ */
+function loraParams(model: ModelSpec, rank: number, modules: string[], dora: boolean): number {
   const h = model.hiddenSize ?? 0;
   const d = headDim(model);
   const qWidth = (model.heads ?? 0) * d;
   const kvWidth = (model.kvHeads ?? model.heads ?? 0) * d;
   const wanted = modules.includes('all-linear') ? LORA_MODULES : modules;
-  const perLayerAttention: Record<string, number> = {
-    q_proj: h + qWidth,
-    k_proj: h + kvWidth,
-    v_proj: h + kvWidth,
-    o_proj: qWidth + h,
-  };
   const mlpCopies = isMoe(model) ? (model.experts ?? 1) : 1;
   const width = isMoe(model) ? moeWidth(model) : (model.ffnHiddenSize ?? 0);
-  const perLayerMlp: Record<string, number> = {
-    gate_proj: model.glu ? (h + width) * mlpCopies : 0,
-    up_proj: (h + width) * mlpCopies,
-    down_proj: (width + h) * mlpCopies,
+  // [d_in, d_out, copies per layer] of each adapted matrix.
+  const shapes: Record<string, [number, number, number]> = {
+    q_proj: [h, qWidth, 1],
+    k_proj: [h, kvWidth, 1],
+    v_proj: [h, kvWidth, 1],
+    o_proj: [qWidth, h, 1],
+    gate_proj: [h, width, model.glu ? mlpCopies : 0],
+    up_proj: [h, width, mlpCopies],
+    down_proj: [width, h, mlpCopies],
   };
   let perLayer = 0;
-  for (const name of wanted) perLayer += (perLayerAttention[name] ?? perLayerMlp[name] ?? 0) * rank;
+  for (const name of wanted) {
+    const [dIn, dOut, copies] = shapes[name] ?? [0, 0, 0];
+    perLayer += copies * (rank * (dIn + dOut) + (dora ? dOut : 0));
+  }
   return perLayer * (model.layers ?? 0);
 }
 
@@ -233,7 +238,7 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
       const modules = adapter.targetModules ?? ['q_proj', 'v_proj'];
       if (adapter.rank === undefined) assumptions.push('LoRA rank 8 (PEFT default; rank not given)');
       if (adapter.targetModules === undefined) assumptions.push('LoRA on q_proj and v_proj (PEFT default for Llama; targetModules not given)');
-      trainable = loraParams(model, rank, modules);
+      trainable = loraParams(model, rank, modules, adapter.dora === true);
     }
   }
 

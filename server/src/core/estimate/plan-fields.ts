@@ -40,7 +40,8 @@ const ZERO: FieldsOf<ZeroSpec> = {
   prefetchBucketSize: 'number', maxLiveParameters: 'number', zeroInit: 'boolean',
 };
 
-const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number' };
+const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number',
+  dropout: 'number', dora: 'boolean', doubleQuant: 'boolean', quantStorage: ['uint8', 'bf16', 'fp16', 'fp32'] };
 
 const EXTRA_MODEL: FieldsOf<ExtraModelSpec> = {
   role: ['reference', 'reward', 'value'], trainer: 'string', name: 'string', params: 'number', scalarHead: 'boolean', trained: 'boolean',

@@ -124,8 +124,19 @@ export interface AdapterSpec {
   /** HF module names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj) or 'all-linear'. */
   targetModules?: string[];
   trainableParams?: number;
-  /** Bits per frozen base weight: 16 for LoRA, 4 for QLoRA (NF4). */
+  /** Bits per frozen base weight: 16 for LoRA, 8 for LLM.int8 (load_in_8bit), 4 for QLoRA (NF4/FP4, load_in_4bit). */
   baseBits?: number;
+  /** lora_dropout: above 0 each adapted module keeps a dropped-out copy of its input for the backward pass. */
+  dropout?: number;
+  /** DoRA (use_dora): a trained magnitude vector per adapted matrix, and the norm of W + BA computed each step. */
+  dora?: boolean;
+  /** bitsandbytes double quantization of the 4-bit blocks' absmax constants (bnb_4bit_use_double_quant). */
+  doubleQuant?: boolean;
+  /**
+   * The dtype the packed 4-bit weights are stored in (bnb_4bit_quant_storage, default uint8): a float dtype lets FSDP
+   * flatten and shard them with the rest of the layer (PEFT docs, accelerate/fsdp.md).
+   */
+  quantStorage?: 'uint8' | 'bf16' | 'fp16' | 'fp32';
 }
 
 /**

@@ -40,11 +40,22 @@ function otherModelRows(m: Estimate['memory']): Array<[string, string]> {
   return rows;
 }
 
+/** Weights in one row, or with an adapter the frozen base (and its bits per weight) and the trained adapter apart. */
+function weightRows(m: Estimate['memory']): Array<[string, string]> {
+  const a = m.adapter;
+  if (!a) return [['weights', gib(m.weights)]];
+  const bits = a.baseBits >= 16 ? '16-bit' : `${Number(a.baseBits.toFixed(3))} bits per weight`;
+  return [
+    [`frozen base weights (${bits})`, gib(a.baseWeights)],
+    [`adapter weights (${(a.trainableParams / 1e6).toFixed(1)}M trainable parameters)`, gib(a.adapterWeights)],
+  ];
+}
+
 export function memorySection(e: Estimate): ReportSection {
   const m = e.memory;
   if (!m.available) return unavailable('Memory per GPU', m.missing);
   const rows: Array<[string, string]> = [
-    ['weights', gib(m.weights)],
+    ...weightRows(m),
     ['gradients', gib(m.gradients)],
     ['optimizer states', gib(m.optimizer)],
     ['activations', gib(m.activations)],

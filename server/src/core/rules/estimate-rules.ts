@@ -120,7 +120,7 @@ export const outOfMemory: Rule = {
     severity: 'error',
     summary: 'The estimated peak memory of the most loaded GPU exceeds its capacity (warning above 90%).',
     why: 'A run that does not fit dies with "CUDA out of memory" minutes into the job, after the queue wait; the estimate counts weights, gradients (unsharded under FSDP no_sync), optimizer states (ZeRO Table 1), activations (Korthikanti et al. 2022), logits, communication buckets and the CUDA context.',
-    fix: 'Offers, each with its recomputed total: reduce-scattering every micro-batch where FSDP accumulates unsharded gradients under no_sync (accelerate\'s sync_each_batch), the next ZeRO stage (or the distributed optimizer, or FSDP offload), activation recomputation, or a smaller micro-batch with more accumulation at the same global batch. They change the run, so none is applied automatically.',
+    fix: 'Offers, each with its recomputed total: reduce-scattering every micro-batch where FSDP accumulates unsharded gradients under no_sync (accelerate\'s sync_each_batch), the next ZeRO stage (or the distributed optimizer, or FSDP offload), the frozen base of an adapter loaded in 4 bits (QLoRA), activation recomputation, or a smaller micro-batch with more accumulation at the same global batch. They change the run, so none is applied automatically.',
     example: {
       language: 'json',
       text: '{\n  "train_micro_batch_size_per_gpu": 16,\n  "gradient_accumulation_steps": 1,\n  "bf16": { "enabled": true },\n  "zero_optimization": { "stage": 1 }\n}',

@@ -9,6 +9,7 @@ import { trainerLinks } from '../hf-trainer/links';
 import { precision } from '../hf-trainer/precision';
 import { batchFacts } from './batch';
 import { planFromTrainerArgs } from '../hf-trainer/plan';
+import { axolotlAdapter } from './adapter';
 
 export const axolotl: Program = {
   id: 'axolotl',
@@ -29,7 +30,7 @@ export const axolotl: Program = {
   consumer: () => 'unknown',
   schema: () => schema as unknown as SchemaNode,
   batchFacts,
-  plan: (root) => planFromTrainerArgs('axolotl', root),
+  plan: (root) => planFromTrainerArgs('axolotl', root, axolotlAdapter),
   precision,
   links: trainerLinks(['base_model']),
   packingProblem,

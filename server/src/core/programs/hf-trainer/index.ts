@@ -12,6 +12,7 @@ import { launchedDeepSpeedContext, trainerLinks } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { planFromTrainerArgs } from './plan';
+import { trainerAdapter } from './adapter';
 
 export const hfTrainer: Program = {
   id: 'hf-trainer',
@@ -29,7 +30,7 @@ export const hfTrainer: Program = {
   consumer: () => 'hf-trainer',
   schema: () => schema as unknown as SchemaNode,
   batchFacts,
-  plan: (root) => planFromTrainerArgs('hf-trainer', root),
+  plan: (root) => planFromTrainerArgs('hf-trainer', root, trainerAdapter),
   precision,
   links: trainerLinks(['model_name_or_path']),
   versions,

@@ -1,6 +1,6 @@
 import { getChild, type ConfigNode } from '../../syntax/config-tree';
-import type { Format } from '../ids';
-import type { AdapterSpec, TrainingPlan } from '../../estimate/plan';
+import type { TrainingPlan } from '../../estimate/plan';
+import type { AdapterReading } from '../../plan/adapter-reading';
 import { flag, num, precisionOf, str, type Anchors } from '../../plan/anchors';
 import { applyFsdpOptions } from '../../plan/fsdp-options';
 import { accumulationOf, batchFactsFor } from '../../facts/batch-facts';
@@ -12,8 +12,9 @@ import { applyTrlModels } from './trl-models';
 const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
   'hf-trainer': {
     model: ['model_name_or_path'],
-    // model_max_length: FastChat's and Alpaca's training scripts add it to TrainingArguments.
-    seq: ['max_length', 'max_seq_length', 'model_max_length'],
+    // model_max_length: FastChat's and Alpaca's training scripts add it to TrainingArguments; max_seq_len: PEFT's SFT
+    // example before it took TRL's max_length (docs/source/accelerate/fsdp.md).
+    seq: ['max_length', 'max_seq_length', 'model_max_length', 'max_seq_len'],
     micro: ['per_device_train_batch_size'],
     accum: ['gradient_accumulation_steps'],
     lr: ['learning_rate'],
@@ -21,10 +22,9 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     checkpointing: ['gradient_checkpointing'],
     steps: ['max_steps'],
     epochs: ['num_train_epochs'],
-    loraRank: ['lora_r'],
-    peft: ['use_peft'],
-    fourBit: ['load_in_4bit'],
     attention: ['attn_implementation'],
+    // PEFT's SFT example (examples/sft/train.py ModelArguments) switches FlashAttention-2 on with its own flag.
+    flash: ['use_flash_attn'],
   },
   axolotl: {
     model: ['base_model'],
@@ -36,9 +36,6 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     checkpointing: ['gradient_checkpointing'],
     steps: ['max_steps'],
     epochs: ['num_epochs'],
-    loraRank: ['lora_r'],
-    adapter: ['adapter'],
-    fourBit: ['load_in_4bit'],
     flash: ['flash_attention'],
   },
   llamafactory: {
@@ -50,9 +47,6 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
     optim: ['optim'],
     steps: ['max_steps'],
     epochs: ['num_train_epochs'],
-    loraRank: ['lora_rank'],
-    finetuning: ['finetuning_type'],
-    quantBits: ['quantization_bit'],
     flash: ['flash_attn'],
     tp: ['tensor_model_parallel_size'],
     pp: ['pipeline_model_parallel_size'],
@@ -68,8 +62,14 @@ function first(root: ConfigNode, names: string[] | undefined): ConfigNode | unde
   return undefined;
 }
 
-/** What a Trainer-style YAML (or nested TrainingArguments dict) says about the run. */
-export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafactory', root: ConfigNode): PartialPlan {
+/** Reads the program's LoRA and quantization options (each program names them its own way: its adapter.ts). */
+export type AdapterReader = (root: ConfigNode) => AdapterReading | undefined;
+
+/**
+ * What a Trainer-style YAML (or nested TrainingArguments dict, or a launch script's flags) says about the run; the
+ * program's `readAdapter` adds what its own argument classes say about adapters and quantization.
+ */
+export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafactory', root: ConfigNode, readAdapter?: AdapterReader): PartialPlan {
   const keys = KEYS[format];
   const anchors: Anchors = {};
   const notes: string[] = [];
@@ -128,8 +128,11 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   if (attention) plan.flashAttention = /flash|sdpa/.test(attention);
   if (flag(at('flash')) !== undefined) plan.flashAttention = flag(at('flash'));
 
-  const adapter = adapterOf(format, root, at);
-  if (adapter) plan.adapter = adapter;
+  const adapter = readAdapter?.(root);
+  if (adapter) {
+    plan.adapter = adapter.adapter;
+    notes.push(...adapter.notes);
+  }
   // TRL's trainers read the same file format and hold reference, reward and value models besides the policy.
   if (format === 'hf-trainer') applyTrlModels(root, plan, notes);
 
@@ -142,22 +145,4 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
     plan.framework = 'megatron';
   }
   return { plan, anchors, notes };
-}
-
-function adapterOf(format: Format, root: ConfigNode, at: (name: string) => ConfigNode | undefined): AdapterSpec | undefined {
-  const rank = num(at('loraRank'));
-  const fourBit = flag(at('fourBit')) === true || num(at('quantBits')) === 4;
-  const lora =
-    (format === 'hf-trainer' && flag(at('peft')) === true) ||
-    (format === 'axolotl' && /lora/.test(str(at('adapter')) ?? '')) ||
-    (format === 'llamafactory' && str(at('finetuning')) === 'lora');
-  if (!lora) return undefined;
-  const targets = getChild(root, format === 'llamafactory' ? 'lora_target' : 'lora_target_modules');
-  const targetModules = targets?.kind === 'array' ? targets.children.map((c) => String(c.value)) : str(targets)?.split(',').map((s) => s.trim());
-  return {
-    type: fourBit || /qlora/.test(str(at('adapter')) ?? '') ? 'qlora' : 'lora',
-    rank,
-    targetModules: flag(getChild(root, 'lora_target_linear')) || str(targets) === 'all' ? ['all-linear'] : targetModules,
-    baseBits: fourBit ? 4 : 16,
-  };
 }

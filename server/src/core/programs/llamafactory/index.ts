@@ -8,6 +8,7 @@ import { precision } from '../hf-trainer/precision';
 import { batchFacts } from './batch';
 import { schema } from './schema';
 import { planFromTrainerArgs } from '../hf-trainer/plan';
+import { llamafactoryAdapter } from './adapter';
 import { LLAMAFACTORY_SHIPPED } from './shipped';
 
 export const llamafactory: Program = {
@@ -24,7 +25,7 @@ export const llamafactory: Program = {
   consumer: () => 'unknown',
   schema,
   batchFacts,
-  plan: (root) => planFromTrainerArgs('llamafactory', root),
+  plan: (root) => planFromTrainerArgs('llamafactory', root, llamafactoryAdapter),
   precision,
   links: trainerLinks(['model_name_or_path', 'model']),
   shippedFiles: LLAMAFACTORY_SHIPPED,
