@@ -1,4 +1,4 @@
-import { findModel } from '../catalog/find-model';
+import { resolveModel } from '../catalog/resolve-model';
 
 /**
  * The vocabulary a tokenizer setting implies, when the config names a tokenizer rather than a size
@@ -11,7 +11,7 @@ export function vocabOfTokenizer(type: string | undefined, model: string | undef
   }
   for (const name of [type, model]) {
     if (!name) continue;
-    const entry = findModel(name.replace(/^meta-llama\/Meta-Llama-/i, 'meta-llama/Llama-'));
+    const entry = resolveModel(name)?.entry;
     if (entry?.architecture.vocabSize) return { size: entry.architecture.vocabSize, source: `tokenizer of ${entry.id} (${entry.architecture.vocabSize} tokens, model catalog)` };
   }
   if (model && /llama[-_]?2?[^/]*tokenizer\.model$|llama_tokenizer\.model$/i.test(model)) {
