@@ -27,6 +27,8 @@ const FAMILIES: BaseRule[] = [
   family(/(?:^|\/)OpenHermes-2(?:\.5)?-Mistral-7B$/i, () => 'mistralai/Mistral-7B-v0.1', 'OpenHermes 2/2.5 Mistral 7B is fine-tuned from Mistral-7B-v0.1 (teknium model card)'),
   // tatsu-lab/stanford_alpaca README: "fine-tuned from a 7B LLaMA model"; tloen/alpaca-lora reproduces it with LoRA.
   family(/(?:^|\/)alpaca(?:-lora)?-7b(?:-wdiff)?$/i, () => 'huggyllama/llama-7b', 'Alpaca 7B is fine-tuned from LLaMA 7B (stanford_alpaca README)'),
+  // allenai/Llama-3.1-Tulu-3-8B(-SFT/-DPO) model cards: "Finetuned from model: meta-llama/Llama-3.1-8B" (70B likewise).
+  family(/(?:^|\/)Llama-3\.1-Tulu-3-(8B|70B)(?:-SFT|-DPO|-RM)?$/i, (m) => `meta-llama/Llama-3.1-${m[1].toUpperCase()}`, 'Tülu 3 is post-trained from Llama 3.1 (allenai model cards)'),
   // deepseek-ai/DeepSeek-R1 README, "DeepSeek-R1-Distill Models" table (Base Model column).
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(1\.5B|7B)$/i, (m) => `Qwen/Qwen2.5-Math-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 1.5B/7B are distilled into Qwen2.5-Math (DeepSeek-R1 README)'),
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(14B|32B)$/i, (m) => `Qwen/Qwen2.5-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 14B/32B are distilled into Qwen2.5 (DeepSeek-R1 README)'),
