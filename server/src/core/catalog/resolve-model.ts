@@ -11,6 +11,11 @@ export interface ResolvedModel {
 // A local checkpoint path rather than a Hugging Face id: absolute, relative, home-based, or more than org/name.
 const LOCAL_PATH = /^(?:\/|\.{1,2}[\\/]|~|[A-Za-z]:[\\/])|[\\/].*[\\/]/;
 
+/** Whether a model name is a path on some machine (a checkpoint folder) rather than a Hugging Face id. */
+export function isLocalPath(name: string): boolean {
+  return LOCAL_PATH.test(name.trim());
+}
+
 function lookUp(name: string): ResolvedModel | undefined {
   const entry = findModel(name);
   if (entry) return { entry, via: [] };
@@ -29,7 +34,7 @@ export function resolveModel(name: string): ResolvedModel | undefined {
   if (direct) return direct;
   const via: string[] = [];
   let current = name.trim().replace(/[\\/]+$/, '');
-  if (LOCAL_PATH.test(current)) {
+  if (isLocalPath(current)) {
     current = current.split(/[\\/]/).pop() ?? '';
     via.push(`a local folder named ${current}`);
   }

@@ -1,5 +1,5 @@
 import { closestModels } from '../catalog/suggest-model';
-import { resolveModel } from '../catalog/resolve-model';
+import { isLocalPath, resolveModel } from '../catalog/resolve-model';
 import type { Fix } from '../diagnostic';
 import { readingOf } from '../plan/reading';
 import type { Rule } from './rule';
@@ -9,7 +9,7 @@ export const unknownModel: Rule = {
     code: 'TL504',
     name: 'unknown-model',
     severity: 'info',
-    summary: 'The model the run trains is not in the model catalog and the file gives no shape, so memory, time and cost are not estimated.',
+    summary: 'The model id the run trains (a Hugging Face id, not a local path) is not in the model catalog and the file gives no shape, so memory, time and cost are not estimated.',
     why: 'The estimate needs the architecture (layers, hidden size, heads, vocabulary, MLP width). A catalog model, a fine-tune of one (an -Instruct or -chat suffix, a re-upload, a quantized copy, a documented fine-tune such as Vicuna or Zephyr) or a local checkpoint with its config.json gives it; an unknown name gives nothing.',
     fix: 'Offers the closest catalog models by name, each writing `model: <catalog id>` into the project file .trainlint.yaml (created when missing); `--model` does the same on the command line. Choose the model whose architecture the run trains.',
     example: {
@@ -24,7 +24,8 @@ export const unknownModel: Rule = {
     const name = model?.name;
     if (!built || !name || model.totalParams !== undefined) return;
     if (model.layers !== undefined && model.hiddenSize !== undefined && model.heads !== undefined) return;
-    if (resolveModel(name)) return;
+    // A checkpoint path that lives on the cluster is no id to choose for; the estimate says its shape is missing.
+    if (isLocalPath(name) || resolveModel(name)) return;
     const closest = closestModels(name);
     const node = built.anchors.model;
     const first = ctx.roots[0]?.children[0];
