@@ -57,6 +57,7 @@ test('every family the catalog promises has its released sizes', () => {
     ChatGLM: ['THUDM/chatglm3-6b', 'THUDM/chatglm2-6b'],
     'Baichuan 2': ['baichuan-inc/Baichuan2-7B-Base'],
     'GPT-J / NeoX': ['EleutherAI/gpt-j-6b', 'EleutherAI/gpt-neox-20b'],
+    BLOOM: ['560m', '1b1', '1b7', '3b', '7b1'].map((s) => `bigscience/bloom-${s}`).concat('bigscience/bloom'),
     Pythia: ['14m', '31m', '70m', '160m', '410m', '1b', '1.4b', '2.8b', '6.9b', '12b'].map((s) => `EleutherAI/pythia-${s}`),
     'Jamba, T5 (published totals)': ['ai21labs/Jamba-v0.1', 'google-t5/t5-small', 'google-t5/t5-11b'],
   };
@@ -82,11 +83,13 @@ test('the parameter count matches the size every id states (12%, or half the sta
   const far: string[] = [];
   let checked = 0;
   for (const m of ALL_MODELS) {
-    const size = /[-_](\d+)(?:[._](\d+))?([bm])(?![a-z])/i.exec(m.id.split('/')[1] ?? m.id);
+    // "7b", "1.5B", "1_8B" (Qwen 1), "7b1" (BLOOM: 7.1B).
+    const size = /[-_](\d+)(?:[._](\d+))?([bm])(\d+)?(?![a-z])/i.exec(m.id.split('/')[1] ?? m.id);
     if (!size || m.id in NAMED_OTHERWISE) continue;
     const unit = size[3].toLowerCase() === 'b' ? 1e9 : 1e6;
-    const named = Number(`${size[1]}.${size[2] ?? '0'}`) * unit;
-    const halfDigit = 0.5 * unit * 10 ** -(size[2]?.length ?? 0);
+    const decimals = size[2] ?? size[4] ?? '';
+    const named = Number(`${size[1]}.${decimals || '0'}`) * unit;
+    const halfDigit = 0.5 * unit * 10 ** -decimals.length;
     const total = countParameters({ model: { ...m.architecture } }).total;
     checked++;
     if (Math.abs(total - named) > Math.max(0.12 * named, halfDigit)) far.push(`${m.id}: ${total}`);
@@ -94,6 +97,19 @@ test('the parameter count matches the size every id states (12%, or half the sta
   assert.ok(checked > 100, `checked ${checked}`);
   assert.deepEqual(far, []);
   for (const id of Object.keys(NAMED_OTHERWISE)) assert.ok(findModel(id), id);
+});
+
+test('published totals, where an entry states one, are within 5% of the count (exact for BLOOM)', () => {
+  const far: string[] = [];
+  for (const m of ALL_MODELS) {
+    const published = m.published?.total;
+    if (published === undefined) continue;
+    const total = countParameters({ model: { ...m.architecture } }).total;
+    if (Math.abs(total / published - 1) > 0.05) far.push(`${m.id}: ${total} vs ${published}`);
+  }
+  // models.json: the Gemma 3 4B total includes the 417M vision tower of the multimodal checkpoint.
+  assert.deepEqual(far, ['google/gemma-3-4b-pt: 3880263168 vs 4300000000']);
+  assert.equal(countParameters({ model: { ...findModel('bigscience/bloom-560m')!.architecture } }).total, 559_214_592);
 });
 
 test('every entry names its source and its ids do not collide', () => {
