@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -149,6 +149,8 @@ export class LspSession {
   /** Applies a workspace edit the way a client does: versioned edits only to the version they name. */
   async apply(edit: WorkspaceEdit): Promise<void> {
     for (const change of edit.documentChanges ?? []) {
+      // A file the edit creates comes into being empty, as a client makes it, before edits fill it.
+      if ('kind' in change && change.kind === 'create' && !existsSync(fileURLToPath(change.uri))) writeFileSync(fileURLToPath(change.uri), '');
       if (!('edits' in change)) continue;
       const { uri, version } = change.textDocument;
       if (!this.versions.has(uri)) await this.open(fileURLToPath(uri)); // A closed file: the client opens it to edit it.

@@ -15,6 +15,11 @@ export interface Fix {
   edits: TextEdit[];
   /** Edits in another file (cross-file fixes), by the path the analysis was given. */
   otherFile?: { path: string; edits: TextEdit[] };
+  /**
+   * A setting to write into the project file (.trainlint.yaml) rather than text edits: only the front end knows where
+   * that file is or would be; projectSettingEdits (core) makes the edits.
+   */
+  projectSetting?: { key: 'model'; value: string };
 }
 
 export interface RelatedLocation {

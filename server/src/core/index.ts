@@ -5,6 +5,7 @@ export { SEVERITY_RANK } from './diagnostic';
 export { FORMATS, isFormat, type Format } from './programs/ids';
 export { mergeSettings, worldSizeOf, type Consumer, type Settings } from './settings';
 export { parseProjectConfig, settingsForPath, isIncluded, PROJECT_FILE_NAME, type ProjectConfig } from './project-config';
+export { projectSettingEdits } from './project-setting-edit';
 export { applyEdits, safeFixEdits } from './fix/apply';
 export { findLinks, linksThrough, type ConfigLink } from './links';
 export { LineIndex, type Position } from './text/line-index';

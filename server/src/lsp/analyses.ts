@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -192,6 +192,17 @@ export class Analyses {
   /** Settings or project files changed: every analysis must be redone. */
   clear(): void {
     this.cache.clear();
+  }
+
+  /**
+   * The project file that governs a path: the nearest .trainlint.yaml above it (its open text or its text on disk), or
+   * where one would be created (the workspace folder holding the path, else the path's folder) with no text.
+   */
+  projectFileOf(path: string): { uri: string; text?: string; version: number | null } {
+    const found = this.deps.projects.find(path);
+    const target = found?.path ?? join(this.deps.folders.folderOf(path) ?? dirname(path), PROJECT_FILE_NAME);
+    const read = this.read(target);
+    return read ? { uri: read.uri, text: read.text, version: read.version ?? null } : { uri: uriOfPath(target), version: null };
   }
 
   /** An open document, or a file on disk, by path: its text, and where it stands for related locations and fixes. */

@@ -1,7 +1,9 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type CreateFile, type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { projectSettingEdits, toSource } from '../core/index';
 import type { Analyses, Analyzed } from './analyses';
 import { fixAll } from './fix-all';
-import { SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
+import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
+import { pathOfUri } from './paths';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
@@ -33,6 +35,25 @@ function workspaceEdit(analyzed: Analyzed, edits: TextEdit[], other: FixData['ot
   return { documentChanges };
 }
 
+/**
+ * The edit that writes a fix's setting into the project file governing the document: edited in place when the file
+ * exists, created otherwise (which needs a client that takes resource operations, the same one that takes versions).
+ */
+function projectFileEdit(analyzed: Analyzed, analyses: Analyses, setting: NonNullable<FixData['projectSetting']>, versioned: boolean): WorkspaceEdit | undefined {
+  const path = pathOfUri(analyzed.uri);
+  if (!path) return undefined;
+  const file = analyses.projectFileOf(path);
+  const source = toSource(file.text ?? '');
+  const edits = projectSettingEdits(file.text === undefined ? undefined : source.text, setting.key, setting.value);
+  if (!edits) return undefined; // A project file that is not a mapping: writing into it would break it.
+  const converter = new Converter(source);
+  const lspEdits = edits.map((e) => converter.edit(e));
+  if (file.text !== undefined && !versioned) return { changes: { [file.uri]: lspEdits } };
+  if (!versioned) return undefined;
+  const create: CreateFile[] = file.text === undefined ? [{ kind: 'create', uri: file.uri, options: { ignoreIfExists: true } }] : [];
+  return { documentChanges: [...create, { textDocument: { uri: file.uri, version: file.version }, edits: lspEdits }] };
+}
+
 function wants(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
@@ -47,6 +68,11 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
       const fixes = fixesOf(diagnostic, analyzed, analyses);
       const preferred = fixes.filter((f) => f.safe).length === 1 ? fixes.find((f) => f.safe) : undefined;
       for (const fix of fixes) {
+        if (fix.projectSetting) {
+          const edit = projectFileEdit(analyzed, analyses, fix.projectSetting, versioned);
+          if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+          continue;
+        }
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,

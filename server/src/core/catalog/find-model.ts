@@ -1,6 +1,7 @@
 import { GPT3_PAPER_MODELS, MODEL_ARCHITECTURES, type CatalogModel } from './model-architectures';
+import { MORE_MODEL_ARCHITECTURES } from './model-families';
 
-const ALL_MODELS: CatalogModel[] = [...MODEL_ARCHITECTURES, ...GPT3_PAPER_MODELS];
+export const ALL_MODELS: CatalogModel[] = [...MODEL_ARCHITECTURES, ...MORE_MODEL_ARCHITECTURES, ...GPT3_PAPER_MODELS];
 
 function normalize(name: string): string {
   return name.trim().toLowerCase().replace(/^https?:\/\/huggingface\.co\//, '').replace(/\/+$/, '');

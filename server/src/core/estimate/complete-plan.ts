@@ -1,5 +1,5 @@
 import { findGpu } from '../catalog/find-gpu';
-import { findModel } from '../catalog/find-model';
+import { resolveModel, type ResolvedModel } from '../catalog/resolve-model';
 import { EXAMPLE_GPU_PRICES } from '../catalog/gpu-prices';
 import type { Accelerator } from '../catalog/accelerators';
 import type { CompletedPlan, ModelSpec, Precision, TrainingPlan } from './plan';
@@ -27,16 +27,24 @@ export function peakForPrecision(gpu: Accelerator, precision: Precision): number
   return peak.bf16 ?? peak.fp16;
 }
 
+/** Where the model's shape came from, naming the base and the rules when the catalog lists the base, not the name. */
+function shapeAssumption(name: string, resolved: ResolvedModel): string {
+  const { entry, via } = resolved;
+  if (via.length === 0) return `model shape of ${entry.id} from the catalog (${entry.source})`;
+  return `model shape of ${name} taken from its base ${entry.id} (rule: ${via.join('; ')}) from the catalog (${entry.source})`;
+}
+
 function completeModel(input: ModelSpec | undefined, out: CompletedPlan): ModelSpec {
   const model: ModelSpec = { ...(input ?? {}) };
   if (model.name !== undefined) {
-    const entry = findModel(model.name);
-    if (entry) {
+    const resolved = resolveModel(model.name);
+    if (resolved) {
+      const entry = resolved.entry;
       const filled = Object.keys(entry.architecture).filter((k) => model[k as keyof ModelSpec] === undefined);
       // Fields the file gives win; fields it leaves undefined come from the catalog.
       const given = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined));
       Object.assign(model, { ...entry.architecture, ...given });
-      if (filled.length > 0) out.assumptions.push(`model shape of ${entry.id} from the catalog (${entry.source})`);
+      if (filled.length > 0) out.assumptions.push(shapeAssumption(model.name, resolved));
     } else if (model.layers === undefined || model.hiddenSize === undefined || model.heads === undefined) {
       out.assumptions.push(`model "${model.name}" is not in the catalog; only the shape fields given are used`);
     }

@@ -1,4 +1,4 @@
-import { findModel } from '../catalog/find-model';
+import { resolveModel } from '../catalog/resolve-model';
 
 /**
  * The vocabulary a tokenizer setting implies, when the config names a tokenizer rather than a size
@@ -12,7 +12,7 @@ export function vocabOfTokenizer(type: string | undefined, model: string | undef
   }
   for (const name of [type, model]) {
     if (!name) continue;
-    const entry = findModel(name.replace(/^meta-llama\/Meta-Llama-/i, 'meta-llama/Llama-'));
+    const entry = resolveModel(name)?.entry;
     if (entry?.architecture.vocabSize) return { size: entry.architecture.vocabSize, source: `tokenizer of ${entry.id} (${entry.architecture.vocabSize} tokens, model catalog)` };
   }
   if ((type === undefined || /^BertWordPiece/.test(type)) && /^bert-[\w-]*-vocab\.txt$/i.test(file)) {

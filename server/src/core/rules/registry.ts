@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { computeUnderutilized, outOfMemory, pipelineBubble } from './estimate-rules';
+import { unknownModel } from './unknown-model';
 import { appliesTo, type RuleMeta } from './rule-meta';
 import type { Format } from '../programs/ids';
 import { RESEARCH_RULES } from './research/index';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   outOfMemory,
   pipelineBubble,
   computeUnderutilized,
+  unknownModel,
   ...RESEARCH_RULES,
 ];
 

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { projectSettingEdits } from '../../server/src/core/project-setting-edit';
+import { applyEdits } from '../../server/src/core/fix/apply';
+import { closestModels } from '../../server/src/core/catalog/suggest-model';
+
+const write = (text: string | undefined, value: string) => {
+  const edits = projectSettingEdits(text, 'model', value);
+  return edits && applyEdits(text ?? '', edits).text;
+};
+
+test('the project file gets model: set, replaced or appended, never doubled', () => {
+  assert.equal(write(undefined, 'meta-llama/Llama-2-7b-hf'), 'model: meta-llama/Llama-2-7b-hf\n');
+  assert.equal(write('cluster: { nodes: 2 }\nmodel: x/y # old\n', 'Qwen/Qwen2.5-7B'), 'cluster: { nodes: 2 }\nmodel: Qwen/Qwen2.5-7B # old\n');
+  assert.equal(write('rules: { pipeline-bubble: off }', 'Qwen/Qwen2.5-7B'), 'rules: { pipeline-bubble: off }\nmodel: Qwen/Qwen2.5-7B\n');
+  assert.equal(write('- a\n- b\n', 'Qwen/Qwen2.5-7B'), undefined, 'a list is no project file to edit');
+  assert.equal(write('model: { name: x }\n', 'Qwen/Qwen2.5-7B'), undefined, 'a mapping under model: is not replaced by a scalar');
+});
+
+test('closest catalog models share the family, version and size words', () => {
+  assert.equal(closestModels('my-org/llama2-7b-sft-v3')[0], 'meta-llama/Llama-2-7b-hf');
+  assert.equal(closestModels('acme/qwen2.5-14b-distilled')[0], 'Qwen/Qwen2.5-14B');
+  assert.deepEqual(closestModels('zzzz'), []);
+});
