@@ -54,6 +54,14 @@ const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, str
   },
 };
 
+/** Where a Trainer-style file gives the longest sequence as two parts: a prompt and what is generated or targeted. */
+const SEQUENCE_PARTS = [
+  // TRL's GRPO/RLOO/online DPO: the policy's forward pass sees the prompt and the completion (grpo_trainer.py concatenates them).
+  { keys: ['max_prompt_length', 'max_completion_length'], why: "the policy's forward pass sees prompt and completion together" },
+  // ChatGLM's and Chinese-LLaMA's seq2seq scripts pad to max_source_length + max_target_length (+1) (THUDM/ChatGLM2-6B ptuning/main.py).
+  { keys: ['max_source_length', 'max_target_length'], why: 'the program pads source and target to their sum' },
+];
+
 function first(root: ConfigNode, names: string[] | undefined): ConfigNode | undefined {
   for (const name of names ?? []) {
     const node = getChild(root, name);
@@ -86,6 +94,14 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   if (num(seq)) {
     plan.model = { ...plan.model, seqLength: num(seq) };
     anchors.seqLength = seq;
+  } else if (format === 'hf-trainer') {
+    const parts = SEQUENCE_PARTS.find(({ keys }) => keys.every((k) => num(getChild(root, k)) !== undefined));
+    if (parts) {
+      const [first, second] = parts.keys.map((k) => num(getChild(root, k))!);
+      plan.model = { ...plan.model, seqLength: first + second };
+      anchors.seqLength = getChild(root, parts.keys[0]);
+      notes.push(`sequence length ${first + second} = ${parts.keys.join(' + ')} (${parts.why})`);
+    }
   }
   const micro = at('micro');
   const accum = at('accum');
