@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileAnalysis } from '../core/analyze';
 import type { ProgramArguments } from '../core/python/program-arguments';
@@ -136,7 +136,43 @@ export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'
       if (isFile(candidate)) return { root, folders, cdTo, programFolder: folder, program: candidate };
     }
   }
+  // A script moved away from its program (bigscience's experiments/decoder-only-lm/gpt2_deepspeed.sh runs
+  // `scripts/run_clm.py`, which only jz/ holds): the one folder of the repository where the program's path resolves is
+  // where the run can start.
+  for (const path of paths.filter((p) => !isAbsolute(p) && p.includes('/'))) {
+    const holders = foldersHolding(root, path);
+    if (holders.length === 1) return { root, folders: [holders[0], ...folders], cdTo, programFolder: holders[0], program: resolve(holders[0], path) };
+  }
   return { root, folders, cdTo };
+}
+
+const holdersCache = new Map<string, string[]>();
+const SEARCH_DEPTH = 4;
+const SEARCH_ENTRIES = 20_000;
+
+/** The folders of a repository (down to SEARCH_DEPTH levels, SEARCH_ENTRIES entries read) under which `path` is a file. */
+function foldersHolding(root: string, path: string): string[] {
+  const key = `${root}\0${path}`;
+  const cached = holdersCache.get(key);
+  if (cached) return cached;
+  const found: string[] = [];
+  let budget = SEARCH_ENTRIES;
+  const walk = (dir: string, depth: number): void => {
+    if (isFile(resolve(dir, path))) found.push(dir);
+    if (depth >= SEARCH_DEPTH || budget <= 0) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    budget -= entries.length;
+    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') walk(resolve(dir, entry.name), depth + 1);
+  };
+  walk(root, 0);
+  const holders = budget > 0 ? found : [];
+  holdersCache.set(key, holders);
+  return holders;
 }
 
 /** An absolute path outside the repository (a container's `/accelerate/...`, a cluster's `/blob/...`): the front end cannot see the machine that runs it. */
