@@ -32,6 +32,8 @@ const FAMILIES: BaseRule[] = [
   // deepseek-ai/DeepSeek-R1 README, "DeepSeek-R1-Distill Models" table (Base Model column).
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(1\.5B|7B)$/i, (m) => `Qwen/Qwen2.5-Math-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 1.5B/7B are distilled into Qwen2.5-Math (DeepSeek-R1 README)'),
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(14B|32B)$/i, (m) => `Qwen/Qwen2.5-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 14B/32B are distilled into Qwen2.5 (DeepSeek-R1 README)'),
+  // bigcode/starcoder2-15b-instruct-v0.1 model card: self-aligned instruction tuning of StarCoder2-15B.
+  family(/(?:^|\/)starcoder2-15b-instruct-v0\.1$/i, () => 'bigcode/starcoder2-15b', 'StarCoder2-15B-Instruct-v0.1 is fine-tuned from StarCoder2-15B (bigcode model card)'),
   family(/(?:^|\/)DeepSeek-R1(?:-Zero|-0528)?$/i, () => 'deepseek-ai/DeepSeek-V3', 'DeepSeek-R1 is trained from DeepSeek-V3-Base (DeepSeek-R1 README)'),
 ];
 
