@@ -23,6 +23,7 @@ test('fine-tunes resolve to their base, and the estimate says so', () => {
     ['Qwen/Qwen2-72B-Instruct', 'Qwen/Qwen2-72B', /chat\/instruct\/base variant/],
     ['01-ai/Yi-1.5-34B-Chat', '01-ai/Yi-1.5-34B', /chat\/instruct\/base variant/],
     ['bigcode/starcoder2-15b-instruct-v0.1', 'bigcode/starcoder2-15b', /fine-tuned from StarCoder2-15B/],
+    ['baichuan-inc/Baichuan2-13B-Chat', 'baichuan-inc/Baichuan2-13B-Base', /chat\/instruct\/base variant/],
     ['/models/Llama-2-7b-hf', 'meta-llama/Llama-2-7b-hf', /local folder named Llama-2-7b-hf/],
     ['./ckpt/llama-7b', 'huggyllama/llama-7b', /local folder/],
   ];
@@ -62,11 +63,13 @@ test('every family the catalog promises has its released sizes', () => {
     OLMo: ['allenai/OLMo-1B-hf', 'allenai/OLMo-7B-hf', 'allenai/OLMo-2-1124-7B', 'allenai/OLMo-2-1124-13B', 'allenai/OLMo-2-0325-32B'],
     InternLM: ['internlm/internlm2-7b', 'internlm/internlm2_5-7b'],
     ChatGLM: ['THUDM/chatglm3-6b', 'THUDM/chatglm2-6b', 'THUDM/glm-4-9b', 'THUDM/glm-4-9b-chat'],
-    'Baichuan 2': ['baichuan-inc/Baichuan2-7B-Base'],
+    'Baichuan 2': ['baichuan-inc/Baichuan2-7B-Base', 'baichuan-inc/Baichuan2-13B-Base'],
+    'DeepSeek-Coder': ['deepseek-ai/deepseek-coder-1.3b-base', 'deepseek-ai/deepseek-coder-1.3b-instruct'],
+    MiniCPM: ['openbmb/MiniCPM-2B-sft-bf16'],
     'GPT-J / NeoX': ['EleutherAI/gpt-j-6b', 'EleutherAI/gpt-neox-20b'],
     BLOOM: ['560m', '1b1', '1b7', '3b', '7b1'].map((s) => `bigscience/bloom-${s}`).concat('bigscience/bloom'),
     Pythia: ['14m', '31m', '70m', '160m', '410m', '1b', '1.4b', '2.8b', '6.9b', '12b'].map((s) => `EleutherAI/pythia-${s}`),
-    'Jamba, T5 (published totals)': ['ai21labs/Jamba-v0.1', 'google-t5/t5-small', 'google-t5/t5-11b'],
+    'Jamba, T5, BERT (published totals)': ['ai21labs/Jamba-v0.1', 'google-t5/t5-small', 'google-t5/t5-11b', 'google-bert/bert-base-uncased', 'bert-large-uncased'],
   };
   for (const [family, ids] of Object.entries(families)) {
     for (const id of ids) {
@@ -84,6 +87,7 @@ const NAMED_OTHERWISE: Record<string, string> = {
   'google/gemma-7b': 'Gemma names leave out the 256k-token embedding (8.5B total)',
   'google/codegemma-7b-it': 'Gemma names leave out the 256k-token embedding (8.5B total)',
   'google/gemma-2-2b': 'Gemma names leave out the 256k-token embedding (2.6B total)',
+  'openbmb/MiniCPM-2B-sft-bf16': 'MiniCPM-2B names its 2.4B non-embedding parameters (2.7B total)',
 };
 
 test('the parameter count matches the size every id states (12%, or half the stated digit)', () => {

@@ -47,6 +47,8 @@ const RENAMES: BaseRule[] = [
   suffix(/^(?:mistralai|mistral-community)\/Mistral-7B-v0\.2$/i, 'the Mistral-7B-v0.2 base is on the Hub as unsloth/Mistral-7B-v0.2 (litgpt config.py)', 'unsloth/Mistral-7B-v0.2'),
   // unsloth's and others' lower-case llama-3-8b / llama-3-70b uploads are Meta-Llama-3-8B / -70B.
   suffix(/(^|\/)llama-3-(8b|70b)(?=-|$)/i, 'llama-3-8b/70b is short for Meta-Llama-3-8B/70B', '$1Meta-Llama-3-$2'),
+  // Baichuan 2 publishes Baichuan2-7B/13B-Base and -Chat; with the -Chat dropped the name means the -Base checkpoint.
+  suffix(/(^|\/)(Baichuan2-(?:7|13)B)$/i, 'Baichuan2-*B is published as Baichuan2-*B-Base', '$1$2-Base'),
   // Gemma's base checkpoints end in -pt, its instruction-tuned ones in -it.
   suffix(/(^|\/)(gemma-3-\d+b)-it$/i, 'gemma-3-*-it is the instruction-tuned gemma-3-*-pt', '$1$2-pt'),
 ];
