@@ -18,6 +18,12 @@ test('fine-tunes resolve to their base, and the estimate says so', () => {
     ['google/gemma-3-27b-it', 'google/gemma-3-27b-pt', /instruction-tuned/],
     ['deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'Qwen/Qwen2.5-Math-7B', /DeepSeek-R1 README/],
     ['deepseek-ai/DeepSeek-R1', 'deepseek-ai/DeepSeek-V3', /DeepSeek-V3-Base/],
+    ['Qwen/Qwen-7B-Chat', 'Qwen/Qwen-7B', /chat\/instruct\/base variant/],
+    ['Qwen/Qwen1.5-110B-Chat', 'Qwen/Qwen1.5-110B', /chat\/instruct\/base variant/],
+    ['Qwen/Qwen2-72B-Instruct', 'Qwen/Qwen2-72B', /chat\/instruct\/base variant/],
+    ['01-ai/Yi-1.5-34B-Chat', '01-ai/Yi-1.5-34B', /chat\/instruct\/base variant/],
+    ['bigcode/starcoder2-15b-instruct-v0.1', 'bigcode/starcoder2-15b', /fine-tuned from StarCoder2-15B/],
+    ['baichuan-inc/Baichuan2-13B-Chat', 'baichuan-inc/Baichuan2-13B-Base', /chat\/instruct\/base variant/],
     ['/models/Llama-2-7b-hf', 'meta-llama/Llama-2-7b-hf', /local folder named Llama-2-7b-hf/],
     ['./ckpt/llama-7b', 'huggyllama/llama-7b', /local folder/],
   ];
@@ -45,21 +51,25 @@ test('every family the catalog promises has its released sizes', () => {
     'Llama 3.x': ['meta-llama/Meta-Llama-3-8B', 'meta-llama/Meta-Llama-3-70B', 'meta-llama/Llama-3.1-405B', 'meta-llama/Llama-3.2-1B', 'meta-llama/Llama-3.2-3B', 'meta-llama/Llama-3.3-70B-Instruct'],
     'Llama 4': ['meta-llama/Llama-4-Scout-17B-16E', 'meta-llama/Llama-4-Maverick-17B-128E'],
     Mistral: ['mistralai/Mistral-7B-v0.1', 'mistralai/Mistral-7B-v0.3', 'mistralai/Mixtral-8x7B-v0.1', 'mistralai/Mixtral-8x22B-v0.1', 'mistralai/Mistral-Large-Instruct-2407'],
-    Qwen: ['Qwen/Qwen-1_8B', 'Qwen/Qwen1.5-MoE-A2.7B', 'Qwen/Qwen2-0.5B', 'Qwen/Qwen2-7B', 'Qwen/Qwen2.5-72B', 'Qwen/Qwen2.5-Coder-32B', 'Qwen/Qwen3-30B-A3B', 'Qwen/Qwen3-235B-A22B'],
+    Qwen: ['Qwen/Qwen-1_8B', 'Qwen/Qwen-7B', 'Qwen/Qwen-14B', 'Qwen/Qwen-72B', 'Qwen/Qwen1.5-0.5B', 'Qwen/Qwen1.5-110B', 'Qwen/Qwen2-72B', 'Qwen/Qwen1.5-MoE-A2.7B', 'Qwen/Qwen2-0.5B', 'Qwen/Qwen2-7B', 'Qwen/Qwen2.5-72B', 'Qwen/Qwen2.5-Coder-32B', 'Qwen/Qwen3-30B-A3B', 'Qwen/Qwen3-235B-A22B'],
     Gemma: ['google/gemma-2b', 'google/gemma-7b', 'google/gemma-2-27b', 'google/gemma-3-27b-pt'],
     Phi: ['microsoft/phi-2', 'microsoft/Phi-3-mini-4k-instruct', 'microsoft/Phi-3.5-mini-instruct', 'microsoft/phi-4', 'microsoft/Phi-4-mini-instruct'],
     DeepSeek: ['deepseek-ai/DeepSeek-V2', 'deepseek-ai/DeepSeek-V2-Lite', 'deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B', 'deepseek-ai/DeepSeek-R1-Distill-Llama-70B'],
-    'StarCoder 2': ['bigcode/starcoder2-7b'],
+    StarCoder: ['bigcode/starcoder', 'bigcode/starcoderbase', 'bigcode/starcoder2-3b', 'bigcode/starcoder2-7b', 'bigcode/starcoder2-15b'],
+    'Mistral NeMo / Small': ['mistralai/Mistral-Nemo-Base-2407', 'mistralai/Mistral-Nemo-Instruct-2407', 'mistralai/Mistral-Small-24B-Base-2501'],
+    Yi: ['01-ai/Yi-1.5-6B', '01-ai/Yi-1.5-34B'],
     Falcon: ['tiiuae/falcon-7b', 'tiiuae/falcon-40b', 'tiiuae/falcon-180B'],
     MPT: ['mosaicml/mpt-7b', 'mosaicml/mpt-30b'],
     OLMo: ['allenai/OLMo-1B-hf', 'allenai/OLMo-7B-hf', 'allenai/OLMo-2-1124-7B', 'allenai/OLMo-2-1124-13B', 'allenai/OLMo-2-0325-32B'],
     InternLM: ['internlm/internlm2-7b', 'internlm/internlm2_5-7b'],
-    ChatGLM: ['THUDM/chatglm3-6b', 'THUDM/chatglm2-6b'],
-    'Baichuan 2': ['baichuan-inc/Baichuan2-7B-Base'],
+    ChatGLM: ['THUDM/chatglm3-6b', 'THUDM/chatglm2-6b', 'THUDM/glm-4-9b', 'THUDM/glm-4-9b-chat'],
+    'Baichuan 2': ['baichuan-inc/Baichuan2-7B-Base', 'baichuan-inc/Baichuan2-13B-Base'],
+    'DeepSeek-Coder': ['deepseek-ai/deepseek-coder-1.3b-base', 'deepseek-ai/deepseek-coder-1.3b-instruct'],
+    MiniCPM: ['openbmb/MiniCPM-2B-sft-bf16'],
     'GPT-J / NeoX': ['EleutherAI/gpt-j-6b', 'EleutherAI/gpt-neox-20b'],
     BLOOM: ['560m', '1b1', '1b7', '3b', '7b1'].map((s) => `bigscience/bloom-${s}`).concat('bigscience/bloom'),
     Pythia: ['14m', '31m', '70m', '160m', '410m', '1b', '1.4b', '2.8b', '6.9b', '12b'].map((s) => `EleutherAI/pythia-${s}`),
-    'Jamba, T5 (published totals)': ['ai21labs/Jamba-v0.1', 'google-t5/t5-small', 'google-t5/t5-11b'],
+    'Jamba, T5, BERT (published totals)': ['ai21labs/Jamba-v0.1', 'google-t5/t5-small', 'google-t5/t5-11b', 'google-bert/bert-base-uncased', 'bert-large-uncased'],
   };
   for (const [family, ids] of Object.entries(families)) {
     for (const id of ids) {
@@ -77,6 +87,7 @@ const NAMED_OTHERWISE: Record<string, string> = {
   'google/gemma-7b': 'Gemma names leave out the 256k-token embedding (8.5B total)',
   'google/codegemma-7b-it': 'Gemma names leave out the 256k-token embedding (8.5B total)',
   'google/gemma-2-2b': 'Gemma names leave out the 256k-token embedding (2.6B total)',
+  'openbmb/MiniCPM-2B-sft-bf16': 'MiniCPM-2B names its 2.4B non-embedding parameters (2.7B total)',
 };
 
 test('the parameter count matches the size every id states (12%, or half the stated digit)', () => {

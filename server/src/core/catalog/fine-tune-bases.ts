@@ -32,6 +32,8 @@ const FAMILIES: BaseRule[] = [
   // deepseek-ai/DeepSeek-R1 README, "DeepSeek-R1-Distill Models" table (Base Model column).
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(1\.5B|7B)$/i, (m) => `Qwen/Qwen2.5-Math-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 1.5B/7B are distilled into Qwen2.5-Math (DeepSeek-R1 README)'),
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(14B|32B)$/i, (m) => `Qwen/Qwen2.5-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 14B/32B are distilled into Qwen2.5 (DeepSeek-R1 README)'),
+  // bigcode/starcoder2-15b-instruct-v0.1 model card: self-aligned instruction tuning of StarCoder2-15B.
+  family(/(?:^|\/)starcoder2-15b-instruct-v0\.1$/i, () => 'bigcode/starcoder2-15b', 'StarCoder2-15B-Instruct-v0.1 is fine-tuned from StarCoder2-15B (bigcode model card)'),
   family(/(?:^|\/)DeepSeek-R1(?:-Zero|-0528)?$/i, () => 'deepseek-ai/DeepSeek-V3', 'DeepSeek-R1 is trained from DeepSeek-V3-Base (DeepSeek-R1 README)'),
 ];
 
@@ -45,6 +47,8 @@ const RENAMES: BaseRule[] = [
   suffix(/^(?:mistralai|mistral-community)\/Mistral-7B-v0\.2$/i, 'the Mistral-7B-v0.2 base is on the Hub as unsloth/Mistral-7B-v0.2 (litgpt config.py)', 'unsloth/Mistral-7B-v0.2'),
   // unsloth's and others' lower-case llama-3-8b / llama-3-70b uploads are Meta-Llama-3-8B / -70B.
   suffix(/(^|\/)llama-3-(8b|70b)(?=-|$)/i, 'llama-3-8b/70b is short for Meta-Llama-3-8B/70B', '$1Meta-Llama-3-$2'),
+  // Baichuan 2 publishes Baichuan2-7B/13B-Base and -Chat; with the -Chat dropped the name means the -Base checkpoint.
+  suffix(/(^|\/)(Baichuan2-(?:7|13)B)$/i, 'Baichuan2-*B is published as Baichuan2-*B-Base', '$1$2-Base'),
   // Gemma's base checkpoints end in -pt, its instruction-tuned ones in -it.
   suffix(/(^|\/)(gemma-3-\d+b)-it$/i, 'gemma-3-*-it is the instruction-tuned gemma-3-*-pt', '$1$2-pt'),
 ];
