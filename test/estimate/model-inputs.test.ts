@@ -51,7 +51,7 @@ test('GPT-NeoX: no tokenizer_type means its default GPT2BPETokenizer (50,257 tok
   assert.ok(plan.notes.some((n) => /GPT-2 BPE/.test(n)), plan.notes.join('\n'));
 });
 
-test('a vocabulary nothing gives is guessed (32,000), said, and a finding on it is one level lower (out-of-memory: a warning)', async () => {
+test('a vocabulary nothing gives is guessed (32,000), said, and an out-of-memory on it is a warning, not an error', async () => {
   const plan = await built(megatron('--tokenizer-type SentencePieceTokenizer --tokenizer-model /data/tok.model --num-layers 96 --hidden-size 12288 --num-attention-heads 96'), 'big.sh');
   const result = estimate({ ...plan.plan, parallel: { ...plan.plan.parallel, worldSize: 8 }, hardware: { gpu: 'a100-80gb' } });
   assert.equal(result.plan.model?.vocabSize, 32000);

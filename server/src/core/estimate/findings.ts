@@ -139,7 +139,10 @@ function outOfMemory(base: Estimate, options: FindingOptions): Finding | undefin
     remedies.push(remedy(base, `micro-batch ${smaller} with ${(accum * micro) / smaller} accumulation steps (same global batch)`,
       [change(plan, 'batch.micro', smaller), change(plan, 'batch.gradAccum', (accum * micro) / smaller)], options));
   }
-  return { rule: 'out-of-memory', severity: share > 1 ? 'error' : 'warning', message, remedies };
+  // Memory that rests on a guessed input (a vocabulary no setting gives: the embedding, output layer and logits) is not
+  // certain enough for an error.
+  const guessed = base.guessed.length > 0 ? ` (It rests on a guess: ${base.guessed.join(', ')}; see the assumptions.)` : '';
+  return { rule: 'out-of-memory', severity: share > 1 && guessed === '' ? 'error' : 'warning', message: message + guessed, remedies };
 }
 
 function pipelineBubbleFinding(base: Estimate, options: FindingOptions): Finding | undefined {
@@ -193,9 +196,5 @@ function underutilized(base: Estimate, options: FindingOptions): Finding | undef
 
 /** Plain findings for the diagnostics layer: out-of-memory, pipeline bubble, under-utilized compute, each with remedies as data. */
 export function findingsFor(base: Estimate, options: FindingOptions = {}): Finding[] {
-  const findings = [outOfMemory(base, options), pipelineBubbleFinding(base, options), underutilized(base, options)].filter((f): f is Finding => f !== undefined);
-  if (base.guessed.length === 0) return findings;
-  // An estimate resting on a guessed input (a vocabulary the file does not give) is one level less certain.
-  const lower: Record<FindingSeverity, FindingSeverity> = { error: 'warning', warning: 'info', info: 'info' };
-  return findings.map((f) => ({ ...f, severity: lower[f.severity], message: `${f.message} (It rests on a guess: ${base.guessed.join(', ')}; see the assumptions.)` }));
+  return [outOfMemory(base, options), pipelineBubbleFinding(base, options), underutilized(base, options)].filter((f): f is Finding => f !== undefined);
 }

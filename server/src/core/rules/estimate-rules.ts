@@ -119,7 +119,7 @@ export const outOfMemory: Rule = {
     name: 'out-of-memory',
     severity: 'error',
     summary: 'The estimated peak memory of the most loaded GPU exceeds its capacity (warning above 90%).',
-    why: 'A run that does not fit dies with "CUDA out of memory" minutes into the job, after the queue wait; the estimate counts weights, gradients (unsharded under FSDP no_sync), optimizer states (ZeRO Table 1), activations (Korthikanti et al. 2022), logits, communication buckets and the CUDA context. An estimate that rests on a guess (a vocabulary no setting gives) reports one level lower: a warning.',
+    why: 'A run that does not fit dies with "CUDA out of memory" minutes into the job, after the queue wait; the estimate counts weights, gradients (unsharded under FSDP no_sync), optimizer states (ZeRO Table 1), activations (Korthikanti et al. 2022), logits, communication buckets and the CUDA context. An estimate that rests on a guess (a vocabulary no setting gives) is a warning, not an error.',
     fix: 'Offers, each with its recomputed total: reduce-scattering every micro-batch where FSDP accumulates unsharded gradients under no_sync (accelerate\'s sync_each_batch), the next ZeRO stage (or the distributed optimizer, or FSDP offload), the frozen base of an adapter loaded in 4 bits (QLoRA), activation recomputation, or a smaller micro-batch with more accumulation at the same global batch. They change the run, so none is applied automatically.',
     example: {
       language: 'json',
@@ -140,7 +140,7 @@ export const pipelineBubble: Rule = {
     name: 'pipeline-bubble',
     severity: 'warning',
     summary: 'The pipeline bubble takes more than a set share of each step (default 10%).',
-    why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU. On an estimate that rests on a guess (a vocabulary no setting gives), an info.',
+    why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU.',
     fix: 'Offers more micro-batches at the same global batch, the interleaved schedule, or a zero-bubble schedule, each with its recomputed bubble. Not reported for an evaluation run (Megatron-DeepSpeed --inference, tasks/eval_harness/evaluate*.py, tasks/main.py with an evaluation --task), which has no training schedule.',
     references: ['Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters (SC21), Sec. 2.2', 'Qi et al., Zero Bubble Pipeline Parallelism (ICLR 2024)'],
   },
