@@ -4,10 +4,10 @@ import type { Format } from '../programs/ids';
 import { PROGRAMS, programOf } from '../programs/index';
 import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
-import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';
+import { classifyCommand, configFilesOf, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
-import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, spreadOf, type Field } from './words';
+import { fieldRange, fieldText, fromEnvDefault, isKnown, rangeOfField, sliceField, spreadOf, type Field } from './words';
 
 /** A number the launch decides (processes per node, nodes, world size), with where it was written. */
 export interface LaunchNumber {
@@ -75,7 +75,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     syntax = undefined;
   }
   if (!syntax) return { tree: { language: 'shell', documents: [], problems: [{ kind: 'parse-error', message: 'The shell parser could not read this file.', range: { start: 0, end: 0 } }] }, detection: unknownDetection('unparsable') };
-  const script = interpretScript(syntax, parsed);
+  const script = interpretScript(syntax, parsed, parser);
   const launches = script.commands.map(classifyCommand).filter((l): l is Launch => l !== undefined);
   let best: Launch | undefined;
   let bestScore = -Infinity;

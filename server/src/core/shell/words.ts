@@ -70,6 +70,12 @@ export function fieldRange(field: Field, fallback: OffsetRange): OffsetRange {
   return { start, end };
 }
 
+/** The span a field's pieces were written over, whatever lies between them. */
+export function rangeOfField(field: Field): OffsetRange {
+  if (field.length === 0) return { start: 0, end: 0 };
+  return { start: Math.min(...field.map((p) => p.start)), end: Math.max(...field.map((p) => p.end)) };
+}
+
 /** Part of a piece, keeping exact offsets when the piece is verbatim. */
 export function slicePiece(piece: Piece, from: number, to: number): Piece {
   if (piece.verbatim) return { ...piece, text: piece.text.slice(from, to), start: piece.start + from, end: piece.start + to };
