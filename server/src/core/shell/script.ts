@@ -778,7 +778,7 @@ class Interpreter {
       case ':=':
       case '=': {
         const emptyCounts = opText.startsWith(':');
-        if (variable?.kind === 'unknown') return unknown(variable.why ?? name);
+        if (variable?.kind === 'unknown') return this.variableValue(name, index, quoted, range);
         if (variable && !(emptyCounts && value === '')) return this.variableValue(name, index, quoted, range);
         if (this.env.has(name)) return this.variableValue(name, index, quoted, range);
         // Not set by the script: the environment may set it; otherwise the default applies.
@@ -811,7 +811,7 @@ class Interpreter {
       if (/^\d+$|^[#?$!-]$/.test(name)) return unknown(`the script's argument $${name}`);
       return unknown(`$${name} from the environment`);
     }
-    if (variable.kind === 'unknown') return unknown(variable.why ?? `$${name}`);
+    if (variable.kind === 'unknown') return [{ pieces: [{ text: '', ...range, verbatim: false, unknown: variable.why ?? `$${name}`, variable: name, ...many }], split: !quoted }];
     if (variable.kind === 'array') {
       const items = variable.items!;
       if (index === '@' || index === '*') {

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from '../syntax/limits';
 import { classifyCommand, configFilesOf, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
+import { skippedLaunchReason } from './skipped-launch';
 import { fieldRange, fieldText, fromEnvDefault, isKnown, rangeOfField, sliceField, spreadOf, type Field } from './words';
 
 /** A number the launch decides (processes per node, nodes, world size), with where it was written. */
@@ -105,9 +106,10 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
   facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
   const program = best?.program ? fieldText(best.program) : '';
+  const skippedLaunch = format === 'unknown' ? skippedLaunchReason(script, parsed, best, argsOpen) : undefined;
   const detection: Detection =
     format === 'unknown'
-      ? unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found')
+      ? { ...unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found'), ...(skippedLaunch ? { skippedLaunch } : {}) }
       : toolFormat
         ? { format, reason: `launch script: the ${format} command-line tool with its config file`, roots: [] }
         : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };

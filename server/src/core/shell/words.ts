@@ -13,6 +13,8 @@ export interface Piece {
   verbatim: boolean;
   /** Set when the text is not known statically: the environment, a positional parameter, a command's output. */
   unknown?: string;
+  /** On an unknown piece, the script's variable whose value is unknown there (assigned in an undecided branch, not exported). */
+  variable?: string;
   /** Set when the text is the default of `${VAR:-default}` for a VAR the script does not set (the environment may). */
   envDefault?: string;
   /**
