@@ -136,3 +136,9 @@ test('trainlint check counts the skipped launch scripts; --explain-skips lists e
   assert.deepEqual(json.skipped.map((s) => s.path.slice(dir.length + 1)), ['unexported.sh', 'unknown-command.sh']);
   assert.match(json.skipped[1].reason, /UNKNOWN_VAR/);
 });
+
+test('a $VAR after a line continuation inside a double-quoted string keeps the blank before it (tree-sitter starts the expansion at the blanks)', () => {
+  const a = check('STEPS=20\nFLAG=""\nif [ "$X" = 1 ]; then FLAG="--gradient_checkpointing"; fi\nCMD="python train.py --output_dir out --learning_rate 1e-5 --warmup_steps $STEPS \\\n    $FLAG \\\n    --per_device_train_batch_size 2"\n$CMD\n');
+  assert.equal(arg(a, 'warmup_steps')?.value, 20);
+  assert.equal(arg(a, 'per_device_train_batch_size')?.value, 2);
+});

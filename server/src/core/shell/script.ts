@@ -677,7 +677,10 @@ class Interpreter {
     for (const child of node.children) {
       if (!child.named) continue;
       if (child.type === 'string_content' || child.type === 'heredoc_content') continue;
-      literal(cursor, child.start);
+      // tree-sitter-bash starts an expansion after a line continuation at the blanks before it (` \\<newline>    $F`):
+      // that text is the string's own, so the literal runs up to the `$`.
+      const dollar = child.type === 'simple_expansion' || child.type === 'expansion' ? this.text.lastIndexOf('$', (child.children[0]?.end ?? child.start + 1) - 1) : -1;
+      literal(cursor, Math.max(child.start, dollar));
       out.push(...this.expand(child, false, true));
       cursor = child.end;
       sawContent = true;
