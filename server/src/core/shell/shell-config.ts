@@ -41,6 +41,11 @@ export interface ShellLaunchFacts {
   embedded: EmbeddedFile[];
   /** Config files the script's commands hand to a framework (accelerate --config_file, llamafactory-cli train X.yaml, axolotl train X.yaml). */
   configFiles: LaunchConfigFile[];
+  /**
+   * The folder the script cds to before its launch when TrainLint cannot know it (`cd $WORK/code/Megatron-DeepSpeed`):
+   * the program that runs is that checkout's, whose release and fork decide what it takes.
+   */
+  checkout?: string;
 }
 
 const facts = new WeakMap<ConfigTree, ShellLaunchFacts>();
@@ -104,7 +109,8 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   launcherNode.key = 'launcher';
   args.key = 'args';
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
-  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
+  const checkout = best ? checkoutOutOfReach(script, best, parsed) : undefined;
+  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles, ...(checkout ? { checkout } : {}) });
   const program = best?.program ? fieldText(best.program) : '';
   const skippedLaunch = format === 'unknown' ? skippedLaunchReason(script, parsed, best, argsOpen) : undefined;
   const detection: Detection =
@@ -114,6 +120,17 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
         ? { format, reason: `launch script: the ${format} command-line tool with its config file`, roots: [] }
         : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };
   return { tree, detection };
+}
+
+/**
+ * The last `cd DIR` before the launch, when DIR is not known statically or is an absolute path (a cluster's folder, not
+ * the repository's): DIR as written (`$WORK/code/megatron-lm`).
+ */
+function checkoutOutOfReach(script: ScriptFacts, launch: Launch, text: string): string | undefined {
+  const cd = script.commands.filter((c) => c.range.start < launch.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+  if (!cd || (isKnown(cd.argv[1]) && !/^[/~]/.test(fieldText(cd.argv[1])))) return undefined;
+  const written = rangeOfField(cd.argv[1]);
+  return written.start >= cd.range.start && written.end <= cd.range.end ? text.slice(written.start, written.end) : fieldText(cd.argv[1]);
 }
 
 /** The program whose arguments a launched command line is (programs/<id>/command-line.ts), asked in registry order. */
