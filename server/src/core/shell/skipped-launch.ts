@@ -18,7 +18,7 @@ export function skippedLaunchReason(script: ScriptFacts, text: string, best: Lau
     if (!isKnown(program) && fieldText(program) === '') return `the program ${best.launcher} starts is not known statically: ${whyUnknown(program)}`;
     const name = baseName(fieldText(program));
     const flags = best.args.filter((a) => isKnown(a) && fieldText(a).startsWith('-')).length;
-    if (argsOpen && flags < 3) return `${best.launcher} runs ${name}, whose flags come from ${argsOpen.why}, which TrainLint cannot read statically`;
+    if (argsOpen && flags < 3) return `${best.launcher} runs ${name}, whose flags come from words TrainLint cannot read statically (${argsOpen.why})`;
     return `${best.launcher} runs ${name}, whose ${flags} flag${flags === 1 ? '' : 's'} are no supported trainer's (its own argument parser decides them)`;
   }
   for (const command of allCommands(script.commands)) {
