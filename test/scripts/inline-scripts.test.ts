@@ -107,8 +107,10 @@ test('eval and bash -c nest only so deep; deeper text is left as written', () =>
 test('which scripts are skipped launches, and why: an unknown command word naming a program is; a script running no trainer is not', () => {
   assert.match(check(readFixture('launchers', 'strings', 'unknown-command.sh')).detection.skippedLaunch ?? '', /\$UNKNOWN_VAR from the environment/);
   assert.equal(check(readFixture('launchers', 'strings', 'not-a-launch.sh')).detection.skippedLaunch, undefined);
+  assert.equal(check('torchrun --nproc_per_node 2 train.py config.yaml\n').detection.skippedLaunch, undefined, 'its arguments are in the YAML, checked on its own');
+  assert.match(check('torchrun --nproc_per_node 2 train.py --my_flag 1\n').detection.skippedLaunch ?? '', /torchrun runs train.py, whose one flag is no supported trainer's/);
   assert.match(check('torchrun --nproc_per_node 8 $PROGRAM --lr 1\n').detection.skippedLaunch ?? '', /program torchrun starts is not known statically: \$PROGRAM/);
-  assert.match(check('source env.sh\ndeepspeed pretrain_gpt.py $GPT_ARGS\n').detection.skippedLaunch ?? '', /flags come from \$GPT_ARGS/);
+  assert.match(check('source env.sh\ndeepspeed pretrain_gpt.py $GPT_ARGS\n').detection.skippedLaunch ?? '', /flags come from words TrainLint cannot read statically \(\$GPT_ARGS/);
 });
 
 test('the hover on the first line of a skipped launch script says why; elsewhere, and on other unknown scripts, nothing', () => {

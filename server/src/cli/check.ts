@@ -100,12 +100,12 @@ export function runCheck(options: CheckOptions): CheckOutcome {
 }
 
 /** The files reported (a file that is no training config is not) and the launch scripts skipped, in the candidates' order. */
-function outcomeOf(candidates: Candidate[], analyses: CheckedAnalysis[], notes: string[], failOn: Severity): CheckOutcome {
+function outcomeOf(candidates: Candidate[], analyses: Array<CheckedAnalysis | FileAnalysis>, notes: string[], failOn: Severity): CheckOutcome {
   const files: CheckedFile[] = [];
   const skipped: SkippedFile[] = [];
   candidates.forEach((candidate, i) => {
-    const analysis = analyses[i];
-    if (analysis.format !== 'unknown' || analysis.diagnostics.length > 0) files.push(checkedFile(candidate.path, checkedAnalysis(analysis)));
+    const analysis = checkedAnalysis(analyses[i]);
+    if (analysis.format !== 'unknown' || analysis.diagnostics.length > 0) files.push(checkedFile(candidate.path, analysis));
     else if (analysis.skippedLaunch) skipped.push({ path: candidate.path, reason: analysis.skippedLaunch });
   });
   const threshold = SEVERITY_RANK[failOn];

@@ -24,6 +24,9 @@ export interface Launch {
   uncertain: boolean;
 }
 
+/** The launchers that start distributed training (a plain `python` run is not one). */
+export const DISTRIBUTED_LAUNCHERS: ReadonlySet<string> = new Set(['torchrun', 'torch.distributed.run', 'torch.distributed.launch', 'deepspeed', 'accelerate']);
+
 // Launcher switches that take no value; every other option takes one (unless written --name=value).
 const TORCHRUN_SWITCHES = new Set(['standalone', 'no_python', 'run_path', 'module', 'm', 'use_env', 'virtual_local_rank']);
 // deepspeed/launcher/runner.py (parse_args): its store_true options; --enable_each_rank_log and --autotuning take a value.

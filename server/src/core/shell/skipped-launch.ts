@@ -1,5 +1,5 @@
 import { PROGRAMS } from '../programs/index';
-import type { Launch } from './launch';
+import { DISTRIBUTED_LAUNCHERS, type Launch } from './launch';
 import type { CommandLine, ScriptFacts } from './script';
 import type { ArgsOpen } from './shell-config';
 import { fieldText, isKnown, type Field } from './words';
@@ -12,14 +12,16 @@ import { fieldText, isKnown, type Field } from './words';
  * candidate: undefined.
  */
 export function skippedLaunchReason(script: ScriptFacts, text: string, best: Launch | undefined, argsOpen: ArgsOpen | undefined): string | undefined {
-  if (best && (DISTRIBUTED.has(best.launcher) || isEntryPoint(best.program))) {
+  if (best && (DISTRIBUTED_LAUNCHERS.has(best.launcher) || isEntryPoint(best.program))) {
     const program = best.program;
     if (!program) return `${best.launcher} is given no program to run`;
     if (!isKnown(program) && fieldText(program) === '') return `the program ${best.launcher} starts is not known statically: ${whyUnknown(program)}`;
     const name = baseName(fieldText(program));
     const flags = best.args.filter((a) => isKnown(a) && fieldText(a).startsWith('-')).length;
+    // `torchrun train.py config.yaml`: the arguments are in the file, which is checked on its own.
+    if (flags === 0 && best.args.some((a) => CONFIG_FILE.test(fieldText(a)))) return undefined;
     if (argsOpen && flags < 3) return `${best.launcher} runs ${name}, whose flags come from words TrainLint cannot read statically (${argsOpen.why})`;
-    return `${best.launcher} runs ${name}, whose ${flags} flag${flags === 1 ? '' : 's'} are no supported trainer's (its own argument parser decides them)`;
+    return `${best.launcher} runs ${name}, whose ${flags === 1 ? 'one flag is' : `${flags} flags are`} no supported trainer's (its own argument parser decides them)`;
   }
   for (const command of allCommands(script.commands)) {
     const first = command.argv[0];
@@ -30,7 +32,7 @@ export function skippedLaunchReason(script: ScriptFacts, text: string, best: Lau
   return undefined;
 }
 
-const DISTRIBUTED = new Set(['torchrun', 'torch.distributed.run', 'torch.distributed.launch', 'deepspeed', 'accelerate']);
+const CONFIG_FILE = /\.(?:ya?ml|json)$/i;
 // A launcher or a Python program named in a word or in a variable's written value.
 const LAUNCH_WORDS = /(?:^|[\s/])(?:torchrun|deepspeed|accelerate\s+launch)(?:\s|$)|torch\.distributed\.(?:run|launch)|\.py(?:\s|$)/;
 
