@@ -195,19 +195,20 @@ test('a run over many files, shared with a worker thread, reports what one threa
   const run = trainlint(['check', dir, '--format', 'json']);
   const one = runCheck({ paths: [dir], flags: {}, fix: false, failOn: 'error', shellParser: await loadShellParser(), pythonParser: await loadPythonParser() });
   assert.ok(expandPaths([dir]).length >= PARALLEL_MIN_FILES, 'too few files for the worker');
-  assert.equal(run.stdout, renderJson(one.files));
+  assert.equal(run.stdout, renderJson(one.files, one.skipped));
   assert.equal(run.code, one.exitCode);
 });
 
 test('a worker that stops or fails to start leaves its files to the main thread: the report is the same', async () => {
   const dir = fixture();
   const options = { paths: [dir], flags: {}, fix: false, failOn: 'error' as const, shellParser: await loadShellParser(), pythonParser: await loadPythonParser() };
-  const expected = renderJson(runCheck(options).files);
+  const single = runCheck(options);
+  const expected = renderJson(single.files, single.skipped);
   const scripts = mkdtempSync(join(tmpdir(), 'trainlint-worker-'));
   writeFileSync(join(scripts, 'exits.js'), 'process.exit(0);\n');
   writeFileSync(join(scripts, 'throws.js'), "throw new Error('no worker here');\n");
   for (const script of ['exits.js', 'throws.js', 'missing.js']) {
     const outcome = await runCheckInParallel(options, join(scripts, script));
-    assert.equal(renderJson(outcome.files), expected, script);
+    assert.equal(renderJson(outcome.files, outcome.skipped), expected, script);
   }
 });

@@ -11,10 +11,19 @@ export interface CheckedAnalysis {
   format: FileAnalysis['format'];
   diagnostics: FileAnalysis['diagnostics'];
   tree: { language: FileAnalysis['tree']['language'] };
+  /** Why a launch script of a supported trainer was not read as one (Detection.skippedLaunch). */
+  skippedLaunch?: string;
 }
 
-export function checkedAnalysis(analysis: CheckedAnalysis): CheckedAnalysis {
-  return { text: analysis.text, format: analysis.format, diagnostics: analysis.diagnostics, tree: { language: analysis.tree.language } };
+export function checkedAnalysis(analysis: FileAnalysis | CheckedAnalysis): CheckedAnalysis {
+  const skippedLaunch = 'detection' in analysis ? analysis.detection.skippedLaunch : analysis.skippedLaunch;
+  return { text: analysis.text, format: analysis.format, diagnostics: analysis.diagnostics, tree: { language: analysis.tree.language }, ...(skippedLaunch ? { skippedLaunch } : {}) };
+}
+
+/** A launch script the run did not check, and why (`trainlint check --explain-skips`). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
 }
 
 /** One checked file as the renderers see it: the path as the user gave it, and its analysis. */

@@ -16,7 +16,7 @@ import {
   type Settings,
   type Severity,
 } from '../core/index';
-import { checkedAnalysis, checkedFile, type CheckedAnalysis, type CheckedFile } from './check-result';
+import { checkedAnalysis, checkedFile, type CheckedAnalysis, type CheckedFile, type SkippedFile } from './check-result';
 import { expandPaths, findPins, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
@@ -44,6 +44,8 @@ export interface CheckOptions {
 
 export interface CheckOutcome {
   files: CheckedFile[];
+  /** Launch scripts of supported trainers that were not checked, with the reason. */
+  skipped: SkippedFile[];
   /** Messages for stderr: project-file problems, what --fix changed. */
   notes: string[];
   exitCode: 0 | 1;
@@ -78,8 +80,7 @@ export function runCheck(options: CheckOptions): CheckOutcome {
     const candidates = candidatesOf(options.paths, options.baseline, notes);
     const firsts = candidates.map((c) => firstPass(c, options.flags, options.fix));
     const contexts = linkContexts(firsts);
-    const files: CheckedFile[] = [];
-    candidates.forEach((candidate, i) => {
+    const analyses = candidates.map((candidate, i) => {
       const context = contexts.get(resolve(candidate.path));
       const first = firsts[i];
       let analysis: CheckedAnalysis;
@@ -92,23 +93,24 @@ export function runCheck(options: CheckOptions): CheckOutcome {
       } else {
         analysis = needsSecondPass(first, context) ? secondPass(candidate, first, options.flags, context) : first.result!;
       }
-      const file = checkedResult(candidate, analysis);
-      if (file) files.push(file);
+      return analysis;
     });
-    return outcomeOf(files, notes, options.failOn);
+    return outcomeOf(candidates, analyses, notes, options.failOn);
   });
 }
 
-/** The file as reported; undefined for a file that is no training config. */
-function checkedResult(candidate: Candidate, analysis: CheckedAnalysis): CheckedFile | undefined {
-  if (analysis.format === 'unknown' && analysis.diagnostics.length === 0) return undefined;
-  return checkedFile(candidate.path, checkedAnalysis(analysis));
-}
-
-function outcomeOf(files: CheckedFile[], notes: string[], failOn: Severity): CheckOutcome {
+/** The files reported (a file that is no training config is not) and the launch scripts skipped, in the candidates' order. */
+function outcomeOf(candidates: Candidate[], analyses: Array<CheckedAnalysis | FileAnalysis>, notes: string[], failOn: Severity): CheckOutcome {
+  const files: CheckedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  candidates.forEach((candidate, i) => {
+    const analysis = checkedAnalysis(analyses[i]);
+    if (analysis.format !== 'unknown' || analysis.diagnostics.length > 0) files.push(checkedFile(candidate.path, analysis));
+    else if (analysis.skippedLaunch) skipped.push({ path: candidate.path, reason: analysis.skippedLaunch });
+  });
   const threshold = SEVERITY_RANK[failOn];
   const failing = files.some((f) => f.analysis.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
-  return { files, notes, exitCode: failing ? 1 : 0 };
+  return { files, skipped, notes, exitCode: failing ? 1 : 0 };
 }
 
 /** The files to check, each with the settings of its project file and workspace pins; project-file problems go to `notes`. */
@@ -283,8 +285,7 @@ export async function runCheckInParallel(options: CheckOptions, workerScript: st
       for (const [i, analysis] of (await reply('second'))?.results ?? []) results[i] = analysis;
       duringOneRun(() => theirs.filter((i) => results[i] === undefined).forEach(second));
     }
-    const files = candidates.flatMap((c, i) => checkedResult(c, results[i]!) ?? []);
-    return outcomeOf(files, notes, options.failOn);
+    return outcomeOf(candidates, results as CheckedAnalysis[], notes, options.failOn);
   } finally {
     worker.removeAllListeners('exit');
     void worker.terminate();

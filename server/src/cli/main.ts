@@ -26,7 +26,7 @@ const HELP = `trainlint ${VERSION}: catches what is wrong with a training config
 
 Usage:
   trainlint check [PATH...] [--format text|json|sarif|github] [--fix] [--fail-on error|warning|info]
-                  [--baseline GIT_REV] [cluster flags]
+                  [--baseline GIT_REV] [--explain-skips] [cluster flags]
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
                   [--convention palm|megatron|narayanan] [cluster flags]
@@ -45,6 +45,8 @@ cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm
 
 check     lints training configs (files or folders; default: .)
           exit code 0: nothing at or above --fail-on (default error); 1: findings; 2: bad usage or internal error
+          --explain-skips lists each launch script it skipped (a launcher or training program it could not
+          read statically) with the reason; the summary line counts them
 plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
 estimate  prints per-GPU memory, pipeline bubble, FLOPs, step time, MFU, GPU-hours and cost
 rescale   changes the global batch and moves what must move with it: micro-batch or accumulation, the learning
@@ -193,7 +195,7 @@ function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
 }
 
 async function check(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['format', 'fail-on', 'baseline', ...CLUSTER_OPTIONS], ['fix']);
+  const args = parseArgs(argv, ['format', 'fail-on', 'baseline', ...CLUSTER_OPTIONS], ['fix', 'explain-skips']);
   const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
   // This bundle is also the check worker's script (see the end of this file).
@@ -210,8 +212,9 @@ async function check(argv: string[]): Promise<number> {
     __filename,
   );
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);
-  const render = { text: renderText, json: renderJson, sarif: (f: typeof outcome.files) => renderSarif(f, VERSION), github: renderGithub }[format];
-  process.stdout.write(render(outcome.files));
+  const { files, skipped } = outcome;
+  const render = { text: () => renderText(files, skipped, args.options.has('explain-skips')), json: () => renderJson(files, skipped), sarif: () => renderSarif(files, VERSION), github: () => renderGithub(files) }[format];
+  process.stdout.write(render());
   return outcome.exitCode;
 }
 

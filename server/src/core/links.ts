@@ -6,7 +6,7 @@ import type { OffsetRange } from './text/range';
 import { TRAINER_PATH_FIELDS } from './programs/hf-trainer/links';
 import { shellFactsOf, type ShellLaunchFacts } from './shell/shell-config';
 import { programOf } from './programs/index';
-import { rangeOfField } from './shell/launch';
+import { rangeOfField } from './shell/words';
 import { fieldText, isKnown, type Field } from './shell/words';
 import { normalizeRelative, writtenByEarlierCommand } from './shell/writers';
 

@@ -1,9 +1,9 @@
-import type { CheckedFile } from '../check-result';
+import type { CheckedFile, SkippedFile } from '../check-result';
 import { summarize } from '../check-result';
 import { docsUrl } from '../../core/index';
 
 /** The JSON contract (version 1): 0-based UTF-16 positions, as in LSP. Fields are only ever added. */
-export function renderJson(files: CheckedFile[]): string {
+export function renderJson(files: CheckedFile[], skipped: SkippedFile[] = []): string {
   const out = {
     version: 1,
     files: files.map((file) => ({
@@ -25,6 +25,8 @@ export function renderJson(files: CheckedFile[]): string {
       })),
     })),
     summary: summarize(files),
+    /** Launch scripts of supported trainers that were not checked, each with the reason. */
+    skipped,
   };
   return JSON.stringify(out, null, 2) + '\n';
 }

@@ -17,6 +17,11 @@ export interface Detection {
    * detect/templates.ts): the evidence. Such a file keeps its format but no rule runs on it.
    */
   skip?: string;
+  /**
+   * Set on a launch script that starts a distributed launcher or a program's entry point TrainLint could not read as a
+   * supported trainer's launch (the format stays unknown): why, for `trainlint check --explain-skips` and the hover.
+   */
+  skippedLaunch?: string;
 }
 
 // ms-swift (swift/arguments/base_args/base_args.py, data_args.py; swift/cli/main.py reads the `ENV` section).

@@ -64,14 +64,17 @@ export function fileSummary(input: SummaryInput): FileSummary {
   const { analysis, settings } = input;
   const identities = batchIdentities(analysis, settings, input.worldSource);
   const reader = analysis.consumer === 'unknown' ? 'unknown' : `${analysis.consumer} (${analysis.consumerStated ? 'stated by settings or a linking file' : 'inferred from the content'})`;
+  const skipped = analysis.detection.skippedLaunch;
   const sections: ReportSection[] = [
     {
-      title: `TrainLint: ${formatName(analysis.format)}`,
-      rows: [
-        ['detected from', analysis.detection.reason],
-        ['read by', reader],
-        ['problems', counts(analysis)],
-      ],
+      title: `TrainLint: ${skipped ? 'launch script skipped' : formatName(analysis.format)}`,
+      rows: skipped
+        ? [['skipped because', skipped]]
+        : [
+            ['detected from', analysis.detection.reason],
+            ['read by', reader],
+            ['problems', counts(analysis)],
+          ],
       notes: [],
       sources: [],
     },

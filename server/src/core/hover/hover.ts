@@ -15,14 +15,16 @@ export interface HoverContent {
 /**
  * What to show when the pointer rests at an offset: on the first line, the file summary (with the estimate);
  * on a batch key, the batch identity with the source of each factor; on any key or value the schema describes,
- * its documentation. Files that are not training configs get nothing, so unrelated JSON and YAML stay quiet.
+ * its documentation. Files that are not training configs get nothing, so unrelated JSON and YAML stay quiet; a
+ * launch script TrainLint could not read as its trainer's says why on its first line.
  */
 export function hoverAt(input: SummaryInput, offset: number): HoverContent | undefined {
   const { analysis } = input;
-  if (analysis.format === 'unknown') return undefined;
-  const parts: string[] = [];
   const firstLineEnd = analysis.text.indexOf('\n');
-  if (firstLineEnd === -1 || offset <= firstLineEnd) parts.push(sectionsMarkdown(fileSummary(input).sections));
+  const onFirstLine = firstLineEnd === -1 || offset <= firstLineEnd;
+  if (analysis.format === 'unknown') return analysis.detection.skippedLaunch && onFirstLine ? { markdown: sectionsMarkdown(fileSummary(input).sections) } : undefined;
+  const parts: string[] = [];
+  if (onFirstLine) parts.push(sectionsMarkdown(fileSummary(input).sections));
   const link = linkHover(input.linked, offset);
   if (link) parts.push(link.markdown);
   const at = nodeAt(analysis, offset);

@@ -128,6 +128,8 @@ export interface CommandLineFacts {
   keyStyle?: 'underscore';
   /** Megatron-DeepSpeed: the script hands a DeepSpeed config to DeepSpeed (its flags, or the deepspeed launcher). */
   runsDeepSpeed?(args: ConfigNode, launcher: string | undefined): boolean;
+  /** File names of its entry points (`pretrain_gpt.py`): a launch of one whose flags cannot be read is a skipped launch script. */
+  entryPoint?: RegExp;
   /** Its own tools that train from a YAML: `<tool> train X.yaml`. */
   tools?: string[];
   /** The processes its tool starts, where the script says. */

@@ -5,6 +5,7 @@ import { megatronArgs, parallelLayout, type MegatronArgs } from '../programs/meg
 import { replaceValue } from '../fix/edits';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Rule, RuleContext } from './rule';
+import { shellFactsOf } from '../shell/shell-config';
 
 const MLM = 'NVIDIA/Megatron-LM@d98e8a64dd';
 const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
@@ -497,12 +498,15 @@ export const recomputeConflict: Rule = {
       if (!args.deepspeed && !args.nemo && !runsMegatronDeepSpeed && args.on('checkpoint_activations')) {
         // A fork that kept the exit (sail-sg/zero-bubble-pipeline-parallelism's arguments.py:220-223) fails the same way.
         const kept = own !== undefined && forkKeepsCheck(ctx.settings, '--checkpoint-activations is no longer valid');
+        const checkout = ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree)?.checkout : undefined;
         ctx.report({
           range: at('checkpoint_activations'),
           ...(own && kept
             ? { message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository's own ${own} makes the same check.` }
             : own
             ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository runs its own ${own}, which decides (Megatron-DeepSpeed still takes the flag).` }
+            : checkout
+            ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..." since 2022; the script runs the program from ${checkout}, a checkout TrainLint cannot see, whose release decides (Megatron-DeepSpeed still takes the flag).` }
             : { message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' }),
         });
       }

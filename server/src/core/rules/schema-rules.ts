@@ -12,7 +12,7 @@ import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
 import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
 import { shellFactsOf } from '../shell/shell-config';
-import { fieldText, isKnown } from '../shell/words';
+import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
 import { capSeverity, reportChoicesMissingAtPin, reportKeysMissingAtPin, versionedChoice, versionedRename, versionedUnknownKey, versionedValue } from './version-checks';
 
@@ -345,10 +345,7 @@ function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
 
 /** The folder the script cds to before its launch, when TrainLint cannot know it (`cd $WORK/code/Megatron-DeepSpeed`). */
 function checkoutOutOfReach(ctx: RuleContext): string | undefined {
-  const facts = ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree) : undefined;
-  if (!facts?.launch) return undefined;
-  const cd = facts.script.commands.filter((c) => c.range.start < facts.launch!.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
-  return cd && !isKnown(cd.argv[1]) ? fieldText(cd.argv[1]) : undefined;
+  return ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree)?.checkout : undefined;
 }
 
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
@@ -496,8 +493,9 @@ export const invalidValue: Rule = {
                 message: `${name} ${describeExpectation(error)} in TrainingArguments and TRL (got ${shown}); ${ctx.tree.language === 'shell' ? 'HfArgumentParser stops at start-up on it' : 'the Trainer fails on it or misreads it'} unless ${readerName(ctx)} defines the field otherwise in its own argument classes.${versioned?.note ?? ''}`,
               }
             : {
-                severity: versioned?.maxSeverity,
-                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? (error.parentSchema as SchemaNode | undefined)?.['x-consequence'] ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
+                // A launch from a checkout TrainLint cannot see runs that checkout's release, which decides the value.
+                severity: checkoutOutOfReach(ctx) ? capSeverity('warning', versioned?.maxSeverity) : versioned?.maxSeverity,
+                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? (error.parentSchema as SchemaNode | undefined)?.['x-consequence'] ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}${checkoutOutOfReach(ctx) ? ` The script runs the program from ${checkoutOutOfReach(ctx)}, a checkout TrainLint cannot see, whose release decides.` : ''}`,
               }),
           fixes,
         });

@@ -2,7 +2,8 @@ import type { OffsetRange } from '../text/range';
 import type { CommandLine, ShellVariable } from './script';
 import type { ProgramId } from '../programs/ids';
 import { PROGRAMS } from '../programs/index';
-import { fieldText, isKnown, sliceField, splitLikeShell, type Field } from './words';
+import { fieldText, isKnown, rangeOfField, sliceField, splitLikeShell, type Field } from './words';
+import { shellScriptIndex } from './inline-text';
 
 /** How a training program is started: the launcher, its process-layout options, and the program's own arguments. */
 export interface Launch {
@@ -22,6 +23,9 @@ export interface Launch {
   range: OffsetRange;
   uncertain: boolean;
 }
+
+/** The launchers that start distributed training (a plain `python` run is not one). */
+export const DISTRIBUTED_LAUNCHERS: ReadonlySet<string> = new Set(['torchrun', 'torch.distributed.run', 'torch.distributed.launch', 'deepspeed', 'accelerate']);
 
 // Launcher switches that take no value; every other option takes one (unless written --name=value).
 const TORCHRUN_SWITCHES = new Set(['standalone', 'no_python', 'run_path', 'module', 'm', 'use_env', 'virtual_local_rank']);
@@ -106,11 +110,6 @@ function sliceText(field: Field, from: number): Field {
   return out;
 }
 
-export function rangeOfField(field: Field): OffsetRange {
-  if (field.length === 0) return { start: 0, end: 0 };
-  return { start: Math.min(...field.map((p) => p.start)), end: Math.max(...field.map((p) => p.end)) };
-}
-
 /** Classifies one command line; undefined when it starts no Python program. */
 export function classifyCommand(command: CommandLine): Launch | undefined {
   return classify(command.argv, [], new Map(), command, 0);
@@ -154,8 +153,12 @@ function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wra
     const merged = new Map([...wrapperOptions, ...scan.options]);
     return classify(argv.slice(scan.next), [...wrappers, name], merged, command, depth + 1);
   }
-  if ((name === 'bash' || name === 'sh' || name === 'zsh') && fieldText(argv[i + 1] ?? []) === '-c' && argv[i + 2]) {
-    return best(splitCommands(splitLikeShell(argv[i + 2])), [...wrappers, `${name} -c`], wrapperOptions, command, depth);
+  const scriptAt = shellScriptIndex(argv, i);
+  if (scriptAt >= 0) {
+    // The child shell's commands as the script read them (script.ts); the string split by hand where it could not.
+    const inline = command.inline?.script === argv[scriptAt] ? command.inline.commands : undefined;
+    const commands = inline ? inline.map((inner) => ({ ...inner, range: command.range, uncertain: command.uncertain || inner.uncertain })) : splitCommands(splitLikeShell(argv[scriptAt]), command);
+    return best(commands, [...wrappers, `${name} -c`], wrapperOptions, depth);
   }
   if (name === 'torchrun') {
     const scan = scanOptions(argv, i + 1, (n) => !TORCHRUN_SWITCHES.has(n));
@@ -206,7 +209,7 @@ function classify(argv: Field[], wrappers: string[], wrapperOptions: Launch['wra
   if (name === 'sbatch') {
     const scan = scanOptions(argv, i + 1, (n) => n === 'wrap' || (SRUN_VALUED.has(n) && !SRUN_SWITCHES.has(n)));
     const wrap = scan.options.get('wrap')?.field;
-    return wrap ? best(splitCommands(splitLikeShell(wrap)), [...wrappers, 'sbatch --wrap'], wrapperOptions, command, depth) : undefined;
+    return wrap ? best(splitCommands(splitLikeShell(wrap), command), [...wrappers, 'sbatch --wrap'], wrapperOptions, depth) : undefined;
   }
   // Any other command with `-- cmd ...` (ray job submit ... -- python train.py, gantry run ... -- torchrun ...).
   return afterDoubleDash(argv, i + 1, [...wrappers, name], wrapperOptions, command, depth);
@@ -222,14 +225,14 @@ function afterDoubleDash(argv: Field[], from: number, wrappers: string[], wrappe
     }
   }
   if (dash < 0 || dash + 1 >= argv.length) return undefined;
-  return best(splitCommands(argv.slice(dash + 1)), wrappers, wrapperOptions, command, depth);
+  return best(splitCommands(argv.slice(dash + 1), command), wrappers, wrapperOptions, depth);
 }
 
 /**
  * Cuts words a wrapper hands to a shell into commands at `&&`, `||`, `;` and `|`, also where `&&`, `||` or `;` begins or
  * ends a word (`\\&\\&python train.py`: the shell that re-reads the joined string sees `&& python`).
  */
-function splitCommands(words: Field[]): Field[][] {
+function splitCommands(words: Field[], command: CommandLine): CommandLine[] {
   const out: Field[][] = [[]];
   for (const word of words) {
     const text = fieldText(word);
@@ -248,13 +251,13 @@ function splitCommands(words: Field[]): Field[][] {
     else out[out.length - 1].push(word);
     if (trail > 0) out.push([]);
   }
-  return out.filter((c) => c.length > 0);
+  return out.filter((c) => c.length > 0).map((argv) => ({ ...command, argv }));
 }
 
-function best(commands: Field[][], wrappers: string[], wrapperOptions: Launch['wrapperOptions'], command: CommandLine, depth: number): Launch | undefined {
+function best(commands: CommandLine[], wrappers: string[], wrapperOptions: Launch['wrapperOptions'], depth: number): Launch | undefined {
   let chosen: Launch | undefined;
-  for (const argv of commands) {
-    const launch = classify(argv, wrappers, wrapperOptions, command, depth + 1);
+  for (const command of commands) {
+    const launch = classify(command.argv, wrappers, wrapperOptions, command, depth + 1);
     if (launch && (!chosen || trainingScore(launch) >= trainingScore(chosen))) chosen = launch;
   }
   return chosen;

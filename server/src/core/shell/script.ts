@@ -1,8 +1,9 @@
 import type { SyntaxProblem } from '../syntax/config-tree';
 import type { OffsetRange } from '../text/range';
-import type { ShellSyntaxNode } from './syntax';
+import type { ShellParser, ShellSyntaxNode } from './syntax';
+import { InlineText, shellScriptIndex } from './inline-text';
 import { bashSyntaxError } from './bash-check';
-import { joinChunks, splitFields, type Chunk, type Field, type Piece } from './words';
+import { fieldText, joinChunks, rangeOfField, splitFields, type Chunk, type Field, type Piece } from './words';
 
 /**
  * A static reading of a launch script: the variables it assigns, in order, and every command it runs with
@@ -36,6 +37,8 @@ export interface CommandLine {
   range: OffsetRange;
   /** True when the command runs only on some path the script does not decide (an undecided `if`, a loop). */
   uncertain: boolean;
+  /** The commands of the script a `bash -c SCRIPT` among its words runs, read in the child shell (`script` is that word). */
+  inline?: { script: Field; commands: CommandLine[] };
 }
 
 export interface EmbeddedFile {
@@ -65,21 +68,54 @@ export interface ScriptFacts {
 const SBATCH_SHORT: Record<string, string> = { N: 'nodes', n: 'ntasks', G: 'gpus', c: 'cpus-per-task', p: 'partition', t: 'time', J: 'job-name', A: 'account' };
 const MAX_STEPS = 200_000;
 
-export function interpretScript(root: ShellSyntaxNode, text: string): ScriptFacts {
-  return new Interpreter(text).run(root);
+/** What one shell holds while it runs; `eval` shares it, `bash -c` starts a child shell with the exported part. */
+interface ShellState {
+  vars: Map<string, ShellVariable>;
+  /** Variables the job's environment sets (SLURM_* from the #SBATCH header). */
+  env: Map<string, Piece>;
+  /** Names marked for export (`export X`, `declare -x X`, every assignment after `set -a`). */
+  exported: Set<string>;
+  allexport: boolean;
+  commands: CommandLine[];
+  embedded: EmbeddedFile[];
+  written: WrittenFile[];
+}
+
+/** Bounds shared by a script and every text it re-reads (eval, bash -c): steps, nesting and characters re-parsed. */
+interface Budget {
+  steps: number;
+  reparsed: number;
+}
+
+// eval inside bash -c inside eval...: deeper nesting is left unread (the command stays as written).
+const MAX_INLINE_DEPTH = 4;
+const MAX_REPARSED_CHARS = 1_000_000;
+
+export function interpretScript(root: ShellSyntaxNode, text: string, parser?: ShellParser): ScriptFacts {
+  const state: ShellState = { vars: new Map(), env: new Map(), exported: new Set(), allexport: false, commands: [], embedded: [], written: [] };
+  return new Interpreter(text, state, { steps: 0, reparsed: 0 }, parser, 0).run(root);
 }
 
 class Interpreter {
-  private readonly vars = new Map<string, ShellVariable>();
-  private readonly env = new Map<string, Piece>();
-  private readonly commands: CommandLine[] = [];
-  private readonly embedded: EmbeddedFile[] = [];
-  private readonly written: WrittenFile[] = [];
+  private readonly vars: Map<string, ShellVariable>;
+  private readonly env: Map<string, Piece>;
+  private readonly commands: CommandLine[];
+  private readonly embedded: EmbeddedFile[];
+  private readonly written: WrittenFile[];
   private readonly sbatch: SbatchOption[] = [];
   private readonly problems: SyntaxProblem[] = [];
-  private steps = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly state: ShellState,
+    private readonly budget: Budget,
+    private readonly parser: ShellParser | undefined,
+    private readonly depth: number,
+    /** Set for text re-read by eval or bash -c: where its parts were written. */
+    private readonly inline?: InlineText,
+  ) {
+    ({ vars: this.vars, env: this.env, commands: this.commands, embedded: this.embedded, written: this.written } = state);
+  }
 
   run(root: ShellSyntaxNode): ScriptFacts {
     this.readSbatch(root);
@@ -195,7 +231,7 @@ class Interpreter {
   }
 
   private statement(node: ShellSyntaxNode, uncertain: boolean): void {
-    if (++this.steps > MAX_STEPS) return;
+    if (++this.budget.steps > MAX_STEPS) return;
     switch (node.type) {
       case 'comment':
         return;
@@ -206,7 +242,7 @@ class Interpreter {
         for (const child of node.children) if (child.type === 'variable_assignment') this.assign(child, uncertain);
         return;
       case 'declaration_command':
-        for (const child of node.children) if (child.type === 'variable_assignment') this.assign(child, uncertain);
+        this.declaration(node, uncertain);
         return;
       case 'unset_command':
         for (const child of node.children) if (child.named && child.type !== 'word' ? false : child.named) this.vars.delete(this.src(child));
@@ -377,17 +413,29 @@ class Interpreter {
 
   // ---- assignments ----------------------------------------------------------------------------
 
+  /** `export A=1 B`, `declare -x C=2`, `local D=3`: assignments, and the names an export marks for child processes. */
+  private declaration(node: ShellSyntaxNode, uncertain: boolean): void {
+    const keyword = node.children[0] ? this.src(node.children[0]) : '';
+    const exports = keyword === 'export' || node.children.some((c) => c.type === 'word' && /^-[a-zA-Z]*x/.test(this.src(c)));
+    for (const child of node.children) {
+      if (child.type === 'variable_assignment') this.assign(child, uncertain);
+      const nameNode = child.type === 'variable_assignment' ? child.children[0] : child;
+      if (exports && nameNode?.type === 'variable_name') this.state.exported.add(this.src(nameNode));
+    }
+  }
+
   private assign(node: ShellSyntaxNode, uncertain: boolean): void {
     const nameNode = node.children[0];
     if (!nameNode || nameNode.type !== 'variable_name') return; // A[0]=x: element assignment, not followed.
     const name = this.src(nameNode);
+    if (this.state.allexport) this.state.exported.add(name);
     const op = node.children.find((c) => !c.named && (this.src(c) === '=' || this.src(c) === '+='));
     const append = op ? this.src(op) === '+=' : false;
     const valueNode = op ? node.children.slice(node.children.indexOf(op) + 1).find((c) => c.named) : undefined;
-    const valueRange = valueNode ? { start: valueNode.start, end: valueNode.end } : { start: node.end, end: node.end };
+    const valueRange = this.at(valueNode ?? { start: node.end, end: node.end });
     const previous = this.vars.get(name);
     if (uncertain && !append) {
-      this.vars.set(name, { name, kind: 'unknown', why: `${name} is assigned in a branch the script does not decide`, nameRange: nameNode, valueRange });
+      this.vars.set(name, { name, kind: 'unknown', why: `${name} is assigned in a branch the script does not decide`, nameRange: this.at(nameNode), valueRange });
       return;
     }
     if (valueNode?.type === 'array') {
@@ -398,13 +446,13 @@ class Interpreter {
       }
       if (append && previous?.kind === 'array') previous.items!.push(...items);
       else if (append && previous?.kind === 'string') this.vars.set(name, { ...previous, kind: 'array', items: [previous.pieces!, ...items] });
-      else this.vars.set(name, { name, kind: 'array', items, nameRange: nameNode, valueRange });
+      else this.vars.set(name, { name, kind: 'array', items, nameRange: this.at(nameNode), valueRange });
       return;
     }
     const pieces = valueNode ? joinChunks(this.expand(valueNode, true)) : [];
     if (append && previous?.kind === 'string') previous.pieces!.push(...pieces);
     else if (append && previous?.kind === 'array') previous.items!.push(pieces);
-    else this.vars.set(name, { name, kind: 'string', pieces, nameRange: nameNode, valueRange });
+    else this.vars.set(name, { name, kind: 'string', pieces, nameRange: this.at(nameNode), valueRange });
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -429,10 +477,12 @@ class Interpreter {
     if (argv.length === 0) return;
     const name = argv[0].map((p) => p.text).join('');
     if (name === 'source' || name === '.') return; // What a sourced file sets stays unknown.
+    if (name === 'set') this.setOptions(argv);
+    if (name === 'eval' && this.evaluate(argv.slice(1), node, uncertain)) return;
     if (name === 'read' || name === 'readarray' || name === 'mapfile') {
       for (const field of argv.slice(1)) {
         const variable = field.map((p) => p.text).join('');
-        if (/^[A-Za-z_]\w*$/.test(variable)) this.vars.set(variable, { name: variable, kind: 'unknown', why: `${variable} is read at run time`, nameRange: node, valueRange: node });
+        if (/^[A-Za-z_]\w*$/.test(variable)) this.vars.set(variable, { name: variable, kind: 'unknown', why: `${variable} is read at run time`, nameRange: this.at(node), valueRange: this.at(node) });
       }
       return;
     }
@@ -442,7 +492,7 @@ class Interpreter {
     }
     // `... | tee [-a] file`: tee writes each file it names.
     if (name === 'tee') {
-      for (const field of argv.slice(1)) if (!field.map((p) => p.text).join('').startsWith('-')) this.written.push({ target: field, range: { start: node.start, end: node.end } });
+      for (const field of argv.slice(1)) if (!field.map((p) => p.text).join('').startsWith('-')) this.written.push({ target: field, range: this.at(node) });
     }
     const env = new Map<string, Field>();
     for (const assignment of node.children.filter((c) => c.type === 'variable_assignment')) {
@@ -450,7 +500,76 @@ class Interpreter {
       const valueNode = assignment.children.slice(1).find((c) => c.named);
       if (nameNode?.type === 'variable_name') env.set(this.src(nameNode), valueNode ? joinChunks(this.expand(valueNode, true)) : []);
     }
-    this.commands.push({ argv, env, range: { start: node.start, end: node.end }, uncertain });
+    const inline = this.inlineScript(argv, env, node, uncertain);
+    this.commands.push({ argv, env, range: this.at(node), uncertain, ...(inline ? { inline } : {}) });
+  }
+
+  /** `set -a` (`set -o allexport`) exports every variable assigned after it; `set +a` stops. */
+  private setOptions(argv: Field[]): void {
+    for (let i = 1; i < argv.length; i++) {
+      const word = fieldText(argv[i]);
+      if (word === '--') return;
+      const long = (word === '-o' || word === '+o') && fieldText(argv[i + 1] ?? []) === 'allexport';
+      if (long || /^[-+][a-zA-Z]*a/.test(word)) this.state.allexport = word.startsWith('-');
+    }
+  }
+
+  /** Text a command hands back to a shell, parsed, with where its parts were written; undefined past the bounds. */
+  private reparse(words: Field[], whole: OffsetRange): { inline: InlineText; root: ShellSyntaxNode } | undefined {
+    if (!this.parser || this.depth >= MAX_INLINE_DEPTH) return undefined;
+    const inline = InlineText.ofWords(words, whole);
+    this.budget.reparsed += inline.text.length;
+    if (this.budget.reparsed > MAX_REPARSED_CHARS) return undefined;
+    let root: ShellSyntaxNode | undefined;
+    try {
+      root = this.parser.parse(inline.text);
+    } catch {
+      root = undefined;
+    }
+    return root ? { inline, root } : undefined;
+  }
+
+  /** `eval WORDS`: the words joined by blanks are read again as shell text, in this shell (its assignments stay). */
+  private evaluate(words: Field[], node: ShellSyntaxNode, uncertain: boolean): boolean {
+    const parsed = this.reparse(words, this.at(node));
+    if (!parsed) return false;
+    new Interpreter(parsed.inline.text, this.state, this.budget, this.parser, this.depth + 1, parsed.inline).statements(parsed.root.children, uncertain);
+    return true;
+  }
+
+  /**
+   * `[srun ...] bash -c SCRIPT`: a child shell reads SCRIPT. It sees the variables this shell exports (and those the
+   * command's own assignments set), not the others: a single-quoted `'$CMD'` of a CMD never exported is whatever the
+   * environment had, so it stays unknown. Its commands are kept on the command that starts it (launch.ts follows them).
+   */
+  private inlineScript(argv: Field[], prefix: Map<string, Field>, node: ShellSyntaxNode, uncertain: boolean): CommandLine['inline'] {
+    const shellAt = argv.findIndex((_, k) => shellScriptIndex(argv, k) >= 0);
+    if (shellAt < 0) return undefined;
+    const script = argv[shellScriptIndex(argv, shellAt)];
+    const shell = fieldText(argv[shellAt]);
+    const commandRange = this.at(node);
+    const written = rangeOfField(script);
+    const within = script.length > 0 && written.start >= commandRange.start && written.end <= commandRange.end;
+    const parsed = this.reparse([script], within ? written : commandRange);
+    if (!parsed) return undefined;
+    const vars = new Map<string, ShellVariable>();
+    const exported = new Set<string>();
+    for (const [name, variable] of this.vars) {
+      if (this.state.exported.has(name) && variable.kind === 'string') {
+        vars.set(name, { ...variable, pieces: [...variable.pieces!] });
+        exported.add(name);
+      } else {
+        const why = variable.kind === 'array' ? `${name} is an array, which bash does not export` : `${name} is not exported: the shell ${shell} -c starts has it only from its environment`;
+        vars.set(name, { ...variable, kind: 'unknown', why, pieces: undefined, items: undefined });
+      }
+    }
+    for (const [name, value] of prefix) {
+      vars.set(name, { name, kind: 'string', pieces: value, nameRange: commandRange, valueRange: commandRange });
+      exported.add(name);
+    }
+    const child: ShellState = { vars, env: this.env, exported, allexport: false, commands: [], embedded: this.embedded, written: this.written };
+    new Interpreter(parsed.inline.text, child, this.budget, this.parser, this.depth + 1, parsed.inline).statements(parsed.root.children, uncertain);
+    return { script, commands: child.commands };
   }
 
   /**
@@ -463,7 +582,7 @@ class Interpreter {
     if (node.type !== 'concatenation' || !last || last.named || this.src(last) !== '$' || !name) return undefined;
     const out: Chunk[] = [];
     for (const child of node.children.slice(0, -1)) out.push(...this.expand(child, false));
-    out.push(...this.variableValue(name[0], undefined, false, { start: last.start, end: next.start + name[0].length }));
+    out.push(...this.variableValue(name[0], undefined, false, this.at({ start: last.start, end: next.start + name[0].length })));
     const rest = next.start + name[0].length;
     if (rest < next.end) out.push({ pieces: this.unquoted(rest, next.end), split: false });
     return out;
@@ -483,7 +602,7 @@ class Interpreter {
     const targetWord = redirect.children.find((c) => c.named && c.type !== 'file_descriptor');
     if (!targetWord) return;
     const target = joinChunks(this.expand(targetWord, false));
-    if (target.length > 0) this.written.push({ target, range: { start: redirect.start, end: redirect.end } });
+    if (target.length > 0) this.written.push({ target, range: this.at(redirect) });
   }
 
   /** `cat <<EOT > file` (or `> file` before the heredoc): the body is a file the script writes. */
@@ -495,18 +614,19 @@ class Interpreter {
     const targetWord = redirect?.children.find((c) => c.named && c.type !== 'file_descriptor');
     const quotedDelimiter = /['"\\]/.test(this.src(startNode));
     const body = quotedDelimiter
-      ? [{ text: this.src(bodyNode), start: bodyNode.start, end: bodyNode.end, verbatim: true }]
+      ? this.verbatim(bodyNode.start, bodyNode.end)
       : joinChunks(this.expandParts(bodyNode, 'heredoc'));
     const target = targetWord ? joinChunks(this.expand(targetWord, false)) : [];
-    this.embedded.push({ target, body, range: { start: bodyNode.start, end: bodyNode.end } });
-    if (target.length > 0) this.written.push({ target, range: { start: bodyNode.start, end: bodyNode.end } });
+    const range = this.at(bodyNode);
+    this.embedded.push({ target, body, range });
+    if (target.length > 0) this.written.push({ target, range });
   }
 
   // ---- expansion ------------------------------------------------------------------------------
 
   /** Expands one word node. `assignment`: the right-hand side of an assignment (no field splitting later anyway). */
   expand(node: ShellSyntaxNode, assignment: boolean, quoted = false): Chunk[] {
-    if (++this.steps > MAX_STEPS) return [];
+    if (++this.budget.steps > MAX_STEPS) return [];
     switch (node.type) {
       case 'word':
       case 'number':
@@ -515,9 +635,9 @@ class Interpreter {
       case 'extglob_pattern':
         return [{ pieces: this.unquoted(node.start, node.end), split: false }];
       case 'raw_string':
-        return [{ pieces: node.end - node.start >= 2 ? [this.verbatim(node.start + 1, node.end - 1)] : [], split: false }];
+        return [{ pieces: node.end - node.start >= 2 ? this.verbatim(node.start + 1, node.end - 1) : [], split: false }];
       case 'ansi_c_string':
-        return [{ pieces: [{ text: decodeAnsiC(this.text.slice(node.start + 2, node.end - 1)), start: node.start, end: node.end, verbatim: false }], split: false }];
+        return [{ pieces: [{ text: decodeAnsiC(this.text.slice(node.start + 2, node.end - 1)), ...this.at(node), verbatim: false }], split: false }];
       case 'string':
       case 'translated_string':
         return this.expandParts(node, 'double');
@@ -533,13 +653,13 @@ class Interpreter {
       case 'arithmetic_expansion': {
         const inner = node.children.filter((c) => c.named);
         const result = inner.length === 1 ? this.arithmetic(inner[0]) : { value: undefined };
-        const range = { start: node.start, end: node.end };
+        const range = this.at(node);
         if (result.value === undefined) return [{ pieces: [{ text: '', ...range, verbatim: false, unknown: result.unknown ?? this.src(node) }], split: !quoted }];
         return [{ pieces: [{ text: String(result.value), ...range, verbatim: false, ...(result.envDefault ? { envDefault: result.envDefault } : {}) }], split: !quoted }];
       }
       case 'command_substitution':
       case 'process_substitution':
-        return [{ pieces: [{ text: '', start: node.start, end: node.end, verbatim: false, unknown: `the output of ${this.src(node).slice(0, 40)}` }], split: !quoted }];
+        return [{ pieces: [{ text: '', ...this.at(node), verbatim: false, unknown: `the output of ${this.src(node).slice(0, 40)}` }], split: !quoted }];
       default:
         return [{ pieces: this.unquoted(node.start, node.end), split: false }];
     }
@@ -557,7 +677,10 @@ class Interpreter {
     for (const child of node.children) {
       if (!child.named) continue;
       if (child.type === 'string_content' || child.type === 'heredoc_content') continue;
-      literal(cursor, child.start);
+      // tree-sitter-bash starts an expansion after a line continuation at the blanks before it (` \\<newline>    $F`):
+      // that text is the string's own, so the literal runs up to the `$`.
+      const dollar = child.type === 'simple_expansion' || child.type === 'expansion' ? this.text.lastIndexOf('$', (child.children[0]?.end ?? child.start + 1) - 1) : -1;
+      literal(cursor, Math.max(child.start, dollar));
       out.push(...this.expand(child, false, true));
       cursor = child.end;
       sawContent = true;
@@ -569,8 +692,14 @@ class Interpreter {
     return out;
   }
 
-  private verbatim(start: number, end: number): Piece {
-    return { text: this.text.slice(start, end), start, end, verbatim: true };
+  /** Source text as written: one exact piece, or where the text is re-read by eval or bash -c, the pieces it came from. */
+  private verbatim(start: number, end: number): Piece[] {
+    return this.inline ? this.inline.pieces(start, end) : [{ text: this.text.slice(start, end), start, end, verbatim: true }];
+  }
+
+  /** Where a node or span of the text was written in the script (see inline-text.ts for re-read text). */
+  private at(span: OffsetRange): OffsetRange {
+    return this.inline ? this.inline.range(span.start, span.end) : { start: span.start, end: span.end };
   }
 
   /** Unquoted literal text: a backslash quotes the next character; backslash-newline disappears. */
@@ -579,12 +708,12 @@ class Interpreter {
     let run = start;
     for (let i = start; i < end; i++) {
       if (this.text[i] !== '\\') continue;
-      if (i > run) out.push(this.verbatim(run, i));
-      if (i + 1 < end && this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], start: i, end: i + 2, verbatim: false });
+      if (i > run) out.push(...this.verbatim(run, i));
+      if (i + 1 < end && this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], ...this.at({ start: i, end: i + 2 }), verbatim: false });
       i++;
       run = i + 1;
     }
-    if (end > run) out.push(this.verbatim(run, end));
+    if (end > run) out.push(...this.verbatim(run, end));
     return out;
   }
 
@@ -595,18 +724,18 @@ class Interpreter {
     const escapable = mode === 'double' ? '$`"\\\n' : '$`\\\n';
     for (let i = start; i < end; i++) {
       if (this.text[i] !== '\\' || i + 1 >= end || !escapable.includes(this.text[i + 1])) continue;
-      if (i > run) out.push(this.verbatim(run, i));
-      if (this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], start: i, end: i + 2, verbatim: false });
+      if (i > run) out.push(...this.verbatim(run, i));
+      if (this.text[i + 1] !== '\n') out.push({ text: this.text[i + 1], ...this.at({ start: i, end: i + 2 }), verbatim: false });
       i++;
       run = i + 1;
     }
-    if (end > run) out.push(this.verbatim(run, end));
+    if (end > run) out.push(...this.verbatim(run, end));
     return out;
   }
 
   /** `$NAME`, `${NAME}`, `${NAME:-default}`, `${ARR[@]}`, `${#ARR[@]}`... */
   private parameter(node: ShellSyntaxNode, quoted: boolean): Chunk[] {
-    const range = { start: node.start, end: node.end };
+    const range = this.at(node);
     const children = node.children;
     const named = children.filter((c) => c.named);
     const unknown = (why: string): Chunk[] => [{ pieces: [{ text: '', ...range, verbatim: false, unknown: why }], split: !quoted }];
@@ -652,7 +781,7 @@ class Interpreter {
       case ':=':
       case '=': {
         const emptyCounts = opText.startsWith(':');
-        if (variable?.kind === 'unknown') return unknown(variable.why ?? name);
+        if (variable?.kind === 'unknown') return this.variableValue(name, index, quoted, range);
         if (variable && !(emptyCounts && value === '')) return this.variableValue(name, index, quoted, range);
         if (this.env.has(name)) return this.variableValue(name, index, quoted, range);
         // Not set by the script: the environment may set it; otherwise the default applies.
@@ -671,6 +800,8 @@ class Interpreter {
   }
 
   private variableValue(name: string, index: string | undefined, quoted: boolean, range: OffsetRange): Chunk[] {
+    const placeholder = this.inline?.unknownOf(name);
+    if (placeholder) return [{ pieces: [placeholder], split: !quoted }];
     const variable = this.vars.get(name);
     // `"${ARR[@]}"` of an array the script does not know is any number of words.
     const many = index === '@' || index === '*' ? { words: 'args' as const } : {};
@@ -683,7 +814,7 @@ class Interpreter {
       if (/^\d+$|^[#?$!-]$/.test(name)) return unknown(`the script's argument $${name}`);
       return unknown(`$${name} from the environment`);
     }
-    if (variable.kind === 'unknown') return unknown(variable.why ?? `$${name}`);
+    if (variable.kind === 'unknown') return [{ pieces: [{ text: '', ...range, verbatim: false, unknown: variable.why ?? `$${name}`, variable: name, ...many }], split: !quoted }];
     if (variable.kind === 'array') {
       const items = variable.items!;
       if (index === '@' || index === '*') {
@@ -762,7 +893,7 @@ class Interpreter {
   }
 
   private arithmeticVariable(name: string, node: ShellSyntaxNode): { value?: number; unknown?: string; envDefault?: string } {
-    const chunks = this.variableValue(name, undefined, true, { start: node.start, end: node.end });
+    const chunks = this.variableValue(name, undefined, true, this.at(node));
     const pieces = joinChunks(chunks);
     const missing = pieces.find((p) => p.unknown !== undefined);
     if (missing) return { unknown: missing.unknown };

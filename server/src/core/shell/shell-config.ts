@@ -4,10 +4,11 @@ import type { Format } from '../programs/ids';
 import { PROGRAMS, programOf } from '../programs/index';
 import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
-import { classifyCommand, configFilesOf, rangeOfField, trainingScore, type Launch, type LaunchConfigFile } from './launch';
+import { classifyCommand, configFilesOf, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
-import { fieldRange, fieldText, fromEnvDefault, isKnown, sliceField, spreadOf, type Field } from './words';
+import { skippedLaunchReason } from './skipped-launch';
+import { fieldRange, fieldText, fromEnvDefault, isKnown, rangeOfField, sliceField, spreadOf, type Field } from './words';
 
 /** A number the launch decides (processes per node, nodes, world size), with where it was written. */
 export interface LaunchNumber {
@@ -40,6 +41,11 @@ export interface ShellLaunchFacts {
   embedded: EmbeddedFile[];
   /** Config files the script's commands hand to a framework (accelerate --config_file, llamafactory-cli train X.yaml, axolotl train X.yaml). */
   configFiles: LaunchConfigFile[];
+  /**
+   * The folder the script cds to before its launch when TrainLint cannot know it (`cd $WORK/code/Megatron-DeepSpeed`):
+   * the program that runs is that checkout's, whose release and fork decide what it takes.
+   */
+  checkout?: string;
 }
 
 const facts = new WeakMap<ConfigTree, ShellLaunchFacts>();
@@ -75,7 +81,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     syntax = undefined;
   }
   if (!syntax) return { tree: { language: 'shell', documents: [], problems: [{ kind: 'parse-error', message: 'The shell parser could not read this file.', range: { start: 0, end: 0 } }] }, detection: unknownDetection('unparsable') };
-  const script = interpretScript(syntax, parsed);
+  const script = interpretScript(syntax, parsed, parser);
   const launches = script.commands.map(classifyCommand).filter((l): l is Launch => l !== undefined);
   let best: Launch | undefined;
   let bestScore = -Infinity;
@@ -103,15 +109,28 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   launcherNode.key = 'launcher';
   args.key = 'args';
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
-  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles });
+  const checkout = best ? checkoutOutOfReach(script, best, parsed) : undefined;
+  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles, ...(checkout ? { checkout } : {}) });
   const program = best?.program ? fieldText(best.program) : '';
+  const skippedLaunch = format === 'unknown' ? skippedLaunchReason(script, parsed, best, argsOpen) : undefined;
   const detection: Detection =
     format === 'unknown'
-      ? unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found')
+      ? { ...unknownDetection(best ? `launch script running ${program || 'a program'} with no known training flags` : 'no training command found'), ...(skippedLaunch ? { skippedLaunch } : {}) }
       : toolFormat
         ? { format, reason: `launch script: the ${format} command-line tool with its config file`, roots: [] }
         : { format, reason: `launch script: ${best!.launcher} ${program}`.trim(), roots: ['/args'] };
   return { tree, detection };
+}
+
+/**
+ * The last `cd DIR` before the launch, when DIR is not known statically or is an absolute path (a cluster's folder, not
+ * the repository's): DIR as written (`$WORK/code/megatron-lm`).
+ */
+function checkoutOutOfReach(script: ScriptFacts, launch: Launch, text: string): string | undefined {
+  const cd = script.commands.filter((c) => c.range.start < launch.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+  if (!cd || (isKnown(cd.argv[1]) && !/^[/~]/.test(fieldText(cd.argv[1])))) return undefined;
+  const written = rangeOfField(cd.argv[1]);
+  return written.start >= cd.range.start && written.end <= cd.range.end ? text.slice(written.start, written.end) : fieldText(cd.argv[1]);
 }
 
 /** The program whose arguments a launched command line is (programs/<id>/command-line.ts), asked in registry order. */

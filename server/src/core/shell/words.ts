@@ -13,6 +13,8 @@ export interface Piece {
   verbatim: boolean;
   /** Set when the text is not known statically: the environment, a positional parameter, a command's output. */
   unknown?: string;
+  /** On an unknown piece, the script's variable whose value is unknown there (assigned in an undecided branch, not exported). */
+  variable?: string;
   /** Set when the text is the default of `${VAR:-default}` for a VAR the script does not set (the environment may). */
   envDefault?: string;
   /**
@@ -68,6 +70,12 @@ export function fieldRange(field: Field, fallback: OffsetRange): OffsetRange {
     return { start: widest.start, end: widest.end };
   }
   return { start, end };
+}
+
+/** The span a field's pieces were written over, whatever lies between them. */
+export function rangeOfField(field: Field): OffsetRange {
+  if (field.length === 0) return { start: 0, end: 0 };
+  return { start: Math.min(...field.map((p) => p.start)), end: Math.max(...field.map((p) => p.end)) };
 }
 
 /** Part of a piece, keeping exact offsets when the piece is verbatim. */

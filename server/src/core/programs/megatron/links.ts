@@ -11,7 +11,7 @@ export function links(root: ConfigNode, analysis: FileAnalysis): ConfigLink[] {
   const file = stringAt(getChild(root, 'deepspeed_config') ?? getChild(root, 'deepspeed-config') ?? getChild(root, 'deepscale_config'));
   if (!facts || !file || !/\.json$/i.test(file.value) || facts.embedded.some((e) => e.target.map((p) => p.text).join('') === file.value)) return [];
   const parallel = megatronParallelOf(root);
-  const engine = getChild(root, 'no-pipeline-parallel') === undefined ? 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' : undefined;
+  const engine = getChild(root, 'no-pipeline-parallel') === undefined && !facts.checkout ? 'Megatron-DeepSpeed builds a DeepSpeed PipelineModule (GPTModelPipe) because --deepspeed is given without --no-pipeline-parallel' : undefined;
   return [{
     target: file.value,
     range: file.node.range,
