@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixture } from '../helpers';
@@ -187,6 +187,24 @@ test('the launch folder: relative paths resolve where the run starts (a cd, the 
   const reported = missing('chat/shell/v2/finetune/missing.sh');
   assert.equal(reported.length, 1);
   assert.match(reported[0].message, /zero_stage9_config\.json is in none of the folders a run may start from \(looked in chat, chat\/shell\/v2\/finetune, chat\/shell\/v2, chat\/shell, \.\)/);
+});
+
+test('a script that cds into a folder the repository does not hold (a submodule) runs that checkout\'s program: its values are not errors', () => {
+  // DeepSpeed's tests/model/Megatron_GPT2/ds_gpt2_test.sh: eval "(cd ../../../DeepSpeedExamples/Megatron-LM && deepspeed pretrain_gpt2.py ... --warmup .01)",
+  // an old Megatron whose --warmup is a fraction; today's takes --lr-warmup-fraction and rejects a float --warmup.
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-unseen-cd-'));
+  mkdirSync(join(dir, '.git'));
+  mkdirSync(join(dir, 'tests'));
+  const run = (cd: string) => `#!/bin/bash\nrun_cmd="(cd ${cd} && deepspeed --num_gpus 8 pretrain_gpt2.py --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --seq-length 1024 --max-position-embeddings 1024 --micro-batch-size 4 --global-batch-size 32 --train-iters 100 --lr 1.5e-4 --warmup .01)"\neval \${run_cmd}\n`;
+  writeFileSync(join(dir, 'tests', 'unseen.sh'), run('../DeepSpeedExamples/Megatron-LM/'));
+  mkdirSync(join(dir, 'megatron'));
+  writeFileSync(join(dir, 'tests', 'seen.sh'), run('../megatron'));
+  const { files } = JSON.parse(trainlint(['check', '--format', 'json', dir]).stdout) as { files: Array<{ path: string; diagnostics: Array<{ rule: string; severity: string; message: string }> }> };
+  const warmup = (name: string) => files.find((f) => f.path.endsWith(name))!.diagnostics.filter((d) => d.rule === 'invalid-value' && /warmup/.test(d.message));
+  assert.deepEqual(warmup('unseen.sh').map((d) => d.severity), ['warning']);
+  assert.match(warmup('unseen.sh')[0].message, /runs the program from \.\.\/DeepSpeedExamples\/Megatron-LM\/, a checkout TrainLint cannot see/);
+  // A folder the repository holds: the program there is what the schema describes (no checkout of its own found).
+  assert.deepEqual(warmup('seen.sh').map((d) => d.severity), ['error']);
 });
 
 test('deprecated-key: a removed TrainingArguments name is a warning only where the program is read and the pinned range reaches the removal', async () => {

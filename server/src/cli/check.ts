@@ -24,7 +24,7 @@ import { fileAtRevision } from '../node/git-baseline';
 import { megatronArgumentsOf, repositoryRoot } from '../node/repository';
 import type { LinkedFile } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
-import { programOfScript } from '../node/program-files';
+import { scriptSettings } from '../node/program-files';
 import { linkTargetPath } from './file-context';
 import { duringOneRun } from '../node/git-folders';
 
@@ -66,9 +66,10 @@ let pythonParser: PythonParser | undefined;
 function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings, linked?: LinkedFile[]): FileAnalysis {
   const settings = mergeSettings(candidate.projectSettings, linkContext, flags);
   const analysis = analyze(candidate.text, { path: candidate.path, settings, shellParser, linked, baseline: candidate.baseline });
-  // A launch script whose program is a Python file of the repository: its flags are judged by that program's arguments.
-  const program = programOfScript(candidate.path, analysis, pythonParser, candidate.checkedFolder);
-  return program ? analyze(candidate.text, { path: candidate.path, settings: { ...settings, program }, shellParser, linked, baseline: candidate.baseline }) : analysis;
+  // A launch script whose program is a Python file of the repository: its flags are judged by that program's arguments;
+  // one that runs it from a folder the repository does not hold: that checkout's release decides.
+  const more = scriptSettings(candidate.path, analysis, pythonParser, candidate.checkedFolder);
+  return Object.keys(more).length > 0 ? analyze(candidate.text, { path: candidate.path, settings: { ...settings, ...more }, shellParser, linked, baseline: candidate.baseline }) : analysis;
 }
 
 /** Checks the files in this thread; folder facts (which folders hold `.git`) are asked once per folder for the whole run. */

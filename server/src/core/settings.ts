@@ -46,6 +46,8 @@ export interface Settings {
    * argument classes or argparse options accept (core/python/resolve.ts). unknown-key and invalid-value judge by it.
    */
   program?: import('./python/program-arguments').ProgramArguments;
+  /** A folder a launch script `cd`s to before its launch that the workspace does not hold (a submodule, another checkout), as written: the program run there is not the one TrainLint reads. */
+  unseenCheckout?: string;
   /**
    * For an accelerate config: the `accelerate launch` options (dashes as underscores) of the command that passes it with
    * --config_file. accelerate copies a config value only where the command line leaves the option unset. Undefined: no launching command is known.

@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../core/index';
 import type { PythonParser } from '../core/python/syntax';
-import { locateLink, programOfScript } from '../node/program-files';
+import { locateLink, scriptSettings } from '../node/program-files';
 import type { ShellParser } from '../core/shell/syntax';
 import { Converter, type OtherFile } from './convert';
 import type { LinkGraph } from './link-graph';
@@ -111,10 +111,10 @@ export class Analyses {
     const baseline = head && head.text !== text ? head : undefined;
     let analysis = analyze(text, { path: name, settings, shellParser, baseline });
     // A launch script whose program is a Python file of the workspace: its flags are judged by that program's arguments,
-    // and the config it hands the program is linked with them (as in the CLI).
-    const program = path && shellParser && this.deps.pythonParser ? programOfScript(path, analysis, await this.deps.pythonParser(), this.deps.folders.folderOf(path)) : undefined;
-    if (program) {
-      settings = { ...settings, program };
+    // and the config it hands the program is linked with them; one run from a folder the workspace lacks: that checkout decides (as in the CLI).
+    const more = path && shellParser ? scriptSettings(path, analysis, this.deps.pythonParser ? await this.deps.pythonParser() : undefined, this.deps.folders.folderOf(path)) : {};
+    if (Object.keys(more).length > 0) {
+      settings = { ...settings, ...more };
       analysis = analyze(text, { path: name, settings, shellParser, baseline });
     }
     const folder = path ? this.deps.folders.folderOf(path) : undefined;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileAnalysis } from '../core/analyze';
+import type { Settings } from '../core/settings';
 import type { ProgramArguments } from '../core/python/program-arguments';
 import { resolveProgramCached } from '../core/python/resolve';
 import type { PythonParser } from '../core/python/syntax';
@@ -88,6 +89,8 @@ export interface LaunchFolders {
   folders: string[];
   /** The folders among them that the script's own `cd` leads to. */
   cdTo: string[];
+  /** A relative folder the script `cd`s to before its launch that none of the candidates holds (a submodule, another checkout). */
+  unseenCd?: string;
   /** The first candidate holding the script's Python program, when one does: what the run's relative paths mean. */
   programFolder?: string;
   /** The program file found there. */
@@ -117,15 +120,17 @@ export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'
   if (checkedFolder && !ancestors.includes(resolve(checkedFolder))) ancestors.push(resolve(checkedFolder));
   const facts = analysis ? shellFactsOf(analysis.tree) : undefined;
   const cdTo: string[] = [];
+  let unseenCd: string | undefined;
   if (facts?.launch) {
-    // The last `cd DIR` the script certainly runs before the launch; a relative DIR is taken from each candidate.
-    const cd = facts.script.commands.filter((c) => !c.uncertain && c.range.start < facts.launch!.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+    // The last `cd DIR` the script certainly runs before the launch (at the same place when both come from one eval'd string); a relative DIR is taken from each candidate.
+    const cd = facts.script.commands.filter((c) => !c.uncertain && c.range.start <= facts.launch!.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
     const to = cd && isKnown(cd.argv[1]) ? fieldText(cd.argv[1]) : undefined;
     if (to && to !== '-' && !to.startsWith('~')) {
       for (const base of isAbsolute(to) ? [''] : ancestors) {
         const dir = resolve(base, to);
         if (isDirectory(dir) && !cdTo.includes(dir)) cdTo.push(dir);
       }
+      if (cdTo.length === 0 && !isAbsolute(to)) unseenCd = to;
     }
   }
   const folders = [...new Set([...cdTo, ...ancestors])];
@@ -136,6 +141,7 @@ export function launchFolders(file: string, analysis?: Pick<FileAnalysis, 'tree'
       if (isFile(candidate)) return { root, folders, cdTo, programFolder: folder, program: candidate };
     }
   }
+  if (unseenCd) return { root, folders, cdTo, unseenCd };
   // A script moved away from its program (bigscience's experiments/decoder-only-lm/gpt2_deepspeed.sh runs
   // `scripts/run_clm.py`, which only jz/ holds): the one folder of the repository where the program's path resolves is
   // where the run can start.
@@ -226,6 +232,18 @@ export function locateLink(file: string, target: string, analysis?: Pick<FileAna
   if (isAbsolute(target)) return { path: resolve(target), ...(outsideWorkspace(target, where) ? { outsideWorkspace: true } : {}) };
   const first = where.programFolder ?? dirname(resolve(file));
   return { path: resolve(first, target), lookedIn: [...new Set([first, ...where.folders])].map(name) };
+}
+
+/**
+ * What the edge knows of the run a launch script starts that the core cannot see: the program it runs when that is a
+ * Python file of the workspace (its arguments), or the folder it `cd`s to when the workspace does not hold it.
+ */
+export function scriptSettings(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): Settings {
+  if (analysis.tree.language !== 'shell') return {};
+  const program = programOfScript(scriptPath, analysis, parser, checkedFolder);
+  if (program) return { program };
+  const unseen = launchFolders(scriptPath, analysis, checkedFolder).unseenCd;
+  return unseen ? { unseenCheckout: unseen } : {};
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */

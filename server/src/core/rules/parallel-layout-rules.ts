@@ -5,7 +5,7 @@ import { megatronArgs, parallelLayout, type MegatronArgs } from '../programs/meg
 import { replaceValue } from '../fix/edits';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Rule, RuleContext } from './rule';
-import { shellFactsOf } from '../shell/shell-config';
+import { checkoutOutOfReach } from './checkout';
 
 const MLM = 'NVIDIA/Megatron-LM@d98e8a64dd';
 const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
@@ -498,7 +498,7 @@ export const recomputeConflict: Rule = {
       if (!args.deepspeed && !args.nemo && !runsMegatronDeepSpeed && args.on('checkpoint_activations')) {
         // A fork that kept the exit (sail-sg/zero-bubble-pipeline-parallelism's arguments.py:220-223) fails the same way.
         const kept = own !== undefined && forkKeepsCheck(ctx.settings, '--checkpoint-activations is no longer valid');
-        const checkout = ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree)?.checkout : undefined;
+        const checkout = checkoutOutOfReach(ctx);
         ctx.report({
           range: at('checkpoint_activations'),
           ...(own && kept

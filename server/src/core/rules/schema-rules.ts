@@ -11,6 +11,7 @@ import { renameKey, formatScalar } from '../fix/edits';
 import { YAML12_NUMBER_RE } from '../syntax/yaml-scalars';
 import type { Fix } from '../diagnostic';
 import type { Rule, RuleContext } from './rule';
+import { checkoutOutOfReach } from './checkout';
 import { shellFactsOf } from '../shell/shell-config';
 import { fieldText } from '../shell/words';
 import { ownedByProgram, programKeys, reportProgramUnknownKeys, reportProgramValues } from './program-rules';
@@ -344,10 +345,6 @@ function forkFileOf(ctx: RuleContext, schema: SchemaNode): string | undefined {
 }
 
 /** The folder the script cds to before its launch, when TrainLint cannot know it (`cd $WORK/code/Megatron-DeepSpeed`). */
-function checkoutOutOfReach(ctx: RuleContext): string | undefined {
-  return ctx.tree.language === 'shell' ? shellFactsOf(ctx.tree)?.checkout : undefined;
-}
-
 function reportForkFlags(ctx: RuleContext, flags: ConfigNode[], framework: string, fork?: string): void {
   const program = shellFactsOf(ctx.tree)?.launch?.program;
   const checkout = checkoutOutOfReach(ctx);

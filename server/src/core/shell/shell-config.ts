@@ -127,7 +127,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
  * the repository's): DIR as written (`$WORK/code/megatron-lm`).
  */
 function checkoutOutOfReach(script: ScriptFacts, launch: Launch, text: string): string | undefined {
-  const cd = script.commands.filter((c) => c.range.start < launch.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
+  const cd = script.commands.filter((c) => c.range.start <= launch.range.start && c.argv.length === 2 && fieldText(c.argv[0]) === 'cd').pop();
   if (!cd || (isKnown(cd.argv[1]) && !/^[/~]/.test(fieldText(cd.argv[1])))) return undefined;
   const written = rangeOfField(cd.argv[1]);
   return written.start >= cd.range.start && written.end <= cd.range.end ? text.slice(written.start, written.end) : fieldText(cd.argv[1]);
