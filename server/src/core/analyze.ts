@@ -9,11 +9,13 @@ import { parseJson } from './syntax/from-json';
 import { parseYaml } from './syntax/from-yaml';
 import type { ConfigNode, ConfigTree } from './syntax/config-tree';
 import type { YamlResolver } from './syntax/yaml-scalars';
-import { rulesFor } from './rules/registry';
+import { RULES, rulesFor } from './rules/registry';
+import type { RuleMeta } from './rules/rule-meta';
 import type { Finding, RuleContext } from './rules/rule';
 import { toSource } from './text/source';
 import { worldFromLinkedAccelerate, type ConfigLink } from './links';
 import { parseShellScript } from './shell/shell-config';
+import { checkoutOf } from './rules/checkout';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
 import type { ShellParser } from './shell/syntax';
 
@@ -156,6 +158,8 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;
+    // The folder a launch script runs its program from when TrainLint cannot see it: that checkout's release decides.
+    const checkout = checkoutOf(tree, settings);
     // Only the rules whose `programs` name the file's program (or every program's).
     for (const rule of rulesFor(format)) {
       const configured = settings.rules?.[rule.meta.name] ?? settings.rules?.[rule.meta.code];
@@ -173,14 +177,25 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
         roots,
         linked: options.linked ?? [],
         baseline,
-        report: (finding: Finding) => diagnostics.push(toDiagnostic(rule.meta, finding, configured)),
+        report: (finding: Finding) => diagnostics.push(outOfReach(toDiagnostic(rule.meta, finding, configured), rule.meta, checkout)),
       };
       rule.check(context);
     }
-    if (shell) diagnostics.push(...embeddedDiagnostics(tree, format, settings, analyze));
+    if (shell) diagnostics.push(...embeddedDiagnostics(tree, format, settings, analyze).map((d) => outOfReach(d, RULES.find((r) => r.meta.name === d.rule)?.meta, checkout)));
   }
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
   return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics, settings };
+}
+
+/**
+ * A finding of a rule that judges one release of the program, on a script that runs the program from a checkout TrainLint
+ * cannot see: a note naming the checkout (bigscience's 2021 scripts run a Megatron-LM clone where --checkpoint-activations
+ * was valid and the pipeline size was capped, not asserted).
+ */
+function outOfReach(diagnostic: Diagnostic, meta: RuleMeta | undefined, checkout: string | undefined): Diagnostic {
+  if (!checkout || !meta?.judgesRelease) return diagnostic;
+  const said = diagnostic.message.includes(checkout) ? '' : ` The script runs the program from ${checkout}, a checkout TrainLint cannot see, whose release decides.`;
+  return { ...diagnostic, severity: 'info', message: diagnostic.message + said };
 }
 
 /** A broken file of unknown format is still reported when its name says it is a training config. */

@@ -162,16 +162,19 @@ function pipelineBubbleFinding(base: Estimate, options: FindingOptions): Finding
   const vpp = plan.parallel?.vpp ?? 1;
   const layersPerStage = (plan.model?.layers ?? 0) / pp;
   const nextVpp = [vpp * 2, vpp * 3].find((v) => Number.isInteger(layersPerStage / v) && layersPerStage / v >= 1);
-  if (nextVpp && accum % pp === 0 && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
+  // DeepSpeed's PipelineEngine runs one schedule, 1F1B (deepspeed/runtime/pipe/schedule.py TrainSchedule): no other to switch to.
+  const otherSchedules = plan.framework !== 'deepspeed';
+  if (otherSchedules && nextVpp && accum % pp === 0 && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
     remedies.push(remedy(base, `interleaved schedule with ${nextVpp} model chunks per stage`,
       [change(plan, 'parallel.vpp', nextVpp), change(plan, 'parallel.schedule', 'interleaved')], options));
   }
-  if (bubble.schedule === '1f1b' || bubble.schedule === 'gpipe') {
+  if (otherSchedules && (bubble.schedule === '1f1b' || bubble.schedule === 'gpipe')) {
     remedies.push(remedy(base, 'zero-bubble ZB-H1 schedule (same activation memory as 1F1B; Qi et al. 2024)', [change(plan, 'parallel.schedule', 'zb-h1')], options));
   }
   const message = `Pipeline bubble: ${percent(bubble.fraction)} of each step is idle (${bubble.schedule}, ${pp} stages, ${bubble.microbatches} micro-batches; `
     + `${percent(bubble.overIdeal)} of the ideal time).`;
-  return { rule: 'pipeline-bubble', severity: 'warning', message, remedies };
+  // Without an option the run can take, the idle share is a fact to know, not a change to make.
+  return { rule: 'pipeline-bubble', severity: remedies.length > 0 ? 'warning' : 'info', message, remedies };
 }
 
 function underutilized(base: Estimate, options: FindingOptions): Finding | undefined {

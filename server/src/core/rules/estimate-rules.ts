@@ -138,9 +138,11 @@ export const pipelineBubble: Rule = {
   meta: {
     code: 'TL502',
     name: 'pipeline-bubble',
+    // The options it offers (interleaving, zero-bubble schedules) are a release's: from a checkout TrainLint cannot see, a note.
+    judgesRelease: true,
     severity: 'warning',
     summary: 'The pipeline bubble takes more than a set share of each step (default 10%).',
-    why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU.',
+    why: 'With p stages and m micro-batches, 1F1B leaves (p-1)/(m+p-1) of every step idle (Narayanan et al. SC21); every idle second is paid for on every GPU. Without an option the run can take (DeepSpeed\'s PipelineEngine runs 1F1B only; micro-batch already 1), an info; from a checkout TrainLint cannot see, whose release decides the schedules, an info.',
     fix: 'Offers more micro-batches at the same global batch, the interleaved schedule, or a zero-bubble schedule, each with its recomputed bubble. Not reported for an evaluation run (Megatron-DeepSpeed --inference, tasks/eval_harness/evaluate*.py, tasks/main.py with an evaluation --task), which has no training schedule.',
     references: ['Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters (SC21), Sec. 2.2', 'Qi et al., Zero Bubble Pipeline Parallelism (ICLR 2024)'],
   },

@@ -50,6 +50,7 @@ export const worldSizeNotDivisible: Rule = {
   meta: {
     code: 'TL401',
     name: 'world-size-not-divisible',
+    judgesRelease: true,
     programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'The number of GPUs is not a multiple of tensor x pipeline x context parallel size (or of the expert grid).',
@@ -477,6 +478,7 @@ export const recomputeConflict: Rule = {
   meta: {
     code: 'TL410',
     name: 'recompute-conflict',
+    judgesRelease: true,
     programs: [PROGRAM.megatron, PROGRAM.nemo],
     severity: 'error',
     summary: 'Activation recomputation options that contradict each other or are no longer accepted.',

@@ -28,6 +28,12 @@ export interface RuleMeta {
    * The engine runs the rule on no other file, so its check need not ask the format.
    */
   programs?: readonly ProgramId[];
+  /**
+   * The rule judges by what one release of the program takes or checks (its arguments, their values, its start-up
+   * asserts): on a launch script that runs the program from a checkout TrainLint cannot see, whose release decides, its
+   * findings are notes naming that checkout (the engine lowers them).
+   */
+  judgesRelease?: true;
 }
 
 /** Whether a rule checks files of this format. */

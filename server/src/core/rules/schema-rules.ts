@@ -130,6 +130,7 @@ export const unknownKey: Rule = {
   meta: {
     code: 'TL201',
     name: 'unknown-key',
+    judgesRelease: true,
     severity: 'warning',
     summary: 'A key the framework does not know, usually a misspelling.',
     why: 'Some frameworks reject unknown keys (DeepSpeed\'s pydantic sections, HfArgumentParser, TrlParser); others silently ignore them (DeepSpeed\'s top level), so a typo such as `gradient_acumulation_steps` quietly trains with the default.',
@@ -414,6 +415,7 @@ export const invalidValue: Rule = {
   meta: {
     code: 'TL202',
     name: 'invalid-value',
+    judgesRelease: true,
     severity: 'error',
     summary: 'A value of the wrong type, or outside the values the framework accepts.',
     why: 'The framework validates these when it starts (pydantic, argparse choices, dataclass checks) and stops with an error, after the job has waited in the queue.',
@@ -510,6 +512,7 @@ export const deprecatedKey: Rule = {
   meta: {
     code: 'TL203',
     name: 'deprecated-key',
+    judgesRelease: true,
     severity: 'info',
     summary: 'A key the framework has renamed, deprecated or removed.',
     why: 'Deprecated keys work with a warning until the release that removes them; after that the parser rejects them ("Unknown arguments from config file") or, worse, ignores them. A note while every release the file may run on still takes the key; a warning where one it may run on (within the pinned range, or the commit the schema was read at) has removed it.',

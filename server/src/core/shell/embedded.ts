@@ -117,7 +117,7 @@ export function embeddedDiagnostics(tree: ConfigTree, format: Format, settings: 
     const text = file.body.map((p) => (p.unknown !== undefined ? `\${${p.unknown.replace(/[^\w $]/g, '')}}` : p.text)).join('');
     const pieces = file.body.map((p) => (p.unknown !== undefined ? { ...p, text: `\${${p.unknown.replace(/[^\w $]/g, '')}}` } : p));
     const hasUnknown = file.body.some((p) => p.unknown !== undefined);
-    const context = embeddedContext(facts, format, args);
+    const context = embeddedContext(facts, format, args, settings);
     // The heredoc's own content decides its format, whatever format the script itself was given.
     const { format: _scriptFormat, ...scriptSettings } = settings;
     const analysis = analyzeFn(text, { path: 'embedded.json', settings: mergeSettings(scriptSettings, context) });
@@ -143,8 +143,13 @@ export function embeddedDiagnostics(tree: ConfigTree, format: Format, settings: 
 }
 
 /** Who reads the DeepSpeed config a launch script writes, in what layout: the program the script runs says (programs/<id>/). */
-function embeddedContext(facts: ShellLaunchFacts, format: Format, args: ConfigNode | undefined): Settings {
-  return { format: PROGRAM.deepspeed, ...programOf(format)?.heredocDeepSpeed?.(facts, args) };
+function embeddedContext(facts: ShellLaunchFacts, format: Format, args: ConfigNode | undefined, settings: Settings): Settings {
+  const context: Settings = { format: PROGRAM.deepspeed, ...programOf(format)?.heredocDeepSpeed?.(facts, args) };
+  // The program the script runs was read and none of its parsers takes TrainingArguments or a TRL config (an argparse
+  // script calling deepspeed.initialize, DeepSpeedExamples' finetune_zero3.py): the HF Trainer is not known to read the config.
+  const program = settings.program;
+  if (context.consumer === PROGRAM.hfTrainer && program && ![program.commandLine, program.configFile].some((set) => (set?.upstream.length ?? 0) > 0)) delete context.consumer;
+  return context;
 }
 /** The texts of the files a script writes with heredocs, as expanded (unknown values left as `${NAME}`). */
 export function embeddedTexts(tree: ConfigTree): string[] {
