@@ -7,6 +7,27 @@ function normalize(name: string): string {
   return name.trim().toLowerCase().replace(/^https?:\/\/huggingface\.co\//, '').replace(/\/+$/, '');
 }
 
+// Built once: every id and alias by its normalized form, and every entry by the name after its organisation.
+let byName: Map<string, CatalogModel> | undefined;
+let byBareName: Map<string, CatalogModel[]> | undefined;
+
+function indexes(): { byName: Map<string, CatalogModel>; byBareName: Map<string, CatalogModel[]> } {
+  if (!byName || !byBareName) {
+    byName = new Map();
+    byBareName = new Map();
+    for (const m of ALL_MODELS) {
+      for (const id of [m.id, ...(m.aliases ?? [])]) if (!byName.has(normalize(id))) byName.set(normalize(id), m);
+      const id = normalize(m.id);
+      // Every tail after a slash, so "org/name" and "name" both find "org/name" (ids have at most one slash).
+      for (let i = id.indexOf('/'); i >= 0; i = id.indexOf('/', i + 1)) {
+        const tail = id.slice(i + 1);
+        byBareName.set(tail, [...(byBareName.get(tail) ?? []), m]);
+      }
+    }
+  }
+  return { byName, byBareName };
+}
+
 /**
  * The catalog entry for a Hugging Face id, case-insensitively; a bare model name without the organisation
  * ("Llama-3.1-8B") matches when exactly one entry ends with it. GPT-3 paper sizes answer to "GPT-3 175B" or "gpt3/175b".
@@ -14,9 +35,10 @@ function normalize(name: string): string {
 export function findModel(name: string): CatalogModel | undefined {
   const wanted = normalize(name);
   if (wanted === '') return undefined;
-  const exact = ALL_MODELS.find((m) => normalize(m.id) === wanted || (m.aliases ?? []).some((a) => normalize(a) === wanted));
+  const { byName, byBareName } = indexes();
+  const exact = byName.get(wanted);
   if (exact) return exact;
-  const bySuffix = ALL_MODELS.filter((m) => normalize(m.id).endsWith('/' + wanted));
+  const bySuffix = byBareName.get(wanted) ?? [];
   return bySuffix.length === 1 ? bySuffix[0] : undefined;
 }
 

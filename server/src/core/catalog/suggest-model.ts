@@ -13,14 +13,21 @@ function words(id: string): Set<string> {
  */
 export function closestModels(name: string, count = 3): string[] {
   const wanted = words(name);
-  const scored = catalogModelIds().map((id) => {
-    const have = words(id);
+  const scored = catalogWords().map(({ id, have }) => {
     const shared = [...wanted].filter((w) => have.has(w)).length;
-    return { id, score: shared / (wanted.size + have.size - shared), distance: editDistance(name.toLowerCase(), id.toLowerCase()) };
-  });
+    return { id, score: shared / (wanted.size + have.size - shared) };
+  }).filter((s) => s.score > 0);
+  // The edit distance only breaks ties among ids that share words: computed for those alone.
+  const distance = new Map(scored.map((s) => [s.id, editDistance(name.toLowerCase(), s.id.toLowerCase())]));
   return scored
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.distance - b.distance)
+    .sort((a, b) => b.score - a.score || distance.get(a.id)! - distance.get(b.id)!)
     .slice(0, count)
     .map((s) => s.id);
+}
+
+let catalogWordsCache: Array<{ id: string; have: Set<string> }> | undefined;
+
+function catalogWords(): Array<{ id: string; have: Set<string> }> {
+  catalogWordsCache ??= catalogModelIds().map((id) => ({ id, have: words(id) }));
+  return catalogWordsCache;
 }
