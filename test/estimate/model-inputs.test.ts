@@ -65,3 +65,9 @@ test('a vocabulary nothing gives is guessed (32,000), said, and an out-of-memory
   const given = estimate({ ...result.plan, model: { ...result.plan.model, vocabSize: 32000 } });
   assert.equal(findingsFor(given).find((f) => f.rule === 'out-of-memory')?.severity, 'error');
 });
+
+test('a model the catalog knows only by its total (Jamba, a Mamba hybrid): the memory block says so instead of "inputs the file does not give"', () => {
+  const result = estimate({ model: { name: 'ai21labs/Jamba-v0.1', seqLength: 4096 }, batch: { micro: 1, gradAccum: 1 }, parallel: { worldSize: 8 }, hardware: { gpu: 'h100-sxm' } });
+  assert.equal(result.memory.available, false);
+  assert.ok(result.memory.missing.some((m) => /only a total parameter count is known for this architecture/.test(m)), result.memory.missing.join('\n'));
+});

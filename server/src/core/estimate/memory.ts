@@ -202,6 +202,9 @@ function stageTotal(m: StageMemory): number {
  * activations per Korthikanti et al. for the pipeline schedule's in-flight micro-batches, the loss peak, communication
  * buckets and gathered parameters, and a stated allowance for the CUDA context. Compares against the GPU's capacity.
  */
+/** Why memory is not estimated for a model known only by its total parameter count. */
+export const ONLY_TOTAL = 'a layer-by-layer shape: only a total parameter count is known for this architecture (a Mamba hybrid or an encoder-decoder, which the estimator does not lay out)';
+
 export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   const assumptions: string[] = [];
   const sources = [
@@ -219,7 +222,9 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
     available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0, generationEngine: 0, optimizerStep: 0, total: 0,
     peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0 }, assumptions, sources, missing,
   };
-  if (missing.length > 0 || counts.perStage.length === 0) return empty;
+  // A catalog entry with only a published total (Jamba's Mamba layers, T5's encoder-decoder) has no layer layout to place in memory.
+  if (missing.length === 0 && counts.perStage.length === 0) missing.push(ONLY_TOTAL);
+  if (missing.length > 0) return empty;
   assumptions.push(...counts.assumptions);
   const pp = counts.perStage.length;
   const first = stageMemory(plan, counts, 0, assumptions);
