@@ -240,17 +240,17 @@ export function locateLink(file: string, target: string, analysis?: Pick<FileAna
  */
 export function scriptSettings(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): Settings {
   if (analysis.tree.language !== 'shell') return {};
-  const program = programOfScript(scriptPath, analysis, parser, checkedFolder);
+  const where = launchFolders(scriptPath, analysis, checkedFolder);
+  const program = programOfScript(scriptPath, analysis, parser, checkedFolder, where);
   if (program) return { program };
-  const unseen = launchFolders(scriptPath, analysis, checkedFolder).unseenCd;
-  return unseen ? { unseenCheckout: unseen } : {};
+  return where.unseenCd ? { unseenCheckout: where.unseenCd } : {};
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */
-export function programOfScript(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): ProgramArguments | undefined {
+export function programOfScript(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string,
+  where: LaunchFolders = launchFolders(scriptPath, analysis, checkedFolder)): ProgramArguments | undefined {
   if (!parser || analysis.tree.language !== 'shell') return undefined;
   // The program is found from the folders the run may start from (launchFolders), the same ones its config is resolved against.
-  const where = launchFolders(scriptPath, analysis, checkedFolder);
   if (!where.program || !where.programFolder) return undefined;
   // Imports resolve against the repository root, the checked folder when it is another one (a fixture inside a repository,
   // a subproject), and the folder the run starts from (scripts add it to PYTHONPATH: InternVL's `$(pwd)`).
