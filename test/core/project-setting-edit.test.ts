@@ -15,6 +15,7 @@ test('the project file gets model: set, replaced or appended, never doubled', ()
   assert.equal(write('rules: { pipeline-bubble: off }', 'Qwen/Qwen2.5-7B'), 'rules: { pipeline-bubble: off }\nmodel: Qwen/Qwen2.5-7B\n');
   assert.equal(write('- a\n- b\n', 'Qwen/Qwen2.5-7B'), undefined, 'a list is no project file to edit');
   assert.equal(write('model: { name: x }\n', 'Qwen/Qwen2.5-7B'), undefined, 'a mapping under model: is not replaced by a scalar');
+  assert.equal(write('{cluster: {gpu: h100}}\n', 'Qwen/Qwen2.5-7B'), undefined, 'a key after a flow mapping would not load in PyYAML');
 });
 
 test('closest catalog models share the family, version and size words', () => {

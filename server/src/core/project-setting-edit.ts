@@ -16,6 +16,8 @@ export function projectSettingEdits(text: string | undefined, key: string, value
   if (tree.documents.length !== 1 || !root || root.kind !== 'object') return undefined;
   const node = getChild(root, key);
   if (node) return node.kind === 'scalar' ? [{ range: node.range, newText: formatScalar('yaml', value) }] : undefined;
+  // A flow mapping (`{cluster: {...}}`) takes no block key after its closing brace: left for the user to edit.
+  if (text.slice(root.range.start).trimStart().startsWith('{')) return undefined;
   const end = text.length;
   return [{ range: { start: end, end }, newText: (text.endsWith('\n') ? '' : '\n') + line }];
 }
