@@ -508,7 +508,7 @@ export const recomputeConflict: Rule = {
             : own
             ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..."; this repository runs its own ${own}, which decides (Megatron-DeepSpeed still takes the flag).` }
             : checkout
-            ? { severity: 'warning' as const, message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..." since 2022; the script runs the program from ${checkout}, a checkout TrainLint cannot see, whose release decides (Megatron-DeepSpeed still takes the flag).` }
+            ? { message: `Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, ..." since April 2023 (3e71ad9c62); the script runs the program from ${checkout}, a checkout TrainLint cannot see, whose release decides (Megatron-DeepSpeed still takes the flag).` }
             : { message: 'Megatron-LM exits on "--checkpoint-activations is no longer valid, use --recompute-activations, or, for more control, --recompute-granularity and --recompute-method." (Megatron-DeepSpeed still takes it.)' }),
         });
       }

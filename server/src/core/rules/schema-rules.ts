@@ -493,8 +493,8 @@ export const invalidValue: Rule = {
               }
             : {
                 // A launch from a checkout TrainLint cannot see runs that checkout's release, which decides the value.
-                severity: checkoutOutOfReach(ctx) ? capSeverity('warning', versioned?.maxSeverity) : versioned?.maxSeverity,
-                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? (error.parentSchema as SchemaNode | undefined)?.['x-consequence'] ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}${checkoutOutOfReach(ctx) ? ` The script runs the program from ${checkoutOutOfReach(ctx)}, a checkout TrainLint cannot see, whose release decides.` : ''}`,
+                severity: versioned?.maxSeverity,
+                message: `${name} ${describeExpectation(error)} (got ${shown}); ${versioned?.consequence ?? (error.parentSchema as SchemaNode | undefined)?.['x-consequence'] ?? `${frameworkName(ctx.format)} stops at start-up on this value`}.${versioned?.note ?? ''}`,
               }),
           fixes,
         });
