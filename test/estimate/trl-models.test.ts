@@ -130,7 +130,7 @@ test('PPO holds a reference copy of the policy, a frozen reward model and a trai
 test('a hand-written plan states extra models; plan-fields checks each item', () => {
   assert.deepEqual(planFieldProblems({ extraModels: [{ role: 'reference', params: 7e9 }], vllm: { colocate: true } }), []);
   assert.deepEqual(planFieldProblems({ extraModels: [{ role: 'critic' }, { role: 'reward', param: 1 }] }), [
-    'extraModels[0].role: expected one of "reference", "reward", "value", got "critic"',
+    'extraModels[0].role: expected one of "reference", "reward", "value", "vision", got "critic"',
     'extraModels[1].param: not a plan field; did you mean "params"?',
   ]);
   assert.deepEqual(planFieldProblems({ extraModels: { role: 'reference' } }), ['extraModels: expected an array of objects, got {"role":"reference"}']);

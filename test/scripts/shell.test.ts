@@ -112,6 +112,32 @@ test('a default ${VAR:-default} is used, but a stated --gpus wins over it', () =
   assert.ok(!check(text, { cluster: { worldSize: 64 } }).diagnostics.some((d) => d.rule === 'world-size-not-divisible'));
 });
 
+test('a value set before a loop over the script\'s arguments holds when the script runs without them', () => {
+  const text = [
+    'MODEL="Qwen/Qwen-7B"',
+    'NNODES=2',
+    'while [[ "$1" != "" ]]; do',
+    '  case $1 in',
+    '    -m ) shift; MODEL=$1 ;;',
+    '    -n ) shift; NNODES=$1 ;;',
+    '  esac',
+    '  shift',
+    'done',
+    'for i in 1 2; do OTHER=$i; done',
+    'torchrun --nnodes $NNODES --nproc_per_node 8 finetune.py --model_name_or_path $MODEL --output_dir $OTHER',
+    '',
+  ].join('\n');
+  const a = check(text);
+  const model = arg(a, 'model_name_or_path');
+  assert.equal(model?.value, 'Qwen/Qwen-7B');
+  assert.equal(at(a, model), 'Qwen/Qwen-7B', 'the value points at the assignment before the loop');
+  const facts = shellFactsOf(a.tree)!;
+  assert.equal(facts.world.value, 16);
+  assert.equal(facts.world.envDefault, 'NNODES', 'the world size says the arguments may change it');
+  // A loop that is not over the arguments still leaves what it assigns unknown.
+  assert.equal(arg(a, 'output_dir')?.value, undefined);
+});
+
 test('world-size-not-divisible lands on the PP=... assignment, with the launch as related locations', () => {
   const text = ['GPUS_PER_NODE=8', 'NUM_NODES=1', 'PP=16', 'torchrun --nproc_per_node $GPUS_PER_NODE --nnodes $NUM_NODES pretrain_gpt.py \\', '  --tensor-model-parallel-size 8 --pipeline-model-parallel-size $PP --num-layers 96', ''].join('\n');
   const a = check(text, { cluster: { worldSize: 256 } });

@@ -93,7 +93,10 @@ function userSuppliedPath(analysis: FileAnalysis, link: ConfigLink, given: Field
   const slash = link.target.lastIndexOf('/');
   let offset = link.target.length - fieldText(field).length;
   for (const piece of field) {
-    if (piece.envDefault !== undefined && piece.text !== '' && offset + piece.text.length <= slash + 1) return `the folder comes from $${piece.envDefault}, which the environment may set`;
+    if (piece.text !== '' && offset + piece.text.length <= slash + 1) {
+      if (piece.envDefault !== undefined) return `the folder comes from $${piece.envDefault}, which the environment may set`;
+      if (piece.argDefault !== undefined) return `the folder comes from $${piece.argDefault}, which the script's arguments may set`;
+    }
     offset += piece.text.length;
   }
   // An expansion that gave nothing right before a leading `/`: the folder is a variable left empty for the user to set.

@@ -34,6 +34,10 @@ const FAMILIES: BaseRule[] = [
   family(/(?:^|\/)DeepSeek-R1-Distill-Qwen-(14B|32B)$/i, (m) => `Qwen/Qwen2.5-${m[1].toUpperCase()}`, 'DeepSeek-R1-Distill-Qwen 14B/32B are distilled into Qwen2.5 (DeepSeek-R1 README)'),
   // bigcode/starcoder2-15b-instruct-v0.1 model card: self-aligned instruction tuning of StarCoder2-15B.
   family(/(?:^|\/)starcoder2-15b-instruct-v0\.1$/i, () => 'bigcode/starcoder2-15b', 'StarCoder2-15B-Instruct-v0.1 is fine-tuned from StarCoder2-15B (bigcode model card)'),
+  // haotian-liu/LLaVA docs/MODEL_ZOO.md: LLaVA-1.5 7B/13B are built on Vicuna-7B/13B-v1.5; LLaVA-1.6 (NeXT) on Vicuna-1.5
+  // or Mistral-7B-Instruct-v0.2. The language model only: the vision tower is counted from the program's --vision_tower.
+  family(/(?:^|\/)llava-v1\.(?:5|6-vicuna)-(7b|13b)(?:-lora)?$/i, (m) => `lmsys/vicuna-${m[1].toLowerCase()}-v1.5`, "LLaVA-1.5/1.6's language model is Vicuna v1.5 (LLaVA docs/MODEL_ZOO.md); its vision tower is not part of this shape"),
+  family(/(?:^|\/)llava-v1\.6-mistral-7b$/i, () => 'mistralai/Mistral-7B-Instruct-v0.2', "LLaVA-1.6-Mistral's language model is Mistral-7B-Instruct-v0.2 (LLaVA docs/MODEL_ZOO.md); its vision tower is not part of this shape"),
   family(/(?:^|\/)DeepSeek-R1(?:-Zero|-0528)?$/i, () => 'deepseek-ai/DeepSeek-V3', 'DeepSeek-R1 is trained from DeepSeek-V3-Base (DeepSeek-R1 README)'),
 ];
 
@@ -55,9 +59,12 @@ const RENAMES: BaseRule[] = [
 
 /** Suffixes that name a tuned, converted or quantized copy of the same architecture. */
 const SUFFIXES: BaseRule[] = [
-  suffix(/-(?:bnb-4bit|4bit|8bit|GPTQ|AWQ|GGUF|fp16|bf16|unsloth-bnb-4bit)$/i, 'a quantized or re-typed copy has the original architecture'),
+  // Qwen names its GPTQ releases -Int4 / -Int8 (Qwen-7B-Chat-Int4, Qwen2.5-7B-Instruct-GPTQ-Int4).
+  suffix(/-(?:bnb-4bit|4bit|8bit|GPTQ|AWQ|GGUF|fp16|bf16|unsloth-bnb-4bit|(?:GPTQ-)?Int[48])$/i, 'a quantized or re-typed copy has the original architecture'),
   suffix(/-(?:Instruct|instruct|chat|Chat|it|base|Base|SFT|DPO|RLHF)(?=(?:-hf|-v\d+(?:\.\d+)*)?$)/, 'a chat/instruct/base variant has the same architecture'),
   suffix(/-(?:\d{4}|\d{2}-\d{2}|\d{4}-\d{2}-\d{2})$/, 'a dated release keeps the architecture'),
+  // Context-extended releases change the RoPE base or scaling only (Qwen2.5-7B-Instruct-1M, open-r1/Qwen2.5-Math-7B-RoPE-300k).
+  suffix(/-(?:RoPE-)?\d+[kKM]$/, 'a context-extended release (-1M, -RoPE-300k) keeps the architecture'),
 ];
 
 export const BASE_RULES: BaseRule[] = [

@@ -42,6 +42,11 @@ export function resolveModel(name: string): ResolvedModel | undefined {
   for (let step = 0; step < 8 && current !== ''; step++) {
     const found = lookUp(current);
     if (found) return { entry: found.entry, via: [...via, ...found.via] };
+    // A derivative another organisation publishes keeps its base's name once the rules strip what it added
+    // (open-r1/Qwen2.5-Math-7B-RoPE-300k): the bare name is looked up, only after a rule applied.
+    const bare = current.slice(current.indexOf('/') + 1);
+    const byBare = via.length > 0 && bare !== current ? lookUp(bare) : undefined;
+    if (byBare) return { entry: byBare.entry, via: [...via, `${current} is named after ${byBare.entry.id}`, ...byBare.via] };
     const next = BASE_RULES.map((r) => ({ rule: r.rule, name: r.rewrite(current) })).find((r) => r.name !== undefined && r.name !== current);
     if (!next) return undefined;
     via.push(next.rule);

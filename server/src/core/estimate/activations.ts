@@ -197,6 +197,10 @@ export function logitsBytes(plan: TrainingPlan, vocab: number): number {
   const sp = plan.parallel?.sequenceParallel === true;
   const sb = shape.s * shape.b;
   const inputs = (4 * sb * shape.h) / (sp ? t : 1);
+  // Liger fused_linear_cross_entropy.py: rows in chunks of about BT x H / V, so one chunk's fp32 logits are ~4sbh bytes,
+  // plus the input gradient it fills (2sbh). Cut cross entropy (Wijmans et al. 2024) computes the loss blockwise in SRAM.
+  if (plan.fusedLoss === 'liger') return inputs + 4 * sb * shape.h + 2 * sb * shape.h;
+  if (plan.fusedLoss === 'cut-cross-entropy') return inputs;
   const logits = plan.framework === 'megatron' ? (4 * sb * vocab) / t : (8 * sb * vocab) / t;
   return inputs + logits;
 }

@@ -10,6 +10,9 @@ const NF4_DOUBLE_QUANT_CONSTANT_BITS = 8 / 64 + 32 / (64 * 256);
 // LLM.int8 (Dettmers et al. 2022; bitsandbytes Int8Params): int8 weights with one fp32 scale per output row (SCB), under
 // 0.01 bit per weight at LLM widths: counted as 8 bits.
 const INT8_BITS = 8;
+// AutoGPTQ QuantLinear, group_size 128 (Qwen-7B-Chat-Int4 quantize_config.json): per group of 128 weights one fp16
+// scale and one 4-bit zero point per output row: (16 + 4) / 128 bits per weight beside the 4-bit codes.
+const GPTQ_CONSTANT_BITS = (16 + 4) / 128;
 
 /** How the frozen base weights are held on the GPU. */
 export interface FrozenBase {
@@ -42,7 +45,11 @@ export function frozenBase(plan: TrainingPlan, counts: ParameterCounts): FrozenB
   if (bits >= 16) return { bytesPerParam: 2, linearBits: 16, constantsPerParam: 0, sharded: true, assumptions: ['LoRA base: frozen weights in 16 bits'] };
   let dataBits = INT8_BITS;
   let constantBits = 0;
-  if (bits === 4) {
+  if (bits === 4 && adapter.gptq) {
+    dataBits = 4;
+    constantBits = GPTQ_CONSTANT_BITS;
+    assumptions.push(`4-bit GPTQ base: linear layers at ${(4 + constantBits).toFixed(3)} bits per weight (group size 128, fp16 scales and 4-bit zero points), embeddings and output layer at 16 bits`);
+  } else if (bits === 4) {
     const doubleQuant = adapter.doubleQuant ?? true;
     dataBits = 4;
     constantBits = doubleQuant ? NF4_DOUBLE_QUANT_CONSTANT_BITS : NF4_CONSTANT_BITS;
@@ -53,8 +60,12 @@ export function frozenBase(plan: TrainingPlan, counts: ParameterCounts): FrozenB
   // transformers' FSDP-QLoRA integration: FSDP flattens a layer's parameters into one tensor of one dtype, so the packed
   // 4-bit weights are sharded only when stored in the float dtype of the rest (bnb_4bit_quant_storage, PEFT docs
   // accelerate/fsdp.md); bitsandbytes' default uint8 storage cannot be sharded with them.
-  const sharded = bits !== 4 || (adapter.quantStorage !== undefined && adapter.quantStorage !== 'uint8');
-  if (!sharded && (plan.fsdp === 'full-shard' || plan.zero?.stage === 3)) {
+  // A GPTQ layer's codes, scales and zeros are buffers (AutoGPTQ QuantLinear register_buffer), which neither ZeRO-3 nor
+  // FSDP shards.
+  const sharded = !adapter.gptq && (bits !== 4 || (adapter.quantStorage !== undefined && adapter.quantStorage !== 'uint8'));
+  if (adapter.gptq && (plan.fsdp === 'full-shard' || plan.zero?.stage === 3)) {
+    assumptions.push('GPTQ weights are buffers, not parameters: counted unsharded on every GPU');
+  } else if (!sharded && (plan.fsdp === 'full-shard' || plan.zero?.stage === 3)) {
     assumptions.push('4-bit weights in uint8 storage (bnb_4bit_quant_storage not set to a float dtype): counted unsharded on every GPU');
   }
   const linear = counts.total - counts.embedding - counts.lmHead;

@@ -45,7 +45,7 @@ function scalarHeadParameters(total: number, lmHead: number, hidden: number): nu
 
 function sizeOf(spec: ExtraModelSpec, plan: TrainingPlan, policy: ParameterCounts): { params?: number; what: string } {
   const hidden = plan.model?.hiddenSize ?? 0;
-  if (spec.params !== undefined) return { params: spec.params, what: `${spec.name ?? 'a model'} of the stated size` };
+  if (spec.params !== undefined) return { params: spec.params, what: spec.role === 'vision' ? `${spec.name} (its ViT shape)` : `${spec.name ?? 'a model'} of the stated size` };
   if (spec.name !== undefined) {
     const entry = findModel(spec.name);
     const params = namedParameters(spec.name);
@@ -71,7 +71,7 @@ function billions(params: number): string {
  * (accelerator.prepare_model(..., evaluation_mode=True)). Weights are 16-bit: DeepSpeed's bf16/fp16 engine casts
  * them, and TRL >= 1.0 loads the reference in the policy's dtype (dpo_trainer.py ref_model_init_kwargs dtype).
  */
-function frozenBytes(plan: TrainingPlan, params: number): { bytes: number; how: string } {
+function frozenBytes(plan: TrainingPlan, params: number, role: ExtraModelSpec['role']): { bytes: number; how: string } {
   const fullPrecision = plan.precision === 'fp32' || plan.precision === 'tf32';
   const width = fullPrecision ? 4 : 2;
   const dtype = fullPrecision ? 'fp32' : plan.precision === 'fp16' ? 'fp16' : 'bf16';
@@ -79,13 +79,17 @@ function frozenBytes(plan: TrainingPlan, params: number): { bytes: number; how: 
   const sharded = stage === 3 && (plan.framework === 'deepspeed' || plan.framework === 'fsdp');
   const n = shardDegree(plan);
   const under = plan.framework === 'deepspeed' ? `ZeRO-${plan.zero?.stage ?? 0}` : plan.framework === 'fsdp' ? `FSDP ${plan.fsdp ?? ''}`.trim() : 'DDP';
-  const by = plan.framework === 'deepspeed' ? 'TRL prepare_deepspeed' : plan.framework === 'fsdp' ? 'TRL prepare_fsdp' : 'accelerator.prepare_model, evaluation_mode';
+  const by = role === 'vision'
+    // A vision tower is a submodule of the trained model: from_pretrained partitions it under ZeRO-3 (zero.Init), FSDP wraps it.
+    ? (plan.framework === 'deepspeed' ? 'part of the model DeepSpeed wraps' : plan.framework === 'fsdp' ? 'part of the model FSDP wraps' : 'part of the model')
+    : plan.framework === 'deepspeed' ? 'TRL prepare_deepspeed' : plan.framework === 'fsdp' ? 'TRL prepare_fsdp' : 'accelerator.prepare_model, evaluation_mode';
+  if (role === 'vision' && !sharded) return { bytes: params * width, how: `replicated in ${dtype} (${by})` };
   if (sharded) return { bytes: (params * width) / n, how: `sharded over ${n} GPUs in ${dtype} under ${under} (${by})` };
   return { bytes: params * width, how: `replicated in ${dtype} under ${under} (${by}${plan.framework === 'deepspeed' ? ': ZeRO stage 0 unless stage 3' : ''})` };
 }
 
 function describeRole(spec: ExtraModelSpec): string {
-  const role = { reference: 'reference model', reward: 'reward model', value: 'value model' }[spec.role];
+  const role = { reference: 'reference model', reward: 'reward model', value: 'value model', vision: 'vision tower' }[spec.role];
   return spec.trainer ? `${spec.trainer} ${role}` : role;
 }
 
@@ -133,8 +137,8 @@ export function extraModelMemory(plan: TrainingPlan, policy: ParameterCounts): E
       bytes = states.weights + states.gradients + states.optimizer;
       how = 'trained with the policy: weights, gradients and optimizer states held as the policy\'s';
     } else {
-      ({ bytes, how } = frozenBytes(plan, size.params));
-      frozen = true;
+      ({ bytes, how } = frozenBytes(plan, size.params, spec.role));
+      frozen ||= spec.role !== 'vision';
     }
     const counted = spec.onlyIf === undefined;
     const amount = `${(bytes / GIB).toFixed(1)} GiB per GPU`;

@@ -241,6 +241,11 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
       trainable = loraParams(model, rank, modules, adapter.dora === true);
     }
   }
+  // PEFT modules_to_save: a trainable copy beside the frozen original (ModulesToSaveWrapper), on the stage that holds it.
+  const savedEmbedding = adapter?.savedModules?.includes('embedding') ? embedding : 0;
+  const savedHead = adapter?.savedModules?.includes('lmHead') ? (model.tiedEmbeddings ? 0 : lmHead) : 0;
+  if (savedEmbedding + savedHead > 0) assumptions.push(`modules_to_save: ${(savedEmbedding + savedHead).toLocaleString('en-US')} parameters (${adapter!.savedModules!.join(', ')}) trained in full as a copy beside the frozen original (PEFT ModulesToSaveWrapper)`);
+  if (adapter?.trainableParams === undefined) trainable += savedEmbedding + savedHead;
 
   const counts = stageLayerCounts(plan, assumptions);
   const pp = counts.length;
@@ -261,8 +266,8 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
     const first = stage === 0;
     const last = stage === pp - 1;
     // The last stage holds the output layer; with tied embeddings and pp > 1 Megatron keeps a copy of the word embedding there.
-    const embeddingHere = (first ? paddedEmbedding : 0) + (last && !first && model.tiedEmbeddings ? padded * h : 0);
-    const headHere = last ? (model.tiedEmbeddings ? 0 : padded * h) + finalNorm : 0;
+    const embeddingHere = (first ? paddedEmbedding + savedEmbedding : 0) + (last && !first && model.tiedEmbeddings ? padded * h : 0);
+    const headHere = last ? (model.tiedEmbeddings ? 0 : padded * h) + finalNorm + savedHead : 0;
     return { stage, layers: n, layerParams, expertParams, embeddingParams: embeddingHere, headParams: headHere,
       total: layerParams + expertParams + embeddingHere + headHere };
   });
@@ -276,7 +281,7 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
   const first = perStage[0];
   const last = perStage[pp - 1];
   return {
-    available: true, total, embedding, lmHead, nonEmbedding: total - embedding - lmHead, active, trainable,
+    available: true, total: total + savedEmbedding + savedHead, embedding, lmHead, nonEmbedding: total - embedding - lmHead, active, trainable,
     largestLayer: Math.max(vocab * h, h * denseWidth, h * queryWidth(model), isMoe(model) ? h * moeWidth(model) : 0), denseLayer, moeLayer, routedExpertsPerLayer: routed, perStage,
     perGpu: { firstStage: shard(first) + expertShard(first), lastStage: shard(last) + expertShard(last),
       firstStageExperts: expertShard(first), lastStageExperts: expertShard(last) },

@@ -41,10 +41,10 @@ const ZERO: FieldsOf<ZeroSpec> = {
 };
 
 const ADAPTER: FieldsOf<AdapterSpec> = { type: ['lora', 'qlora'], rank: 'number', targetModules: 'strings', trainableParams: 'number', baseBits: 'number',
-  dropout: 'number', dora: 'boolean', doubleQuant: 'boolean', quantStorage: ['uint8', 'bf16', 'fp16', 'fp32'] };
+  dropout: 'number', dora: 'boolean', doubleQuant: 'boolean', quantStorage: ['uint8', 'bf16', 'fp16', 'fp32'], gptq: 'boolean', savedModules: 'strings' };
 
 const EXTRA_MODEL: FieldsOf<ExtraModelSpec> = {
-  role: ['reference', 'reward', 'value'], trainer: 'string', name: 'string', params: 'number', scalarHead: 'boolean', trained: 'boolean',
+  role: ['reference', 'reward', 'value', 'vision'], trainer: 'string', name: 'string', params: 'number', scalarHead: 'boolean', trained: 'boolean',
   onlyIf: 'string', source: 'string',
 };
 
@@ -65,7 +65,7 @@ const PLAN: FieldsOf<TrainingPlan> = {
   framework: ['megatron', 'deepspeed', 'fsdp', 'plain'], model: MODEL, parallel: PARALLEL, batch: BATCH,
   precision: ['fp32', 'tf32', 'fp16', 'bf16', 'bf16-pure', 'fp8'], optimizer: OPTIMIZER, zero: ZERO, distributedOptimizer: 'boolean',
   bf16GradientBuffer: 'boolean', fsdp: ['full-shard', 'shard-grad-op'], fsdpNoSync: 'boolean', recompute: ['none', 'selective', 'full'],
-  recomputeLayers: 'number', flashAttention: 'boolean', partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
+  recomputeLayers: 'number', flashAttention: 'boolean', fusedLoss: ['liger', 'cut-cross-entropy'], partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
   adapter: ADAPTER, extraModels: [EXTRA_MODEL], vllm: VLLM, overlap: OVERLAP, hardware: HARDWARE, training: TRAINING,
 };
 

@@ -137,6 +137,13 @@ export interface AdapterSpec {
    * flatten and shard them with the rest of the layer (PEFT docs, accelerate/fsdp.md).
    */
   quantStorage?: 'uint8' | 'bf16' | 'fp16' | 'fp32';
+  /**
+   * Modules trained in full beside the adapter (PEFT modules_to_save): ModulesToSaveWrapper keeps the original frozen
+   * and trains a copy, so each adds its parameters twice, once trainable.
+   */
+  savedModules?: Array<'embedding' | 'lmHead'>;
+  /** A base checkpoint quantized with GPTQ (Qwen's -Int4 releases) instead of bitsandbytes at load time. */
+  gptq?: boolean;
 }
 
 /**
@@ -144,7 +151,8 @@ export interface AdapterSpec {
  * 16-bit weights only, sharded under ZeRO-3 / FSDP full shard, replicated otherwise (TRL prepare_deepspeed, prepare_fsdp).
  */
 export interface ExtraModelSpec {
-  role: 'reference' | 'reward' | 'value';
+  /** `vision`: a multimodal program's image encoder (LLaVA's vision tower). */
+  role: 'reference' | 'reward' | 'value' | 'vision';
   /** The trainer that holds it, as the sentences name it ("DPO", "GRPO"). */
   trainer?: string;
   /** Hugging Face id looked up in the catalog; absent: the same architecture as the trained model. */
@@ -228,6 +236,11 @@ export interface TrainingPlan {
   /** Megatron --recompute-num-layers with the block method: layers per stage fully recomputed (default all when full). */
   recomputeLayers?: number;
   flashAttention?: boolean;
+  /**
+   * A loss kernel that never holds the full logits: Liger's fused linear cross entropy (use_liger_kernel), Apple's cut
+   * cross entropy (axolotl cut_cross_entropy).
+   */
+  fusedLoss?: 'liger' | 'cut-cross-entropy';
   /** DeepSpeed partition_activations: checkpointed activations split over tensor-parallel ranks (ZeRO-R P_a). */
   partitionActivations?: boolean;
   /** Megatron frees pipeline output tensors once sent (Korthikanti App. B); false keeps s*b*h per in-flight micro-batch. */

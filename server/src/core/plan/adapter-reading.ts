@@ -22,6 +22,18 @@ export function targetModulesOf(node: ConfigNode | undefined): string[] | undefi
   return kept.some((n) => n === 'all-linear' || n === 'all') ? ['all-linear'] : kept;
 }
 
+/**
+ * PEFT modules_to_save as the programs write it (a list or a comma-separated string): the input embedding
+ * (embed_tokens, wte, word_embeddings) and the output layer (lm_head, output) are what it is used for.
+ */
+export function savedModulesOf(node: ConfigNode | undefined): AdapterSpec['savedModules'] {
+  const names = targetModulesOf(node) ?? [];
+  const saved: Array<'embedding' | 'lmHead'> = [];
+  if (names.some((n) => /(?:^|\.)(?:embed_tokens|wte|word_embeddings|tok_embeddings)$/.test(n))) saved.push('embedding');
+  if (names.some((n) => /(?:^|\.)(?:lm_head|output|embed_out)$/.test(n))) saved.push('lmHead');
+  return saved.length > 0 ? saved : undefined;
+}
+
 /** A torch dtype name as bitsandbytes' bnb_4bit_quant_storage takes it ("bfloat16", "torch.bfloat16", "uint8"). */
 export function quantStorageOf(text: string | undefined): AdapterSpec['quantStorage'] {
   const name = text?.replace(/^torch\./, '').toLowerCase();

@@ -34,7 +34,9 @@ function otherModelRows(m: Estimate['memory']): Array<[string, string]> {
   const counted = (m.otherModelParts ?? []).filter((p) => p.counted);
   if (counted.length > 0) {
     const roles = [...new Set(counted.map((p) => p.role))];
-    rows.push([roles.includes('value') ? 'reference, reward and value models' : 'reference and reward models', `${gib(m.otherModels)} (${roles.join(', ')})`]);
+    const label = roles.every((r) => r === 'vision') ? 'vision tower' : roles.includes('vision') ? 'other models'
+      : roles.includes('value') ? 'reference, reward and value models' : 'reference and reward models';
+    rows.push([label, label === 'vision tower' ? gib(m.otherModels) : `${gib(m.otherModels)} (${roles.join(', ')})`]);
   }
   if (m.generationEngine > 0) rows.push(['vLLM engine (colocated)', gib(m.generationEngine)]);
   return rows;

@@ -104,6 +104,8 @@ class Interpreter {
   private readonly written: WrittenFile[];
   private readonly sbatch: SbatchOption[] = [];
   private readonly problems: SyntaxProblem[] = [];
+  /** How many loops over the script's own arguments enclose the statement being read. */
+  private argumentLoops = 0;
 
   constructor(
     private readonly text: string,
@@ -268,14 +270,27 @@ class Interpreter {
       case 'for_statement':
       case 'c_style_for_statement':
       case 'while_statement':
-      case 'case_statement':
+      case 'case_statement': {
+        const readsArguments = this.readsArguments(node);
+        if (readsArguments) this.argumentLoops++;
         for (const child of node.children) {
           if (child.type === 'do_group' || child.type === 'case_item') this.statements(child.children.filter((c) => c.named), true);
         }
+        if (readsArguments) this.argumentLoops--;
         return;
+      }
       default:
         return; // function definitions, test commands on their own, arithmetic commands...
     }
+  }
+
+  /**
+   * A loop or `case` that walks the script's own arguments (`while [[ "$1" != "" ]]`, `for arg in "$@"`, `getopts`,
+   * `case $1 in`): run without arguments, its body does nothing, so what the script assigned before it stands.
+   */
+  private readsArguments(node: ShellSyntaxNode): boolean {
+    const head = node.children.filter((c) => c.type !== 'do_group' && c.type !== 'case_item').map((c) => this.src(c)).join(' ');
+    return /\$\{?(?:[1-9#@*])|\bgetopts\b/.test(head);
   }
 
   private ifStatement(node: ShellSyntaxNode, uncertain: boolean): void {
@@ -434,6 +449,11 @@ class Interpreter {
     const valueNode = op ? node.children.slice(node.children.indexOf(op) + 1).find((c) => c.named) : undefined;
     const valueRange = this.at(valueNode ?? { start: node.end, end: node.end });
     const previous = this.vars.get(name);
+    if (uncertain && !append && this.argumentLoops > 0 && previous?.kind === 'string' && previous.pieces!.every((p) => p.unknown === undefined)) {
+      // An option the script's arguments may set: the value written before the loop holds when it runs without it.
+      previous.pieces = previous.pieces!.map((p) => ({ ...p, argDefault: p.argDefault ?? name }));
+      return;
+    }
     if (uncertain && !append) {
       this.vars.set(name, { name, kind: 'unknown', why: `${name} is assigned in a branch the script does not decide`, nameRange: this.at(nameNode), valueRange });
       return;

@@ -17,6 +17,8 @@ export interface Piece {
   variable?: string;
   /** Set when the text is the default of `${VAR:-default}` for a VAR the script does not set (the environment may). */
   envDefault?: string;
+  /** Set when the text was assigned before a loop over the script's arguments that may assign VAR (`-m MODEL`). */
+  argDefault?: string;
   /**
    * Set on an unknown piece that may stand for any number of words, none included: `"$@"`, `$*`, `"${ARR[@]}"` of an
    * unknown array (`args`), or an unquoted unknown `$VAR` that field splitting cuts at its blanks (`split`).
@@ -48,8 +50,10 @@ export function spreadOf(field: Field): 'args' | 'split' | undefined {
   return field.some((p) => p.words === 'split') ? 'split' : undefined;
 }
 
+/** The variable whose default a field holds, one the environment or the script's arguments may replace. */
 export function fromEnvDefault(field: Field): string | undefined {
-  return field.find((p) => p.envDefault !== undefined)?.envDefault;
+  const piece = field.find((p) => p.envDefault !== undefined || p.argDefault !== undefined);
+  return piece?.envDefault ?? piece?.argDefault;
 }
 
 /** The source range a field's value was written at: one range when its pieces are contiguous or come from one place. */

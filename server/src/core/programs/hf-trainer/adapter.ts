@@ -1,6 +1,6 @@
 import { getChild, type ConfigNode } from '../../syntax/config-tree';
 import { flag, num, str } from '../../plan/anchors';
-import { loraAdapter, quantStorageOf, targetModulesOf, type AdapterReading } from '../../plan/adapter-reading';
+import { loraAdapter, quantStorageOf, savedModulesOf, targetModulesOf, type AdapterReading } from '../../plan/adapter-reading';
 
 /** A flag as HfArgumentParser takes it: `lora_r` or `lora-r`. */
 function arg(root: ConfigNode, name: string): ConfigNode | undefined {
@@ -24,6 +24,10 @@ function firstArg(root: ConfigNode, names: string[]): ConfigNode | undefined {
  *   or all-linear), use_4bit_quantization, use_8bit_quantization, use_nested_quant, bnb_4bit_quant_storage_dtype;
  * - QLoRA's qlora.py (artidoro/qlora): --bits 4|8 with --double_quant (default True), LoRA on every linear layer
  *   (find_all_linear_names) unless --full_finetune.
+ * - LLaVA's train.py (haotian-liu/LLaVA llava/train/train.py @c121f04 TrainingArguments): --lora_enable, lora_r
+ *   (default 64), --bits 4|8 (default 16) with double_quant (default True); LoRA on every linear layer of the LLM.
+ * - Qwen's finetune.py (QwenLM/Qwen finetune.py @2df8e8a): --use_lora, lora_r (default 64), --q_lora, which loads
+ *   the GPTQ Int4 release (GPTQConfig(bits=4)); lora_modules_to_save in TRL's ModelConfig.
  */
 export function trainerAdapter(root: ConfigNode): AdapterReading | undefined {
   const notes: string[] = [];
@@ -33,25 +37,40 @@ export function trainerAdapter(root: ConfigNode): AdapterReading | undefined {
   // qlora.py's --bits alone is too common a word: its own --double_quant, --quant_type or --lora_r must come with it.
   const qloraRepo = (qloraBits === 4 || qloraBits === 8) && flag(arg(root, 'full_finetune')) !== true
     && [arg(root, 'double_quant'), arg(root, 'quant_type'), arg(root, 'lora_r')].some((n) => n !== undefined);
-  if (!trl && !peftExample && !qloraRepo) return undefined;
-  const four = flag(firstArg(root, ['load_in_4bit', 'use_4bit_quantization'])) === true;
+  const llava = flag(arg(root, 'lora_enable')) === true;
+  const qwen = flag(arg(root, 'use_lora')) === true;
+  if (!trl && !peftExample && !qloraRepo && !llava && !qwen) return undefined;
+  const four = flag(firstArg(root, ['load_in_4bit', 'use_4bit_quantization'])) === true || (qwen && flag(arg(root, 'q_lora')) === true);
   const eight = flag(firstArg(root, ['load_in_8bit', 'use_8bit_quantization'])) === true;
-  const bits = qloraRepo ? qloraBits! : four ? 4 : eight ? 8 : 16;
+  const llavaBits = llava && (qloraBits === 4 || qloraBits === 8) ? qloraBits : undefined;
+  const bits = qloraRepo ? qloraBits! : llavaBits ?? (four ? 4 : eight ? 8 : 16);
   let rank = num(arg(root, 'lora_r'));
-  if (rank === undefined && trl && !peftExample) {
+  if (rank === undefined && (llava || qwen)) {
+    rank = 64;
+    notes.push(`lora_r not set: ${llava ? "LLaVA's train.py" : "Qwen's finetune.py"} default 64`);
+  } else if (rank === undefined && trl && !peftExample) {
     rank = 16;
     notes.push('lora_r not set: TRL ModelConfig default 16');
   }
   const nested = firstArg(root, ['use_bnb_nested_quant', 'use_nested_quant', 'bnb_4bit_use_double_quant', 'double_quant']);
-  // qlora.py: double_quant defaults to True; TRL and the PEFT example default to False.
-  const doubleQuant = bits === 4 ? (flag(nested) ?? qloraRepo) : undefined;
+  // qlora.py and LLaVA: double_quant defaults to True; TRL and the PEFT example default to False.
+  const gptq = qwen && flag(arg(root, 'q_lora')) === true;
+  const doubleQuant = bits === 4 && !gptq ? (flag(nested) ?? (qloraRepo || llava)) : undefined;
+  // Qwen's finetune.py trains the embedding and output layer in full (modules_to_save ["wte", "lm_head"]) unless q_lora or
+  // the model path contains "chat".
+  const qwenSavesEmbeddings = qwen && flag(arg(root, 'q_lora')) !== true && !(str(arg(root, 'model_name_or_path')) ?? '').toLowerCase().includes('chat');
+  if (qwenSavesEmbeddings) notes.push("Qwen's finetune.py trains the embedding and output layer of a base (not chat) model in full (modules_to_save)");
+  // Qwen's default targets c_attn, c_proj, w1, w2 are every linear layer of a QWen block (attention and MLP).
+  const everyLinear = qloraRepo || llava || (qwen && !arg(root, 'lora_target_modules'));
   return {
     adapter: loraAdapter(bits, {
       rank,
-      targetModules: qloraRepo ? ['all-linear'] : targetModulesOf(arg(root, 'lora_target_modules')),
+      targetModules: everyLinear ? ['all-linear'] : targetModulesOf(arg(root, 'lora_target_modules')),
       dropout: num(arg(root, 'lora_dropout')),
+      savedModules: qwenSavesEmbeddings ? ['embedding', 'lmHead'] : savedModulesOf(arg(root, 'lora_modules_to_save')),
       dora: flag(firstArg(root, ['use_dora', 'lora_use_dora'])) || undefined,
       doubleQuant,
+      gptq: gptq || undefined,
       quantStorage: bits === 4 ? quantStorageOf(str(firstArg(root, ['bnb_4bit_quant_storage_dtype', 'bnb_4bit_quant_storage']))) : undefined,
     }),
     notes,

@@ -7,6 +7,7 @@ import { accumulationOf, batchFactsFor } from '../../facts/batch-facts';
 import { optimizerFamily } from '../../plan/optimizer-names';
 import type { PartialPlan } from '../../plan/anchors';
 import { applyTrlModels } from './trl-models';
+import { applyVisionTower } from './vision-tower';
 
 /** The key each Trainer-style format uses for each plan input (HF TrainingArguments/TRL, axolotl, LLaMA-Factory). */
 const KEYS: Record<'hf-trainer' | 'axolotl' | 'llamafactory', Record<string, string[]>> = {
@@ -140,6 +141,13 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
     if (epochs === undefined) notes.push(`${keys.epochs![0]} not set: the default ${plan.training.epochs} epochs`);
   }
 
+  // TrainingArguments.use_liger_kernel (transformers >= 4.45), LLaMA-Factory enable_liger_kernel, axolotl's Liger plugin
+  // option and its cut_cross_entropy plugin: the loss never holds the full logits.
+  if (format === 'axolotl' && flag(getChild(root, 'cut_cross_entropy')) === true) plan.fusedLoss = 'cut-cross-entropy';
+  else if (flag(getChild(root, { 'hf-trainer': 'use_liger_kernel', axolotl: 'liger_fused_linear_cross_entropy', llamafactory: 'enable_liger_kernel' }[format])) === true) {
+    plan.fusedLoss = 'liger';
+    notes.push('Liger fused linear cross entropy: logits computed in chunks, never whole (Liger-Kernel fused_linear_cross_entropy.py)');
+  }
   const attention = str(at('attention'));
   if (attention) plan.flashAttention = /flash|sdpa/.test(attention);
   if (flag(at('flash')) !== undefined) plan.flashAttention = flag(at('flash'));
@@ -151,9 +159,13 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   }
   // TRL's trainers read the same file format and hold reference, reward and value models besides the policy.
   if (format === 'hf-trainer') applyTrlModels(root, plan, notes);
+  if (format === 'hf-trainer') applyVisionTower(root, plan, notes);
 
   // axolotl also turns FSDP on with an fsdp_config section alone; LLaMA-Factory's FSDP options are not read.
   if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
+  if (format === 'hf-trainer' && plan.framework === 'plain' && !getChild(root, 'deepspeed')) {
+    notes.push('no deepspeed or fsdp setting in this file: every GPU holds the whole model (DDP), unless the launch shards it (accelerate launch --config_file with DeepSpeed or FSDP)');
+  }
   const tp = num(at('tp'));
   const pp = num(at('pp'));
   if (tp || pp) {

@@ -1,6 +1,6 @@
 import { getChild, type ConfigNode } from '../../syntax/config-tree';
 import { flag, num, str } from '../../plan/anchors';
-import { loraAdapter, targetModulesOf, type AdapterReading } from '../../plan/adapter-reading';
+import { loraAdapter, savedModulesOf, targetModulesOf, type AdapterReading } from '../../plan/adapter-reading';
 
 /**
  * LLaMA-Factory's LoRA (hparams/finetuning_args.py: finetuning_type default "lora", lora_rank default 8, lora_target
@@ -25,6 +25,8 @@ export function llamafactoryAdapter(root: ConfigNode): AdapterReading | undefine
       rank: rank ?? 8,
       targetModules: targets ?? ['all-linear'],
       dropout: num(getChild(root, 'lora_dropout')),
+      // additional_target: "modules apart from LoRA layers to be set as trainable" (PEFT modules_to_save).
+      savedModules: savedModulesOf(getChild(root, 'additional_target')),
       dora: flag(getChild(root, 'use_dora')) || undefined,
       doubleQuant: bits === 4 ? (flag(getChild(root, 'double_quantization')) ?? true) : undefined,
       // The compute dtype: a float dtype either way, which is what lets FSDP shard the packed weights.

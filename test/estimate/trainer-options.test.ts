@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, repoRoot } from '../helpers';
+
+const GIB = 2 ** 30;
+const fixture = join(repoRoot(), 'test', 'fixtures', 'trainer', 'sft-liger.yaml');
+
+function estimateJson(path: string, extra: string[] = []) {
+  const run = spawnSync(process.execPath, [CLI(), 'estimate', path, '--gpu', 'H100', '--gpus', '8', '--format', 'json', ...extra], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+test('use_liger_kernel: the loss never holds the 32k x 152k logits; without it, they are counted in fp32', () => {
+  const liger = estimateJson(fixture);
+  assert.ok(liger.memory.logits < 3 * GIB, `${liger.memory.logits / GIB} GiB with Liger`);
+  assert.ok(liger.assumptions.some((a: string) => /Liger fused linear cross entropy/.test(a)));
+  const plain = join(mkdtempSync(join(tmpdir(), 'trainlint-liger-')), 'sft.yaml');
+  writeFileSync(plain, readFileSync(fixture, 'utf8').replace('use_liger_kernel: true', 'use_liger_kernel: false'));
+  // 8 bytes x 2 x 32,768 tokens x 152,064 vocabulary: fp32 logits and their log-probabilities.
+  assert.ok(estimateJson(plain).memory.logits > 70 * GIB);
+});
+
+test('a context-extended derivative another organisation publishes resolves to its base, and DDP is stated where the file names no sharding', () => {
+  const json = estimateJson(fixture);
+  assert.ok(json.assumptions.some((a: string) => /model shape of open-r1\/Qwen2\.5-Math-7B-RoPE-300k taken from its base Qwen\/Qwen2\.5-Math-7B/.test(a)));
+  assert.ok(json.assumptions.some((a: string) => /no deepspeed or fsdp setting in this file: every GPU holds the whole model \(DDP\)/.test(a)));
+});
