@@ -38,3 +38,11 @@ test('a LLaVA launch counts its vision tower beside the language model, sharded 
   const one = JSON.parse(trainlint(['estimate', fixture('llava_finetune_lora.sh'), '--gpu', 'A100-80GB', '--gpus', '1', '--format', 'json']).stdout);
   assert.ok(Math.abs(one.memory.otherModels - 303_507_456 * 2) < 1e6, 'on one GPU the whole tower, in bf16');
 });
+
+test('a local checkpoint folder resolves through the one catalog model its name contains, and not when it names two', () => {
+  const resolved = resolveModel('./output/adgen-chatglm2-6b-ft-1e-4/checkpoint-3000');
+  assert.equal(resolved?.entry.id, 'THUDM/chatglm3-6b');
+  assert.deepEqual(resolved?.via, ['a checkpoint of a run in a local folder named adgen-chatglm2-6b-ft-1e-4', 'the folder name contains chatglm2-6b, the only catalog model it names']);
+  assert.equal(resolveModel('./ckpt/qwen2.5-7b-and-meta-llama-3-8b-merge'), undefined, 'two models named: no guess');
+  assert.equal(resolveModel('/x/my-7b-model'), undefined, 'a size alone names no model');
+});

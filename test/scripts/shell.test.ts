@@ -136,6 +136,9 @@ test('a value set before a loop over the script\'s arguments holds when the scri
   assert.equal(facts.world.envDefault, 'NNODES', 'the world size says the arguments may change it');
   // A loop that is not over the arguments still leaves what it assigns unknown.
   assert.equal(arg(a, 'output_dir')?.value, undefined);
+  // An empty slot the arguments must fill (ACCELERATOR="", checked before the launch) is no default: no path built on it.
+  const slot = check('ACCELERATOR=""\nwhile [[ $# -gt 0 ]]; do case $1 in --accelerator) ACCELERATOR="$2"; shift 2 ;; esac; done\naccelerate launch --config_file recipes/$ACCELERATOR.yaml train.py --output_dir out\n');
+  assert.ok(!slot.diagnostics.some((d) => d.rule === 'linked-file-missing'), JSON.stringify(slot.diagnostics.map((d) => d.message)));
 });
 
 test('world-size-not-divisible lands on the PP=... assignment, with the launch as related locations', () => {
@@ -319,4 +322,20 @@ test('a program with deepspeed.add_config_arguments (a bare --deepspeed switch) 
   assert.deepEqual(chat.diagnostics, []);
   const trainer = check('deepspeed train.py --model_name_or_path gpt2 --per_device_train_batch_size 8 --learning_rate 1e-5 --deepspeed ds.json --output_dir out\n');
   assert.equal(trainer.format, 'hf-trainer');
+});
+
+test('Megatron-DeepSpeed with --deepspeed pipelines through DeepSpeed\'s engine: the bubble offers no interleaved or zero-bubble schedule', () => {
+  const script = [
+    'GPUS=8',
+    'deepspeed --num_gpus $GPUS pretrain_gpt.py --tensor-model-parallel-size 2 --pipeline-model-parallel-size 2 --num-layers 24 --hidden-size 1024 \\',
+    '  --num-attention-heads 16 --seq-length 1024 --max-position-embeddings 1024 --micro-batch-size 4 --global-batch-size 32 \\',
+    '  --train-iters 100 --lr 1e-4 --bf16 --deepspeed --deepspeed_config ds.json --zero-stage 1',
+    '',
+  ].join('\n');
+  const bubbleMessage = (text: string) => check(text).diagnostics.find((d) => d.rule === 'pipeline-bubble')?.message ?? '';
+  const withEngine = bubbleMessage(script);
+  assert.match(withEngine, /Pipeline bubble: 20\.0% of each step is idle/);
+  assert.doesNotMatch(withEngine, /interleaved|ZB-H1/);
+  const megatronOwn = bubbleMessage(script.replace('--zero-stage 1', '--zero-stage 1 --no-pipeline-parallel'));
+  assert.match(megatronOwn, /interleaved schedule with 2 model chunks per stage/);
 });

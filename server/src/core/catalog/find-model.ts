@@ -42,6 +42,29 @@ export function findModel(name: string): CatalogModel | undefined {
   return bySuffix.length === 1 ? bySuffix[0] : undefined;
 }
 
+/**
+ * The one catalog model whose bare name a folder name contains between separators (`adgen-chatglm2-6b-ft-1e-4` holds
+ * chatglm2-6b), the longest when one contains another; undefined when none or two different models match.
+ */
+export function modelNamedWithin(folder: string): { model: CatalogModel; named: string } | undefined {
+  const name = normalize(folder);
+  const matches: Array<{ bare: string; model: CatalogModel }> = [];
+  for (const [id, model] of indexes().byName) {
+    const bare = id.slice(id.lastIndexOf('/') + 1);
+    // Only names that carry a size (7b, 1.5b, 350m): a family word alone ("llama") names no shape.
+    if (!/\d(?:\.\d+)?[bm]\b/.test(bare)) continue;
+    const at = name.indexOf(bare);
+    if (at < 0) continue;
+    const before = at === 0 ? '' : name[at - 1];
+    const after = name[at + bare.length] ?? '';
+    if (/[a-z0-9.]/.test(before) || /[a-z0-9.]/.test(after)) continue;
+    matches.push({ bare, model });
+  }
+  const longest = matches.filter((m) => !matches.some((o) => o.bare.length > m.bare.length && o.bare.includes(m.bare)));
+  const distinct = new Set(longest.map((m) => m.model));
+  return distinct.size === 1 ? { model: longest[0].model, named: longest[0].bare } : undefined;
+}
+
 export function catalogModelIds(): string[] {
   return ALL_MODELS.map((m) => m.id);
 }

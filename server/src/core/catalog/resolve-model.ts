@@ -1,4 +1,4 @@
-import { findModel } from './find-model';
+import { findModel, modelNamedWithin } from './find-model';
 import { BASE_RULES } from './fine-tune-bases';
 import type { CatalogModel } from './model-architectures';
 
@@ -34,9 +34,14 @@ export function resolveModel(name: string): ResolvedModel | undefined {
   if (direct) return direct;
   const via: string[] = [];
   let current = name.trim().replace(/[\\/]+$/, '');
+  let folder: string | undefined;
   if (isLocalPath(current)) {
-    current = current.split(/[\\/]/).pop() ?? '';
-    via.push(`a local folder named ${current}`);
+    const parts = current.split(/[\\/]/);
+    // A Trainer or DeepSpeed checkpoint folder (checkpoint-3000, global_step500) is named by the run that holds it.
+    const step = parts.length > 1 && /^(?:checkpoint|global_step|step|epoch)[-_]?\d+$/i.test(parts[parts.length - 1]);
+    current = parts[parts.length - (step ? 2 : 1)] ?? '';
+    folder = current;
+    via.push(step ? `a checkpoint of a run in a local folder named ${current}` : `a local folder named ${current}`);
   }
   // Each rule shortens or renames the name, so a handful of steps reaches the base or nothing.
   for (let step = 0; step < 8 && current !== ''; step++) {
@@ -48,7 +53,10 @@ export function resolveModel(name: string): ResolvedModel | undefined {
     const byBare = via.length > 0 && bare !== current ? lookUp(bare) : undefined;
     if (byBare) return { entry: byBare.entry, via: [...via, `${current} is named after ${byBare.entry.id}`, ...byBare.via] };
     const next = BASE_RULES.map((r) => ({ rule: r.rule, name: r.rewrite(current) })).find((r) => r.name !== undefined && r.name !== current);
-    if (!next) return undefined;
+    if (!next) {
+      const within = folder !== undefined ? modelNamedWithin(folder) : undefined;
+      return within ? { entry: within.model, via: [...via, `the folder name contains ${within.named}, the only catalog model it names`] } : undefined;
+    }
     via.push(next.rule);
     current = next.name!;
   }

@@ -222,6 +222,11 @@ export interface TrainingPlan {
   precision?: Precision;
   optimizer?: OptimizerSpec;
   zero?: ZeroSpec;
+  /**
+   * The pipeline runs in DeepSpeed's PipelineEngine (GPT-NeoX; Megatron-DeepSpeed with --deepspeed), whose one training
+   * schedule is 1F1B (deepspeed/runtime/pipe/schedule.py TrainSchedule), whatever framework holds the rest.
+   */
+  pipelineEngine?: 'deepspeed';
   /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
   distributedOptimizer?: boolean;
   /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */

@@ -207,7 +207,7 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
       gathers += (2 * paramsHere * 2) / (PCIE_GBPS * 1e9);
     }
   }
-  if (pp > 1 && plan.framework === 'deepspeed') p2p += k.deepspeedPipelineOverhead;
+  if (pp > 1 && (plan.framework === 'deepspeed' || plan.pipelineEngine === 'deepspeed')) p2p += k.deepspeedPipelineOverhead;
   const compute = gemmSeconds + attentionSeconds + elementwiseSeconds + epSeconds + cpSeconds;
   if (rank === 0 && plan.recompute === 'full') assumptions.push('full recomputation repeats the forward GEMMs, attention and half the tensor-parallel traffic');
   return { compute, tensorParallel: tpExposed, p2p, gathers, total: compute + tpExposed + p2p + gathers };

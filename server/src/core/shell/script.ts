@@ -449,9 +449,11 @@ class Interpreter {
     const valueNode = op ? node.children.slice(node.children.indexOf(op) + 1).find((c) => c.named) : undefined;
     const valueRange = this.at(valueNode ?? { start: node.end, end: node.end });
     const previous = this.vars.get(name);
-    if (uncertain && !append && this.argumentLoops > 0 && previous?.kind === 'string' && previous.pieces!.every((p) => p.unknown === undefined)) {
-      // An option the script's arguments may set: the value written before the loop holds when it runs without it.
-      previous.pieces = previous.pieces!.map((p) => ({ ...p, argDefault: p.argDefault ?? name }));
+    // An option the script's arguments may set: the value written before the loop holds when it runs without it. An
+    // empty one (ACCELERATOR="") is a slot the arguments must fill, which scripts check before the launch.
+    const written = previous?.kind === 'string' ? previous.pieces! : [];
+    if (uncertain && !append && this.argumentLoops > 0 && written.length > 0 && written.every((p) => p.unknown === undefined) && fieldText(written) !== '') {
+      previous!.pieces = written.map((p) => ({ ...p, argDefault: p.argDefault ?? name }));
       return;
     }
     if (uncertain && !append) {

@@ -126,6 +126,11 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     vpp: vpp && Number.isInteger(vpp) && vpp > 1 ? vpp : undefined,
     sequenceParallel: flag(lookup('sequence_parallel')),
   };
+  // GPT-NeoX, and Megatron-DeepSpeed given --deepspeed without --no-pipeline-parallel, pipeline through DeepSpeed's
+  // PipelineModule (Megatron-DeepSpeed pretrain_gpt.py GPTModelPipe; gpt-neox models/gpt_j_residual... PipelineModule).
+  if (ppSize > 1 && (format === 'neox' || (lookup('deepspeed') !== undefined && flag(lookup('deepspeed')) !== false && lookup('no_pipeline_parallel') === undefined))) {
+    plan.pipelineEngine = 'deepspeed';
+  }
   if (tp) anchors['parallel.tp'] = tp;
   if (pp) anchors['parallel.pp'] = pp;
   if (cp) anchors['parallel.cp'] = cp;
