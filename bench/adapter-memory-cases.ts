@@ -60,7 +60,37 @@ const offload: Partial<TrainingPlan> = { zero: { offloadParams: 'cpu', offloadOp
 // --sharding_strategy ddp: FSDP NO_SHARD, every GPU holds the whole model, gradients all-reduced.
 const ddp: Partial<TrainingPlan> = { framework: 'plain', fsdp: undefined };
 
+const QWEN = 'QwenLM/Qwen README.md "Profiling of Memory and Speed" (one A100-SXM4-80G, batch 1, accumulation 8, FlashAttention 2)';
+const QWEN_URL = 'https://github.com/QwenLM/Qwen/blob/main/README.md#profiling-of-memory-and-speed';
+// finetune/finetune_lora_single_gpu.sh and finetune_qlora_single_gpu.sh: --bf16 (Q-LoRA: --fp16 with ds_config_zero2.json),
+// gradient checkpointing, LoRA r 64 on c_attn, c_proj, w1, w2 (every linear layer) with dropout 0.05. "LoRA" trains a
+// chat model (no modules_to_save), "LoRA (emb)" the base model with wte and lm_head saved; Q-LoRA loads Qwen-7B-Chat-Int4.
+// Qwen's remote modeling code loads bf16 weights by itself (modeling_qwen.py: config bf16/fp16/fp32 all false ->
+// autoset_precision -> bf16 where supported), which the script does not say: the plan states it as loadDtype.
+const QWEN_LORA: AdapterSpec = { type: 'lora', baseBits: 16, rank: 64, targetModules: ['all-linear'], dropout: 0.05 };
+function qwen7b(seqLength: number, adapter: AdapterSpec, extra: Partial<TrainingPlan> = {}): TrainingPlan {
+  return {
+    framework: 'plain', precision: 'bf16', loadDtype: 'bf16', recompute: 'full', flashAttention: true, model: { name: 'Qwen/Qwen-7B', seqLength },
+    batch: { micro: 1, gradAccum: 8 }, parallel: { worldSize: 1 }, hardware: { gpu: 'a100-80gb' }, adapter, ...extra,
+  };
+}
+const QWEN_SEQ = [256, 512, 1024, 2048, 4096, 8192];
+const QWEN_PUBLISHED = {
+  lora: [20.1, 20.4, 21.5, 23.8, 29.7, 36.6],
+  emb: [33.7, 34.1, 35.2, 35.1, 39.2, 48.5],
+  qlora: [11.5, 11.5, 12.3, 13.9, 16.9, 23.5],
+};
+const qwenCases: AdapterMemoryCase[] = QWEN_SEQ.flatMap((seq, i) => [
+  // At 4,096 tokens the LoRA run measures 5.9 GB more than at 2,048, the Q-LoRA and LoRA (emb) runs 3-4 GB: held as a lower bound there.
+  { id: `qwen-7b-lora-${seq}`, source: QWEN, url: QWEN_URL, published: QWEN_PUBLISHED.lora[i], unit: 'GB' as const, measure: 'GPU memory, printed as G', plan: qwen7b(seq, QWEN_LORA), check: seq === 4096 ? 'lower-bound' as const : 'within-15%' as const },
+  { id: `qwen-7b-lora-emb-${seq}`, source: QWEN, url: QWEN_URL, published: QWEN_PUBLISHED.emb[i], unit: 'GB' as const, measure: 'GPU memory, printed as G',
+    plan: qwen7b(seq, { ...QWEN_LORA, savedModules: ['embedding', 'lmHead'] }), check: 'within-15%' as const },
+  { id: `qwen-7b-qlora-${seq}`, source: QWEN, url: QWEN_URL, published: QWEN_PUBLISHED.qlora[i], unit: 'GB' as const, measure: 'GPU memory, printed as G',
+    plan: qwen7b(seq, { type: 'qlora', baseBits: 4, gptq: true, rank: 64, targetModules: ['all-linear'], dropout: 0.05 }, { framework: 'deepspeed', zero: { stage: 2 }, precision: 'fp16' }), check: 'within-15%' as const },
+]);
+
 export const ADAPTER_MEMORY_CASES: AdapterMemoryCase[] = [
+  ...qwenCases,
   { id: 'peft-qlora-fsdp-70b-no-offload', source: PEFT_DOCS, url: PEFT_URL, published: 35.6, unit: 'GB', measure: 'GPU memory per GPU, CPU offloading disabled',
     plan: peftQlora, check: 'within-15%' },
   { id: 'peft-qlora-fsdp-70b-offload', source: PEFT_DOCS, url: PEFT_URL, published: 19.6, unit: 'GB', measure: 'GPU memory per GPU with fsdp_offload_params: true',

@@ -29,4 +29,7 @@ test('a context-extended derivative another organisation publishes resolves to i
   const json = estimateJson(fixture);
   assert.ok(json.assumptions.some((a: string) => /model shape of open-r1\/Qwen2\.5-Math-7B-RoPE-300k taken from its base Qwen\/Qwen2\.5-Math-7B/.test(a)));
   assert.ok(json.assumptions.some((a: string) => /no deepspeed or fsdp setting in this file: every GPU holds the whole model \(DDP\)/.test(a)));
+  // torch_dtype: bfloat16 without DeepSpeed: bf16 weights, gradients and AdamW moments (8 bytes per parameter).
+  assert.match(JSON.stringify(json), /weights loaded in bf16 \(torch_dtype\) and trained without DeepSpeed/);
+  assert.ok(Math.abs(json.memory.optimizer / json.memory.weights - 2) < 0.01, `${json.memory.optimizer / json.memory.weights}`);
 });

@@ -79,6 +79,12 @@ export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []
     if (stage === 3) return { weights: 2, gradients: 4, optimizer: 4 + moments };
     return { weights: 2, gradients: 2, optimizer: 4 + 4 + moments };
   }
+  if (plan.loadDtype === 'bf16' && precision === 'bf16' && (framework === 'fsdp' || framework === 'plain')) {
+    // Weights loaded in bf16 and trained without DeepSpeed: bf16 parameters and gradients, and torch.optim.AdamW's
+    // exp_avg / exp_avg_sq created with torch.zeros_like(param), so in bf16 too: no fp32 master copy.
+    assumptions.push('weights loaded in bf16 (torch_dtype) and trained without DeepSpeed: bf16 parameters, gradients and Adam moments, no fp32 master copy');
+    return { weights: 2, gradients: 2, optimizer: momentBytes(type, 2, assumptions) };
+  }
   if (framework === 'fsdp') {
     // PyTorch FSDP MixedPrecision: the sharded flat parameter stays fp32 (it is the master copy), gradients are reduced into fp32 shards.
     return { weights: 4, gradients: 4, optimizer: moments };

@@ -65,7 +65,7 @@ const PLAN: FieldsOf<TrainingPlan> = {
   framework: ['megatron', 'deepspeed', 'fsdp', 'plain'], model: MODEL, parallel: PARALLEL, batch: BATCH,
   precision: ['fp32', 'tf32', 'fp16', 'bf16', 'bf16-pure', 'fp8'], optimizer: OPTIMIZER, zero: ZERO, distributedOptimizer: 'boolean',
   bf16GradientBuffer: 'boolean', fsdp: ['full-shard', 'shard-grad-op'], fsdpNoSync: 'boolean', recompute: ['none', 'selective', 'full'],
-  recomputeLayers: 'number', flashAttention: 'boolean', pipelineEngine: ['deepspeed'], fusedLoss: ['liger', 'cut-cross-entropy'], partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
+  recomputeLayers: 'number', flashAttention: 'boolean', loadDtype: ['bf16'], pipelineEngine: ['deepspeed'], fusedLoss: ['liger', 'cut-cross-entropy'], partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
   adapter: ADAPTER, extraModels: [EXTRA_MODEL], vllm: VLLM, overlap: OVERLAP, hardware: HARDWARE, training: TRAINING,
 };
 

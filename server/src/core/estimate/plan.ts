@@ -227,6 +227,11 @@ export interface TrainingPlan {
    * schedule is 1F1B (deepspeed/runtime/pipe/schedule.py TrainSchedule), whatever framework holds the rest.
    */
   pipelineEngine?: 'deepspeed';
+  /**
+   * The dtype the program loads the weights in (from_pretrained torch_dtype=bfloat16). Trained without DeepSpeed (which
+   * keeps an fp32 master copy), the parameters stay bf16 and torch's AdamW keeps its moments in the parameters' dtype.
+   */
+  loadDtype?: 'bf16';
   /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
   distributedOptimizer?: boolean;
   /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */

@@ -120,6 +120,8 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
   plan.precision = precision.precision;
   if (precision.node) anchors.precision = precision.node;
 
+  // TRL's ModelConfig / the scripts' model_init_kwargs: torch_dtype (dtype from transformers 4.56) bfloat16 loads bf16 weights.
+  if (format === 'hf-trainer' && /^(?:torch\.)?(?:bfloat16|bf16)$/.test(str(getChild(root, 'torch_dtype') ?? getChild(root, 'dtype')) ?? '')) plan.loadDtype = 'bf16';
   const lr = at('lr');
   plan.optimizer = { type: optimizerFamily(str(at('optim'))), lr: num(lr) };
   if (lr) anchors['optimizer.lr'] = lr;
