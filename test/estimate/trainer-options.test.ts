@@ -28,7 +28,10 @@ test('use_liger_kernel: the loss never holds the 32k x 152k logits; without it, 
 test('a context-extended derivative another organisation publishes resolves to its base, and DDP is stated where the file names no sharding', () => {
   const json = estimateJson(fixture);
   assert.ok(json.assumptions.some((a: string) => /model shape of open-r1\/Qwen2\.5-Math-7B-RoPE-300k taken from its base Qwen\/Qwen2\.5-Math-7B/.test(a)));
-  assert.ok(json.assumptions.some((a: string) => /no deepspeed or fsdp setting in this file: every GPU holds the whole model \(DDP\)/.test(a)));
+  assert.ok(json.assumptions.some((a: string) => /no DeepSpeed or FSDP setting reaches this run: every GPU holds the whole model \(DDP\)/.test(a)));
+  // A launch whose accelerate config shards the model is not called DDP.
+  const fsdp = estimateJson(join(repoRoot(), 'test', 'fixtures', 'adapters', 'peft-qlora-fsdp', 'run.sh'), ['--gpus', '2']);
+  assert.doesNotMatch(JSON.stringify(fsdp), /no DeepSpeed or FSDP setting reaches this run/);
   // torch_dtype: bfloat16 without DeepSpeed: bf16 weights, gradients and AdamW moments (8 bytes per parameter).
   assert.match(JSON.stringify(json), /weights loaded in bf16 \(torch_dtype\) and trained without DeepSpeed/);
   assert.ok(Math.abs(json.memory.optimizer / json.memory.weights - 2) < 0.01, `${json.memory.optimizer / json.memory.weights}`);

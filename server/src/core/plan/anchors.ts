@@ -63,4 +63,6 @@ export interface PartialPlan {
   anchors: Anchors;
   /** Sentences about what was read or could not be read from the file. */
   notes: string[];
+  /** A sentence that holds only when no linked file shards the run (the program leaves sharding to its launcher). */
+  unshardedNote?: string;
 }

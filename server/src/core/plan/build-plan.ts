@@ -129,6 +129,7 @@ export function buildPlan(analysis: PlanSource, settings: Settings, linked: Link
   // The script's Trainer arguments leave sharding to the launcher: a linked DeepSpeed or accelerate FSDP config says it.
   const sharded = others.find((o) => o.plan.framework === 'deepspeed' || o.plan.framework === 'fsdp');
   if (sharded && plan.framework === 'plain') plan.framework = sharded.plan.framework;
+  if (plan.framework === 'plain' && own.unshardedNote) notes.push(own.unshardedNote);
   if (plan.batch?.micro === undefined && plan.batch?.global === undefined) {
     // "auto" (filled by the Trainer) or absent: the smallest micro-batch makes the memory figure a lower bound,
     // so an out-of-memory error on it holds for any micro-batch the Trainer could choose.

@@ -40,7 +40,8 @@ export function trainerAdapter(root: ConfigNode): AdapterReading | undefined {
   const llava = flag(arg(root, 'lora_enable')) === true;
   const qwen = flag(arg(root, 'use_lora')) === true;
   if (!trl && !peftExample && !qloraRepo && !llava && !qwen) return undefined;
-  const four = flag(firstArg(root, ['load_in_4bit', 'use_4bit_quantization'])) === true || (qwen && flag(arg(root, 'q_lora')) === true);
+  const gptq = qwen && flag(arg(root, 'q_lora')) === true;
+  const four = flag(firstArg(root, ['load_in_4bit', 'use_4bit_quantization'])) === true || gptq;
   const eight = flag(firstArg(root, ['load_in_8bit', 'use_8bit_quantization'])) === true;
   const llavaBits = llava && (qloraBits === 4 || qloraBits === 8) ? qloraBits : undefined;
   const bits = qloraRepo ? qloraBits! : llavaBits ?? (four ? 4 : eight ? 8 : 16);
@@ -54,11 +55,11 @@ export function trainerAdapter(root: ConfigNode): AdapterReading | undefined {
   }
   const nested = firstArg(root, ['use_bnb_nested_quant', 'use_nested_quant', 'bnb_4bit_use_double_quant', 'double_quant']);
   // qlora.py and LLaVA: double_quant defaults to True; TRL and the PEFT example default to False.
-  const gptq = qwen && flag(arg(root, 'q_lora')) === true;
   const doubleQuant = bits === 4 && !gptq ? (flag(nested) ?? (qloraRepo || llava)) : undefined;
   // Qwen's finetune.py trains the embedding and output layer in full (modules_to_save ["wte", "lm_head"]) unless q_lora or
-  // the model path contains "chat".
-  const qwenSavesEmbeddings = qwen && flag(arg(root, 'q_lora')) !== true && !(str(arg(root, 'model_name_or_path')) ?? '').toLowerCase().includes('chat');
+  // the model path contains "chat"; other programs' --use_lora need not, so only for a Qwen model.
+  const model = (str(arg(root, 'model_name_or_path')) ?? '').toLowerCase();
+  const qwenSavesEmbeddings = qwen && !gptq && model.includes('qwen') && !model.includes('chat');
   if (qwenSavesEmbeddings) notes.push("Qwen's finetune.py trains the embedding and output layer of a base (not chat) model in full (modules_to_save)");
   // Qwen's default targets c_attn, c_proj, w1, w2 are every linear layer of a QWen block (attention and MLP).
   const everyLinear = qloraRepo || llava || (qwen && !arg(root, 'lora_target_modules'));

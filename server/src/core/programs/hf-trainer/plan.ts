@@ -145,8 +145,10 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
 
   // TrainingArguments.use_liger_kernel (transformers >= 4.45), LLaMA-Factory enable_liger_kernel, axolotl's Liger plugin
   // option and its cut_cross_entropy plugin: the loss never holds the full logits.
-  if (format === 'axolotl' && flag(getChild(root, 'cut_cross_entropy')) === true) plan.fusedLoss = 'cut-cross-entropy';
-  else if (flag(getChild(root, { 'hf-trainer': 'use_liger_kernel', axolotl: 'liger_fused_linear_cross_entropy', llamafactory: 'enable_liger_kernel' }[format])) === true) {
+  if (format === 'axolotl' && flag(getChild(root, 'cut_cross_entropy')) === true) {
+    plan.fusedLoss = 'cut-cross-entropy';
+    notes.push('cut cross entropy: the loss is computed blockwise, never holding the logits (axolotl CutCrossEntropyPlugin)');
+  } else if (flag(getChild(root, { 'hf-trainer': 'use_liger_kernel', axolotl: 'liger_fused_linear_cross_entropy', llamafactory: 'enable_liger_kernel' }[format])) === true) {
     plan.fusedLoss = 'liger';
     notes.push('Liger fused linear cross entropy: logits computed in chunks, never whole (Liger-Kernel fused_linear_cross_entropy.py)');
   }
@@ -165,14 +167,14 @@ export function planFromTrainerArgs(format: 'hf-trainer' | 'axolotl' | 'llamafac
 
   // axolotl also turns FSDP on with an fsdp_config section alone; LLaMA-Factory's FSDP options are not read.
   if (format !== 'llamafactory') applyFsdpOptions(format === 'axolotl' ? 'fsdp-or-config' : 'fsdp', root, plan, notes);
-  if (format === 'hf-trainer' && plan.framework === 'plain' && !getChild(root, 'deepspeed')) {
-    notes.push('no deepspeed or fsdp setting in this file: every GPU holds the whole model (DDP), unless the launch shards it (accelerate launch --config_file with DeepSpeed or FSDP)');
-  }
   const tp = num(at('tp'));
   const pp = num(at('pp'));
   if (tp || pp) {
     plan.parallel = { tp, pp };
     plan.framework = 'megatron';
   }
-  return { plan, anchors, notes };
+  const unshardedNote = format === 'hf-trainer'
+    ? 'no DeepSpeed or FSDP setting reaches this run: every GPU holds the whole model (DDP), unless the launch shards it (accelerate launch --config_file with DeepSpeed or FSDP)'
+    : undefined;
+  return { plan, anchors, notes, ...(unshardedNote ? { unshardedNote } : {}) };
 }
