@@ -141,6 +141,23 @@ test('a value set before a loop over the script\'s arguments holds when the scri
   assert.ok(!slot.diagnostics.some((d) => d.rule === 'linked-file-missing'), JSON.stringify(slot.diagnostics.map((d) => d.message)));
 });
 
+test('a case statement on a value the script sets runs the matching item only; on an unknown value every item is uncertain', () => {
+  const script = (scale: string) => [
+    `SCALE=${scale}`,
+    'case "${SCALE}" in',
+    '  "small"|tiny) TP=1 ;;',
+    '  big*) TP=4 ;;',
+    '  *) TP=8 ;;',
+    'esac',
+    'torchrun --nproc_per_node 8 pretrain_gpt.py --tensor-model-parallel-size $TP --num-layers 24',
+    '',
+  ].join('\n');
+  assert.equal(arg(check(script('tiny')), 'tensor-model-parallel-size')?.value, 1);
+  assert.equal(arg(check(script('bigger')), 'tensor-model-parallel-size')?.value, 4, 'a glob pattern');
+  assert.equal(arg(check(script('huge')), 'tensor-model-parallel-size')?.value, 8, 'the catch-all');
+  assert.equal(arg(check(script('$1')), 'tensor-model-parallel-size')?.value, undefined);
+});
+
 test('world-size-not-divisible lands on the PP=... assignment, with the launch as related locations', () => {
   const text = ['GPUS_PER_NODE=8', 'NUM_NODES=1', 'PP=16', 'torchrun --nproc_per_node $GPUS_PER_NODE --nnodes $NUM_NODES pretrain_gpt.py \\', '  --tensor-model-parallel-size 8 --pipeline-model-parallel-size $PP --num-layers 96', ''].join('\n');
   const a = check(text, { cluster: { worldSize: 256 } });

@@ -1,4 +1,4 @@
-import { headDim } from './parameters';
+import { headDim, mambaWidths } from './parameters';
 import type { ModelSpec, TrainingPlan } from './plan';
 
 /**
@@ -72,6 +72,29 @@ function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
   return { tensorParallel: attention + mlp, replicated, scores };
 }
 
+/**
+ * A hybrid stack's stored bytes per layer, averaged over its kinds. An attention layer keeps Korthikanti's attention
+ * terms and an MLP layer the MLP terms, each with one norm input and one GEMM input replicated. A Mamba-2 layer keeps,
+ * as MambaMixer's forward saves them for the backward pass: its norm and in_proj inputs (replicated), the in_proj
+ * output (z, x, B, C, dt), the conv1d input and output over x, B, C, and y, the gated norm's output and out_proj's
+ * input over d_inner (split by TP). The SSM scan's chunk states are not counted.
+ */
+function hybridLayerTerms(shape: LayerShape, model: ModelSpec): LayerActivationBytes {
+  const hybrid = model.hybrid!;
+  const sb = shape.s * shape.b;
+  const oneNormOneGemm = sb * shape.h * (shape.bytes + shape.gemmInputBytes + (shape.dropout ? 1 : 0));
+  const attention = layerActivationTerms({ ...shape, ffn: 0, mlpCopies: 0 });
+  const mlp = layerActivationTerms({ ...shape, heads: 0, qWidth: 0, kWidth: 0, vWidth: 0, outWidth: 0 });
+  const m = mambaWidths(model);
+  const mambaTp = sb * shape.bytes * (m.inProj + 2 * m.conv + 3 * m.inner);
+  const layers = Math.max(1, hybrid.mamba + hybrid.attention + hybrid.mlp);
+  return {
+    replicated: oneNormOneGemm,
+    tensorParallel: (hybrid.attention * attention.tensorParallel + hybrid.mlp * mlp.tensorParallel + hybrid.mamba * mambaTp) / layers,
+    scores: (hybrid.attention * attention.scores) / layers,
+  };
+}
+
 function layerShape(plan: TrainingPlan, moeLayer: boolean): LayerShape {
   const model: ModelSpec = plan.model ?? {};
   const cp = plan.parallel?.cp ?? 1;
@@ -107,7 +130,7 @@ function layerShape(plan: TrainingPlan, moeLayer: boolean): LayerShape {
 
 /** Bytes one layer stores per micro-batch on one GPU under the plan's TP, SP and recompute settings (Korthikanti Table 2). */
 export function storedLayerBytes(plan: TrainingPlan, moeLayer = false): number {
-  const terms = layerActivationTerms(layerShape(plan, moeLayer));
+  const terms = plan.model?.hybrid ? hybridLayerTerms(layerShape(plan, false), plan.model) : layerActivationTerms(layerShape(plan, moeLayer));
   const t = plan.parallel?.tp ?? 1;
   const sp = plan.parallel?.sequenceParallel === true;
   const shape = layerShape(plan, moeLayer);

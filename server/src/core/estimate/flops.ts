@@ -1,4 +1,4 @@
-import { countParameters, headDim, paddedVocab, queryWidth } from './parameters';
+import { countParameters, headDim, mambaWidths, paddedVocab, queryWidth } from './parameters';
 import type { ModelSpec, TrainingPlan } from './plan';
 
 /**
@@ -84,6 +84,15 @@ export function forwardFlopsPerToken(plan: TrainingPlan): ForwardFlopsPerToken {
   const vDim = model.mla ? model.mla.vHeadDim : headDim(model);
   // Per token: QK^T costs 2 s a d_qk and AV 2 s a d_v (Narayanan App.: 4 B s^2 h per layer forward for d = h/a).
   const attentionCore = 2 * s * (model.heads ?? 0) * (qkDim + vDim);
+  if (model.hybrid) {
+    // A hybrid layer's GEMMs and attention averaged over its kinds: a Mamba-2 layer's in_proj and out_proj (the SSM
+    // scan, a few percent of them, is not counted), an attention layer's projections and core, an MLP layer's MLP.
+    const k = model.hybrid;
+    const n = Math.max(1, k.mamba + k.attention + k.mlp);
+    const m = mambaWidths(model);
+    const gemm = (k.mamba * 2 * h * (m.inProj + m.inner) + k.attention * projections + k.mlp * mlpFlops(model, model.ffnHiddenSize ?? 4 * h)) / n;
+    return { denseLayerGemm: gemm, moeLayerGemm: 0, denseLayers: layers, moeLayers: 0, attentionCore: (attentionCore * k.attention) / n, logits: 2 * h * paddedVocab(plan) };
+  }
   return { denseLayerGemm: dense, moeLayerGemm: moeGemm, denseLayers: layers - moeLayers, moeLayers, attentionCore, logits: 2 * h * paddedVocab(plan) };
 }
 
@@ -110,7 +119,8 @@ function palmPerToken(plan: TrainingPlan, withAttention: boolean): { model: numb
   const model = plan.model ?? {};
   const layers = model.layers ?? 0;
   // PaLM App. B: 12 L H Q T = 6 L H (2 Q T), the non-causal attention score and value matmuls.
-  const attention = withAttention ? 12 * layers * queryWidth(model) * (model.seqLength ?? 0) : 0;
+  const attentionLayers = model.hybrid ? model.hybrid.attention : layers;
+  const attention = withAttention ? 12 * attentionLayers * queryWidth(model) * (model.seqLength ?? 0) : 0;
   const perToken = 6 * counts.active + attention;
   // Recomputation repeats the forward pass of the transformer layers (2 FLOPs per layer parameter plus attention), not the embedding or head.
   const layerForward = 2 * (counts.active - counts.embedding - counts.lmHead) + attention / 3;

@@ -203,7 +203,7 @@ function stageTotal(m: StageMemory): number {
  * buckets and gathered parameters, and a stated allowance for the CUDA context. Compares against the GPU's capacity.
  */
 /** Why memory is not estimated for a model known only by its total parameter count. */
-export const ONLY_TOTAL = 'a layer-by-layer shape: only a total parameter count is known for this architecture (a Mamba hybrid or an encoder-decoder, which the estimator does not lay out)';
+export const ONLY_TOTAL = 'a layer-by-layer shape: only a total parameter count is known for this architecture (a Mamba-1 or MoE hybrid such as Jamba, or an encoder-decoder; the estimator lays out only Megatron-LM hybrid patterns of Mamba-2, attention and MLP layers)';
 
 export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   const assumptions: string[] = [];

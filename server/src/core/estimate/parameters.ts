@@ -96,6 +96,34 @@ function mlpParams(model: ModelSpec, width: number, withBias: boolean): number {
   return params;
 }
 
+/** Mamba-2 mixer widths (megatron/core/ssm/mamba_mixer.py): d_inner = expand x h, heads = d_inner / head dim. */
+export function mambaWidths(model: ModelSpec): { inner: number; heads: number; groupState: number; inProj: number; conv: number } {
+  const hybrid = model.hybrid!;
+  const inner = hybrid.expand * (model.hiddenSize ?? 0);
+  const heads = inner / hybrid.headDim;
+  const groupState = hybrid.groups * hybrid.stateSize;
+  // in_proj emits z, x, B, C and dt: 2 d_inner + 2 ngroups d_state + nheads; the causal conv runs over x, B and C.
+  return { inner, heads, groupState, inProj: 2 * inner + 2 * groupState + heads, conv: inner + 2 * groupState };
+}
+
+/**
+ * One Mamba-2 layer (MambaMixer with its fused pre-norm): in_proj h x (2e + 2gs + nh), conv1d (e + 2gs) x d_conv 4 with
+ * bias, dt_bias, A_log and D per head, the gated RMSNorm over e, out_proj e x h.
+ */
+function mambaLayerParams(model: ModelSpec): number {
+  const h = model.hiddenSize ?? 0;
+  const m = mambaWidths(model);
+  return h * m.inProj + m.conv * 5 + 3 * m.heads + m.inner + m.inner * h + normParams(model, h);
+}
+
+/** A hybrid stack's parameters per layer, averaged over its Mamba, attention and MLP layers (each with one pre-norm). */
+function hybridLayerParams(model: ModelSpec, ffn: number): number {
+  const hybrid = model.hybrid!;
+  const norm = normParams(model, model.hiddenSize ?? 0);
+  const total = hybrid.mamba * mambaLayerParams(model) + hybrid.attention * (attentionParams(model) + norm) + hybrid.mlp * (mlpParams(model, ffn, model.mlpBias === true) + norm);
+  return total / Math.max(1, hybrid.mamba + hybrid.attention + hybrid.mlp);
+}
+
 function layerNorms(model: ModelSpec): number {
   return (model.normsPerLayer ?? 2) * normParams(model, model.hiddenSize ?? 0);
 }
@@ -217,7 +245,9 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
   const norms = layerNorms(model);
   const attention = attentionParams(model);
   const denseWidth = model.ffnHiddenSize ?? 4 * h;
-  const denseLayer = attention + mlpParams(model, denseWidth, model.mlpBias === true) + norms;
+  // A hybrid stack's layers differ in kind; each stage is counted at their average, stated below.
+  const denseLayer = model.hybrid ? hybridLayerParams(model, denseWidth) : attention + mlpParams(model, denseWidth, model.mlpBias === true) + norms;
+  if (model.hybrid) assumptions.push(`hybrid stack: ${model.hybrid.mamba} Mamba-2, ${model.hybrid.attention} attention and ${model.hybrid.mlp} MLP layers, each stage counted at their average size`);
   const routed = routedExperts(model);
   const moeLayer = isMoe(model) ? attention + norms + moeDenseParts(model) + routed : 0;
   const moeLayers = moeLayerCount(model);

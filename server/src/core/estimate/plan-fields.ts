@@ -1,6 +1,6 @@
 import { clearWinner, rankSuggestions } from '../util/did-you-mean';
 import type {
-  AdapterSpec, BatchSpec, ExtraModelSpec, VllmSpec, HardwareSpec, ModelSpec, MultiLatentAttention, OptimizerSpec, OverlapSpec, ParallelSpec, TrainingPlan,
+  AdapterSpec, BatchSpec, ExtraModelSpec, VllmSpec, HardwareSpec, HybridLayers, ModelSpec, MultiLatentAttention, OptimizerSpec, OverlapSpec, ParallelSpec, TrainingPlan,
   TrainingSpec, ZeroSpec,
 } from './plan';
 
@@ -17,10 +17,12 @@ type FieldsOf<T> = { readonly [K in keyof Required<T>]: FieldKind };
 
 const MLA: FieldsOf<MultiLatentAttention> = { qLoraRank: 'number', kvLoraRank: 'number', qkNopeHeadDim: 'number', qkRopeHeadDim: 'number', vHeadDim: 'number' };
 
+const HYBRID: FieldsOf<HybridLayers> = { mamba: 'number', attention: 'number', mlp: 'number', stateSize: 'number', headDim: 'number', groups: 'number', expand: 'number' };
+
 const MODEL: FieldsOf<ModelSpec> = {
   name: 'string', layers: 'number', hiddenSize: 'number', ffnHiddenSize: 'number', heads: 'number', kvHeads: 'number', headDim: 'number',
   vocabSize: 'number', seqLength: 'number', glu: 'boolean', tiedEmbeddings: 'boolean', experts: 'number', topK: 'number',
-  moeFfnHiddenSize: 'number', sharedExperts: 'number', firstDenseLayers: 'number', mla: MLA, dropout: 'boolean', maxPositions: 'number',
+  moeFfnHiddenSize: 'number', sharedExperts: 'number', firstDenseLayers: 'number', mla: MLA, hybrid: HYBRID, dropout: 'boolean', maxPositions: 'number',
   norm: ['rmsnorm', 'layernorm'], normsPerLayer: 'number', attentionBias: ['none', 'qkv', 'all'], mlpBias: 'boolean',
   qkNorm: ['none', 'per-head', 'full-width'], positionEmbedding: ['rotary', 'learned', 'alibi', 'none'], embeddingNorm: 'boolean',
   attentionSinks: 'boolean', routerBias: 'boolean', expertBias: 'boolean', routerScoreBias: 'boolean', totalParams: 'number',

@@ -28,6 +28,21 @@ export type PipelineSchedule = 'gpipe' | '1f1b' | 'interleaved' | 'zb-h1' | 'zb-
 
 export type Offload = boolean | 'cpu' | 'nvme';
 
+/**
+ * A hybrid stack in Megatron's pattern (megatron/core/models/hybrid/hybrid_layer_allocation.py: M Mamba, * attention,
+ * - MLP): each layer is one of the three, with its own pre-norm. `layers` is their sum.
+ */
+export interface HybridLayers {
+  mamba: number;
+  attention: number;
+  mlp: number;
+  /** Mamba-2 mixer (megatron/core/ssm/mamba_mixer.py; TransformerConfig defaults d_state 128, head dim 64, 8 groups, expand 2). */
+  stateSize: number;
+  headDim: number;
+  groups: number;
+  expand: number;
+}
+
 export interface MultiLatentAttention {
   qLoraRank?: number;
   kvLoraRank: number;
@@ -58,6 +73,7 @@ export interface ModelSpec {
   /** Leading layers with a dense MLP in a MoE model (DeepSeek first_k_dense_replace). */
   firstDenseLayers?: number;
   mla?: MultiLatentAttention;
+  hybrid?: HybridLayers;
   /** Dropout on (GPT-3/Megatron style): adds Korthikanti's 1-byte masks to activation memory. */
   dropout?: boolean;
   maxPositions?: number;

@@ -267,18 +267,15 @@ class Interpreter {
       case 'if_statement':
         this.ifStatement(node, uncertain);
         return;
+      case 'case_statement':
+        // A case over the script's arguments, or one whose word is unknown, reads like a loop body.
+        if (this.readsArguments(node) || !this.caseStatement(node, uncertain)) this.loopBody(node);
+        return;
       case 'for_statement':
       case 'c_style_for_statement':
       case 'while_statement':
-      case 'case_statement': {
-        const readsArguments = this.readsArguments(node);
-        if (readsArguments) this.argumentLoops++;
-        for (const child of node.children) {
-          if (child.type === 'do_group' || child.type === 'case_item') this.statements(child.children.filter((c) => c.named), true);
-        }
-        if (readsArguments) this.argumentLoops--;
+        this.loopBody(node);
         return;
-      }
       default:
         return; // function definitions, test commands on their own, arithmetic commands...
     }
@@ -291,6 +288,50 @@ class Interpreter {
   private readsArguments(node: ShellSyntaxNode): boolean {
     const head = node.children.filter((c) => c.type !== 'do_group' && c.type !== 'case_item').map((c) => this.src(c)).join(' ');
     return /\$\{?(?:[1-9#@*])|\bgetopts\b/.test(head);
+  }
+
+  /** What a loop's body (or a case's items) assigns is uncertain: loops are not unrolled. */
+  private loopBody(node: ShellSyntaxNode): void {
+    const readsArguments = this.readsArguments(node);
+    if (readsArguments) this.argumentLoops++;
+    for (const child of node.children) {
+      if (child.type === 'do_group' || child.type === 'case_item') this.statements(child.children.filter((c) => c.named), true);
+    }
+    if (readsArguments) this.argumentLoops--;
+  }
+
+  /**
+   * `case WORD in PATTERN) BODY ;; ... esac` with a WORD the script decides: the first item whose pattern matches runs
+   * (patterns are glob words: literal text, `*`, `?`, alternatives with `|`). False when WORD is unknown.
+   */
+  private caseStatement(node: ShellSyntaxNode, uncertain: boolean): boolean {
+    const subject = node.children.find((c) => c.named && c.type !== 'case_item' && c.type !== 'comment');
+    const value = subject ? this.scalarText(subject) : undefined;
+    if (value === undefined) return false;
+    let undecided = false;
+    for (const item of node.children.filter((c) => c.type === 'case_item')) {
+      const close = item.children.findIndex((c) => !c.named && this.src(c) === ')');
+      const patterns = item.children.slice(0, close).filter((c) => c.named && c.type !== 'comment');
+      const body = item.children.slice(close + 1).filter((c) => c.named);
+      const verdicts = patterns.map((p) => this.globMatches(p, value));
+      if (verdicts.some((v) => v === true) && !undecided) {
+        this.statements(body, uncertain);
+        return true;
+      }
+      if (verdicts.some((v) => v === undefined)) undecided = true;
+      if (undecided) this.statements(body, true);
+    }
+    return true;
+  }
+
+  private globMatches(pattern: ShellSyntaxNode, value: string): boolean | undefined {
+    if (pattern.type === 'extglob_pattern' || pattern.type === 'word') {
+      const glob = this.src(pattern);
+      if (/[[\]{}()!@+\\$`]/.test(glob)) return undefined; // brackets, extglobs, expansions: not decided here.
+      return new RegExp(`^${glob.replace(/[.^|]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+    }
+    const text = this.scalarText(pattern);
+    return text === undefined ? undefined : text === value;
   }
 
   private ifStatement(node: ShellSyntaxNode, uncertain: boolean): void {

@@ -67,6 +67,39 @@ function recomputeOf(lookup: ArgLookup): { value?: Recompute; node?: ConfigNode 
 }
 
 /** What Megatron-style arguments (launch scripts, --yaml-cfg, NeMo, GPT-NeoX) say about the run. */
+/**
+ * Megatron's hybrid models (pretrain_hybrid.py / pretrain_mamba.py) give their stack as --hybrid-layer-pattern (the
+ * deprecated --hybrid-override-pattern): one symbol per layer, `|` between pipeline stages, `/` before MTP layers
+ * (megatron/core/models/hybrid/hybrid_layer_allocation.py). The pattern sets the layer count, ignoring --num-layers.
+ */
+function applyHybridPattern(lookup: ArgLookup, plan: TrainingPlan, notes: string[]): void {
+  const pattern = str(lookup('hybrid_layer_pattern')) ?? str(lookup('hybrid_override_pattern'));
+  if (!pattern) return;
+  const main = pattern.split('/')[0].replace(/\|/g, '');
+  const unsupported = [...new Set(main.replace(/[M*-]/g, ''))];
+  if (unsupported.length > 0 || main.length === 0) {
+    notes.push(`hybrid layer pattern with layers the estimator does not lay out (${unsupported.join(', ') || 'none'}; it lays out M, * and -): no layer shape`);
+    plan.model = { ...plan.model, layers: undefined };
+    return;
+  }
+  const count = (symbol: string) => [...main].filter((c) => c === symbol).length;
+  const hidden = plan.model?.hiddenSize ?? 0;
+  // TransformerConfig defaults: mamba_state_dim 128, mamba_head_dim 64, mamba_num_groups 8; MambaMixer expand 2 unless
+  // mamba_num_heads fixes d_inner = heads x head dim.
+  const headDim = num(lookup('mamba_head_dim')) ?? 64;
+  const mambaHeads = num(lookup('mamba_num_heads'));
+  plan.model = {
+    ...plan.model,
+    layers: main.length,
+    hybrid: {
+      mamba: count('M'), attention: count('*'), mlp: count('-'),
+      stateSize: num(lookup('mamba_state_dim')) ?? 128, headDim, groups: num(lookup('mamba_num_groups')) ?? 8,
+      expand: mambaHeads && hidden ? (mambaHeads * headDim) / hidden : 2,
+    },
+  };
+  if (plan.parallel?.pp === undefined && pattern.includes('|')) notes.push('the hybrid pattern\'s | separators set the pipeline stages');
+}
+
 export function planFromMegatronArgs(format: Format, lookup: ArgLookup): PartialPlan {
   const anchors: Anchors = {};
   const notes: string[] = [];
@@ -89,6 +122,7 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     topK: n('moe_router_topk'),
     moeFfnHiddenSize: n('moe_ffn_hidden_size'),
   };
+  applyHybridPattern(lookup, plan, notes);
   if (plan.model.vocabSize === undefined) {
     const root = rootOf(lookup);
     const tokenizer = format === 'nemo' ? getPath(root, 'model', 'tokenizer') : undefined;
