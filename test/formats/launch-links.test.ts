@@ -60,6 +60,19 @@ test('a missing config file passed by a launch command is linked-file-missing on
   }
 });
 
+test('linked-file-missing: a relative path in a script that cds to a checkout only the environment names is one info, not a warning', () => {
+  const text = readFixture('links/cd-out-of-reach/run.sh');
+  const first = script(text);
+  const linked: LinkedFile[] = findLinks(first).filter((link) => link.kind === 'deepspeed-config').map((link) => ({ link, path: `/x/${link.target}` }));
+  assert.equal(linked.length, 1);
+  const d = analyze(text, { path: 'run.sh', shellParser: parser, settings: {}, linked }).diagnostics.filter((x) => x.rule === 'linked-file-missing');
+  assert.deepEqual(d.map((x) => [x.severity, x.message]), [['info', 'tests/deepspeed/ds_config_zero2.json is opened from the folder the script cds to ($WORK/code/transformers), which TrainLint cannot see: not checked.']]);
+  // Without the cd, the same path is looked for in this repository and reported.
+  const here = text.replace('cd $WORK/code/transformers\n', '');
+  const warned = analyze(here, { path: 'run.sh', shellParser: parser, settings: {}, linked: findLinks(script(here)).filter((link) => link.kind === 'deepspeed-config').map((link) => ({ link, path: `/x/${link.target}` })) });
+  assert.equal(warned.diagnostics.find((x) => x.rule === 'linked-file-missing')?.severity, 'warning');
+});
+
 test('accelerate --config_file: the accelerate config gives the world size and, through deepspeed_config_file, the DeepSpeed config the Trainer compares', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trainlint-links-'));
   mkdirSync(join(dir, 'conf'));

@@ -1,6 +1,7 @@
 import { PROGRAM } from '../programs/ids';
 import { getChild, getPath } from '../syntax/config-tree';
 import type { Rule } from './rule';
+import { checkoutOutOfReach } from './checkout';
 import { PROGRAMS, type Program } from '../programs/index';
 
 export const linkedFileMissing: Rule = {
@@ -9,7 +10,7 @@ export const linkedFileMissing: Rule = {
     name: 'linked-file-missing',
     severity: 'warning',
     summary: 'A config points to a file (a DeepSpeed config) that exists in none of the folders a run may start from.',
-    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch: the folder a script `cd`s to, else where the user starts it, usually the repository root or a sub-project root. TrainLint looks in the folder holding the script\'s program first, then the file\'s folder and each parent up to the repository root, and reports the path only when none of them holds it; the launch folder itself is not in the file: hence a warning. Not reported: a file the script writes before the launch (a redirection `> f`, `tee f`, a heredoc, or any earlier command that takes the path as an argument, such as a generator\'s `--output_file f`); a placeholder (`path/to/...`, `<your config>`); a path the user supplies (a folder from the environment or an empty variable, a file named after a training run\'s settings, which that run writes); a file in a `template/` or `templates/` folder, which a tool copies elsewhere with its siblings. An absolute path outside the repository is on the machine that runs the job: one info that it was not checked.',
+    why: 'The framework opens the path when training starts (TrainingArguments.deepspeed, accelerate\'s deepspeed_config_file, Megatron-DeepSpeed\'s --deepspeed_config) and stops with FileNotFoundError. Relative paths are opened from the working directory of the launch: the folder a script `cd`s to, else where the user starts it, usually the repository root or a sub-project root. TrainLint looks in the folder holding the script\'s program first, then the file\'s folder and each parent up to the repository root, and reports the path only when none of them holds it; the launch folder itself is not in the file: hence a warning. Not reported: a file the script writes before the launch (a redirection `> f`, `tee f`, a heredoc, or any earlier command that takes the path as an argument, such as a generator\'s `--output_file f`); a placeholder (`path/to/...`, `<your config>`); a path the user supplies (a folder from the environment or an empty variable, a file named after a training run\'s settings, which that run writes); a file in a `template/` or `templates/` folder, which a tool copies elsewhere with its siblings. An absolute path outside the repository is on the machine that runs the job, and a relative path in a script that cds to a folder the repository does not hold (`cd $WORK/code/transformers`) opens from there: one info each that it was not checked.',
     fix: 'No automatic fix: correct the path, or create the file.',
     references: ['huggingface/transformers src/transformers/integrations/deepspeed.py (HfDeepSpeedConfig)', 'huggingface/accelerate src/accelerate/utils/dataclasses.py (DeepSpeedPlugin)'],
   },
@@ -35,6 +36,16 @@ export const linkedFileMissing: Rule = {
           range: linked.link.range,
           severity: 'info',
           message: `${linked.link.target} is not in this repository; ${shipper.displayName} ships it, so it resolves in ${shipper.shippedFiles!.where}.`,
+        });
+        continue;
+      }
+      // A script that cds to a folder TrainLint cannot see ($WORK/code/transformers) opens relative paths from there.
+      const checkout = checkoutOutOfReach(ctx);
+      if (checkout && !/^[/~]/.test(linked.link.target)) {
+        ctx.report({
+          range: linked.link.range,
+          severity: 'info',
+          message: `${linked.link.target} is opened from the folder the script cds to (${checkout}), which TrainLint cannot see: not checked.`,
         });
         continue;
       }
