@@ -1,8 +1,14 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  CATALOG_MODELS_REQUEST,
   CHANGE_GLOBAL_BATCH_COMMAND,
+  CHOOSE_ARCHITECTURE_COMMAND,
+  SET_PROJECT_MODEL_COMMAND,
   SUMMARY_REQUEST,
+  type CatalogModelItem,
+  type ChooseArchitectureArgs,
+  type SetProjectModelResult,
   type ChangeGlobalBatchArgs,
   type ChangeGlobalBatchResult,
   type LearningRateRule,
@@ -36,7 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // The server pulls settings per document; this is what it has before it can ask. It registers its own file
     // watchers (project files and linked configs), so the client adds none.
-    initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint') },
+    // clientCommands: the commands this extension implements, which the server's code actions may name.
+    initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint'), clientCommands: [CHOOSE_ARCHITECTURE_COMMAND] },
   };
   client = new LanguageClient('trainlint', 'TrainLint', serverOptions, clientOptions);
 
@@ -77,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     }),
     vscode.commands.registerCommand('trainlint.changeGlobalBatchSize', changeGlobalBatchSize),
+    vscode.commands.registerCommand('trainlint.chooseArchitecture', chooseArchitecture),
   );
   await client.start();
   await refreshStatus();
@@ -103,6 +111,22 @@ async function changeGlobalBatchSize(): Promise<void> {
   if (!lr) return;
   const args: ChangeGlobalBatchArgs = { uri: editor.document.uri.toString(), version: editor.document.version, globalBatch: Number(answer), learningRate: lr.rule };
   const result = await client.sendRequest<ChangeGlobalBatchResult>('workspace/executeCommand', { command: CHANGE_GLOBAL_BATCH_COMMAND, arguments: [args] });
+  if (result.applied) void vscode.window.showInformationMessage(`TrainLint: ${result.message}`);
+  else void vscode.window.showWarningMessage(`TrainLint: ${result.message}`);
+}
+
+/** "Choose the architecture...": the whole catalog in a picker; the server writes the choice into .trainlint.yaml. */
+async function chooseArchitecture(args?: ChooseArchitectureArgs): Promise<void> {
+  const uri = args?.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+  if (!uri || !client) return;
+  const models = await client.sendRequest<CatalogModelItem[]>(CATALOG_MODELS_REQUEST);
+  const picked = await vscode.window.showQuickPick(models.map((m) => ({ label: m.id, description: m.detail })), {
+    title: 'TrainLint: the architecture this model has',
+    placeHolder: 'Type to filter the model catalog',
+    matchOnDescription: true,
+  });
+  if (!picked) return;
+  const result = await client.sendRequest<SetProjectModelResult>('workspace/executeCommand', { command: SET_PROJECT_MODEL_COMMAND, arguments: [{ uri, model: picked.label }] });
   if (result.applied) void vscode.window.showInformationMessage(`TrainLint: ${result.message}`);
   else void vscode.window.showWarningMessage(`TrainLint: ${result.message}`);
 }

@@ -18,7 +18,7 @@ describe('change the global batch size', () => {
   it('rescales batch fields, learning rate and step counts in the file and the DeepSpeed config it links to', async () => {
     const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: true }), configuration: () => ({ cluster: { nodes: 1, gpusPerNode: 8 } }) });
     try {
-      assert.deepEqual((session.initializeResult.capabilities.executeCommandProvider as { commands: string[] }).commands, ['trainlint.server.changeGlobalBatchSize']);
+      assert.deepEqual((session.initializeResult.capabilities.executeCommandProvider as { commands: string[] }).commands, ['trainlint.server.changeGlobalBatchSize', 'trainlint.server.setProjectModel']);
       const train = await session.open(TRAIN);
       const refused = await run(session, train, 100, 'auto');
       assert.deepEqual(refused, { applied: false, message: '100 is not a multiple of the data-parallel size 8' });

@@ -70,4 +70,29 @@ describe('an unknown model', () => {
     assert.equal(session.text(uriOf(projectPath)).split('\n').filter((l) => l.startsWith('model:')).length, 1);
     assert.match(session.text(uriOf(projectPath)), /^cluster: \{ nodes: 1, gpusPerNode: 8 \}\nmodel: \S+\n$/);
   });
+
+  it('offers "Choose the architecture..." to a client that declares the picker; the server writes the id picked from its catalog', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'trainlint-choose-model-'));
+    const sft = join(scratch, 'sft.yaml');
+    copyFileSync(join(FIXTURES, 'unknown-model/sft.yaml'), sft);
+    const picker = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: true }), folders: [scratch], initializationOptions: { clientCommands: ['trainlint.chooseArchitecture'] } });
+    try {
+      const uri = await picker.open(sft);
+      const infos = (await pull(picker, uri)).filter((d) => d.code === 'TL504');
+      const actions = await picker.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: infos[0].range, context: { diagnostics: infos } });
+      const choose = actions.find((a) => a.title === 'Choose the architecture...');
+      assert.deepEqual(choose?.command, { title: 'Choose the architecture...', command: 'trainlint.chooseArchitecture', arguments: [{ uri }] });
+      const catalog = await picker.request<Array<{ id: string; detail: string }>>('trainlint/catalogModels', {});
+      assert.ok(catalog.length >= 180, `${catalog.length} ids`);
+      assert.deepEqual(catalog.find((m) => m.id === 'mistralai/Mistral-7B-v0.1'), { id: 'mistralai/Mistral-7B-v0.1', detail: 'mistral, 7.3B parameters' });
+      const refused = await picker.request<{ applied: boolean; message: string }>('workspace/executeCommand', { command: 'trainlint.server.setProjectModel', arguments: [{ uri, model: 'not/a-model' }] });
+      assert.deepEqual(refused, { applied: false, message: 'not/a-model is not a catalog id' });
+      const result = await picker.request<{ applied: boolean; message: string }>('workspace/executeCommand', { command: 'trainlint.server.setProjectModel', arguments: [{ uri, model: 'mistralai/Mistral-7B-v0.1' }] });
+      assert.equal(result.applied, true, result.message);
+      assert.equal(picker.text(uriOf(join(scratch, '.trainlint.yaml'))), 'model: mistralai/Mistral-7B-v0.1\n');
+    } finally {
+      await picker.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 });

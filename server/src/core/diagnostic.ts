@@ -20,6 +20,11 @@ export interface Fix {
    * that file is or would be; projectSettingEdits (core) makes the edits.
    */
   projectSetting?: { key: 'model'; value: string };
+  /**
+   * The value is the user's to choose from the model catalog: an editor with a picker offers it (VS Code's
+   * "Choose the architecture..."); `projectSetting.value` is then empty.
+   */
+  choose?: 'catalog-model';
 }
 
 export interface RelatedLocation {

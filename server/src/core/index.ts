@@ -19,3 +19,4 @@ export { trainingLength, criticalBatch } from './facts/training-length';
 export { paddingWaste } from './facts/padding';
 export { buildPlan } from './plan/build-plan';
 export { estimate, type Estimate } from './estimate/estimate';
+export { catalogModelEntries } from './catalog/find-model';

@@ -4,6 +4,7 @@ import type { Analyses, Analyzed } from './analyses';
 import { fixAll } from './fix-all';
 import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
 import { pathOfUri } from './paths';
+import { CHOOSE_ARCHITECTURE_COMMAND, type ChooseArchitectureArgs } from './protocol';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
@@ -39,7 +40,7 @@ function workspaceEdit(analyzed: Analyzed, edits: TextEdit[], other: FixData['ot
  * The edit that writes a fix's setting into the project file governing the document: edited in place when the file
  * exists, created otherwise (which needs a client that takes resource operations, the same one that takes versions).
  */
-function projectFileEdit(analyzed: Analyzed, analyses: Analyses, setting: NonNullable<FixData['projectSetting']>, versioned: boolean): WorkspaceEdit | undefined {
+export function projectFileEdit(analyzed: Analyzed, analyses: Analyses, setting: NonNullable<FixData['projectSetting']>, versioned: boolean): WorkspaceEdit | undefined {
   const path = pathOfUri(analyzed.uri);
   if (!path) return undefined;
   const file = analyses.projectFileOf(path);
@@ -58,7 +59,14 @@ function wants(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
 
-export function codeActions(params: CodeActionParams, analyzed: Analyzed, analyses: Analyses, versioned: boolean): CodeAction[] {
+/** What the client can do beyond the protocol: the client commands it declared (initializationOptions.clientCommands). */
+export interface ClientAbilities {
+  versionedEdits: boolean;
+  commands: string[];
+}
+
+export function codeActions(params: CodeActionParams, analyzed: Analyzed, analyses: Analyses, client: ClientAbilities): CodeAction[] {
+  const versioned = client.versionedEdits;
   if (!analyzed.included) return [];
   const only = params.context.only;
   const actions: CodeAction[] = [];
@@ -68,6 +76,14 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
       const fixes = fixesOf(diagnostic, analyzed, analyses);
       const preferred = fixes.filter((f) => f.safe).length === 1 ? fixes.find((f) => f.safe) : undefined;
       for (const fix of fixes) {
+        if (fix.choose === 'catalog-model') {
+          // A picker is the client's: offered only where the client declared the command.
+          if (client.commands.includes(CHOOSE_ARCHITECTURE_COMMAND)) {
+            const args: ChooseArchitectureArgs = { uri: analyzed.uri };
+            actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: fix.title, command: CHOOSE_ARCHITECTURE_COMMAND, arguments: [args] } });
+          }
+          continue;
+        }
         if (fix.projectSetting) {
           const edit = projectFileEdit(analyzed, analyses, fix.projectSetting, versioned);
           if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });

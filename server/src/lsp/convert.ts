@@ -61,6 +61,7 @@ export interface FixData {
   other?: { uri: string; version: number | null; edits: LspTextEdit[] };
   /** A setting for the project file, turned into an edit of .trainlint.yaml when the action is asked for. */
   projectSetting?: Fix['projectSetting'];
+  choose?: Fix['choose'];
 }
 
 export interface DiagnosticData {
@@ -79,6 +80,7 @@ export interface DocumentContext {
 export function toFixData(fix: Fix, doc: DocumentContext): FixData | undefined {
   const data: FixData = { title: fix.title, safe: fix.safe, edits: fix.edits.map((e) => doc.converter.edit(e)) };
   if (fix.projectSetting) data.projectSetting = fix.projectSetting;
+  if (fix.choose) data.choose = fix.choose;
   if (fix.otherFile) {
     const other = doc.locate(fix.otherFile.path);
     if (!other) return undefined; // The other file is gone: a half-applied fix would break the pair.

@@ -28,6 +28,38 @@ export interface SummaryResult {
   warnings: number;
 }
 
+/**
+ * The client command behind "Choose the architecture...": a picker over the catalog, then SET_PROJECT_MODEL_COMMAND.
+ * Offered only to a client that lists it in `initializationOptions.clientCommands` (TrainLint's VS Code extension).
+ */
+export const CHOOSE_ARCHITECTURE_COMMAND = 'trainlint.chooseArchitecture';
+
+export interface ChooseArchitectureArgs {
+  uri: string;
+}
+
+/** Client to server: the model catalog, for the picker. */
+export const CATALOG_MODELS_REQUEST = 'trainlint/catalogModels';
+
+export interface CatalogModelItem {
+  id: string;
+  /** One line: the family and the size. */
+  detail: string;
+}
+
+/** The server half of "Choose the architecture...": writes `model:` into the project file governing `uri`. */
+export const SET_PROJECT_MODEL_COMMAND = 'trainlint.server.setProjectModel';
+
+export interface SetProjectModelArgs {
+  uri: string;
+  model: string;
+}
+
+export interface SetProjectModelResult {
+  applied: boolean;
+  message: string;
+}
+
 /** The server-side half of `trainlint.changeGlobalBatchSize`; named apart so the client's command id stays free. */
 export const CHANGE_GLOBAL_BATCH_COMMAND = 'trainlint.server.changeGlobalBatchSize';
 

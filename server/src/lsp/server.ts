@@ -24,7 +24,8 @@ import { pathKey, pathOfUri } from './paths';
 import { isProjectFile, ProjectFiles } from '../node/project-files';
 import { WorkspacePins } from '../node/workspace-pins';
 import { pinFileKind } from '../core/versions/pin-files';
-import { CHANGE_GLOBAL_BATCH_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SummaryParams, type SummaryResult } from './protocol';
+import { CATALOG_MODELS_REQUEST, CHANGE_GLOBAL_BATCH_COMMAND, SET_PROJECT_MODEL_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SetProjectModelArgs, type SummaryParams, type SummaryResult } from './protocol';
+import { catalogModels, runSetProjectModel } from './set-project-model';
 import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';
 import { SettingsStore } from './settings';
@@ -52,6 +53,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   let analyses: Analyses;
   let diagnostics: DiagnosticsChannel;
   let versionedEdits = false;
+  // Client commands the editor declared it implements (TrainLint's VS Code extension: the architecture picker).
+  let clientCommands: string[] = [];
   let registerForChanges = { configuration: false, watchedFiles: false, folders: false };
 
   const openUris = (paths: string[]) => {
@@ -67,6 +70,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     const pull = client.textDocument?.diagnostic !== undefined;
     const literals = client.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
     versionedEdits = client.workspace?.workspaceEdit?.documentChanges === true;
+    const declared = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
+    clientCommands = Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string') : [];
     registerForChanges = {
       configuration: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       watchedFiles: client.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
@@ -99,7 +104,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       codeActionProvider: literals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : undefined,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
-      executeCommandProvider: { commands: [CHANGE_GLOBAL_BATCH_COMMAND] },
+      executeCommandProvider: { commands: [CHANGE_GLOBAL_BATCH_COMMAND, SET_PROJECT_MODEL_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
     if (pull) capabilities.diagnosticProvider = { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: false };
@@ -195,7 +200,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
 
   connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position)));
   connection.onCompletion((params, token) => withAnalysis(params.textDocument.uri, 'completion', [], token, (a) => completion(a, params.position)));
-  connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, versionedEdits)));
+  connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, { versionedEdits, commands: clientCommands })));
+  connection.onRequest(CATALOG_MODELS_REQUEST, () => catalogModels());
   connection.languages.inlayHint.on((params, token) => withAnalysis(params.textDocument.uri, 'inlay hints', [], token, (a) => inlayHints(a, params.range)));
   connection.onCodeLens((params, token) => withAnalysis(params.textDocument.uri, 'code lens', [], token, (a) => codeLenses(a)));
   connection.onRequest(SUMMARY_REQUEST, (params: SummaryParams, token) =>
@@ -204,9 +210,11 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
 
   connection.onExecuteCommand((params, token) =>
     runSafe(connection, token, params.command, { applied: false, message: 'the command failed: see the TrainLint output' }, () => {
-      const args = params.arguments?.[0] as ChangeGlobalBatchArgs | undefined;
-      if (params.command !== CHANGE_GLOBAL_BATCH_COMMAND || !args) return { applied: false, message: `unknown command or arguments: ${params.command}` };
-      return runChangeGlobalBatch(connection, documents, analyses, args);
+      const args = params.arguments?.[0] as (ChangeGlobalBatchArgs & SetProjectModelArgs) | undefined;
+      if (!args) return { applied: false, message: `no arguments: ${params.command}` };
+      if (params.command === CHANGE_GLOBAL_BATCH_COMMAND) return runChangeGlobalBatch(connection, documents, analyses, args);
+      if (params.command === SET_PROJECT_MODEL_COMMAND) return runSetProjectModel(connection, documents, analyses, versionedEdits, args);
+      return { applied: false, message: `unknown command: ${params.command}` };
     }),
   );
 

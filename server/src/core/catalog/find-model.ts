@@ -65,6 +65,14 @@ export function modelNamedWithin(folder: string): { model: CatalogModel; named: 
   return distinct.size === 1 ? { model: longest[0].model, named: longest[0].bare } : undefined;
 }
 
+/** Every catalog entry for a picker: its id, and its family with its parameter count where one is known. */
+export function catalogModelEntries(): Array<{ id: string; detail: string }> {
+  return ALL_MODELS.map((m) => {
+    const total = m.exactParams?.total ?? m.published?.total ?? m.derivedParams?.total;
+    return { id: m.id, detail: total ? `${m.family}, ${(total / 1e9).toFixed(total < 1e10 ? 1 : 0)}B parameters` : m.family };
+  });
+}
+
 export function catalogModelIds(): string[] {
   return ALL_MODELS.map((m) => m.id);
 }
