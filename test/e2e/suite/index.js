@@ -24,6 +24,7 @@ const RULES = {
   fp16AndBf16: { name: 'fp16-and-bf16', code: 'TL302' },
   autoOutsideTrainer: { name: 'auto-outside-trainer', code: 'TL301' },
   unknownKey: { name: 'unknown-key', code: 'TL201' },
+  unknownModel: { name: 'unknown-model', code: 'TL504' },
 };
 
 const tests = [];
@@ -187,6 +188,26 @@ test('fixture: a misspelled DeepSpeed key gets an unknown-key warning, a hover, 
     () => !vscode.languages.getDiagnostics(document.uri).some((d) => isRule(d, RULES.unknownKey)),
     DIAGNOSTIC_TIMEOUT_MS, () => describeDiagnostics(document.uri)));
   await vscode.commands.executeCommand('workbench.action.files.revert');
+});
+
+// Last: it writes a .trainlint.yaml into the fixture's folder.
+test('fixture: an unknown model offers "Choose the architecture...": the picker lists the catalog and the pick lands in .trainlint.yaml', async () => {
+  const file = fixture('unknown_model.yaml');
+  const document = await open(file);
+  const diagnostic = await waitForDiagnostic(document.uri, RULES.unknownModel);
+  const actions = await timed('code actions', vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value));
+  const choose = (actions || []).find((a) => a.title === 'Choose the architecture...');
+  assert(choose && choose.command, `no "Choose the architecture..." action: ${(actions || []).map((a) => a.title).join(' | ')}`);
+  // The command opens a quick pick over the catalog; type an id and accept it as a user would.
+  const running = vscode.commands.executeCommand(choose.command.command, ...(choose.command.arguments || []));
+  await sleep(1500);
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  await running;
+  const projectFile = path.join(path.dirname(file), '.trainlint.yaml');
+  const written = await timed('pick to project file', poll('the project file to name a model',
+    () => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === projectFile && /^model: \S+\/\S+$/m.test(d.getText())), DIAGNOSTIC_TIMEOUT_MS,
+    () => `open documents: ${vscode.workspace.textDocuments.map((d) => d.uri.fsPath).join(', ')}`));
+  note(`written: ${written.getText().trim()}`);
 });
 
 // ---------------------------------------------------------------------------------------------
