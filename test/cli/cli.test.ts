@@ -185,7 +185,7 @@ test('rescale --rule malladi also scales Adam betas and epsilon (Malladi et al.)
   assert.match(text, /adam_beta1: 0\.8\n/);
   assert.match(text, /adam_beta2: 0\.9\n/);
   assert.match(text, /adam_epsilon: 7\.07e-9\n/);
-  assert.match(text, /learning_rate: 0\.0004243\n/);
+  assert.match(text, /learning_rate: 4\.243e-4\n/);
   assert.equal(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).code, 0);
   assert.doesNotMatch(trainlint(['check', join(dir, 'sft.yaml'), '--gpus', '8']).stdout, /yaml-float-as-string/);
 });

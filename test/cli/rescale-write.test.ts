@@ -20,7 +20,7 @@ test('rescale writes through a symlink (the link stays) and keeps the file\'s mo
   assert.match(readFileSync(join(dir, 'train.yaml'), 'utf8'), /gradient_accumulation_steps: 8/);
 });
 
-test('rescale of a Megatron launch script changes --global-batch-size only (accumulation is derived) and the script stays valid bash, executable', () => {
+test('rescale of a Megatron launch script edits its flags in place: --global-batch-size (accumulation is derived), --lr by the square-root rule, iteration counts halved; the script stays valid bash, executable', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trainlint-rescale-'));
   const script = '#!/bin/bash\ndeepspeed pretrain_gpt.py --tensor-model-parallel-size 1 --pipeline-model-parallel-size 1 --num-layers 24 --hidden-size 1024 --num-attention-heads 16 --micro-batch-size 4 --global-batch-size 64 --seq-length 1024 --max-position-embeddings 1024 --train-iters 1000 --lr 1e-4 --lr-warmup-iters 10\n';
   writeFileSync(join(dir, 'train.sh'), script);
@@ -28,7 +28,8 @@ test('rescale of a Megatron launch script changes --global-batch-size only (accu
   const run = trainlint(['rescale', 'train.sh', '--global-batch', '128', '--gpus', '8'], dir);
   assert.equal(run.status, 0, run.stderr);
   const after = readFileSync(join(dir, 'train.sh'), 'utf8');
-  assert.equal(after, script.replace('--global-batch-size 64', '--global-batch-size 128'));
+  // Megatron's --optimizer defaults to adam: the square-root rule; --train-iters and --lr-warmup-iters keep their tokens.
+  assert.equal(after, script.replace('--global-batch-size 64', '--global-batch-size 128').replace('--lr 1e-4', '--lr 1.414e-4').replace('--train-iters 1000', '--train-iters 500').replace('--lr-warmup-iters 10', '--lr-warmup-iters 5'));
   assert.equal(statSync(join(dir, 'train.sh')).mode & 0o777, 0o755);
   assert.equal(spawnSync('bash', ['-n', join(dir, 'train.sh')]).status, 0);
 });

@@ -41,7 +41,7 @@ const CASES: Case[] = [
     // The learning rate did not move at all: the issue-4 warning, with the square-root fix for AdamW.
     expect: [{
       rule: 'lr-not-rescaled', severity: 'warning', at: 'learning_rate', says: 'learning_rate stayed 2e-5',
-      fix: { title: 'Set learning_rate to 4e-5 (square-root rule)', result: 'learning_rate: 0.00004' },
+      fix: { title: 'Set learning_rate to 4e-5 (square-root rule)', result: 'learning_rate: 4.0e-5' },
     }],
   },
   {

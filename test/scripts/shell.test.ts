@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { analyze, type FileAnalysis, type Settings } from '../../server/src/core/index';
 import { getChild, getPath, type ConfigNode } from '../../server/src/core/syntax/config-tree';
 import { shellFactsOf } from '../../server/src/core/shell/shell-config';
+import { batchIdentities } from '../../server/src/core/hover/batch-identity';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
 import { NO_SHARED, readFixture, sharedDir } from '../helpers';
@@ -355,4 +356,13 @@ test('Megatron-DeepSpeed with --deepspeed pipelines through DeepSpeed\'s engine:
   assert.doesNotMatch(withEngine, /interleaved|ZB-H1/);
   const megatronOwn = bubbleMessage(script.replace('--zero-stage 1', '--zero-stage 1 --no-pipeline-parallel'));
   assert.match(megatronOwn, /interleaved schedule with 2 model chunks per stage/);
+});
+
+test('the batch identity (hover, inlay, code lens, rescale) takes the world size the script launches, as diagnostics and the estimate do', () => {
+  const text = 'torchrun --nproc_per_node 8 --nnodes 2 pretrain_gpt.py --tensor-model-parallel-size 4 --pipeline-model-parallel-size 2 --num-layers 32 --micro-batch-size 2 --global-batch-size 512\n';
+  const settings = { cluster: { worldSize: 8 } };
+  const identity = batchIdentities(check(text, settings), settings)[0];
+  assert.equal(identity.dataParallel.value, 2, '16 GPUs / (TP 4 x PP 2), not 8 / 8');
+  assert.match(identity.dataParallel.source, /world size 16 \(the launch command in this file\)/);
+  assert.equal(identity.accum.value, 128);
 });

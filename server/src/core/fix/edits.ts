@@ -19,15 +19,19 @@ export function formatScalar(language: Language, value: ScalarValue): string {
     return JSON.stringify(value);
   }
   if (typeof value === 'number') {
-    if (language === 'yaml' && !Number.isInteger(value)) return yamlFloat(value);
-    return String(value);
+    if (language === 'yaml' && !Number.isInteger(value)) return yamlFloat(numberText(value));
+    return numberText(value);
   }
   return String(value);
 }
 
+/** Small fractions in exponent form, as configs write learning rates (4.243e-4, not 0.0004243). */
+function numberText(value: number): string {
+  return !Number.isInteger(value) && value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential() : String(value);
+}
+
 /** A float literal PyYAML 1.1 reads as a float: a dot is required and an exponent needs a sign. */
-function yamlFloat(value: number): string {
-  const text = String(value);
+function yamlFloat(text: string): string {
   if (!/e/i.test(text)) return text.includes('.') ? text : `${text}.0`;
   const [mantissa, exponent] = text.split(/e/i);
   const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;

@@ -109,13 +109,16 @@ function impliedRanks(facts: BatchFacts): string {
  */
 export function batchIdentities(analysis: FileAnalysis, settings: Settings, worldSource?: string): BatchIdentity[] {
   const identities: BatchIdentity[] = [];
-  const world = worldSizeOf(settings);
+  // The settings the rules saw: a launch script's own process layout wins over a generic world size, as in diagnostics.
+  const effective = analysis.settings ?? settings;
+  const world = worldSizeOf(effective);
+  const source = world.value !== worldSizeOf(settings).value ? 'the launch command in this file' : worldSource ?? world.source;
   for (const root of analysis.roots) {
-    const facts = batchFactsFor(analysis.format, root, settings);
+    const facts = batchFactsFor(analysis.format, root, effective);
     if (!facts) continue;
     const reader = facts.worldFrom ?? 'the launcher';
     let dataParallel: Factor;
-    const worldText = `world size ${world.value} (${worldSource ?? world.source})`;
+    const worldText = `world size ${world.value} (${source})`;
     const parallelText = facts.modelParallel > 1 ? ` / ${facts.modelParallelSource}` : '';
     if (world.value === undefined) dataParallel = { source: `world size unknown${impliedRanks(facts)}: set trainlint.cluster or \`cluster\` in .trainlint.yaml` };
     else if (world.value % facts.modelParallel !== 0) dataParallel = { source: `${worldText} does not divide by model parallelism ${facts.modelParallel}` };

@@ -63,9 +63,10 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
   set(facts.micro, target.micro);
   set(facts.accum, target.accum);
   set(facts.perRank, target.micro * target.accum);
-  // A field the config leaves out must be written when what the framework would fill in no longer holds.
+  // A field the config leaves out must be written when what the framework would fill in no longer holds. A launch
+  // script gets no new flags: a value it derives (Megatron's accumulation) is the program's to work out.
   const anchor = (facts.micro ?? facts.global ?? facts.accum)?.node;
-  if (!anchor) return edits;
+  if (!anchor || language === 'shell') return edits;
   const missing = (stated: BatchFacts['micro'], name: string, value: number, filled: number) => {
     if (!stated && value !== filled) edits.push(insertAfter(language, text, anchor, name, value));
   };
@@ -97,7 +98,7 @@ function adamEdits(language: Language, keys: OptimizerKeys, root: ConfigNode, ra
     const old = numberAt(node);
     if (!node || old === undefined || value === undefined) return;
     edits.push(replaceValue(language, node, Number(value.toPrecision(4))));
-    notes.push(`${label} ${old} → ${Number(value.toPrecision(4))}`);
+    notes.push(`${label} ${formatScalar('json', old)} → ${formatScalar('json', Number(value.toPrecision(4)))}`);
   };
   set(beta1, adam.beta1, 'beta1');
   set(beta2, adam.beta2, 'beta2');
@@ -125,7 +126,7 @@ function scheduleEdits(language: Language, format: Format, root: ConfigNode, rat
     const lr = numberAt(node);
     if (node && lr !== undefined && factor !== 1) {
       edits.push(replaceValue(language, node, round4(lr * factor)));
-      notes.push(`${String(node.key)} ${lr} → ${round4(lr * factor)} (${chosen === 'linear' ? 'linear' : 'square-root'} scaling)`);
+      notes.push(`${String(node.key)} ${formatScalar('json', lr)} → ${formatScalar('json', round4(lr * factor))} (${chosen === 'linear' ? 'linear' : 'square-root'} scaling)`);
     }
   }
   const stepNodes = keys.steps(root);
@@ -151,7 +152,7 @@ export function changeGlobalBatch(analysis: FileAnalysis, settings: Settings, li
   if (!Number.isInteger(newGlobal) || newGlobal < 1) return refuse('the global batch must be a positive whole number');
   const root = analysis.roots[0];
   const identity = batchIdentities(analysis, settings)[0];
-  const facts = root && batchFactsFor(analysis.format, root, settings);
+  const facts = root && batchFactsFor(analysis.format, root, analysis.settings ?? settings);
   if (!root || !identity || !facts) return refuse('only DeepSpeed configs and TrainingArguments state a batch this command can change');
   const { global, micro, dataParallel } = identity;
   if ([facts.global, facts.micro, facts.accum].some((f) => f?.value === 'auto')) return refuse('this file leaves the batch to "auto": change it in the TrainingArguments or accelerate config that launches it');

@@ -9,6 +9,7 @@ import { elasticCheck } from './elastic';
 import { links } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
+import { optimizer } from './optimizer';
 import { schema, schemas } from './schema';
 import { flatLookup, planFromMegatronArgs, withRoot } from './plan';
 import { MODELOPT_FLAGS } from './modelopt';
@@ -29,6 +30,7 @@ export const megatron: Program = {
   schema,
   schemas,
   batchFacts,
+  optimizer,
   plan: (root) => planFromMegatronArgs('megatron', withRoot(flatLookup(root), root)),
   precision,
   links,
