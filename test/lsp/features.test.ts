@@ -42,6 +42,12 @@ describe('hover, completion, inlay hints, code lens', () => {
     assert.deepEqual(hints.map((h) => [h.label, h.position]), [['global 256 = 4 micro × 8 accum × 8 DP', positionOf(session.text(uri), ',')]]);
   });
 
+  it('shows a mismatch as one in the inlay hint, never as a false equation', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/mismatch_ds_config.json'), '{\n  "train_batch_size": 512,\n  "train_micro_batch_size_per_gpu": 4,\n  "gradient_accumulation_steps": 8\n}\n');
+    const hints = await session.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 6, character: 0 } } });
+    assert.deepEqual(hints.map((h) => h.label), ['global 512 ≠ 4 micro × 8 accum × 8 DP = 256']);
+  });
+
   it('summarizes the file on its first line', async () => {
     const text = markdown(await session.request<Hover>('textDocument/hover', { textDocument: { uri: ds }, position: { line: 0, character: 0 } }));
     assert.match(text, /\*\*TrainLint: DeepSpeed config\*\*/);

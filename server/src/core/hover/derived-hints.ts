@@ -18,9 +18,12 @@ export function derivedHints(input: SummaryInput): DerivedHint[] {
   for (const identity of batchIdentities(input.analysis, input.settings, input.worldSource)) {
     const { global, micro, accum, dataParallel } = identity;
     if (dataParallel.value !== undefined && global.value !== undefined && micro.value !== undefined && accum.value !== undefined) {
+      // A mismatch is shown as one, never as a false equation (512 != 4 x 8 x 8 = 256).
+      const product = micro.value * accum.value * dataParallel.value;
+      const relation = product === global.value ? '=' : '≠';
       hints.push({
         offset: identity.anchor.range.end,
-        label: `global ${global.value} = ${micro.value} micro × ${accum.value} accum × ${dataParallel.value} DP`,
+        label: `global ${global.value} ${relation} ${micro.value} micro × ${accum.value} accum × ${dataParallel.value} DP${product === global.value ? '' : ` = ${product}`}`,
         tooltip: [global, micro, accum, dataParallel].map((f) => `${f.value}: ${f.source}`).join('\n'),
       });
     }
