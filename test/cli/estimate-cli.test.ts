@@ -201,3 +201,15 @@ test('a script in scripts/ that names ./scripts/zero3.json: the run resolves it 
   assert.ok(memory.weights / GiB > 2.9 && memory.weights / GiB < 3.2, String(memory.weights / GiB));
   assert.ok(memory.fits && memory.total / GiB < 80, String(memory.total / GiB));
 });
+
+test('a DeepSpeed config with train_batch_size alone is planned as DeepSpeed runs it and as the hover shows it: micro-batch = global / world, no accumulation', async () => {
+  const text = '{\n  "train_batch_size": 64,\n  "bf16": {"enabled": true},\n  "zero_optimization": {"stage": 2}\n}\n';
+  const path = tempFile('ds.json', text);
+  const { plan } = JSON.parse(trainlint(['plan', path, '--gpus', '8']).stdout);
+  assert.deepEqual(plan.batch, { micro: 8, gradAccum: 1, global: 64 });
+  const { analyze } = await import('../../server/src/core/analyze');
+  const { batchIdentities } = await import('../../server/src/core/hover/batch-identity');
+  const settings = { cluster: { worldSize: 8 } };
+  const identity = batchIdentities(analyze(text, { path, settings }), settings)[0];
+  assert.deepEqual([identity.micro.value, identity.accum.value], [plan.batch.micro, plan.batch.gradAccum]);
+});

@@ -17,6 +17,12 @@ export function planFromDeepSpeed(root: ConfigNode): PartialPlan {
   const accum = getChild(root, 'gradient_accumulation_steps');
   const global = getChild(root, 'train_batch_size');
   plan.batch = { micro: num(micro), gradAccum: num(accum), global: num(global) };
+  // deepspeed/runtime/config.py _set_batch_related_parameters: train_batch_size alone means no accumulation and a
+  // micro-batch of train_batch_size / world size, as the hover derives it.
+  if (plan.batch.global !== undefined && plan.batch.micro === undefined && plan.batch.gradAccum === undefined) {
+    plan.batch.gradAccum = 1;
+    notes.push('train_batch_size alone: DeepSpeed sets gradient_accumulation_steps 1 and the micro-batch to train_batch_size / world size');
+  }
   if (micro) anchors['batch.micro'] = micro;
   if (accum) anchors['batch.gradAccum'] = accum;
   if (global) anchors['batch.global'] = global;
