@@ -36,3 +36,14 @@ test('a context-extended derivative another organisation publishes resolves to i
   assert.match(JSON.stringify(json), /weights loaded in bf16 \(torch_dtype\) and trained without DeepSpeed/);
   assert.ok(Math.abs(json.memory.optimizer / json.memory.weights - 2) < 0.01, `${json.memory.optimizer / json.memory.weights}`);
 });
+
+test('a switch reads the same for the plan and the rules: "None" and "null" strings are off, "${BF16}" is left open', async () => {
+  const { analyze } = await import('../../server/src/core/analyze');
+  const { buildPlan } = await import('../../server/src/core/plan/build-plan');
+  const base = 'output_dir: out\nper_device_train_batch_size: 4\nfp16: true\n';
+  for (const [bf16, precision] of [['"None"', 'fp16'], ['"null"', 'fp16'], ['"${BF16}"', 'fp16'], ['"yes"', 'bf16']] as const) {
+    const analysis = analyze(`${base}bf16: ${bf16}\n`, { path: 'train.yaml' });
+    assert.equal(buildPlan(analysis, {})!.plan.precision, precision, bf16);
+    assert.equal(analysis.diagnostics.some((d) => d.rule === 'fp16-and-bf16'), precision === 'bf16', bf16);
+  }
+});

@@ -28,21 +28,25 @@ export const numberAt = (node: ConfigNode | undefined): number | undefined => nu
 export const firstNode = (...nodes: Array<ConfigNode | undefined>): ConfigNode | undefined => nodes.find((n) => n !== undefined);
 
 /**
- * Whether a switch is on as Python would see it. `true`, a truthy number and any non-empty string other
- * than a false-word count (a string such as "torch.cuda.is_bf16_supported()" is truthy to `if self.bf16:`);
- * "auto" and an environment placeholder (`${BF16}`) are left to whoever resolves them and count as off here.
+ * A switch as the programs read it (Python truthiness of YAML/JSON values; "false", "no", "off", "none", "null" and 0
+ * off), or undefined where the file leaves it open: "auto", null, a `${VAR}` placeholder a template fills, no scalar.
+ * The plan, the estimate and the rules all read switches through it.
  */
-export function isSwitchOn(node: ConfigNode | undefined): boolean {
-  if (!node || node.kind !== 'scalar') return false;
+export function switchValue(node: ConfigNode | undefined): boolean | undefined {
+  if (!node || node.kind !== 'scalar' || node.value === null) return undefined;
   const value = node.value;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
-    if (text === 'auto' || text === '') return false;
+    if (text === 'auto') return undefined;
     // `${BF16}` (envsubst, a job template): filled in before any program reads the file, so its value is unknown here.
-    if (/^\$\{\w+\}$/.test(text)) return false;
-    return !['false', '0', 'no', 'off', 'none', 'null'].includes(text);
+    if (/^\$\{\w+\}$/.test(text)) return undefined;
+    return !['false', '0', 'no', 'off', 'none', 'null', ''].includes(text);
   }
-  return false;
+  return undefined;
+}
+
+export function isSwitchOn(node: ConfigNode | undefined): boolean {
+  return switchValue(node) === true;
 }

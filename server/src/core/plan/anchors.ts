@@ -1,4 +1,5 @@
 import type { ConfigNode } from '../syntax/config-tree';
+import { switchValue } from '../facts/values';
 import type { TrainingPlan } from '../estimate/plan';
 
 /**
@@ -38,11 +39,7 @@ export function str(node: ConfigNode | undefined): string | undefined {
 
 /** A Python truthiness reading of a switch; undefined when absent or "auto". */
 export function flag(node: ConfigNode | undefined): boolean | undefined {
-  if (!node || node.kind !== 'scalar' || node.value === 'auto' || node.value === null) return undefined;
-  if (typeof node.value === 'boolean') return node.value;
-  if (typeof node.value === 'number') return node.value !== 0;
-  if (typeof node.value === 'string') return !['false', '0', 'no', 'off', ''].includes(node.value.trim().toLowerCase());
-  return undefined;
+  return switchValue(node);
 }
 
 /**
