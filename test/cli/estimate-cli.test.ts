@@ -213,3 +213,15 @@ test('a DeepSpeed config with train_batch_size alone is planned as DeepSpeed run
   const identity = batchIdentities(analyze(text, { path, settings }), settings)[0];
   assert.deepEqual([identity.micro.value, identity.accum.value], [plan.batch.micro, plan.batch.gradAccum]);
 });
+
+test('a dollar figure from the catalog example price says so in the report and in the one-line headline the code lens shows', async () => {
+  const script = join(repoRoot(), 'examples', 'megatron', 'pretrain_llama_8b.sh');
+  const text = trainlint(['estimate', script, '--gpu', 'h100']).stdout;
+  assert.match(text, /^ {2}cost +\$[\d,]+ \(ASSUMED example price \$2\.65\/GPU-hour\)$/m);
+  const { estimateHeadline } = await import('../../server/src/core/report/estimate-report');
+  const json = JSON.parse(trainlint(['estimate', script, '--gpu', 'h100', '--format', 'json']).stdout);
+  assert.match(estimateHeadline(json), /GPU-hours, \$[\d,]+ at an example \$2\.65\/GPU-hour/);
+  // A price the user gives is theirs: no caveat.
+  const given = trainlint(['estimate', script, '--gpu', 'h100', '--price', '2']).stdout;
+  assert.doesNotMatch(given, /ASSUMED example price/);
+});

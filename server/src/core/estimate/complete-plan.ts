@@ -202,6 +202,7 @@ function completeHardware(plan: TrainingPlan, out: CompletedPlan): void {
   const price = gpu ? EXAMPLE_GPU_PRICES[gpu.id] : undefined;
   if (training.pricePerGpuHour === undefined && price) {
     training.pricePerGpuHour = price.usdPerGpuHour;
+    training.examplePrice = true;
     out.assumptions.push(`ASSUMED price $${price.usdPerGpuHour}/GPU-hour for ${gpu!.name}: ${price.basis} (${price.source}); example only`);
   }
   plan.training = training;

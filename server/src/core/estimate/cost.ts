@@ -8,6 +8,9 @@ export interface CostBlock {
   gpuHours: number;
   /** Undefined when no price per GPU-hour is known. */
   usd?: number;
+  /** The price per GPU-hour behind `usd`, and whether it is the catalog's example rather than the user's. */
+  pricePerGpuHour?: number;
+  examplePrice?: boolean;
   assumptions: string[];
   sources: string[];
   missing: string[];
@@ -55,5 +58,6 @@ export function estimateCost(plan: TrainingPlan, iterationSeconds: number | unde
   const price = plan.training?.pricePerGpuHour;
   if (price === undefined) assumptions.push('no price per GPU-hour: dollars not computed');
   assumptions.push('no restarts, evaluation or checkpoint stalls counted');
-  return { available: true, tokens: tokens!, iterations: iterations!, days, gpuHours, usd: price !== undefined ? gpuHours * price : undefined, assumptions, sources, missing };
+  return { available: true, tokens: tokens!, iterations: iterations!, days, gpuHours, usd: price !== undefined ? gpuHours * price : undefined,
+    ...(price !== undefined ? { pricePerGpuHour: price, examplePrice: plan.training?.examplePrice === true } : {}), assumptions, sources, missing };
 }

@@ -60,7 +60,7 @@ const HARDWARE: FieldsOf<HardwareSpec> = {
 };
 
 const TRAINING: FieldsOf<TrainingSpec> = {
-  iterations: 'number', tokens: 'number', epochs: 'number', datasetTokens: 'number', pricePerGpuHour: 'number', measuredIterationSeconds: 'number',
+  iterations: 'number', tokens: 'number', epochs: 'number', datasetTokens: 'number', pricePerGpuHour: 'number', examplePrice: 'boolean', measuredIterationSeconds: 'number',
 };
 
 const PLAN: FieldsOf<TrainingPlan> = {

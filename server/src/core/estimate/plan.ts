@@ -226,6 +226,8 @@ export interface TrainingSpec {
   /** Tokens in one pass over the training data (after packing or truncation to the sequence length). */
   datasetTokens?: number;
   pricePerGpuHour?: number;
+  /** The price is the catalog's example for the GPU, not one the user gave: every figure in dollars says so. */
+  examplePrice?: boolean;
   /** A measured time per iteration; replaces the predicted one. */
   measuredIterationSeconds?: number;
 }

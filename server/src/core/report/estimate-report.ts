@@ -116,7 +116,7 @@ export function costSection(e: Estimate): ReportSection {
     ['wall clock', days(c.days)],
     ['GPU-hours', count(c.gpuHours)],
   ];
-  if (c.usd !== undefined) rows.push(['cost', usd(c.usd)]);
+  if (c.usd !== undefined) rows.push(['cost', `${usd(c.usd)}${c.examplePrice ? ` (ASSUMED example price $${c.pricePerGpuHour}/GPU-hour)` : ''}`]);
   return { title: 'Training cost', rows, notes: c.assumptions, sources: c.sources };
 }
 
@@ -130,6 +130,8 @@ export function estimateHeadline(e: Estimate): string {
   if (e.memory.available) parts.push(`${gib(e.memory.total)}/GPU of ${gib(e.memory.capacity)}${e.memory.fits ? '' : ' (does not fit)'}`);
   if (e.bubble.available && e.bubble.schedule !== 'none') parts.push(`bubble ${percent(e.bubble.fraction)}`);
   if (e.time.available) parts.push(`${seconds(e.time.iterationSeconds)}/step, MFU ${percent(e.time.mfu)}`);
-  if (e.cost.available) parts.push(`${days(e.cost.days)}, ${count(e.cost.gpuHours)} GPU-hours${e.cost.usd !== undefined ? `, ${usd(e.cost.usd)}` : ''}`);
+  // A dollar figure from the catalog's example price says so wherever it is shown (the code lens included).
+  const price = e.cost.examplePrice ? ` at an example $${e.cost.pricePerGpuHour}/GPU-hour` : '';
+  if (e.cost.available) parts.push(`${days(e.cost.days)}, ${count(e.cost.gpuHours)} GPU-hours${e.cost.usd !== undefined ? `, ${usd(e.cost.usd)}${price}` : ''}`);
   return parts.join(' · ') || 'estimate unavailable: ' + [...e.missing].slice(0, 3).join('; ');
 }
