@@ -33,3 +33,8 @@ test('project file: hardware figures replace the catalog, unknown keys at any de
   // A higher layer adds figures without dropping the lower layer's.
   assert.deepEqual(mergeSettings(config.settings, { cluster: { hardware: { interNodeGBps: 25 } } }).cluster?.hardware, { memoryGiB: 94, interNodeGBps: 25 });
 });
+
+test('the world size says "1 node", not "1 nodes"', () => {
+  assert.equal(worldSizeOf({ cluster: { nodes: 1, gpusPerNode: 8 } }).source, '1 node x 8 GPUs per node');
+  assert.equal(worldSizeOf({ cluster: { nodes: 2, gpusPerNode: 1 } }).source, '2 nodes x 1 GPU per node');
+});

@@ -80,7 +80,7 @@ export function worldSizeOf(settings: Settings): WorldSize {
   const cluster = settings.cluster ?? {};
   if (cluster.worldSize !== undefined) return { value: cluster.worldSize, source: 'the configured world size' };
   if (cluster.nodes !== undefined && cluster.gpusPerNode !== undefined) {
-    return { value: cluster.nodes * cluster.gpusPerNode, source: `${cluster.nodes} nodes x ${cluster.gpusPerNode} GPUs per node` };
+    return { value: cluster.nodes * cluster.gpusPerNode, source: `${cluster.nodes} node${cluster.nodes === 1 ? '' : 's'} x ${cluster.gpusPerNode} GPU${cluster.gpusPerNode === 1 ? '' : 's'} per node` };
   }
   return { source: 'unknown' };
 }

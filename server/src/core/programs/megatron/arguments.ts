@@ -124,7 +124,7 @@ export function megatronArgs(tree: ConfigTree, root: ConfigNode, settings: Setti
   const related: RelatedLocation[] = [];
   if (shell) {
     if (shell.nprocPerNode.range && shell.nprocPerNode.value !== undefined) related.push({ message: `${shell.nprocPerNode.value} processes per node`, range: shell.nprocPerNode.range });
-    if (shell.nnodes.range && shell.nnodes.value !== undefined) related.push({ message: `${shell.nnodes.value} nodes`, range: shell.nnodes.range });
+    if (shell.nnodes.range && shell.nnodes.value !== undefined) related.push({ message: `${shell.nnodes.value} node${shell.nnodes.value === 1 ? '' : 's'}`, range: shell.nnodes.range });
   }
   const fromScript = shell?.world.value !== undefined && shell.world.value === world.value;
   return {

@@ -143,7 +143,7 @@ export const zero3CommunicationBound: Rule = {
     const stageNode = reading!.built?.anchors['zero.stage'];
     ctx.report({
       range: placeOf(ctx, stageNode, zero),
-      message: `ZeRO-3 over ${world / perNode} nodes with micro-batch ${micro}: estimated exposed communication is ${percent(share)} of each ${seconds(e.time.iterationSeconds)} step (parameter all-gathers and gradient reduce-scatters every micro-batch). ZeRO++ (Wang et al. 2023) cuts ZeRO's communication volume by 4x ("up to 2.16x better throughput at 384 GPU scale"); if the exposed time shrank alike, the step would take about ${seconds(bound)}. Options: zero_quantized_weights, zero_hpz_partition_size ${perNode} (GPUs per node), zero_quantized_gradients.`,
+      message: `ZeRO-3 over ${world / perNode} node${world / perNode === 1 ? '' : 's'} with micro-batch ${micro}: estimated exposed communication is ${percent(share)} of each ${seconds(e.time.iterationSeconds)} step (parameter all-gathers and gradient reduce-scatters every micro-batch). ZeRO++ (Wang et al. 2023) cuts ZeRO's communication volume by 4x ("up to 2.16x better throughput at 384 GPU scale"); if the exposed time shrank alike, the step would take about ${seconds(bound)}. Options: zero_quantized_weights, zero_hpz_partition_size ${perNode} (GPUs per node), zero_quantized_gradients.`,
       fixes: fixes(
         fixOf(`Enable ZeRO++ (quantized weights, hierarchical partition of ${perNode}, quantized gradients)`, editsFor(keys)),
         fixOf(`Enable only the hierarchical partition (zero_hpz_partition_size ${perNode}; more memory, no quantization)`, editsFor(['zero_hpz_partition_size'])),
