@@ -89,6 +89,18 @@ describe('hover, completion, inlay hints, code lens', () => {
     assert.deepEqual(Object.keys(dsSchema.properties.zero_optimization.properties).sort(), keys.map((k) => k.label).sort());
   });
 
+  it('completes a JSON key typed after its opening quote: the filter text carries the quote, as the client filters', async () => {
+    const uri = await session.open(join(FIXTURES, 'single/quoted_ds_config.json'), '{\n  "train_batch_size": 8,\n  "act\n}\n');
+    const keys = await session.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 6 } });
+    const item = keys.find((k) => k.label === 'activation_checkpointing');
+    assert.ok(item, 'activation_checkpointing offered');
+    // VS Code keeps an item whose filter text starts with what lies between the range's start and the cursor.
+    const typed = '"act';
+    assert.ok(item.textEdit && 'range' in item.textEdit && item.textEdit.range.start.character === 2, 'the range starts at the quote');
+    assert.ok((item.filterText ?? item.label).startsWith(typed), `${item.filterText ?? item.label} does not start with ${typed}`);
+    assert.equal(item.textEdit && 'newText' in item.textEdit ? item.textEdit.newText : '', '"activation_checkpointing"');
+  });
+
   it('puts a one-line summary in a code lens at the top, which opens the estimate', async () => {
     const lenses = await session.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: ds } });
     assert.equal(lenses.length, 1);

@@ -45,6 +45,9 @@ export function completion(analyzed: Analyzed, position: Position): CompletionIt
     // Deprecated keys sort last; the rest keep the schema's order.
     sortText: `${c.deprecated ? 1 : 0}${String(i).padStart(5, '0')}`,
     textEdit: { range: analyzed.converter.range(c.range), newText: c.insertText },
+    // Clients filter by the text from the range's start to the cursor: a quoted JSON key's range starts at its quote
+    // (`"act`), which the bare label never matches, so the filter text carries the quote too.
+    filterText: c.insertText.startsWith('"') ? c.insertText : undefined,
     insertTextFormat: InsertTextFormat.PlainText,
   }));
 }
