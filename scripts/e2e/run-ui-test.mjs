@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // UI test of the packaged extension: installs the .vsix into code-server, opens a known-bad
 // DeepSpeed config in the workbench (headless Chromium), opens the Problems panel and waits for
-// the row with the expected diagnostic. Saves a screenshot to test-results/ and exits 1 if the row
-// never shows.
+// the row with the expected diagnostic, then types `"act` on a new line and asks for completion. Saves
+// screenshots to test-results/ and exits 1 if the row or the activation_checkpointing suggestion never shows.
 //
 // Usage: node scripts/e2e/run-ui-test.mjs [--vsix FILE] [--timeout SECONDS]
 // Needs: scripts/e2e/install.sh done, and the package (npm run package: trainlint-<version>.vsix).
@@ -138,8 +138,25 @@ async function main() {
     console.log(`Problems panel after ${elapsed(start)}:\n  ${allRows.join('\n  ')}`);
     await page.screenshot({ path: screenshot });
     console.log(`screenshot: ${screenshot}`);
-    ok = Boolean(text);
-    console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed (UI, packaged ${basename(vsix)}, ${elapsed(start)})`);
+
+    // Completion after an opening quote, as a user types it: a new line before the closing brace, `"act`, Ctrl+Space.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    // The fixture ends `  }\n}\n`: from the end, two lines up is the last member's closing brace.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.type(',\n"act');
+    await page.keyboard.press('Control+Space');
+    const suggestion = await poll('activation_checkpointing in the suggest widget', async () => {
+      const items = await page.locator('.suggest-widget .monaco-list-row').allInnerTexts().catch(() => []);
+      return items.find((i) => i.includes('activation_checkpointing'));
+    }, { timeoutMs: 20000, interval: 250, abort: () => (server.exited ? 'code-server exited' : '') }).catch(() => undefined);
+    const completionShot = join(SCREENSHOT_DIR, 'ui-completion-quoted-key.png');
+    await page.screenshot({ path: completionShot });
+    console.log(`completion after "act: ${suggestion ? 'activation_checkpointing offered' : 'not offered'}; screenshot: ${completionShot}`);
+    ok = Boolean(text) && Boolean(suggestion);
+    console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed (UI: Problems row and quoted-key completion, packaged ${basename(vsix)}, ${elapsed(start)})`);
   } catch (error) {
     console.error(`UI test failed: ${error.message.split('\n')[0]}`);
     if (page) {
