@@ -61,5 +61,5 @@ function e2e(name: string, script: string, timeoutMs: number): void {
 }
 
 e2e('VS Code extension host: diagnostics, hover and quick fix on corpus and fixture configs', 'run-extension-tests.mjs', 240000);
-e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel', 'run-ui-test.mjs', 180000);
+e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel and completes a quoted JSON key', 'run-ui-test.mjs', 180000);
 e2e('Neovim 0.7: trainlint lsp --stdio publishes the expected diagnostics', 'run-nvim-test.mjs', 120000);
