@@ -47,3 +47,12 @@ test('a switch reads the same for the plan and the rules: "None" and "null" stri
     assert.equal(analysis.diagnostics.some((d) => d.rule === 'fp16-and-bf16'), precision === 'bf16', bf16);
   }
 });
+
+test('the learning-rate hover writes small rates as configs do (2e-5 -> 2.83e-5), not 0.0000283', async () => {
+  const { analyze } = await import('../../server/src/core/analyze');
+  const { researchHover } = await import('../../server/src/core/hover/research-hover');
+  const { getChild } = await import('../../server/src/core/syntax/config-tree');
+  const analysis = analyze('output_dir: out\nper_device_train_batch_size: 4\nlearning_rate: 2.0e-5\nmax_steps: 1000\n', { path: 'train.yaml' });
+  const text = researchHover(analysis, getChild(analysis.roots[0], 'learning_rate')!) ?? '';
+  assert.match(text, /If the global batch doubles: 2e-5 → 2\.83e-5\./);
+});

@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../analyze';
 import { scalingAdvice } from '../facts/lr-scaling';
 import { trainingLength } from '../facts/training-length';
-import { readingOf } from '../rules/research/common';
+import { fmt, readingOf } from '../rules/research/common';
 import type { ConfigNode } from '../syntax/config-tree';
 
 /**
@@ -15,7 +15,7 @@ export function researchHover(analysis: FileAnalysis, node: ConfigNode): string 
   if (schedule.lr?.node === node && schedule.lr.value !== undefined) {
     const advice = scalingAdvice(schedule.optimizer.name ?? schedule.optimizer.kind, 1, 2, schedule.lr.value, { algorithm: schedule.rl });
     const lines = [`**Learning rate and batch size** (${schedule.optimizer.name ?? schedule.optimizer.kind})`, '', advice.summary];
-    if (advice.lr !== undefined) lines.push('', `If the global batch doubles: ${schedule.lr.value} → ${Number(advice.lr.toPrecision(3))}.`);
+    if (advice.lr !== undefined) lines.push('', `If the global batch doubles: ${fmt(schedule.lr.value)} → ${fmt(advice.lr)}.`);
     if (advice.caveats.length > 0) lines.push('', ...advice.caveats.map((c) => `- ${c}`));
     lines.push('', `Sources: ${advice.sources.join('; ')}.`);
     return lines.join('\n');
