@@ -10,6 +10,7 @@ import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
 import { runRescale } from './rescale-command';
+import { runReport } from './report-command';
 import { revisionExists } from '../node/git-baseline';
 import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
@@ -30,6 +31,7 @@ Usage:
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
                   [--convention palm|megatron|narayanan] [cluster flags]
+  trainlint report FILE... --html OUT.html [cluster flags]
   trainlint rescale FILE --global-batch N [--rule auto|linear|sqrt|malladi|none] [--dry-run] [cluster flags]
   trainlint lsp --stdio
   trainlint --help | --version
@@ -49,6 +51,9 @@ check     lints training configs (files or folders; default: .)
           read statically) with the reason; the summary line counts them
 plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
 estimate  prints per-GPU memory, pipeline bubble, FLOPs, step time, MFU, GPU-hours and cost
+report    writes the plan page of each file (memory per GPU and pipeline stage, the pipeline schedule, step time
+          by part, cost, a what-if table, every input with its key and every assumption) as one self-contained
+          HTML file that opens offline
 rescale   changes the global batch and moves what must move with it: micro-batch or accumulation, the learning
           rate (auto: linear for SGD, square root for Adam-family; malladi: square root with Adam's betas and
           epsilon scaled too), warmup and total steps (same tokens),
@@ -174,6 +179,15 @@ async function estimateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function reportCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...CLUSTER_OPTIONS, 'html'], []);
+  const out = args.options.get('html');
+  if (args.positionals.length === 0) throw new UsageError('report takes one or more config files');
+  if (typeof out !== 'string') throw new UsageError('report needs --html OUT.html (the file to write)');
+  process.stdout.write(`${runReport(args.positionals, out, clusterFlags(args), await loadShellParser())}\n`);
+  return 0;
+}
+
 async function rescaleCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [...CLUSTER_OPTIONS, 'global-batch', 'rule'], ['dry-run']);
   if (args.positionals.length !== 1) throw new UsageError('rescale takes one config file');
@@ -234,6 +248,7 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'plan') return planCommand(rest);
   if (command === 'estimate') return estimateCommand(rest);
   if (command === 'rescale') return rescaleCommand(rest);
+  if (command === 'report') return reportCommand(rest);
   if (command === 'lsp') return (require('../lsp/start') as typeof import('../lsp/start')).startLsp(rest); // Loaded lazily: `check` never pays for the server.
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }

@@ -49,7 +49,7 @@ function getPath(plan: TrainingPlan, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
 }
 
-function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
+export function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
   const copy = JSON.parse(JSON.stringify(plan)) as Record<string, any>;
   for (const { path, to } of changes) {
     const keys = path.split('.');
@@ -60,7 +60,7 @@ function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
   return copy as TrainingPlan;
 }
 
-function change(plan: TrainingPlan, path: string, to: unknown): PlanChange {
+export function change(plan: TrainingPlan, path: string, to: unknown): PlanChange {
   return { path, from: getPath(plan, path), to };
 }
 
@@ -79,7 +79,7 @@ function remedy(base: Estimate, title: string, changes: PlanChange[], options: F
 }
 
 /** The next sharding step: Megatron's distributed optimizer, FSDP full shard, the next ZeRO stage, then optimizer offload. */
-function nextShardingChange(plan: TrainingPlan): { title: string; changes: PlanChange[] } | undefined {
+export function nextShardingChange(plan: TrainingPlan): { title: string; changes: PlanChange[] } | undefined {
   if (plan.framework === 'megatron') {
     return plan.distributedOptimizer ? undefined : { title: 'shard the optimizer states (--use-distributed-optimizer)', changes: [change(plan, 'distributedOptimizer', true)] };
   }

@@ -272,3 +272,38 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   }
   return block;
 }
+
+/** One pipeline stage's memory, as the plan page draws it: the parts of its forward-backward peak and its total. */
+export interface StageMemoryBar {
+  rank: number;
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  activations: number;
+  logits: number;
+  buffers: number;
+  /** Other models and a colocated generation engine, held on every GPU. */
+  otherModels: number;
+  /** The stage's peak: the larger of forward-backward and the optimizer step, plus the other models. */
+  total: number;
+}
+
+/**
+ * Memory of the first and the last pipeline stage (one bar without a pipeline): the ends hold the embedding, the output
+ * layer and the most in-flight micro-batches, so the peak is at one of them (estimateMemory reports the larger).
+ */
+export function memoryOfEndStages(plan: TrainingPlan): StageMemoryBar[] {
+  const counts = countParameters(plan);
+  if (counts.perStage.length === 0 || counts.missing.length > 0) return [];
+  const extra = extraModelMemory(plan, counts);
+  const others = extra.models + extra.generationEngine;
+  const ranks = counts.perStage.length > 1 ? [0, counts.perStage.length - 1] : [0];
+  return ranks.map((rank) => {
+    const m = stageMemory(plan, counts, rank, []);
+    return {
+      rank, weights: m.weights, gradients: m.gradients, optimizer: m.optimizer, activations: m.activations, logits: m.logits,
+      buffers: sumBuffers(m.buffers), otherModels: others, total: stageTotal(m) + others,
+    };
+  });
+}
+

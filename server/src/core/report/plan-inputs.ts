@@ -1,0 +1,55 @@
+import type { TrainingPlan } from '../estimate/plan';
+import type { AnchorKey, Anchors } from '../plan/anchors';
+
+/** One input of the estimate, its value, and the key it was read from. */
+export interface PlanInput {
+  field: string;
+  value: string;
+  /** The key or flag that writes it in the file or a file it links; absent when nothing does. */
+  key?: string;
+}
+
+const FIELDS: Array<{ label: string; path: string; anchor?: AnchorKey }> = [
+  { label: 'model', path: 'model.name', anchor: 'model' },
+  { label: 'sequence length', path: 'model.seqLength', anchor: 'seqLength' },
+  { label: 'GPU', path: 'hardware.gpu' },
+  { label: 'GPUs', path: 'parallel.worldSize' },
+  { label: 'global batch', path: 'batch.global', anchor: 'batch.global' },
+  { label: 'micro-batch per GPU', path: 'batch.micro', anchor: 'batch.micro' },
+  { label: 'accumulation steps', path: 'batch.gradAccum', anchor: 'batch.gradAccum' },
+  { label: 'tensor parallel', path: 'parallel.tp', anchor: 'parallel.tp' },
+  { label: 'pipeline parallel', path: 'parallel.pp', anchor: 'parallel.pp' },
+  { label: 'model chunks per stage', path: 'parallel.vpp', anchor: 'parallel.vpp' },
+  { label: 'context parallel', path: 'parallel.cp', anchor: 'parallel.cp' },
+  { label: 'data parallel', path: 'parallel.dp' },
+  { label: 'precision', path: 'precision', anchor: 'precision' },
+  { label: 'ZeRO stage', path: 'zero.stage', anchor: 'zero.stage' },
+  { label: 'optimizer offload', path: 'zero.offloadOptimizer', anchor: 'zero.offloadOptimizer' },
+  { label: 'parameter offload', path: 'zero.offloadParams', anchor: 'zero.offloadParams' },
+  { label: 'activation recomputation', path: 'recompute', anchor: 'recompute' },
+  { label: 'learning rate', path: 'optimizer.lr', anchor: 'optimizer.lr' },
+];
+
+function valueAt(plan: TrainingPlan, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
+}
+
+/** `/zero_optimization/stage` as a reader writes it: `zero_optimization.stage` (JSON Pointer escapes undone). */
+function keyName(pointer: string): string {
+  return pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+}
+
+/**
+ * The inputs the estimate used, each with the key it came from. A value no key writes came from the editor or
+ * project settings, a linked file, the model catalog or a stated default; the assumptions say which.
+ */
+export function planInputs(plan: TrainingPlan, anchors: Anchors): PlanInput[] {
+  const inputs: PlanInput[] = [];
+  for (const { label, path, anchor } of FIELDS) {
+    const value = valueAt(plan, path);
+    if (value === undefined || value === null) continue;
+    const node = anchor ? anchors[anchor] : undefined;
+    inputs.push({ field: label, value: String(value), key: node ? keyName(node.pointer) || String(node.key ?? '') : undefined });
+  }
+  return inputs;
+}
