@@ -4,6 +4,7 @@ import {
   CATALOG_MODELS_REQUEST,
   CHANGE_GLOBAL_BATCH_COMMAND,
   CHOOSE_ARCHITECTURE_COMMAND,
+  PLAN_PAGE_REQUEST,
   SET_PROJECT_MODEL_COMMAND,
   SUMMARY_REQUEST,
   type CatalogModelItem,
@@ -12,6 +13,7 @@ import {
   type ChangeGlobalBatchArgs,
   type ChangeGlobalBatchResult,
   type LearningRateRule,
+  type PlanPageResult,
   type SummaryResult,
 } from '../../server/src/lsp/protocol';
 
@@ -49,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const status = vscode.languages.createLanguageStatusItem('trainlint.status', DOCUMENTS);
   status.name = 'TrainLint';
-  status.command = { title: 'Show estimate', command: 'trainlint.showEstimate' };
+  status.command = { title: 'Show plan', command: 'trainlint.showPlan' };
   const summaryOf = async (uri: vscode.Uri) => (client?.isRunning() ? client.sendRequest<SummaryResult | null>(SUMMARY_REQUEST, { uri: uri.toString() }) : null);
   const refreshStatus = async () => {
     const editor = vscode.window.activeTextEditor;
@@ -67,27 +69,64 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.languages.onDidChangeDiagnostics((event) => {
       const active = vscode.window.activeTextEditor?.document.uri.toString();
       if (event.uris.some((u) => u.toString() === active)) void refreshStatus();
+      // A linked file's change re-analyses this one too: its page follows.
+      for (const uri of event.uris) planPanels.get(uri.toString())?.refreshSoon();
     }),
     vscode.commands.registerCommand('trainlint.restartServer', async () => {
       await client?.restart();
       await refreshStatus();
     }),
     vscode.commands.registerCommand('trainlint.showOutputChannel', () => output.show()),
-    vscode.commands.registerCommand('trainlint.showEstimate', async (uri?: string) => {
-      const target = uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
-      const summary = target ? await summaryOf(target) : null;
-      if (!summary || summary.format === 'unknown') {
-        void vscode.window.showInformationMessage('TrainLint: open a training config to see its estimate.');
-        return;
-      }
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summary.markdown });
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
-    }),
+    vscode.commands.registerCommand('trainlint.showPlan', (uri?: string) => showPlan(uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri)),
+    vscode.workspace.onDidChangeTextDocument((event) => planPanels.get(event.document.uri.toString())?.refreshSoon()),
     vscode.commands.registerCommand('trainlint.changeGlobalBatchSize', changeGlobalBatchSize),
     vscode.commands.registerCommand('trainlint.chooseArchitecture', chooseArchitecture),
   );
   await client.start();
   await refreshStatus();
+}
+
+/** One webview per document: its plan page, refreshed from the server as the document changes. */
+class PlanPanel {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly uri: vscode.Uri, readonly panel: vscode.WebviewPanel) {}
+
+  async refresh(): Promise<boolean> {
+    const page = client?.isRunning() ? await client.sendRequest<PlanPageResult | null>(PLAN_PAGE_REQUEST, { uri: this.uri.toString() }).catch(() => null) : null;
+    if (!page) return false;
+    this.panel.title = page.title;
+    this.panel.webview.html = page.html;
+    return true;
+  }
+
+  /** After typing pauses: the server analyses the latest text first, so the page follows the editor. */
+  refreshSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), 400);
+  }
+}
+
+const planPanels = new Map<string, PlanPanel>();
+
+/** "Show Plan": the document's plan page beside it (no script, nothing fetched: the page's policy forbids both). */
+async function showPlan(uri: vscode.Uri | undefined): Promise<void> {
+  const existing = uri && planPanels.get(uri.toString());
+  if (existing) {
+    existing.panel.reveal(vscode.ViewColumn.Beside, true);
+    await existing.refresh();
+    return;
+  }
+  const summary = uri && client?.isRunning() ? await client.sendRequest<SummaryResult | null>(SUMMARY_REQUEST, { uri: uri.toString() }).catch(() => null) : null;
+  if (!uri || !summary || summary.format === 'unknown') {
+    void vscode.window.showInformationMessage('TrainLint: open a training config to see its plan.');
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel('trainlint.plan', 'Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+  const planPanel = new PlanPanel(uri, panel);
+  planPanels.set(uri.toString(), planPanel);
+  panel.onDidDispose(() => planPanels.delete(uri.toString()));
+  await planPanel.refresh();
 }
 
 const LR_CHOICES: Array<vscode.QuickPickItem & { rule: LearningRateRule }> = [

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // UI test of the packaged extension: installs the .vsix into code-server, opens a known-bad
 // DeepSpeed config in the workbench (headless Chromium), opens the Problems panel and waits for
-// the row with the expected diagnostic, then types `"act` on a new line and asks for completion. Saves
-// screenshots to test-results/ and exits 1 if the row or the activation_checkpointing suggestion never shows.
+// the row with the expected diagnostic; runs "TrainLint: Show Plan" and checks the webview's memory bar
+// against `trainlint estimate --format json`; then types `"act` on a new line and asks for completion. Saves
+// screenshots to test-results/ and exits 1 if the row, the plan's numbers or the activation_checkpointing
+// suggestion are not there.
 //
 // Usage: node scripts/e2e/run-ui-test.mjs [--vsix FILE] [--timeout SECONDS]
 // Needs: scripts/e2e/install.sh done, and the package (npm run package: trainlint-<version>.vsix).
 // Env: TRAINLINT_E2E_KEEP=1 keeps the run folder.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   QUIET_SETTINGS, REPO, cleanup, elapsed, freePort, isolatedEnv, launchChromium, missingForVsCode,
@@ -25,6 +27,15 @@ const FILE = 'ds_config.json';
 // The fixture misspells train_micro_batch_size_per_gpu: unknown-key names the key in its message.
 const EXPECTED = /train_micro_batch_size_per_gp\b/;
 const SCREENSHOT_DIR = join(REPO, 'test-results');
+const PROJECT_FILE = 'cluster:\n  gpu: h100-sxm\n  nodes: 1\n  gpusPerNode: 8\nmodel: meta-llama/Llama-3.1-8B\nseqLength: 4096\n';
+
+/** The peak memory per GPU the CLI estimates for the fixture in that workspace: what the webview's chart must draw. */
+function expectedMemory(workspace) {
+  const run = spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), 'estimate', FILE, '--format', 'json'], { cwd: workspace, encoding: 'utf8' });
+  const memory = JSON.parse(run.stdout).memory;
+  if (!memory?.available) throw new Error(`the CLI gives no memory estimate for the fixture: ${run.stdout.slice(0, 300)} ${run.stderr}`);
+  return Math.round(memory.total);
+}
 
 /** The .vsix to test: --vsix, else <name>-<version>.vsix at the repository root, else the newest *.vsix there. */
 function findVsix() {
@@ -74,6 +85,9 @@ async function main() {
   const t = tools();
   const d = runDirs('ui');
   cpSync(join(REPO, 'test/e2e/fixtures', FILE), join(d.workspace, FILE));
+  // The project file names the GPU, the world size and the model, so the plan has numbers to draw.
+  writeFileSync(join(d.workspace, '.trainlint.yaml'), PROJECT_FILE);
+  const expected = expectedMemory(d.workspace);
   writeJson(join(d.userData, 'User/settings.json'), { ...QUIET_SETTINGS, 'workbench.colorTheme': 'Default Light Modern' });
   const env = isolatedEnv(d, { PATH: `${t.node24Bin}:${process.env.PATH}` });
   const entry = join(t.codeServer, 'out/node/entry.js');
@@ -139,8 +153,24 @@ async function main() {
     await page.screenshot({ path: screenshot });
     console.log(`screenshot: ${screenshot}`);
 
+    // Show Plan from the command palette: a webview beside the editor, its memory bar the CLI's figure.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('TrainLint: Show Plan');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'TrainLint: Show Plan' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    const webview = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    const drawn = await poll('the memory bar in the plan webview', async () => {
+      const total = await webview.locator('svg.chart text[data-total]').first().getAttribute('data-total', { timeout: 1000 }).catch(() => null);
+      return total === null ? undefined : Number(total);
+    }, { timeoutMs: 30000, interval: 250, abort: () => (server.exited ? 'code-server exited' : '') }).catch(() => undefined);
+    const planShot = join(SCREENSHOT_DIR, 'ui-plan-webview.png');
+    await page.screenshot({ path: planShot });
+    const planOk = drawn === expected;
+    console.log(`plan webview: memory bar ${drawn} bytes, CLI estimate ${expected} bytes: ${planOk ? 'equal' : 'DIFFERENT'}; screenshot: ${planShot}`);
+
     // Completion after an opening quote, as a user types it: a new line before the closing brace, `"act`, Ctrl+Space.
     await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+1');
     // The fixture ends `  }\n}\n`: from the end, two lines up is the last member's closing brace.
     await page.keyboard.press('Control+End');
     await page.keyboard.press('ArrowUp');
@@ -155,8 +185,8 @@ async function main() {
     const completionShot = join(SCREENSHOT_DIR, 'ui-completion-quoted-key.png');
     await page.screenshot({ path: completionShot });
     console.log(`completion after "act: ${suggestion ? 'activation_checkpointing offered' : 'not offered'}; screenshot: ${completionShot}`);
-    ok = Boolean(text) && Boolean(suggestion);
-    console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed (UI: Problems row and quoted-key completion, packaged ${basename(vsix)}, ${elapsed(start)})`);
+    ok = Boolean(text) && planOk && Boolean(suggestion);
+    console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed (UI: Problems row, plan webview and quoted-key completion, packaged ${basename(vsix)}, ${elapsed(start)})`);
   } catch (error) {
     console.error(`UI test failed: ${error.message.split('\n')[0]}`);
     if (page) {

@@ -1,6 +1,6 @@
 // End-to-end tests in real clients, run as child processes by their drivers in scripts/e2e/:
 // the extension-host suite in VS Code (code-server's server + headless Chromium), the packaged
-// .vsix in code-server's UI, and Neovim over `trainlint lsp --stdio`.
+// .vsix in code-server's UI, the HTML plan report in Chromium, and Neovim over `trainlint lsp --stdio`.
 // A driver exits 2 with "missing: ..." when a prerequisite is absent (scripts/e2e/install.sh not
 // run, no chromium, no nvim, extension not built or packaged): the test is then skipped, except
 // under CI, where every prerequisite is expected and a missing one fails. TRAINLINT_E2E=0 skips them all.
@@ -61,5 +61,6 @@ function e2e(name: string, script: string, timeoutMs: number): void {
 }
 
 e2e('VS Code extension host: diagnostics, hover and quick fix on corpus and fixture configs', 'run-extension-tests.mjs', 240000);
-e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel and completes a quoted JSON key', 'run-ui-test.mjs', 180000);
+e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel, the plan webview with the CLI\'s numbers, and completes a quoted JSON key', 'run-ui-test.mjs', 180000);
+e2e('HTML report in Chromium: offline, its charts carry the estimate\'s numbers', 'run-report-test.mjs', 90000);
 e2e('Neovim 0.7: trainlint lsp --stdio publishes the expected diagnostics', 'run-nvim-test.mjs', 120000);

@@ -16,7 +16,10 @@ import { derivedHints } from '../core/hover/derived-hints';
 import { fileSummary, formatName, sectionsMarkdown, type SummaryInput } from '../core/hover/file-summary';
 import { hoverAt } from '../core/hover/hover';
 import type { Analyzed } from './analyses';
-import type { SummaryResult } from './protocol';
+import type { PlanPageResult, SummaryResult } from './protocol';
+import { planPageFile } from '../core/report/plan-file';
+import { planPageHtml } from '../core/report/plan-page';
+import { nameHintOf } from './paths';
 
 /** Hover, completion, inlay hints and the code lens: each converts what a core builder returns. */
 
@@ -61,14 +64,14 @@ export function inlayHints(analyzed: Analyzed, range: Range): InlayHint[] {
     .map((h) => ({ position: analyzed.converter.position(h.offset), label: h.label, tooltip: h.tooltip, kind: InlayHintKind.Parameter, paddingLeft: true }));
 }
 
-/** The command a code lens runs: the VS Code client shows the estimate; other editors may ignore it. */
-export const SHOW_ESTIMATE_COMMAND = 'trainlint.showEstimate';
+/** The command a code lens runs: the VS Code client shows the plan page; other editors may ignore it. */
+export const SHOW_PLAN_COMMAND = 'trainlint.showPlan';
 
 export function codeLenses(analyzed: Analyzed): CodeLens[] {
   if (!analyzed.included || analyzed.analysis.format === 'unknown') return [];
   const summary = fileSummary(summaryInput(analyzed));
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return [{ range: top, command: { title: `TrainLint: ${summary.headline}`, command: SHOW_ESTIMATE_COMMAND, arguments: [analyzed.uri] } }];
+  return [{ range: top, command: { title: `TrainLint: ${summary.headline}`, command: SHOW_PLAN_COMMAND, arguments: [analyzed.uri] } }];
 }
 
 export function summary(analyzed: Analyzed): SummaryResult {
@@ -82,4 +85,11 @@ export function summary(analyzed: Analyzed): SummaryResult {
     errors: count('error'),
     warnings: count('warning'),
   };
+}
+
+/** The plan page of a document: the same summary and estimate as its code lens and hover. */
+export function planPage(analyzed: Analyzed): PlanPageResult {
+  const name = nameHintOf(analyzed.uri).split(/[\\/]/).pop() || analyzed.uri;
+  const title = `Plan: ${name}`;
+  return { title, html: planPageHtml(`TrainLint plan: ${name}`, [planPageFile(summaryInput(analyzed), name)]) };
 }

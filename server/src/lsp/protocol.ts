@@ -5,8 +5,7 @@
 
 /**
  * Client to server: the summary of a document, asked when the active editor or its diagnostics change
- * (the language status item) and by `trainlint.showEstimate` (the markdown). Null for a document the server
- * does not have open.
+ * (the language status item; other editors may show its markdown). Null for a document the server does not have open.
  */
 export const SUMMARY_REQUEST = 'trainlint/summary';
 
@@ -26,6 +25,18 @@ export interface SummaryResult {
   /** Problem counts, for the status item's severity (0 for files left out by `files.include`/`exclude`). */
   errors: number;
   warnings: number;
+}
+
+/**
+ * Client to server: a document's plan page (memory, schedule, step time, cost, what-if, inputs and assumptions) as
+ * self-contained HTML, for `trainlint.showPlan`'s webview. Null for a document the server does not have open.
+ */
+export const PLAN_PAGE_REQUEST = 'trainlint/planPage';
+
+export interface PlanPageResult {
+  /** The tab's title, plain text. */
+  title: string;
+  html: string;
 }
 
 /**

@@ -17,14 +17,14 @@ import type { ShellParser } from '../core/shell/syntax';
 import { Analyses, type Analyzed } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { pullDiagnostics, pushDiagnostics, type DiagnosticsChannel } from './diagnostics';
-import { codeLenses, completion, hover, inlayHints, summary } from './features';
+import { codeLenses, completion, hover, inlayHints, planPage, summary } from './features';
 import { HeadVersions } from './head-versions';
 import { LinkGraph } from './link-graph';
 import { pathKey, pathOfUri } from './paths';
 import { isProjectFile, ProjectFiles } from '../node/project-files';
 import { WorkspacePins } from '../node/workspace-pins';
 import { pinFileKind } from '../core/versions/pin-files';
-import { CATALOG_MODELS_REQUEST, CHANGE_GLOBAL_BATCH_COMMAND, SET_PROJECT_MODEL_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type SetProjectModelArgs, type SummaryParams, type SummaryResult } from './protocol';
+import { CATALOG_MODELS_REQUEST, CHANGE_GLOBAL_BATCH_COMMAND, PLAN_PAGE_REQUEST, SET_PROJECT_MODEL_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type PlanPageResult, type SetProjectModelArgs, type SummaryParams, type SummaryResult } from './protocol';
 import { catalogModels, runSetProjectModel } from './set-project-model';
 import { runChangeGlobalBatch } from './change-global-batch';
 import { runSafe } from './run-safe';
@@ -206,6 +206,9 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   connection.onCodeLens((params, token) => withAnalysis(params.textDocument.uri, 'code lens', [], token, (a) => codeLenses(a)));
   connection.onRequest(SUMMARY_REQUEST, (params: SummaryParams, token) =>
     withAnalysis<SummaryResult | null>(params.uri, 'summary', null, token, (a) => summary(a)),
+  );
+  connection.onRequest(PLAN_PAGE_REQUEST, (params: SummaryParams, token) =>
+    withAnalysis<PlanPageResult | null>(params.uri, 'plan page', null, token, (a) => planPage(a)),
   );
 
   connection.onExecuteCommand((params, token) =>

@@ -12,7 +12,7 @@ export function planPageFile(input: SummaryInput, name: string): PlanPageFile {
     program: formatName(input.analysis.format),
     headline: summary.headline,
     estimate: summary.estimate,
-    inputs: summary.estimate && built ? planInputs(summary.estimate.plan, built.anchors) : [],
+    inputs: summary.estimate && built ? planInputs(summary.estimate.plan, built.anchors, input.analysis.tree.language === 'shell') : [],
     notes: built?.notes ?? [],
   };
 }

@@ -34,22 +34,27 @@ function valueAt(plan: TrainingPlan, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
 }
 
-/** `/zero_optimization/stage` as a reader writes it: `zero_optimization.stage` (JSON Pointer escapes undone). */
-function keyName(pointer: string): string {
-  return pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+/**
+ * A key as its file writes it: `/zero_optimization/stage` is `zero_optimization.stage` (JSON Pointer escapes undone); in a
+ * launch script the command line's arguments are under `/args` (shell/shell-config.ts), so `/args/lr` is `--lr`.
+ */
+function keyName(pointer: string, commandLine: boolean): string {
+  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return commandLine && parts[0] === 'args' && parts.length === 2 ? `--${parts[1]}` : parts.join('.');
 }
 
 /**
  * The inputs the estimate used, each with the key it came from. A value no key writes came from the editor or
- * project settings, a linked file, the model catalog or a stated default; the assumptions say which.
+ * project settings, a linked file, the model catalog or a stated default; the assumptions say which. `commandLine`: the
+ * file is a launch script.
  */
-export function planInputs(plan: TrainingPlan, anchors: Anchors): PlanInput[] {
+export function planInputs(plan: TrainingPlan, anchors: Anchors, commandLine: boolean): PlanInput[] {
   const inputs: PlanInput[] = [];
   for (const { label, path, anchor } of FIELDS) {
     const value = valueAt(plan, path);
     if (value === undefined || value === null) continue;
     const node = anchor ? anchors[anchor] : undefined;
-    inputs.push({ field: label, value: String(value), key: node ? keyName(node.pointer) || String(node.key ?? '') : undefined });
+    inputs.push({ field: label, value: String(value), key: node ? keyName(node.pointer, commandLine) || String(node.key ?? '') : undefined });
   }
   return inputs;
 }
