@@ -99,6 +99,7 @@ const NOT_A_PROGRAM: Record<string, Record<string, string>> = {
   'server/src/core/estimate/complete-plan.ts': { megatron: FW },
   'server/src/core/estimate/extra-models.ts': { deepspeed: FW },
   'server/src/core/estimate/findings.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/what-if.ts': { megatron: FW },
   'server/src/core/estimate/memory.ts': { megatron: FW, deepspeed: FW },
   'server/src/core/estimate/model-states.ts': { megatron: FW, deepspeed: FW },
   'server/src/core/estimate/parameters.ts': { megatron: FW },
