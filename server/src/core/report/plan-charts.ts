@@ -46,8 +46,9 @@ function stageName(bar: StageMemoryBar, stages: number): string {
 
 /** Stacked bars of each end stage's memory against the GPU's capacity (a dashed line). */
 export function memoryChart(bars: StageMemoryBar[], capacity: number, stages: number): string {
-  const scale = Math.max(capacity, ...bars.map((b) => b.total)) * 1.05;
-  const plot = WIDTH - LABEL - 10;
+  const scale = Math.max(capacity, ...bars.map((b) => b.total));
+  // Room on the right for the total written after the longest bar.
+  const plot = WIDTH - LABEL - 70;
   const body: string[] = [];
   bars.forEach((bar, i) => {
     const y = 10 + i * 40;

@@ -131,6 +131,8 @@ export function planSection(file: PlanPageFile): string {
     parts.push('<p class="missing">No estimate: TrainLint reads no training plan from this file.</p>', listBlock('What was read', file.notes), '</section>');
     return parts.join('');
   }
+  // Numbers of the file that contradict each other: what follows is computed from the completed plan, and says so.
+  if (e.conflicts.length > 0) parts.push(`<p class="bad" role="alert">The file's numbers disagree: ${esc(e.conflicts.join('; '))}. The figures below assume the completed plan (see the inputs).</p>`);
   parts.push(memoryBlock(e), scheduleBlock(e), timeBlock(e), costBlock(e), whatIfBlock(whatIf(e, { convention: e.flops.convention })), inputsBlock(file.inputs));
   parts.push(listBlock('Assumptions', assumptionsOf(file)));
   parts.push(listBlock('Missing inputs', [...e.missing, ...estimateSections(e).flatMap((s) => s.notes.filter((n) => n.startsWith('not available')))]));
