@@ -137,18 +137,22 @@ const LR_CHOICES: Array<vscode.QuickPickItem & { rule: LearningRateRule }> = [
   { label: 'Keep the learning rate', rule: 'keep' },
 ];
 
-async function changeGlobalBatchSize(): Promise<void> {
+/**
+ * "Change Global Batch Size...": asks the new size and the learning-rate rule, unless a caller (a keybinding, a task,
+ * a test) passes them: `{ globalBatch: 1024, learningRate: 'auto' }`.
+ */
+async function changeGlobalBatchSize(given?: { globalBatch?: number; learningRate?: LearningRateRule }): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || !client) return;
-  const answer = await vscode.window.showInputBox({
+  const answer = given?.globalBatch !== undefined ? String(given.globalBatch) : await vscode.window.showInputBox({
     title: 'TrainLint: change the global batch size',
     prompt: 'New global batch size (sequences per optimizer step)',
     validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number'),
   });
   if (!answer) return;
-  const lr = await vscode.window.showQuickPick(LR_CHOICES, { title: 'Rescale the learning rate' });
-  if (!lr) return;
-  const args: ChangeGlobalBatchArgs = { uri: editor.document.uri.toString(), version: editor.document.version, globalBatch: Number(answer), learningRate: lr.rule };
+  const rule = given?.learningRate ?? (await vscode.window.showQuickPick(LR_CHOICES, { title: 'Rescale the learning rate' }))?.rule;
+  if (!rule) return;
+  const args: ChangeGlobalBatchArgs = { uri: editor.document.uri.toString(), version: editor.document.version, globalBatch: Number(answer), learningRate: rule };
   const result = await client.sendRequest<ChangeGlobalBatchResult>('workspace/executeCommand', { command: CHANGE_GLOBAL_BATCH_COMMAND, arguments: [args] });
   if (result.applied) void vscode.window.showInformationMessage(`TrainLint: ${result.message}`);
   else void vscode.window.showWarningMessage(`TrainLint: ${result.message}`);

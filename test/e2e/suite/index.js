@@ -210,6 +210,22 @@ test('fixture: an unknown model offers "Choose the architecture...": the picker 
   note(`written: ${written.getText().trim()}`);
 });
 
+test('fixture: "Change Global Batch Size" on a Megatron launch script edits GLOBAL_BATCH, --lr, --min-lr, warmup and --train-iters in place, and the script stays valid bash', async () => {
+  const file = fixture('pretrain_gpt.sh');
+  const before = fs.readFileSync(file, 'utf8');
+  const document = await open(file);
+  await vscode.window.showTextDocument(document);
+  await timed('rescale', vscode.commands.executeCommand('trainlint.changeGlobalBatchSize', { globalBatch: 1024, learningRate: 'auto' }));
+  const expected = before.replace('GLOBAL_BATCH=512', 'GLOBAL_BATCH=1024').replace('--train-iters 100000', '--train-iters 50000')
+    .replace('--lr 3.0e-4', '--lr 4.243e-4').replace('--min-lr 3.0e-5', '--min-lr 4.243e-5').replace('--lr-warmup-iters 2000', '--lr-warmup-iters 1000');
+  await poll('the rescaled script', () => document.getText() === expected || undefined, DIAGNOSTIC_TIMEOUT_MS,
+    () => `the document reads:\n${document.getText()}`);
+  await document.save();
+  const check = require('child_process').spawnSync('bash', ['-n', file], { encoding: 'utf8' });
+  assert(check.status === 0, `bash -n fails on the rescaled script: ${check.stderr}`);
+  note('GLOBAL_BATCH=1024, --lr 4.243e-4, --lr-warmup-iters 1000, --train-iters 50000; bash -n passes');
+});
+
 // ---------------------------------------------------------------------------------------------
 
 async function run() {
