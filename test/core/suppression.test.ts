@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyze, applyEdits, disableFixes, LineIndex, type Diagnostic, type FileAnalysis } from '../../server/src/core/index';
 import { readDirectives } from '../../server/src/core/suppress/directives';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { loadShellParser } from '../../server/src/node/shell-parser';
-import { readFixture } from '../helpers';
+import { bashAccepts, readFixture } from '../helpers';
 
 /** Where each diagnostic stands, 1-based line, as `rule@line`. */
 function found(analysis: FileAnalysis): string[] {
@@ -23,12 +19,6 @@ function withoutDirectives(text: string): string {
 
 function edited(text: string, edits: Parameters<typeof applyEdits>[1]): string {
   return applyEdits(text, edits).text;
-}
-
-function bashAccepts(text: string): boolean {
-  const file = join(mkdtempSync(join(tmpdir(), 'trainlint-suppress-')), 'edited.sh');
-  writeFileSync(file, text);
-  return spawnSync('bash', ['-n', file]).status === 0;
 }
 
 describe('suppression comments', () => {

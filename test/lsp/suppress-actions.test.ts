@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { LspSession, ROOT, vscodeLikeCapabilities } from './lsp-session';
+import { bashAccepts } from '../helpers';
 
 const SUPPRESS = join(ROOT, 'test/fixtures/suppress');
 
@@ -16,12 +14,6 @@ async function pull(session: LspSession, uri: string): Promise<Diagnostic[]> {
 
 function actionsFor(session: LspSession, uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
   return session.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
-}
-
-function bashAccepts(text: string): boolean {
-  const file = join(mkdtempSync(join(tmpdir(), 'trainlint-lsp-suppress-')), 'edited.sh');
-  writeFileSync(file, text);
-  return spawnSync('bash', ['-n', file]).status === 0;
 }
 
 describe('"Disable <rule>" code actions', () => {
