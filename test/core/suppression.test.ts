@@ -80,6 +80,13 @@ describe('suppression comments', () => {
     assert.ok(Date.now() - started < 2000, 'a quadratic walk takes minutes here');
     assert.equal(directives.length, count);
     assert.ok(directives.every((d) => d.target === count));
+    // Through the engine too: each comment is unused here, each reported once.
+    const stacked = '# trainlint: disable-next-line=unknown-key\n'.repeat(count) + 'output_dir: out\nper_device_train_batch_size: 4\nnum_train_epochs: 3\nlogging_stpes: 10\n';
+    const engine = Date.now();
+    const reported = analyze(stacked, { path: 'sft.yaml' }).diagnostics;
+    assert.ok(Date.now() - engine < 10_000);
+    assert.equal(reported.filter((d) => d.rule === 'unused-suppression').length, count);
+    assert.equal(reported.filter((d) => d.rule === 'unknown-key').length, 1);
     assert.deepEqual(readDirectives('a: 1 #trainlint: disable=x\nb#trainlint: disable=y\n# trainlint: format=deepspeed\n').map((d) => d.names[0].name), ['x']);
   });
 });

@@ -30,23 +30,35 @@ export function applySuppressions(diagnostics: Diagnostic[], text: string, langu
   if (language === 'json') return diagnostics;
   const directives = readDirectives(text);
   if (directives.length === 0) return diagnostics;
-  const fileWide: Entry[] = [];
-  const byLine = new Map<number, Entry[]>();
+  // Entries grouped by where and what they silence (`file` or a line, and a rule name or `all`), so each finding looks
+  // up four groups and each group is marked used once: linear however many comments and findings there are.
+  const groups = new Map<string, Entry[]>();
   const entries: Entry[] = [];
   for (const directive of directives) {
+    const where = directive.kind === 'file' ? 'file' : directive.target;
     for (const name of directive.names) {
       const entry: Entry = { directive, name, meta: name.name === ALL ? undefined : findRule(name.name), used: false };
       entries.push(entry);
-      if (directive.kind === 'file') fileWide.push(entry);
-      else if (directive.target !== undefined) byLine.set(directive.target, [...(byLine.get(directive.target) ?? []), entry]);
+      const what = name.name === ALL ? ALL : entry.meta?.name;
+      if (where === undefined || what === undefined) continue;
+      const key = `${where} ${what}`;
+      const group = groups.get(key);
+      if (group) group.push(entry);
+      else groups.set(key, [entry]);
     }
   }
   const lines = new LineIndex(text);
+  const marked = new Set<string>();
   const kept = diagnostics.filter((d) => {
     if (SUPPRESSION_RULES.has(d.rule)) return true;
-    const silencing = [...fileWide, ...(byLine.get(lines.positionAt(d.range.start).line) ?? [])].filter((e) => e.name.name === ALL || e.meta?.name === d.rule);
-    for (const e of silencing) e.used = true;
-    return silencing.length === 0;
+    const line = lines.positionAt(d.range.start).line;
+    const keys = [`file ${d.rule}`, `file ${ALL}`, `${line} ${d.rule}`, `${line} ${ALL}`].filter((k) => groups.has(k));
+    for (const key of keys) {
+      if (marked.has(key)) continue;
+      marked.add(key);
+      for (const e of groups.get(key)!) e.used = true;
+    }
+    return keys.length === 0;
   });
   if (!judge) return kept;
   for (const entry of entries) {
