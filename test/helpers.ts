@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /** The repository root: the nearest folder above this file that holds package.json. */
@@ -49,4 +51,11 @@ export function nthIndex(text: string, needle: string, occurrence: number): numb
     if (index === -1) throw new Error(`"${needle}" occurs fewer than ${occurrence} times`);
   }
   return index;
+}
+
+/** Whether `bash -n` (parse only, nothing runs) accepts a script's text. */
+export function bashAccepts(text: string): boolean {
+  const file = join(mkdtempSync(join(tmpdir(), 'trainlint-bash-n-')), 'script.sh');
+  writeFileSync(file, text);
+  return spawnSync('bash', ['-n', file]).status === 0;
 }

@@ -53,11 +53,12 @@ describe('code actions', () => {
     const stripped = diagnostics.map(({ data: _data, ...rest }) => rest);
     const float = stripped.filter((d) => d.code === 'TL004');
     const actions = await actionsFor(session, uri, float);
-    assert.deepEqual(actions.map((a) => a.title), ['Write 2.0e-5']);
+    // The finding's own fix, then the suppression comments (test/lsp/suppress-actions.test.ts).
+    assert.deepEqual(actions.map((a) => a.title), ['Write 2.0e-5', 'Disable yaml-float-as-string for this line', 'Disable yaml-float-as-string for this file']);
     assert.equal(actions[0].isPreferred, true);
     // The message plays no part: a diagnostic with another message still finds its fix.
     const renamed = await actionsFor(session, uri, float.map((d) => ({ ...d, message: 'something else' })));
-    assert.deepEqual(renamed.map((a) => a.title), ['Write 2.0e-5']);
+    assert.deepEqual(renamed.map((a) => a.title), actions.map((a) => a.title));
   });
 
   it('applies only safe fixes for source.fixAll.trainlint, and offers it only when asked', async () => {

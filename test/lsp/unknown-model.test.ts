@@ -35,7 +35,10 @@ describe('an unknown model', () => {
 
     const actions = await session.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: infos[0].range, context: { diagnostics: infos } });
     assert.equal(actions[0].title, 'Use architecture of meta-llama/Llama-2-7b-hf');
-    assert.ok(actions.length >= 2 && actions.every((a) => a.title.startsWith('Use architecture of ')));
+    // Then the suppression comments (test/lsp/suppress-actions.test.ts).
+    const models = actions.filter((a) => !a.title.startsWith('Disable '));
+    assert.ok(models.length >= 2 && models.every((a) => a.title.startsWith('Use architecture of ')));
+    assert.deepEqual(actions.slice(models.length).map((a) => a.title), ['Disable unknown-model for this line', 'Disable unknown-model for this file']);
     const [create, write] = actions[0].edit!.documentChanges! as [CreateFile, TextDocumentEdit];
     const projectUri = uriOf(join(folder, '.trainlint.yaml'));
     assert.deepEqual(create, { kind: 'create', uri: projectUri, options: { ignoreIfExists: true } });

@@ -18,6 +18,7 @@ import { parseShellScript } from './shell/shell-config';
 import { checkoutOf } from './rules/checkout';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
 import type { ShellParser } from './shell/syntax';
+import { applySuppressions } from './suppress/suppress';
 
 export interface AnalyzeOptions {
   /** The file's path or name: a hint for the language and format, never opened. */
@@ -135,6 +136,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
   // A file of no known format that a known program reads (settings.program) is still checked against that program's arguments.
   const programOnly = format === 'unknown' && settings.program !== undefined && !parseFailed;
   const parseRule = settings.rules?.[parseError.meta.name] ?? settings.rules?.[parseError.meta.code];
+  let rulesRan = false;
   if (template && parseRule !== 'off') {
     // One note for the whole template, on its first placeholder; the rendered file is what a program reads.
     const first = tree.problems.find((p) => p.kind === 'parse-error')!;
@@ -155,6 +157,7 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
       }
     }
   } else {
+    rulesRan = true;
     const baseline = options.baseline
       ? { ...options.baseline, analysis: analyze(options.baseline.text, { path: options.baseline.path, settings: options.settings, shellParser: options.shellParser }) }
       : undefined;
@@ -183,8 +186,10 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     }
     if (shell) diagnostics.push(...embeddedDiagnostics(tree, format, settings, analyze).map((d) => outOfReach(d, RULES.find((r) => r.meta.name === d.rule)?.meta, checkout)));
   }
-  diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
-  return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics, settings };
+  // Suppression comments silence findings here, after every rule; whether a comment is unused is judged only where the rules ran.
+  const reported = applySuppressions(diagnostics, text, language, settings, rulesRan);
+  reported.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  return { text, hadBom: source.hadBom, format, detection, consumer, consumerStated: settings.consumer !== undefined, tree, roots, diagnostics: reported, settings };
 }
 
 /**

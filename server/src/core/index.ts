@@ -7,6 +7,7 @@ export { mergeSettings, worldSizeOf, type Consumer, type Settings } from './sett
 export { parseProjectConfig, settingsForPath, isIncluded, PROJECT_FILE_NAME, type ProjectConfig } from './project-config';
 export { projectSettingEdits } from './project-setting-edit';
 export { applyEdits, safeFixEdits } from './fix/apply';
+export { disableFixes } from './suppress/disable-fixes';
 export { findLinks, linksThrough, type ConfigLink } from './links';
 export { LineIndex, type Position } from './text/line-index';
 export type { OffsetRange, TextEdit } from './text/range';

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type CreateFile, type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { projectSettingEdits, toSource } from '../core/index';
+import { disableFixes, projectSettingEdits, toSource, type Diagnostic as CoreDiagnostic } from '../core/index';
 import type { Analyses, Analyzed } from './analyses';
 import { fixAll } from './fix-all';
 import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
@@ -20,8 +20,12 @@ function fixesOf(diagnostic: Diagnostic, analyzed: Analyzed, analyses: Analyses)
   const data = diagnostic.data as DiagnosticData | undefined;
   if (data && data.version === analyzed.version && Array.isArray(data.fixes)) return data.fixes;
   const doc = { uri: analyzed.uri, version: analyzed.version, converter: analyzed.converter, locate: (path: string) => analyses.locate(path) };
-  const match = analyzed.analysis.diagnostics.find((d) => d.code === diagnostic.code && sameRange(analyzed.converter.range(d.range), diagnostic.range));
-  return (match?.fixes ?? []).map((f) => toFixData(f, doc)).filter((f): f is FixData => f !== undefined);
+  return (findingOf(diagnostic, analyzed)?.fixes ?? []).map((f) => toFixData(f, doc)).filter((f): f is FixData => f !== undefined);
+}
+
+/** The analysis's finding a client's diagnostic stands for, by (code, range) in the current version. */
+function findingOf(diagnostic: Diagnostic, analyzed: Analyzed): CoreDiagnostic | undefined {
+  return analyzed.analysis.diagnostics.find((d) => d.code === diagnostic.code && sameRange(analyzed.converter.range(d.range), diagnostic.range));
 }
 
 /** Edits tied to the version they were computed for, so a client applies them to that text or not at all. */
@@ -96,6 +100,12 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
           isPreferred: fix === preferred,
           edit: workspaceEdit(analyzed, fix.edits, fix.other, versioned),
         });
+      }
+      // After the fixes: silence the finding with a suppression comment (core/suppress/disable-fixes.ts).
+      const finding = findingOf(diagnostic, analyzed);
+      for (const fix of finding ? disableFixes(analyzed.analysis, finding) : []) {
+        const edits = fix.edits.map((e) => analyzed.converter.edit(e));
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(analyzed, edits, undefined, versioned) });
       }
     }
   }

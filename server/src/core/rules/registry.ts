@@ -4,6 +4,7 @@ import { unknownModel } from './unknown-model';
 import { appliesTo, type RuleMeta } from './rule-meta';
 import type { Format } from '../programs/ids';
 import { RESEARCH_RULES } from './research/index';
+import { unknownSuppressedRule, unusedSuppression } from './suppression-rules';
 import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
 import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
 import { batchSizeIndivisible, batchSizeMismatch, batchSizeMissing } from './batch-rules';
@@ -23,6 +24,8 @@ export const RULES: readonly Rule[] = [
   commentInStrictJson,
   yamlFloatAsString,
   fileTooLarge,
+  unusedSuppression,
+  unknownSuppressedRule,
   batchSizeMismatch,
   batchSizeIndivisible,
   batchSizeMissing,

@@ -8,6 +8,7 @@ import { classifyCommand, configFilesOf, trainingScore, type Launch, type Launch
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
 import type { ShellParser } from './syntax';
 import { skippedLaunchReason } from './skipped-launch';
+import { multilineLiterals } from './multiline-literals';
 import { fieldRange, fieldText, fromEnvDefault, isKnown, rangeOfField, sliceField, spreadOf, type Field } from './words';
 
 /** A number the launch decides (processes per node, nodes, world size), with where it was written. */
@@ -46,6 +47,8 @@ export interface ShellLaunchFacts {
    * the program that runs is that checkout's, whose release and fork decide what it takes.
    */
   checkout?: string;
+  /** Where a comment cannot end a line: strings and heredocs that run over line breaks (the "disable for this line" action). */
+  multilineLiterals: OffsetRange[];
 }
 
 const facts = new WeakMap<ConfigTree, ShellLaunchFacts>();
@@ -110,7 +113,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
   args.key = 'args';
   const tree: ConfigTree = { language: 'shell', documents: [indexDocument(root)], problems };
   const checkout = best ? checkoutOutOfReach(script, best, parsed) : undefined;
-  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles, ...(checkout ? { checkout } : {}) });
+  facts.set(tree, { script, launch: best, argsOpen, megatronDeepSpeed, ...layout, sbatch: script.sbatch, embedded: script.embedded, configFiles, ...(checkout ? { checkout } : {}), multilineLiterals: multilineLiterals(syntax, parsed) });
   const program = best?.program ? fieldText(best.program) : '';
   const skippedLaunch = format === 'unknown' ? skippedLaunchReason(script, parsed, best, argsOpen) : undefined;
   const detection: Detection =
