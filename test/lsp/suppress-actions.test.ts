@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { LspSession, ROOT, vscodeLikeCapabilities } from './lsp-session';
@@ -65,9 +68,28 @@ describe('"Disable <rule>" code actions', () => {
     assert.equal(session.text(uri), text.replace('logging_stpes', 'logging_steps'));
   });
 
-  it('JSON has no comments: no disable action', async () => {
-    const uri = await session.open(join(SUPPRESS, 'ds_config.json'), '{\n  "train_micro_batch_size_per_gpu": 4,\n  "zero_optimization": { "stage": 1 },\n  "optimzer": { "type": "AdamW" }\n}\n', 'json');
-    const typo = (await pull(session, uri)).find((d) => d.code === 'TL201')!;
-    assert.ok(!(await actionsFor(session, uri, typo)).some((a) => a.title.startsWith('Disable ')));
+  it('JSON has no comments: "Disable for this file" writes an anchored override into .trainlint.yaml, which silences that file only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainlint-suppress-json-'));
+    mkdirSync(join(dir, 'configs'));
+    const project = 'cluster:\n  gpusPerNode: 8\noverrides:\n  - files: ["legacy/**"]\n    rules: {deprecated-key: off}\n';
+    writeFileSync(join(dir, '.trainlint.yaml'), project);
+    const json = '{\n  "train_micro_batch_size_per_gpu": 4,\n  "optimzer": { "type": "AdamW" }\n}\n';
+    for (const name of ['configs/ds_config.json', 'ds_config.json']) writeFileSync(join(dir, name), json);
+    const local = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: true }), folders: [dir] });
+    try {
+      const uri = await local.open(join(dir, 'configs/ds_config.json'), json, 'json');
+      const other = await local.open(join(dir, 'ds_config.json'), json, 'json');
+      const typo = (await pull(local, uri)).find((d) => d.code === 'TL201')!;
+      const actions = (await actionsFor(local, uri, typo)).filter((a) => a.title.startsWith('Disable '));
+      assert.deepEqual(actions.map((a) => a.title), ['Disable unknown-key for this file in .trainlint.yaml']);
+      await local.apply(actions[0].edit!);
+      const written = readFileSync(join(dir, '.trainlint.yaml'), 'utf8');
+      assert.equal(local.text(pathToFileURL(join(dir, '.trainlint.yaml')).href), `${project}  - files: ["/configs/ds_config.json"]\n    rules: {unknown-key: off}\n`);
+      assert.equal(written, project, 'the edit is the client\'s to save');
+      assert.deepEqual((await pull(local, uri)).map((d) => d.code), []);
+      assert.deepEqual((await pull(local, other)).map((d) => d.code), ['TL201'], 'the same name elsewhere is not silenced');
+    } finally {
+      await local.stop();
+    }
   });
 });

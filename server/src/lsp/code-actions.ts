@@ -1,5 +1,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type CreateFile, type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { disableFixes, projectSettingEdits, toSource, type Diagnostic as CoreDiagnostic } from '../core/index';
+import { disableFixes, projectOverrideEdits, projectSettingEdits, SUPPRESSION_RULES, toSource, type Diagnostic as CoreDiagnostic } from '../core/index';
+import { dirname, relative } from 'node:path';
+import type { TextEdit as CoreTextEdit } from '../core/text/range';
 import type { Analyses, Analyzed } from './analyses';
 import { fixAll } from './fix-all';
 import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
@@ -45,11 +47,29 @@ function workspaceEdit(analyzed: Analyzed, edits: TextEdit[], other: FixData['ot
  * exists, created otherwise (which needs a client that takes resource operations, the same one that takes versions).
  */
 export function projectFileEdit(analyzed: Analyzed, analyses: Analyses, setting: NonNullable<FixData['projectSetting']>, versioned: boolean): WorkspaceEdit | undefined {
+  return editProjectFile(analyzed, analyses, versioned, (text) => projectSettingEdits(text, setting.key, setting.value));
+}
+
+/** "Disable <rule> for this file in .trainlint.yaml": JSON has no comments, so its suppression is an override entry. */
+function disableInProjectFile(analyzed: Analyzed, analyses: Analyses, rule: string, versioned: boolean): WorkspaceEdit | undefined {
+  const path = pathOfUri(analyzed.uri);
+  const project = path && pathOfUri(analyses.projectFileOf(path).uri);
+  if (!path || !project) return undefined;
+  const fromRoot = relative(dirname(project), path).replace(/\\/g, '/');
+  if (fromRoot.startsWith('../')) return undefined; // a file outside the project file's folder: no override reaches it
+  return editProjectFile(analyzed, analyses, versioned, (text) => projectOverrideEdits(text, fromRoot, rule));
+}
+
+/**
+ * The edit to the project file governing the document: edited in place when the file exists, created otherwise (which
+ * needs a client that takes resource operations, the same one that takes versions).
+ */
+function editProjectFile(analyzed: Analyzed, analyses: Analyses, versioned: boolean, edit: (text: string | undefined) => CoreTextEdit[] | undefined): WorkspaceEdit | undefined {
   const path = pathOfUri(analyzed.uri);
   if (!path) return undefined;
   const file = analyses.projectFileOf(path);
   const source = toSource(file.text ?? '');
-  const edits = projectSettingEdits(file.text === undefined ? undefined : source.text, setting.key, setting.value);
+  const edits = edit(file.text === undefined ? undefined : source.text);
   if (!edits) return undefined; // A project file that is not a mapping: writing into it would break it.
   const converter = new Converter(source);
   const lspEdits = edits.map((e) => converter.edit(e));
@@ -106,6 +126,10 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
       for (const fix of finding ? disableFixes(analyzed.analysis, finding) : []) {
         const edits = fix.edits.map((e) => analyzed.converter.edit(e));
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(analyzed, edits, undefined, versioned) });
+      }
+      if (finding && analyzed.analysis.tree.language === 'json' && !SUPPRESSION_RULES.has(finding.rule)) {
+        const edit = disableInProjectFile(analyzed, analyses, finding.rule, versioned);
+        if (edit) actions.push({ title: `Disable ${finding.rule} for this file in .trainlint.yaml`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
       }
     }
   }

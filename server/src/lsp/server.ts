@@ -20,7 +20,7 @@ import { pullDiagnostics, pushDiagnostics, type DiagnosticsChannel } from './dia
 import { codeLenses, completion, hover, inlayHints, planPage, summary } from './features';
 import { HeadVersions } from './head-versions';
 import { LinkGraph } from './link-graph';
-import { pathKey, pathOfUri } from './paths';
+import { pathKey, pathOfUri, uriOfPath } from './paths';
 import { isProjectFile, ProjectFiles } from '../node/project-files';
 import { WorkspacePins } from '../node/workspace-pins';
 import { pinFileKind } from '../core/versions/pin-files';
@@ -38,7 +38,8 @@ export const SERVER_VERSION = '0.1.0';
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
 export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined): void {
   const documents = new TextDocuments(TextDocument);
-  const projects = new ProjectFiles();
+  // A project file open in the editor counts as typed, like an open linked config.
+  const projects = new ProjectFiles((path) => documents.get(uriOfPath(path))?.getText());
   const pins = new WorkspacePins();
   const isPinFile = (path: string) => pinFileKind(path.split(/[\\/]/).pop() ?? '') !== undefined && !/\.(sh|bash|slurm|sbatch)$/i.test(path);
   const links = new LinkGraph();
@@ -174,6 +175,10 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     // An open linked file's unsaved text counts: the configs that link to it are checked against it. The files it
     // links to are checked again by onLinksChanged, once its own analysis shows what it now says about them.
     if (path) diagnostics.recheck(openUris(links.linkersOf(path)));
+    if (path && isProjectFile(path)) {
+      projects.invalidate();
+      everythingChanged();
+    }
   });
   documents.onDidSave((event) => {
     const path = pathOfUri(event.document.uri);

@@ -22,6 +22,9 @@ function pathKey(path: string): string {
 export class ProjectFiles {
   private readonly byDir = new Map<string, FoundProjectConfig | undefined>();
 
+  /** `openText`: an editor's unsaved text of a file, which wins over the disk (the language server's open documents). */
+  constructor(private readonly openText: (path: string) => string | undefined = () => undefined) {}
+
   find(filePath: string): FoundProjectConfig | undefined {
     const visited: string[] = [];
     let dir = dirname(resolve(filePath));
@@ -33,7 +36,7 @@ export class ProjectFiles {
         break;
       }
       visited.push(key);
-      found = read(dir);
+      found = read(dir, this.openText);
       if (found) break;
       const parent = dirname(dir);
       if (parent === dir) break;
@@ -48,11 +51,11 @@ export class ProjectFiles {
   }
 }
 
-function read(dir: string): FoundProjectConfig | undefined {
+function read(dir: string, openText: (path: string) => string | undefined): FoundProjectConfig | undefined {
   const path = join(dir, PROJECT_FILE_NAME);
-  let text: string;
+  let text = openText(path);
   try {
-    text = readFileSync(path, 'utf8');
+    text ??= readFileSync(path, 'utf8');
   } catch {
     return undefined; // No project file here (or unreadable, which the CLI would report; the editor just walks on).
   }

@@ -1,8 +1,10 @@
 /**
  * Matches a forward-slash path against a glob: `*` within a segment, `**` across segments, `?` one character.
- * A pattern without a slash matches the file name anywhere, as .gitignore does.
+ * A pattern without a slash matches the file name anywhere, and a leading slash anchors it to the root, as .gitignore does.
  */
-export function globToRegExp(glob: string): RegExp {
+export function globToRegExp(pattern: string): RegExp {
+  const anchored = pattern.startsWith('/');
+  const glob = anchored ? pattern.slice(1) : pattern;
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -15,7 +17,7 @@ export function globToRegExp(glob: string): RegExp {
     } else if (c === '?') out += '[^/]';
     else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(glob.includes('/') ? `^${out}$` : `(?:^|/)${out}$`);
+  return new RegExp(anchored || glob.includes('/') ? `^${out}$` : `(?:^|/)${out}$`);
 }
 
 export function matchesGlob(path: string, glob: string): boolean {
