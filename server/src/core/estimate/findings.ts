@@ -1,5 +1,6 @@
 import { estimate, type Estimate, type EstimateOptions } from './estimate';
 import type { TrainingPlan } from './plan';
+import { interleavedMicrobatchesFit } from '../facts/layout-predicates';
 
 export type FindingRule = 'out-of-memory' | 'pipeline-bubble' | 'compute-underutilized';
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -49,7 +50,7 @@ function getPath(plan: TrainingPlan, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
 }
 
-function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
+export function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
   const copy = JSON.parse(JSON.stringify(plan)) as Record<string, any>;
   for (const { path, to } of changes) {
     const keys = path.split('.');
@@ -60,7 +61,7 @@ function withChanges(plan: TrainingPlan, changes: PlanChange[]): TrainingPlan {
   return copy as TrainingPlan;
 }
 
-function change(plan: TrainingPlan, path: string, to: unknown): PlanChange {
+export function change(plan: TrainingPlan, path: string, to: unknown): PlanChange {
   return { path, from: getPath(plan, path), to };
 }
 
@@ -164,7 +165,7 @@ function pipelineBubbleFinding(base: Estimate, options: FindingOptions): Finding
   const nextVpp = [vpp * 2, vpp * 3].find((v) => Number.isInteger(layersPerStage / v) && layersPerStage / v >= 1);
   // DeepSpeed's PipelineEngine runs one schedule, 1F1B (deepspeed/runtime/pipe/schedule.py TrainSchedule): no other to switch to.
   const otherSchedules = plan.framework !== 'deepspeed' && plan.pipelineEngine !== 'deepspeed';
-  if (otherSchedules && nextVpp && accum % pp === 0 && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
+  if (otherSchedules && nextVpp && interleavedMicrobatchesFit(accum, pp) && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
     remedies.push(remedy(base, `interleaved schedule with ${nextVpp} model chunks per stage`,
       [change(plan, 'parallel.vpp', nextVpp), change(plan, 'parallel.schedule', 'interleaved')], options));
   }
