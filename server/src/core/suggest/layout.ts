@@ -1,4 +1,8 @@
 import type { Recompute, TrainingPlan } from '../estimate/plan';
+import type { Format } from '../programs/ids';
+import type { Settings } from '../settings';
+import type { ConfigNode, ConfigTree } from '../syntax/config-tree';
+import type { TextEdit } from '../text/range';
 
 /** How the data-parallel replicas share the model states: what the run's program offers (space.ts shardingOptions). */
 export type Sharding =
@@ -92,3 +96,24 @@ export function layoutChanges(from: Layout, to: Layout): string[] {
   if (from.recompute !== to.recompute) out.push(`recompute ${from.recompute} → ${to.recompute}`);
   return out;
 }
+
+/** What a program's writer is handed: one parsed file (core/programs/<id>/layout-writer.ts). */
+export interface LayoutWriteContext {
+  tree: ConfigTree;
+  root: ConfigNode;
+  text: string;
+  settings: Settings;
+  format: Format;
+}
+
+/** Edits that make the file state a layout, and in words each change the file's program cannot take as an edit. */
+export interface LayoutWrite {
+  edits: TextEdit[];
+  byHand: string[];
+}
+
+/**
+ * How a program writes a layout's model split, sharding and recomputation into its file (the batch fields are written
+ * for every program by rescale/global-batch.ts batchEdits). A field it cannot express goes to `byHand`, never a guess.
+ */
+export type LayoutWriter = (ctx: LayoutWriteContext, from: Layout, to: Layout) => LayoutWrite;

@@ -32,7 +32,10 @@ export interface SuggestResult {
   /** The file's own layout, as the estimator sees it; `problems` are the plan's conflicts (a world size that does not divide). */
   current?: Evaluated & { problems: string[] };
   suggestions: Suggestion[];
+  /** The GPUs searched for, and how many the file itself runs on. */
   world: number;
+  fileWorld?: number;
+  gpu?: string;
   global: number;
   headroom: number;
   /** Layouts whose memory and time were computed, and how many passed the divisibility rules. */
@@ -136,7 +139,7 @@ export function suggestLayouts(input: TrainingPlan, options: SuggestOptions = {}
   }
   const ranked = found.sort((a, b) => a.iterationSeconds - b.iterationSeconds).slice(0, top);
   return {
-    ok: true, current, world, global, headroom, evaluated, notes,
+    ok: true, current, world, fileWorld: base.parallel?.worldSize, gpu: base.hardware.gpu, global, headroom, evaluated, notes,
     suggestions: ranked.map((e) => ({ ...e, changes: layoutChanges(currentLayout, e.layout) })),
   };
 }
