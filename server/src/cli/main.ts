@@ -204,7 +204,7 @@ async function suggestCommand(argv: string[]): Promise<number> {
   }
   const dryRun = args.options.has('dry-run');
   const applied = applySuggestion(outcome, apply, dryRun);
-  const lines = [applied.edits.length > 0 ? `${dryRun ? 'would write' : 'wrote'} suggestion ${apply} into ${file} (${applied.edits.length} edit${applied.edits.length === 1 ? '' : 's'})` : `suggestion ${apply} has no edit TrainLint can write into ${file}`];
+  const lines = [applied.written.length > 0 ? `${dryRun ? 'would write' : 'wrote'} suggestion ${apply}: ${applied.written.join(', ')}` : `suggestion ${apply} has no edit TrainLint can write into ${file}`];
   for (const step of applied.byHand) lines.push(`apply by hand: ${step}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -27,8 +27,9 @@ export interface Suggestion extends Evaluated {
 
 export interface SuggestResult {
   ok: boolean;
-  /** Why no search ran, when `ok` is false. */
+  /** Why no search ran, when `ok` is false, and the estimator's inputs it lacked. */
   message?: string;
+  missing?: string[];
   /** The file's own layout, as the estimator sees it; `problems` are the plan's conflicts (a world size that does not divide). */
   current?: Evaluated & { problems: string[] };
   suggestions: Suggestion[];
@@ -49,15 +50,20 @@ export interface SuggestOptions {
   headroom?: number;
 }
 
-/** Memory and step time of one layout from the estimator's own blocks (estimate.ts less FLOPs and cost, which ranking does not need). */
-function measure(base: TrainingPlan, layout: Layout, withTime: boolean): Evaluated | undefined {
+/**
+ * Memory of one layout, then its step time where `timeIf` accepts the memory, from the estimator's own blocks (estimate.ts
+ * less FLOPs and cost, which ranking does not need). The base plan is already completed and `planWith` states every
+ * field a layout changes (dp, world size, accumulation, schedule), so the candidate is not completed again.
+ */
+function measure(base: TrainingPlan, layout: Layout, timeIf: (e: Evaluated) => boolean): Evaluated | undefined {
   try {
-    const plan = completePlan(planWith(base, layout)).plan;
+    const plan = planWith(base, layout);
     const memory = estimateMemory(plan);
     if (!memory.available) return undefined;
-    const time = withTime ? estimateStepTime(plan) : undefined;
-    if (withTime && !time?.available) return undefined;
-    return { layout, memoryBytes: memory.total, capacityBytes: memory.capacity, iterationSeconds: time?.iterationSeconds ?? 0, mfu: time?.mfu ?? 0 };
+    const result = { layout, memoryBytes: memory.total, capacityBytes: memory.capacity, iterationSeconds: Infinity, mfu: 0 };
+    if (!timeIf(result)) return result;
+    const time = estimateStepTime(plan);
+    return time.available ? { ...result, iterationSeconds: time.iterationSeconds, mfu: time.mfu } : undefined;
   } catch {
     return undefined;
   }
@@ -86,10 +92,12 @@ export function suggestLayouts(input: TrainingPlan, options: SuggestOptions = {}
   if (!world) return { ...empty, ok: false, message: 'the number of GPUs is unknown: give --gpus N' };
   if (!base.hardware?.memoryGiB) return { ...empty, ok: false, message: 'the GPU type is unknown: give --gpu TYPE (e.g. h100-sxm)' };
   if (!base.model?.layers) return { ...empty, ok: false, message: `the model's shape is unknown (${completed.missing.join(', ') || 'no layers'}): give --model HF_ID` };
+  const probe = estimateMemory(base);
+  if (!probe.available) return { ...empty, ok: false, message: 'per-GPU memory cannot be estimated', missing: probe.missing };
   const global = base.batch?.global;
   if (!global) return { ...empty, ok: false, message: 'the global batch is unknown: the search keeps it fixed, so the file must state it' };
   const currentLayout = layoutOf(base);
-  const currentEstimate = measure(base, currentLayout, true);
+  const currentEstimate = measure(base, currentLayout, () => true);
   const current = currentEstimate && { ...currentEstimate, problems: completed.conflicts };
   const space = searchSpace(base, world, base.hardware.gpusPerNode ?? 8);
   const fits = (e: Evaluated | undefined): e is Evaluated => e !== undefined && e.memoryBytes <= (1 - headroom) * e.capacityBytes;
@@ -97,7 +105,7 @@ export function suggestLayouts(input: TrainingPlan, options: SuggestOptions = {}
   let evaluated = 0;
   const tryLayout = (layout: Layout, withTime: boolean) => {
     evaluated++;
-    return measure(base, layout, withTime);
+    return measure(base, layout, (e) => withTime && fits(e));
   };
   const search = (offload: boolean) => {
     for (const tp of space.tp) for (const split of space.pipelines) for (const cp of space.cp) for (const ep of space.ep) {

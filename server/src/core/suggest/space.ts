@@ -39,19 +39,20 @@ export const MIN_TOKENS_PER_CP_RANK = 1024;
 const MAX_TP = 8;
 
 /**
- * Pipeline splits: every pipeline size that divides the layers, and for Megatron-LM (not DeepSpeed's PipelineEngine, which
- * partitions by itself) the uneven splits --decoder-first/last-pipeline-num-layers allow, with the middle stages full and the
+ * Pipeline splits: every pipeline size that divides the layers; DeepSpeed's PipelineModule balances any split itself
+ * (partition_method 'parameters', deepspeed/runtime/pipe/module.py), so there every size up to the layer count; and for
+ * Megatron-LM the uneven splits --decoder-first/last-pipeline-num-layers allow, with the middle stages full and the
  * remainder shared by the first and last (Llama 3 405B: 126 layers on 16 stages, Dubey et al. 2024 Sec. 3.3.2).
  */
-function pipelineSplits(layers: number, world: number, uneven: boolean): PipelineSplit[] {
+function pipelineSplits(layers: number, world: number, uneven: 'none' | 'first-last' | 'any'): PipelineSplit[] {
   const out: PipelineSplit[] = [];
   for (let pp = 1; pp <= Math.min(layers, world); pp++) {
     if (world % pp !== 0) continue;
-    if (layersSplit(layers, pp)) {
+    if (layersSplit(layers, pp) || uneven === 'any') {
       out.push({ pp });
       continue;
     }
-    if (!uneven || pp < 3) continue;
+    if (uneven === 'none' || pp < 3) continue;
     const middle = Math.ceil(layers / pp);
     const rest = layers - (pp - 2) * middle;
     const first = Math.floor(rest / 2);
@@ -69,7 +70,9 @@ function shardingOptions(plan: TrainingPlan): Sharding[] {
     return plan.distributedOptimizer ? [{ kind: 'distributed-optimizer' }] : [{ kind: 'none' }, { kind: 'distributed-optimizer' }];
   }
   if (plan.framework === 'fsdp') return [{ kind: 'fsdp', mode: 'shard-grad-op' }, { kind: 'fsdp', mode: 'full-shard' }];
-  if (plan.framework === 'deepspeed') return [{ kind: 'none' }, { kind: 'zero', stage: 1 }, { kind: 'zero', stage: 2 }, { kind: 'zero', stage: 3 }];
+  // bf16 at stage 0 runs DeepSpeed's BF16_Optimizer, which shards the optimizer states like stage 1 (programs/deepspeed/plan.ts).
+  const unsharded: Sharding[] = plan.precision === 'bf16' ? [] : [{ kind: 'none' }];
+  if (plan.framework === 'deepspeed') return [...unsharded, { kind: 'zero', stage: 1 }, { kind: 'zero', stage: 2 }, { kind: 'zero', stage: 3 }];
   return [{ kind: 'none' }];
 }
 
@@ -83,7 +86,7 @@ export function searchSpace(plan: TrainingPlan, world: number, gpusPerNode: numb
     ? divisors(gpusPerNode, MAX_TP).filter((t) => world % t === 0 && (model.heads === undefined || headsSplit(model.heads, t))
       && (model.kvHeads === undefined || kvGroupsFit(model.kvHeads, t)) && (model.ffnHiddenSize === undefined || model.ffnHiddenSize % t === 0))
     : [current.tp ?? 1];
-  const pipelines = megatron ? pipelineSplits(layers, world, ownPipeline) : [{ pp: current.pp ?? 1 }];
+  const pipelines = megatron ? pipelineSplits(layers, world, ownPipeline ? 'first-last' : 'any') : [{ pp: current.pp ?? 1 }];
   const seq = model.seqLength ?? 0;
   const cp = ownPipeline && seq > 0
     ? divisors(world, 64).filter((c) => sequenceSplitsForCp(seq, c) && (c === 1 || seq / c >= MIN_TOKENS_PER_CP_RANK))
