@@ -76,7 +76,7 @@ export function renderSuggestText(file: string, outcome: SuggestOutcome): string
   if (result.current) {
     const c = result.current;
     const fits = c.memoryBytes <= (1 - result.headroom) * c.capacityBytes;
-    out.push('', `now: the file's layout${fits ? '' : `, which does not fit (${gib(c.memoryBytes)} of ${gib(c.capacityBytes)})`}${c.problems.length ? `; ${c.problems.join('; ')}` : ''}`);
+    out.push('', `now: the file's layout${fits ? '' : `, which does not fit: ${gib(c.memoryBytes)} is over ${pct(1 - result.headroom)} of ${gib(c.capacityBytes)}`}${c.problems.length ? `; ${c.problems.join('; ')}` : ''}`);
   }
   for (const note of result.notes) out.push(`note: ${note}`);
   if (result.suggestions.length === 0) out.push('', 'No layout fits: a larger GPU, more GPUs or a smaller global batch is needed.');

@@ -86,10 +86,11 @@ export function planWith(base: TrainingPlan, layout: Layout): TrainingPlan {
 export function layoutChanges(from: Layout, to: Layout): string[] {
   const out: string[] = [];
   const stagesText = (l: Layout) => (l.firstStageLayers !== undefined ? ` (first/last stage ${l.firstStageLayers}/${l.lastStageLayers} layers)` : '');
-  for (const [name, a, b] of [['TP', from.tp, to.tp], ['VPP', from.vpp, to.vpp], ['CP', from.cp, to.cp], ['EP', from.ep, to.ep], ['DP', from.dp, to.dp]] as const) {
-    if (a !== b) out.push(`${name} ${a} → ${b}`);
-  }
-  if (from.pp !== to.pp || stagesText(from) !== stagesText(to)) out.splice(1, 0, `PP ${from.pp}${stagesText(from)} → ${to.pp}${stagesText(to)}`);
+  const sizes: Array<[string, string, string]> = [
+    ['TP', String(from.tp), String(to.tp)], ['PP', `${from.pp}${stagesText(from)}`, `${to.pp}${stagesText(to)}`], ['VPP', String(from.vpp), String(to.vpp)],
+    ['CP', String(from.cp), String(to.cp)], ['EP', String(from.ep), String(to.ep)], ['DP', String(from.dp), String(to.dp)],
+  ];
+  for (const [name, a, b] of sizes) if (a !== b) out.push(`${name} ${a} → ${b}`);
   if (shardingLabel(from.sharding) !== shardingLabel(to.sharding)) out.push(`sharding ${shardingLabel(from.sharding)} → ${shardingLabel(to.sharding)}`);
   if (from.offload !== to.offload) out.push(to.offload ? 'offload optimizer states to CPU' : 'no CPU offload');
   if (from.micro !== to.micro || from.accum !== to.accum) out.push(`micro-batch x accumulation ${from.micro} x ${from.accum} → ${to.micro} x ${to.accum}`);

@@ -93,7 +93,8 @@ export function searchSpace(plan: TrainingPlan, world: number, gpusPerNode: numb
     : [current.cp ?? 1];
   const experts = model.experts ?? 0;
   const ep = megatron && experts > 1 ? divisors(experts, 64).filter((e) => expertsSplit(experts, e)) : [current.ep ?? 1];
-  const recompute: Recompute[] = megatron ? ['none', 'selective', 'full'] : ['none', 'full'];
+  // Selective recomputation is Megatron-LM's (Korthikanti et al. 2022); DeepSpeed's PipelineEngine and HF models checkpoint whole layers.
+  const recompute: Recompute[] = ownPipeline ? ['none', 'selective', 'full'] : ['none', 'full'];
   return {
     tp, pipelines, cp, ep, sharding: shardingOptions(plan), recompute,
     vpp(split, microbatches) {

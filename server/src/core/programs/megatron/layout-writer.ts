@@ -95,7 +95,13 @@ class FlagWriter {
   }
 }
 
-function writeRecompute(w: FlagWriter, to: Layout): void {
+function writeRecompute(w: FlagWriter, args: MegatronArgs, to: Layout): void {
+  if (args.deepspeed && to.recompute === 'full') {
+    // Megatron-DeepSpeed checkpoints every layer with --checkpoint-activations (its PipelineModule's activation_checkpoint_interval).
+    for (const dest of ['recompute_granularity', 'recompute_method', 'recompute_num_layers']) w.drop(dest);
+    w.setSwitch('checkpoint_activations', 'checkpoint-activations', true);
+    return;
+  }
   // The legacy switches say the same as a granularity; a layout states it one way only.
   for (const legacy of ['recompute_activations', 'checkpoint_activations']) w.drop(legacy);
   if (to.recompute === 'none') {
@@ -133,6 +139,6 @@ export const layoutWriter: LayoutWriter = (ctx, from, to): LayoutWrite => {
   w.setNumber('context_parallel_size', 'context-parallel-size', to.cp, 1);
   w.setNumber('expert_model_parallel_size', 'expert-model-parallel-size', to.ep, 1);
   if (from.sharding.kind !== to.sharding.kind) w.setSwitch('use_distributed_optimizer', 'use-distributed-optimizer', to.sharding.kind === 'distributed-optimizer');
-  if (from.recompute !== to.recompute) writeRecompute(w, to);
+  if (from.recompute !== to.recompute) writeRecompute(w, args, to);
   return { edits: w.edits, byHand: w.byHand };
 };
