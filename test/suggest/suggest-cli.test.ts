@@ -106,3 +106,19 @@ for (const { file, flags } of APPLY_CASES) {
     }
   });
 }
+
+test('--apply writes nothing when the edited file would raise an error trainlint check reports', async () => {
+  const { runSuggest, applySuggestion } = await import('../../server/src/cli/suggest-command');
+  const { loadShellParser } = await import('../../server/src/node/shell-parser');
+  const dir = mkdtempSync(join(tmpdir(), 'trainlint-suggest-'));
+  const copy = join(dir, 'gpt3_175b.sh');
+  copyFileSync(join(FIXTURES, 'gpt3_175b.sh'), copy);
+  const before = readFileSync(copy, 'utf8');
+  const outcome = runSuggest({ file: copy, flags: { cluster: { gpu: 'a100-80gb' } }, top: 1, shellParser: await loadShellParser() });
+  // A writer gone wrong: tensor-parallel 5 does not divide the 96 heads (heads-not-divisible-by-tp, TL403).
+  const at = before.indexOf('TP_SIZE=8') + 'TP_SIZE='.length;
+  outcome.writes[0] = { files: [{ edits: [{ range: { start: at, end: at + 1 }, newText: '5' }] }], byHand: [] };
+  assert.throws(() => applySuggestion(outcome, 1, false), /would raise .*TL40\d.*apply by hand/);
+  assert.equal(readFileSync(copy, 'utf8'), before);
+  assert.throws(() => applySuggestion(outcome, 2, false), /there is 1 suggestion/);
+});
