@@ -4,7 +4,7 @@ import type { TrainingPlan } from '../estimate/plan';
 import { estimateStepTime } from '../estimate/step-time';
 import { expertGridDivides, replicaDivides } from '../facts/layout-predicates';
 import { layoutChanges, layoutOf, planWith, type Layout } from './layout';
-import { searchSpace, type PipelineSplit } from './space';
+import { divisors, searchSpace, type PipelineSplit } from './space';
 
 /** The share of GPU memory a suggestion leaves free: the estimate is a model, and allocators fragment. */
 export const DEFAULT_HEADROOM = 0.1;
@@ -69,18 +69,12 @@ function measure(base: TrainingPlan, layout: Layout, timeIf: (e: Evaluated) => b
   }
 }
 
-function divisorsUpTo(n: number, max: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= Math.min(n, max); d++) if (n % d === 0) out.push(d);
-  return out;
-}
-
 /**
  * The fastest layouts that fit, by the estimator's step time, for the same model, precision, hardware and global batch.
  * Bounded by three cuts, each sound under the estimator's monotonicity (memory grows with the micro-batch and falls with
  * more recomputation; recomputation only adds time): a model split (TP, PP, CP, EP, sharding) that does not fit at
  * micro-batch 1 with full recomputation is dropped whole; for each micro-batch only the least recomputation that fits is
- * timed; and the micro-batch stops growing at the first size that fits with nothing.
+ * timed; and the micro-batch stops growing at the first size where nothing fits.
  */
 export function suggestLayouts(input: TrainingPlan, options: SuggestOptions = {}): SuggestResult {
   const headroom = options.headroom ?? DEFAULT_HEADROOM;
@@ -122,7 +116,7 @@ export function suggestLayouts(input: TrainingPlan, options: SuggestOptions = {}
     }
   };
   const searchMicro = (shape: Omit<Layout, 'vpp' | 'micro' | 'accum' | 'recompute'>, split: PipelineSplit, perRank: number) => {
-    for (const micro of divisorsUpTo(perRank, MAX_MICRO)) {
+    for (const micro of divisors(perRank, MAX_MICRO)) {
       const accum = perRank / micro;
       let anyFit = false;
       for (const vpp of space.vpp(split, accum)) {

@@ -27,7 +27,7 @@ export interface PipelineSplit {
   last?: number;
 }
 
-function divisors(n: number, max = n): number[] {
+export function divisors(n: number, max = n): number[] {
   const out: number[] = [];
   for (let d = 1; d <= Math.min(n, max); d++) if (n % d === 0) out.push(d);
   return out;
