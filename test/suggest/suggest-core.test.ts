@@ -123,3 +123,14 @@ test('a DeepSpeed config takes the ZeRO stage and the batch split; recomputation
   assert.equal(write.byHand.length, 1);
   assert.match(write.byHand[0], /gradient_checkpointing: true.*activation_checkpointing section only configures deepspeed\.checkpointing/);
 });
+
+test('a Megatron --yaml-cfg file takes a layout by key: values replaced, new keys beside micro_batch_size, removed keys with their lines', () => {
+  const text = '# trainlint: format=megatron\nnum_layers: 40\nnum_attention_heads: 40\nmicro_batch_size: 4\nglobal_batch_size: 512\ntensor_model_parallel_size: 4\npipeline_model_parallel_size: 4\nrecompute_granularity: full  # memory\nrecompute_method: uniform\nrecompute_num_layers: 1\nbf16: true\n';
+  const analysis = analyze(text, { path: 'args.yaml', settings: { cluster: { worldSize: 64 } } });
+  const from: Layout = { tp: 4, pp: 4, vpp: 1, cp: 1, ep: 1, dp: 4, sharding: { kind: 'none' }, offload: false, micro: 4, accum: 32, recompute: 'full' };
+  const to: Layout = { ...from, tp: 1, pp: 2, cp: 2, dp: 16, sharding: { kind: 'distributed-optimizer' }, micro: 1, accum: 32, recompute: 'none' };
+  const write = suggestionEdits(analysis, analysis.settings, [], from, to, 512, 64);
+  assert.deepEqual(write.byHand, []);
+  assert.equal(applyEdits(text, write.files[0].edits).text,
+    '# trainlint: format=megatron\nnum_layers: 40\nnum_attention_heads: 40\nmicro_batch_size: 1\ncontext_parallel_size: 2\nuse_distributed_optimizer: true\nglobal_batch_size: 512\ntensor_model_parallel_size: 1\npipeline_model_parallel_size: 2\nbf16: true\n');
+});

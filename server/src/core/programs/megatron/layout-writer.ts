@@ -1,4 +1,4 @@
-import { replaceValue } from '../../fix/edits';
+import { formatScalar, insertPropertyAfter, replaceValue } from '../../fix/edits';
 import type { Layout, LayoutWrite, LayoutWriteContext, LayoutWriter } from '../../suggest/layout';
 import type { ConfigNode } from '../../syntax/config-tree';
 import type { TextEdit } from '../../text/range';
@@ -7,9 +7,12 @@ import { megatronArgs, type MegatronArgs } from './arguments';
 /**
  * Writes a layout into Megatron-LM's arguments, in place: a flag's value where it is written (a `$VAR`'s assignment in
  * a launch script, as rescale does), a missing flag inserted before another Megatron flag of the same command, a flag
- * removed with its literal value. Flags are those of NVIDIA/Megatron-LM megatron/training/arguments.py
+ * removed with its literal value; in a --yaml-cfg file the same by key. Flags are those of NVIDIA/Megatron-LM megatron/training/arguments.py
  * (_add_distributed_args, _add_training_args).
  */
+// Flags a new one is written next to, the first the file states.
+const ANCHORS = ['micro_batch_size', 'tensor_model_parallel_size', 'num_layers', 'global_batch_size', 'seq_length'];
+
 class FlagWriter {
   readonly edits: TextEdit[] = [];
   readonly byHand: string[] = [];
@@ -21,17 +24,26 @@ class FlagWriter {
 
   /** Where a new flag goes: before a Megatron flag written on the command line (its name preceded by "--"). */
   private insertionPoint(): number | undefined {
-    for (const dest of ['micro_batch_size', 'tensor_model_parallel_size', 'num_layers', 'global_batch_size', 'seq_length']) {
+    for (const dest of ANCHORS) {
       const at = this.args.node(dest)?.keyRange?.start;
       if (at !== undefined && this.ctx.text.slice(at - 2, at) === '--') return at - 2;
     }
     return undefined;
   }
 
-  private insert(words: string): void {
-    const at = this.shell ? this.insertionPoint() : undefined;
-    if (at === undefined) this.byHand.push(`add ${words}`);
-    else this.edits.push({ range: { start: at, end: at }, newText: `${words} ` });
+  /** A new flag before another on the command line; in a --yaml-cfg file a top-level key after another (yaml_arguments.py reads both levels). */
+  private insert(flag: string, value?: number | string): void {
+    const words = value === undefined ? `--${flag}` : `--${flag} ${value}`;
+    if (this.shell) {
+      const at = this.insertionPoint();
+      if (at === undefined) this.byHand.push(`add ${words}`);
+      else this.edits.push({ range: { start: at, end: at }, newText: `${words} ` });
+      return;
+    }
+    const anchor = ANCHORS.map((dest) => this.args.node(dest)).find((n) => n?.keyRange && n.pointer.split('/').length === 2);
+    const key = flag.replace(/-/g, '_');
+    if (!anchor) this.byHand.push(`add ${key}: ${value ?? 'true'}`);
+    else this.edits.push(insertPropertyAfter('yaml', this.ctx.text, anchor, key, formatScalar('yaml', value ?? true)));
   }
 
   drop(dest: string): void {
@@ -39,12 +51,20 @@ class FlagWriter {
     if (node) this.remove(node);
   }
 
-  /** Removes a flag and the value written right after it; a value held elsewhere (a variable) is left to the user. */
+  /** Removes a flag and the value written right after it (a YAML key with its line); a value held elsewhere (a variable) is left to the user. */
   private remove(node: ConfigNode): void {
     const { text } = this.ctx;
     const name = node.keyRange;
-    if (!this.shell || !name || text.slice(name.start - 2, name.start) !== '--') {
-      this.byHand.push(`remove ${this.args.name(String(node.key).replace(/-/g, '_'))}`);
+    if (!this.shell) {
+      const lineStart = name ? text.lastIndexOf('\n', name.start - 1) + 1 : -1;
+      const lineEnd = text.indexOf('\n', node.range.end);
+      const own = name && /^[ \t]*$/.test(text.slice(lineStart, name.start)) && /^[ \t]*(?:#.*)?$/.test(text.slice(node.range.end, lineEnd === -1 ? text.length : lineEnd));
+      if (own) this.edits.push({ range: { start: lineStart, end: lineEnd === -1 ? text.length : lineEnd + 1 }, newText: '' });
+      else this.byHand.push(`remove ${String(node.key)}`);
+      return;
+    }
+    if (!name || text.slice(name.start - 2, name.start) !== '--') {
+      this.byHand.push(`remove --${String(node.key)}`);
       return;
     }
     const switchOnly = node.value === true && node.raw === '';
@@ -66,7 +86,7 @@ class FlagWriter {
       return;
     }
     if (!node) {
-      if (value !== fallback) this.insert(`--${flag} ${value}`);
+      if (value !== fallback) this.insert(flag, value);
       return;
     }
     if (node.value === value) return;
@@ -79,7 +99,7 @@ class FlagWriter {
 
   setSwitch(dest: string, flag: string, on: boolean): void {
     const node = this.args.node(dest);
-    if (on && !this.args.on(dest)) this.insert(`--${flag}`);
+    if (on && !this.args.on(dest)) this.insert(flag);
     if (!on && node) this.remove(node);
   }
 
@@ -88,7 +108,7 @@ class FlagWriter {
     if (value === undefined) {
       if (node) this.remove(node);
     } else if (!node) {
-      this.insert(`--${flag} ${value}`);
+      this.insert(flag, value);
     } else if (node.value !== value) {
       this.edits.push(replaceValue(this.ctx.tree.language, node, value));
     }
