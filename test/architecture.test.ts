@@ -113,6 +113,8 @@ const NOT_A_PROGRAM: Record<string, Record<string, string>> = {
   'server/src/core/schema/schema-walk.ts': { deepspeed: XAUTO },
   'server/src/core/plan/build-plan.ts': { deepspeed: FW },
   'server/src/core/rules/estimate-rules.ts': { megatron: FW },
+  'server/src/core/suggest/space.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/suggest/search.ts': { megatron: FW },
   'server/src/core/links.ts': { accelerate: LAUNCHER },
   'server/src/core/shell/launch.ts': { deepspeed: LAUNCHER, accelerate: LAUNCHER },
   'server/src/core/shell/shell-config.ts': { deepspeed: LAUNCHER, accelerate: LAUNCHER },

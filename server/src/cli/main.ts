@@ -11,6 +11,7 @@ import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
 import { runRescale } from './rescale-command';
 import { runReport } from './report-command';
+import { applySuggestion, renderSuggestJson, renderSuggestText, runSuggest } from './suggest-command';
 import { revisionExists } from '../node/git-baseline';
 import { planFor, renderEstimateJson, renderEstimateText, renderPlanJson, runEstimate } from './estimate-command';
 import type { Settings } from '../core/index';
@@ -33,6 +34,7 @@ Usage:
                   [--convention palm|megatron|narayanan] [cluster flags]
   trainlint report FILE... --html OUT.html [cluster flags]
   trainlint rescale FILE --global-batch N [--rule auto|linear|sqrt|malladi|none] [--dry-run] [cluster flags]
+  trainlint suggest FILE [--top K] [--format text|json] [--apply N [--dry-run]] [cluster flags]
   trainlint lsp --stdio
   trainlint --help | --version
 
@@ -58,6 +60,9 @@ rescale   changes the global batch and moves what must move with it: micro-batch
           rate (auto: linear for SGD, square root for Adam-family; malladi: square root with Adam's betas and
           epsilon scaled too), warmup and total steps (same tokens),
           in the file and the DeepSpeed config it links to
+suggest   searches the parallel layouts the run's program allows (TP, PP, VPP, CP, EP, sharding, micro-batch and
+          accumulation at the same global batch, recomputation) and ranks those that fit with 10% memory headroom
+          by predicted step time; --gpus N searches for another cluster; --apply N writes suggestion N into the file
 lsp       runs the language server over stdio for any editor
 `;
 
@@ -200,6 +205,25 @@ async function rescaleCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function suggestCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...CLUSTER_OPTIONS, 'top', 'format', 'apply'], ['dry-run']);
+  if (args.positionals.length !== 1) throw new UsageError('suggest takes one config file');
+  const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
+  const apply = positiveIntOption(args, 'apply');
+  const file = args.positionals[0];
+  const outcome = runSuggest({ file, flags: clusterFlags(args), world: positiveIntOption(args, 'gpus'), top: positiveIntOption(args, 'top') ?? 5, shellParser: await loadShellParser() });
+  if (apply === undefined) {
+    process.stdout.write(format === 'json' ? renderSuggestJson(outcome) : renderSuggestText(file, outcome));
+    return 0;
+  }
+  const dryRun = args.options.has('dry-run');
+  const applied = applySuggestion(outcome, apply, dryRun);
+  const lines = [applied.written.length > 0 ? `${dryRun ? 'would write' : 'wrote'} suggestion ${apply}: ${applied.written.join(', ')}` : `suggestion ${apply} has no edit TrainLint can write into ${file}`];
+  for (const step of applied.byHand) lines.push(`apply by hand: ${step}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
 /** A hand-written plan takes the cluster flags too, where it does not say otherwise. */
 function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
   const merged = mergePlans(plan, planOfSettings(flags));
@@ -249,6 +273,7 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'estimate') return estimateCommand(rest);
   if (command === 'rescale') return rescaleCommand(rest);
   if (command === 'report') return reportCommand(rest);
+  if (command === 'suggest') return suggestCommand(rest);
   if (command === 'lsp') return (require('../lsp/start') as typeof import('../lsp/start')).startLsp(rest); // Loaded lazily: `check` never pays for the server.
   throw new UsageError(`unknown command "${command}" (try trainlint --help)`);
 }

@@ -1,5 +1,6 @@
 import { estimate, type Estimate, type EstimateOptions } from './estimate';
 import type { TrainingPlan } from './plan';
+import { interleavedMicrobatchesFit } from '../facts/layout-predicates';
 
 export type FindingRule = 'out-of-memory' | 'pipeline-bubble' | 'compute-underutilized';
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -164,7 +165,7 @@ function pipelineBubbleFinding(base: Estimate, options: FindingOptions): Finding
   const nextVpp = [vpp * 2, vpp * 3].find((v) => Number.isInteger(layersPerStage / v) && layersPerStage / v >= 1);
   // DeepSpeed's PipelineEngine runs one schedule, 1F1B (deepspeed/runtime/pipe/schedule.py TrainSchedule): no other to switch to.
   const otherSchedules = plan.framework !== 'deepspeed' && plan.pipelineEngine !== 'deepspeed';
-  if (otherSchedules && nextVpp && accum % pp === 0 && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
+  if (otherSchedules && nextVpp && interleavedMicrobatchesFit(accum, pp) && bubble.schedule !== 'zb-h1' && bubble.schedule !== 'zb-h2') {
     remedies.push(remedy(base, `interleaved schedule with ${nextVpp} model chunks per stage`,
       [change(plan, 'parallel.vpp', nextVpp), change(plan, 'parallel.schedule', 'interleaved')], options));
   }

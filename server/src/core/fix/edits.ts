@@ -42,3 +42,12 @@ function yamlFloat(text: string): string {
 export function replaceValue(language: Language, node: ConfigNode, value: ScalarValue): TextEdit {
   return { range: node.range, newText: formatScalar(language, value) };
 }
+
+/** Adds `name: value` (value already written in the file's language) as the next property after `after`, indented like it. */
+export function insertPropertyAfter(language: Language, text: string, after: ConfigNode, name: string, valueText: string): TextEdit {
+  const lineStart = text.lastIndexOf('\n', (after.keyRange ?? after.range).start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const at = after.range.end;
+  const newText = language === 'json' ? `,\n${indent}${JSON.stringify(name)}: ${valueText}` : `\n${indent}${name}: ${valueText}`;
+  return { range: { start: at, end: at }, newText };
+}

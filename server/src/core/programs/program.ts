@@ -1,3 +1,4 @@
+import type { LayoutWriter } from '../suggest/layout';
 import type { Fix, Severity } from '../diagnostic';
 import type { BatchFacts } from '../facts/batch-facts';
 import type { PartialPlan } from '../plan/anchors';
@@ -74,6 +75,8 @@ export interface Program {
   elasticBatch?: { by: 'config'; check(ctx: RuleContext, root: ConfigNode): void } | { by: 'launch'; check(ctx: RuleContext, root: ConfigNode, launch: ElasticLaunch): void };
   /** Where it keeps its optimizer, learning rates and step counts (rescale edits them with the batch). */
   optimizer?: OptimizerKeys;
+  /** How a suggested parallel layout is written into its file (`trainlint suggest --apply`). */
+  layoutWriter?: LayoutWriter;
   /** The context of a DeepSpeed config that the accelerate config its launch script passes names (the HF Trainer fills it). */
   launchedDeepSpeedContext?(root: ConfigNode, world: number | undefined): Settings | undefined;
   /** Who reads a DeepSpeed config its launch script writes with a heredoc, in what layout (shell/embedded.ts). */

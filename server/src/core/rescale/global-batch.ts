@@ -4,7 +4,7 @@ import type { OptimizerKeys } from '../programs/program';
 import { optimizer as TRAINER_OPTIMIZER } from '../programs/hf-trainer/optimizer';
 import type { FileAnalysis, LinkedFile } from '../analyze';
 import { batchFactsFor, type BatchFacts } from '../facts/batch-facts';
-import { formatScalar, replaceValue, type Language } from '../fix/edits';
+import { formatScalar, insertPropertyAfter, replaceValue, type Language } from '../fix/edits';
 import { batchIdentities } from '../hover/batch-identity';
 import { scalingAdvice } from '../facts/lr-scaling';
 import type { Settings } from '../settings';
@@ -38,15 +38,6 @@ function round4(value: number): number {
   return Number(value.toPrecision(4));
 }
 
-/** Adds `name: value` as the next property after `after`, indented like it (the file has no such key yet). */
-function insertAfter(language: Language, text: string, after: ConfigNode, name: string, value: number): TextEdit {
-  const lineStart = text.lastIndexOf('\n', (after.keyRange ?? after.range).start - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const at = after.range.end;
-  const newText = language === 'json' ? `,\n${indent}${JSON.stringify(name)}: ${value}` : `\n${indent}${name}: ${formatScalar('yaml', value)}`;
-  return { range: { start: at, end: at }, newText };
-}
-
 /** The smallest change to micro-batch and accumulation that gives the new global batch: keep the micro-batch if it divides. */
 function split(perRank: number, micro: number): { micro: number; accum: number } {
   for (let m = Math.min(micro, perRank); m >= 1; m--) if (perRank % m === 0) return { micro: m, accum: perRank / m };
@@ -54,7 +45,7 @@ function split(perRank: number, micro: number): { micro: number; accum: number }
 }
 
 /** Edits that make one config state the new batch numbers, wherever it states them as numbers. */
-function batchEdits(language: Language, text: string, facts: BatchFacts, target: { global: number; micro: number; accum: number }): TextEdit[] {
+export function batchEdits(language: Language, text: string, facts: BatchFacts, target: { global: number; micro: number; accum: number }): TextEdit[] {
   const edits: TextEdit[] = [];
   const set = (field: BatchFacts['global'], value: number) => {
     if (field && typeof field.value === 'number' && field.value !== value) edits.push(replaceValue(language, field.node, value));
@@ -68,7 +59,7 @@ function batchEdits(language: Language, text: string, facts: BatchFacts, target:
   const anchor = (facts.micro ?? facts.global ?? facts.accum)?.node;
   if (!anchor || language === 'shell') return edits;
   const missing = (stated: BatchFacts['micro'], name: string, value: number, filled: number) => {
-    if (!stated && value !== filled) edits.push(insertAfter(language, text, anchor, name, value));
+    if (!stated && value !== filled) edits.push(insertPropertyAfter(language, text, anchor, name, language === 'json' ? String(value) : formatScalar('yaml', value)));
   };
   if (facts.names.global === 'train_batch_size') {
     // DeepSpeed derives a missing micro-batch or accumulation from the other two; with one of them alone it uses 1 step.

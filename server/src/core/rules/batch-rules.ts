@@ -4,6 +4,7 @@ import type { NumberField } from '../facts/values';
 import { replaceValue } from '../fix/edits';
 import { worldSizeOf } from '../settings';
 import type { Rule, RuleContext } from './rule';
+import { batchIdentityHolds } from '../facts/layout-predicates';
 
 type Known = { g?: number; m?: number; a?: number };
 
@@ -68,7 +69,7 @@ export const batchSizeMismatch: Rule = {
       let problem: string | undefined;
       const fixes: Array<Fix | undefined> = [];
       if (m !== undefined && a !== undefined) {
-        if (g !== m * a * dp) {
+        if (!batchIdentityHolds(g, m, a, dp)) {
           problem = `${facts.names.global} ${g} != ${facts.names.micro} ${m} x ${facts.names.accum} ${a} x ${dpText} = ${m * a * dp}.`;
           fixes.push(setField(ctx, facts.accum, g / (m * dp), true), setField(ctx, facts.micro, g / (a * dp), true), setField(ctx, facts.global, m * a * dp, false));
         }

@@ -6,6 +6,7 @@ import { replaceValue } from '../fix/edits';
 import type { ConfigNode } from '../syntax/config-tree';
 import type { Rule, RuleContext } from './rule';
 import { checkoutOutOfReach } from './checkout';
+import { expertGridDivides, expertsSplit, headsSplit, interleavedPipelineAllowed, kvGroupsFit, layersSplit, replicaDivides, sequenceSplitsForCp, unevenMiddleLayers, virtualChunksSplit } from '../facts/layout-predicates';
 
 const MLM = 'NVIDIA/Megatron-LM@d98e8a64dd';
 const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
@@ -65,7 +66,7 @@ export const worldSizeNotDivisible: Rule = {
       if (world === undefined) return;
       const { tp, pp, cp, product } = parallelLayout(args);
       const cpName = args.deepspeed ? 'sequence parallel size' : 'context parallel size';
-      if (world % product !== 0) {
+      if (!replicaDivides(world, tp, pp, cp)) {
         const anchor = args.node('pipeline_model_parallel_size') && pp > 1 ? 'pipeline_model_parallel_size' : 'tensor_model_parallel_size';
         const ppNode = args.node('pipeline_model_parallel_size');
         const fixes: Fix[] = [];
@@ -92,7 +93,7 @@ export const worldSizeNotDivisible: Rule = {
       if (ep > 1 && !args.deepspeed) {
         const etp = args.num('expert_tensor_parallel_size') ?? tp;
         const grid = etp * ep * pp;
-        if (world % grid !== 0) {
+        if (!expertGridDivides(world, etp, ep, pp)) {
           ctx.report({
             range: rangeOf(args, 'expert_model_parallel_size'),
             message: `${world} GPUs (${args.world.source}) do not divide into the expert grid expert-tensor ${etp} x expert ${ep} x pipeline ${pp} = ${grid}: megatron.core.parallel_state raises "world_size (${world}) is not divisible by expert_tensor_model_pipeline_parallel size (${grid})". Use a multiple of ${grid} GPUs or a smaller expert or pipeline size.`,
@@ -150,7 +151,7 @@ export const layersNotDivisibleByPp: Rule = {
         }
         const middleStages = pp - (first !== undefined ? 1 : 0) - (last !== undefined ? 1 : 0);
         const middle = layers - (first ?? 0) - (last ?? 0);
-        if (middle < 0 || (middleStages > 0 && middle % middleStages !== 0) || (middleStages === 0 && middle !== 0)) {
+        if (unevenMiddleLayers(layers, pp, first, last) === undefined) {
           ctx.report({
             range: rangeOf(args, 'decoder_first_pipeline_num_layers', 'decoder_last_pipeline_num_layers'),
             message: `${layers} layers minus ${first ?? 0} on the first stage and ${last ?? 0} on the last leave ${middle} for ${middleStages} middle stage(s), which does not divide: TransformerConfig raises "number of middle layers: ${middle} must be divisible by middle pipeline_model_parallel_size ${middleStages}".`,
@@ -159,7 +160,7 @@ export const layersNotDivisibleByPp: Rule = {
         }
         return;
       }
-      if (layers % pp !== 0) {
+      if (!layersSplit(layers, pp)) {
         const built = Math.floor(layers / pp) * pp;
         // NeMo: its legacy transformer asserts (NVIDIA/NeMo@8cfedd7203 nemo/collections/nlp/modules/common/megatron/transformer.py:1101); with
         // mcore models megatron.core's TransformerBlock takes num_layers // pp per stage (transformer_block.py:159) and builds fewer layers.
@@ -182,7 +183,7 @@ export const layersNotDivisibleByPp: Rule = {
       const perStage = layers / pp;
       if (perVirtual !== undefined || virtualStages !== undefined) {
         const vpp = virtualStages ?? (perVirtual ? perStage / perVirtual : undefined);
-        if (perVirtual !== undefined && perStage % perVirtual !== 0) {
+        if (perVirtual !== undefined && !virtualChunksSplit(perStage, perVirtual)) {
           ctx.report({
             range: rangeOf(args, 'num_layers_per_virtual_pipeline_stage'),
             message: `${perStage} layers per pipeline stage (${layers} / ${pp}) do not split into virtual chunks of ${perVirtual}: Megatron asserts "number of layers per pipeline stage must be divisible number of layers per virtual pipeline stage"; older versions silently dropped layers (Megatron-LM #468, #326).`,
@@ -190,7 +191,7 @@ export const layersNotDivisibleByPp: Rule = {
           });
           return;
         }
-        if (virtualStages !== undefined && perStage % virtualStages !== 0) {
+        if (virtualStages !== undefined && !virtualChunksSplit(perStage, virtualStages)) {
           ctx.report({
             range: rangeOf(args, 'num_virtual_stages_per_pipeline_rank'),
             message: `${perStage} layers per pipeline stage do not split into ${virtualStages} virtual stages: TransformerConfig raises on the uneven split.`,
@@ -200,8 +201,7 @@ export const layersNotDivisibleByPp: Rule = {
         }
         if (vpp !== undefined && vpp > 1) {
           const overlap = args.on('overlap_p2p_comm');
-          const min = overlap ? 1 : 2;
-          if (pp <= min) {
+          if (!interleavedPipelineAllowed(pp, overlap)) {
             ctx.report({
               range: rangeOf(args, 'num_layers_per_virtual_pipeline_stage', 'num_virtual_stages_per_pipeline_rank'),
               message: overlap
@@ -234,7 +234,7 @@ export const headsNotDivisibleByTp: Rule = {
       const hidden = args.num('hidden_size');
       const { tp } = parallelLayout(args);
       if (heads === undefined) return;
-      if (heads % tp !== 0) {
+      if (!headsSplit(heads, tp)) {
         const valid = divisors(heads).filter((d) => d <= 16);
         const tpNode = args.node('tensor_model_parallel_size');
         const nearest = valid.filter((d) => d < tp).pop();
@@ -280,7 +280,7 @@ export const kvHeadsVsTp: Rule = {
       const groups = args.deepspeed ? args.num('num_key_value_heads') : args.on('group_query_attention') || args.style === 'yaml' ? args.num('num_query_groups') : undefined;
       if (groups === undefined) return;
       const dest = args.deepspeed ? 'num_key_value_heads' : 'num_query_groups';
-      if (groups % tp !== 0 && tp % groups !== 0) {
+      if (!kvGroupsFit(groups, tp)) {
         ctx.report({
           range: rangeOf(args, dest),
           message: `${groups} key/value groups with tensor-parallel size ${tp}: TransformerConfig raises "num_query_groups (${groups}) must be a multiple or divisor of tensor_model_parallel_size (${tp})".`,
@@ -316,7 +316,7 @@ export const seqNotDivisibleByCp: Rule = {
       const { cp } = parallelLayout(args);
       const seq = args.num('seq_length');
       if (cp <= 1 || seq === undefined || args.deepspeed) return;
-      if (seq % (2 * cp) === 0) return;
+      if (sequenceSplitsForCp(seq, cp)) return;
       const nearest = Math.max(1, Math.round(seq / (2 * cp))) * 2 * cp;
       const fix = setTo(ctx, args.node('seq_length'), nearest, `a multiple of 2 x ${cp}`);
       ctx.report({
@@ -358,7 +358,7 @@ export const expertsNotDivisibleByEp: Rule = {
         });
         return;
       }
-      if (experts % ep !== 0) {
+      if (!expertsSplit(experts, ep)) {
         ctx.report({
           range: rangeOf(args, 'expert_model_parallel_size'),
           message: `${experts} experts do not split over expert-parallel size ${ep}: Megatron asserts "Number of experts should be a multiple of expert model parallel_size." Sizes that work: ${divisors(experts).join(', ')}.`,

@@ -5,6 +5,7 @@ import { hasTrainerAuto } from '../hf-trainer/trainer-fill';
 import { recognition } from './recognition';
 import { deepspeedFacts } from './schedule';
 import { optimizer } from './optimizer';
+import { layoutWriter } from './layout-writer';
 import { elasticCheck } from './elastic';
 import { precision } from './precision';
 import { batchFacts } from './batch';
@@ -29,5 +30,6 @@ export const deepspeed: Program = {
   versions: { key: (tokens) => (tokens.length >= 2 ? { frameworks: ['deepspeed'], key: tokens.join('.') } : undefined), sectionsValidatedBy: 'deepspeed' },
   elasticBatch: { by: 'config', check: elasticCheck },
   optimizer,
+  layoutWriter,
   schedule: { facts: (_tree, root) => deepspeedFacts(root), warmupInSteps: true },
 };

@@ -10,6 +10,7 @@ import { links } from './links';
 import { precision } from './precision';
 import { batchFacts } from './batch';
 import { optimizer } from './optimizer';
+import { layoutWriter } from './layout-writer';
 import { schema, schemas } from './schema';
 import { flatLookup, planFromMegatronArgs, withRoot } from './plan';
 import { MODELOPT_FLAGS } from './modelopt';
@@ -31,6 +32,7 @@ export const megatron: Program = {
   schemas,
   batchFacts,
   optimizer,
+  layoutWriter,
   plan: (root) => planFromMegatronArgs('megatron', withRoot(flatLookup(root), root)),
   precision,
   links,

@@ -1,3 +1,4 @@
+import { unevenMiddleLayers } from '../../facts/layout-predicates';
 import { getPath, type ConfigNode } from '../../syntax/config-tree';
 import type { Format } from '../ids';
 import type { Recompute, TrainingPlan } from '../../estimate/plan';
@@ -159,6 +160,7 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     ep: n('expert_model_parallel_size'),
     vpp: vpp && Number.isInteger(vpp) && vpp > 1 ? vpp : undefined,
     sequenceParallel: flag(lookup('sequence_parallel')),
+    stageLayers: unevenStages(layers, ppSize, n('decoder_first_pipeline_num_layers'), n('decoder_last_pipeline_num_layers')),
   };
   // GPT-NeoX, and Megatron-DeepSpeed given --deepspeed without --no-pipeline-parallel, pipeline through DeepSpeed's
   // PipelineModule (Megatron-DeepSpeed pretrain_gpt.py GPTModelPipe; gpt-neox models/gpt_j_residual... PipelineModule).
@@ -216,3 +218,10 @@ function rootOf(lookup: ArgLookup): ConfigNode | undefined {
   return ROOTS.get(lookup);
 }
 
+/** --decoder-first/last-pipeline-num-layers: the first and last stages hold the layers given, the middle ones the rest evenly. */
+function unevenStages(layers: number | undefined, pp: number, first: number | undefined, last: number | undefined): number[] | undefined {
+  if (layers === undefined || pp < 2 || (first === undefined && last === undefined)) return undefined;
+  const middle = unevenMiddleLayers(layers, pp, first, last);
+  if (middle === undefined) return undefined;
+  return Array.from({ length: pp }, (_, rank) => (rank === 0 && first !== undefined ? first : rank === pp - 1 && last !== undefined ? last : middle));
+}
