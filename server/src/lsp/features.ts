@@ -16,7 +16,7 @@ import { derivedHints } from '../core/hover/derived-hints';
 import { fileSummary, formatName, sectionsMarkdown, type SummaryInput } from '../core/hover/file-summary';
 import { hoverAt } from '../core/hover/hover';
 import type { Analyzed } from './analyses';
-import type { SummaryResult } from './protocol';
+import { SHOW_PLAN_COMMAND, type SummaryResult } from './protocol';
 
 /** Hover, completion, inlay hints and the code lens: each converts what a core builder returns. */
 
@@ -29,8 +29,10 @@ export function summaryInput(analyzed: Analyzed): SummaryInput {
   };
 }
 
-export function hover(analyzed: Analyzed, position: Position): Hover | null {
-  const content = hoverAt(summaryInput(analyzed), analyzed.converter.offset(position));
+/** The hover; its summary links to the full plan when the client declared the command that shows it. */
+export function hover(analyzed: Analyzed, position: Position, clientCommands: string[] = []): Hover | null {
+  const planLink = clientCommands.includes(SHOW_PLAN_COMMAND) ? `command:${SHOW_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([analyzed.uri]))}` : undefined;
+  const content = hoverAt(summaryInput(analyzed), analyzed.converter.offset(position), { planLink });
   if (!content) return null;
   return { contents: { kind: MarkupKind.Markdown, value: content.markdown }, range: content.range && analyzed.converter.range(content.range) };
 }

@@ -38,6 +38,12 @@ export interface ChooseArchitectureArgs {
   uri: string;
 }
 
+/**
+ * The client command that shows a file's full plan and estimate; the hover's short summary links to it (a `command:`
+ * link) only for a client that lists it in `initializationOptions.clientCommands`.
+ */
+export const SHOW_PLAN_COMMAND = 'trainlint.showPlan';
+
 /** Client to server: the model catalog, for the picker. */
 export const CATALOG_MODELS_REQUEST = 'trainlint/catalogModels';
 

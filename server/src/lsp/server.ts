@@ -198,7 +198,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       return document ? work(await analyses.get(document)) : fallback;
     });
 
-  connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position)));
+  connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position, clientCommands)));
   connection.onCompletion((params, token) => withAnalysis(params.textDocument.uri, 'completion', [], token, (a) => completion(a, params.position)));
   connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, { versionedEdits, commands: clientCommands })));
   connection.onRequest(CATALOG_MODELS_REQUEST, () => catalogModels());

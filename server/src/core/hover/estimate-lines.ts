@@ -1,15 +1,18 @@
 import type { Estimate } from '../estimate/estimate';
 import type { AnchorKey } from '../plan/anchors';
+import { howToGive } from '../report/estimate-report';
 import { count, days, gib, percent, seconds, usd } from '../report/units';
 
 /**
  * The estimate in short lines, each read from the one Estimate the code lens and the full plan show
  * (report/estimate-report.ts formats the same fields as tables): nothing here computes a number.
  */
-export function memoryLine(e: Estimate): string | undefined {
+/** Memory per GPU against the GPU's capacity; `part` names the share the hovered key moves. */
+export function memoryLine(e: Estimate, part?: [name: string, bytes: number]): string | undefined {
   const m = e.memory;
   if (!m.available) return undefined;
-  return `Memory per GPU: ${gib(m.total)} of ${gib(m.capacity)} (${percent(m.capacity > 0 ? m.total / m.capacity : 0)})${m.fits ? '' : ', **does not fit**'}`;
+  const share = part ? `, of which ${part[0]} ${gib(part[1])}` : '';
+  return `Memory per GPU: ${gib(m.total)} of ${gib(m.capacity)} (${percent(m.capacity > 0 ? m.total / m.capacity : 0)})${share}${m.fits ? '' : ': **does not fit**'}`;
 }
 
 export function stepLine(e: Estimate): string | undefined {
@@ -51,15 +54,17 @@ const DRIVES: Partial<Record<AnchorKey, (e: Estimate) => string | undefined>> = 
 };
 
 function memoryWith(e: Estimate, part: string, bytes: number): string | undefined {
-  const line = memoryLine(e);
-  return line && `${line}, of which ${part} ${gib(bytes)}`;
+  return memoryLine(e, [part, bytes]);
 }
 
 function both(a: string | undefined, b: string | undefined): string | undefined {
   return [a, b].filter(Boolean).join(' · ') || undefined;
 }
 
-/** The estimate line for a key that drives the estimate, or undefined for any other key. */
+/** The estimate line for a key that drives the estimate (or what the estimate still needs), undefined for any other key. */
 export function estimateLineFor(key: AnchorKey, e: Estimate): string | undefined {
-  return DRIVES[key]?.(e);
+  const drives = DRIVES[key];
+  if (!drives) return undefined;
+  const missing = [...new Set([...e.missing, ...e.memory.missing, ...e.time.missing].map(howToGive))];
+  return drives(e) ?? (missing.length > 0 ? `not available: needs ${missing.join('; ')}` : undefined);
 }
