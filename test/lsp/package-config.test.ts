@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './lsp-session';
+import { ACCELERATORS } from '../../server/src/core/catalog/accelerators';
+import { catalogModelIds } from '../../server/src/core/catalog/find-model';
+import { readEditorSettings } from '../../server/src/lsp/settings';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/trainlint-settings.schema.json'), 'utf8'));
@@ -12,6 +15,27 @@ describe('extension manifest', () => {
   it('has the settings of schemas/trainlint-settings.schema.json (run scripts/gen-package-config.mjs after editing it)', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'scripts/gen-package-config.mjs'), '--check'], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
+  });
+
+  it('offers the accelerator catalog as the GPU choices and suggests the model catalog, as generated (a catalog change needs regeneration)', () => {
+    const gpu = pkg.contributes.configuration.properties['trainlint.cluster.gpu'];
+    assert.deepEqual(gpu.enum, [null, ...ACCELERATORS.map((a) => a.id)]);
+    assert.equal(gpu.enumDescriptions.length, gpu.enum.length);
+    assert.match(gpu.enumDescriptions[ACCELERATORS.findIndex((a) => a.id === 'h100_sxm') + 1], /^NVIDIA H100 SXM5 80GB: 80 GiB, 989 dense BF16 TFLOP\/s$/);
+    const model = pkg.contributes.configuration.properties['trainlint.model'];
+    // A free string: Hugging Face ids outside the catalog are valid, so no closed enum, only suggestions.
+    assert.equal(model.enum, undefined);
+    assert.deepEqual(model.examples, catalogModelIds());
+    assert.match(model.markdownDescription, new RegExp(`the catalog's ${catalogModelIds().length} architectures`));
+  });
+
+  it('gives the FLOPs convention a real default that still defers to the project file', () => {
+    const convention = pkg.contributes.configuration.properties['trainlint.flopsConvention'];
+    assert.equal(convention.default, 'default');
+    assert.deepEqual(convention.enum, ['default', 'palm', 'megatron', 'narayanan']);
+    assert.equal(convention.enumDescriptions.length, convention.enum.length);
+    assert.equal(readEditorSettings({ flopsConvention: 'default' }).analysis.flopsConvention, undefined);
+    assert.equal(readEditorSettings({ flopsConvention: 'megatron' }).analysis.flopsConvention, 'megatron');
   });
 
   it('restricts in untrusted workspaces exactly the settings the schema marks restricted', () => {
