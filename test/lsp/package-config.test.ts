@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './lsp-session';
@@ -54,6 +54,36 @@ describe('extension manifest', () => {
     assert.equal(pkg.contributes.languages, undefined);
     assert.equal(pkg.contributes.jsonValidation, undefined);
     assert.match(client, /const SERVER_MODULE = 'dist\/server\.js'/);
+  });
+
+  it('has a 128 x 128 PNG icon that scripts/make-icon.mjs draws', () => {
+    assert.equal(pkg.icon, 'images/icon.png');
+    const png = readFileSync(join(ROOT, pkg.icon));
+    assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+    const result = spawnSync(process.execPath, [join(ROOT, 'scripts/make-icon.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  it('walks through 3 or 4 steps, each with its markdown page, naming only commands that exist', () => {
+    const [walkthrough] = pkg.contributes.walkthroughs as Array<{ steps: Array<{ id: string; description: string; media: { markdown: string }; completionEvents?: string[] }> }>;
+    assert.ok(walkthrough.steps.length >= 3 && walkthrough.steps.length <= 4);
+    const contributed = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    for (const step of walkthrough.steps) {
+      assert.ok(existsSync(join(ROOT, step.media.markdown)), `${step.id}: ${step.media.markdown} is missing`);
+      const named = [...step.description.matchAll(/\(command:([\w.]+)/g), ...(step.completionEvents ?? []).map((e) => /^onCommand:(.+)$/.exec(e) ?? [])].map((m) => m[1]).filter(Boolean);
+      // TrainLint's own commands must be contributed; the others are VS Code's (workbench.*, editor.*).
+      for (const command of named.filter((c) => c.startsWith('trainlint.'))) assert.ok(contributed.has(command), `${step.id} names ${command}, which is not contributed`);
+      for (const command of named.filter((c) => !c.startsWith('trainlint.'))) assert.match(command, /^(workbench|editor)\./);
+    }
+  });
+
+  it('ships the rule pages and the walkthrough pages in the .vsix', () => {
+    const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n');
+    for (const kept of ['!docs/rules/*.md', '!media/walkthrough/*.md', '!images/icon.png']) assert.ok(ignore.includes(kept), `.vscodeignore lacks ${kept}`);
+    const client = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
+    assert.match(client, /registerCommand\('trainlint\.openRuleDoc'/);
+    assert.match(client, /joinPath\(context\.extensionUri, 'docs', 'rules'\)/);
   });
 
   it('type-checks the extension against the oldest VS Code API it claims (engines.vscode)', () => {
