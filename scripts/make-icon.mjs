@@ -3,7 +3,7 @@
 // mark above where it levels off. Plain geometry, 4 x 4 supersampled, written as an RGBA PNG with node:zlib; no image library.
 //
 // Usage: node scripts/make-icon.mjs [--check]   (--check: exit 1 if images/icon.png differs)
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,12 +105,28 @@ function png() {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels(), { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const image = png();
+/** The pixel rows a PNG written by png() holds (its IDAT data inflated), or undefined for another file. */
+function storedPixels(file) {
+  const parts = [];
+  for (let at = 8; at + 8 <= file.length; ) {
+    const length = file.readUInt32BE(at);
+    if (file.toString('ascii', at + 4, at + 8) === 'IDAT') parts.push(file.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  try {
+    return inflateSync(Buffer.concat(parts));
+  } catch {
+    return undefined;
+  }
+}
+
 if (process.argv.includes('--check')) {
-  if (!existsSync(OUT) || !readFileSync(OUT).equals(image)) {
+  // Pixels, not bytes, are compared: another zlib may compress the same rows differently.
+  const stored = existsSync(OUT) ? storedPixels(readFileSync(OUT)) : undefined;
+  if (!stored || !stored.equals(pixels())) {
     console.error('images/icon.png is out of date: run node scripts/make-icon.mjs');
     process.exit(1);
   }
 } else {
-  writeFileSync(OUT, image);
+  writeFileSync(OUT, png());
 }
