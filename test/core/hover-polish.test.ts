@@ -67,5 +67,9 @@ test('a ZeRO stage in a DeepSpeed config names the optimizer states it holds per
   const given: Settings = { cluster: { gpu: 'h100-sxm', worldSize: 8 }, model: 'meta-llama/Llama-3.1-8B' };
   // A DeepSpeed config does not state the sequence length: the line says what the estimate needs.
   assert.match(at(given), /\*\*Estimate\*\*: not available: needs the sequence length/);
+  // So does the summary on line 1, in the words the user acts on, not the estimator's field names.
+  const summary = hoverAt({ analysis: analyze(ds, { path: 'ds_config.json', settings: given }), settings: given, linked: [] }, 0)?.markdown ?? '';
+  assert.match(summary, /\nEstimate: not available: needs the sequence length/);
+  assert.doesNotMatch(summary, /model\.seqLength/);
   assert.match(at({ ...given, seqLength: 4096 }), /\*\*Estimate\*\*: Memory per GPU: [\d.]+ GiB of 80\.0 GiB \(\d+%\), of which optimizer states [\d.]+ GiB/);
 });

@@ -61,10 +61,14 @@ function both(a: string | undefined, b: string | undefined): string | undefined 
   return [a, b].filter(Boolean).join(' · ') || undefined;
 }
 
+/** What the estimate still needs, in what the user gives (the model, the GPU, the sequence length). */
+export function missingLine(e: Estimate): string | undefined {
+  const missing = [...new Set([...e.missing, ...e.memory.missing, ...e.time.missing].map(howToGive))];
+  return missing.length > 0 ? `not available: needs ${missing.join('; ')}` : undefined;
+}
+
 /** The estimate line for a key that drives the estimate (or what the estimate still needs), undefined for any other key. */
 export function estimateLineFor(key: AnchorKey, e: Estimate): string | undefined {
   const drives = DRIVES[key];
-  if (!drives) return undefined;
-  const missing = [...new Set([...e.missing, ...e.memory.missing, ...e.time.missing].map(howToGive))];
-  return drives(e) ?? (missing.length > 0 ? `not available: needs ${missing.join('; ')}` : undefined);
+  return drives ? drives(e) ?? missingLine(e) : undefined;
 }

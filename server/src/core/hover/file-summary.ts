@@ -6,7 +6,7 @@ import { readingOf } from '../plan/reading';
 import { estimateHeadline, estimateSections, type ReportSection } from '../report/estimate-report';
 import type { Settings } from '../settings';
 import { batchIdentities, identityLine, type BatchIdentity, type Factor } from './batch-identity';
-import { costLine, memoryLine, stepLine } from './estimate-lines';
+import { costLine, memoryLine, missingLine, stepLine } from './estimate-lines';
 
 export function formatName(format: Format): string {
   return programOf(format)?.fileLabel ?? 'not a training config';
@@ -110,7 +110,7 @@ export function summaryHoverMarkdown(input: SummaryInput, summary: FileSummary, 
   const e = summary.estimate;
   const estimated = e ? [memoryLine(e), stepLine(e), costLine(e)].filter((l): l is string => l !== undefined) : [];
   if (estimated.length > 0) lines.push(...estimated);
-  else if (e) lines.push(`Estimate: ${missingEstimate(e).notes[0]}`);
+  else if (e && missingLine(e)) lines.push(`Estimate: ${missingLine(e)}`);
   if (planLink) lines.push(`[Show the full plan](${planLink})`);
   // Two trailing spaces: a markdown line break, so the hover stays one short block.
   return lines.join('  \n');
