@@ -35,6 +35,8 @@ test('a Megatron batch flag shows the batch identity the YAML and JSON hovers sh
   assert.match(text, /Value: `256`, set on line 7: `GBS=256`/);
   assert.match(text, /`256 = 1 × 128 × 2 ✓` — holds/);
   assert.match(text, /\| data-parallel size \| 2 \| world size 16 \(the launch command in this file\) \/ TP 4 x PP 2 \|/);
+  // Megatron-LM derives the accumulation steps itself (num_microbatches), and the source says so, not DeepSpeed.
+  assert.match(text, /\| accumulation steps \| 128 \| derived as Megatron-LM does \(num_microbatches\): 256 \/ \(1 x 2\) \|/);
 });
 
 test('the file summary on line 1 is a few lines, with the estimate, the assumed price and no tables', () => {
