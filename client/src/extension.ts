@@ -4,8 +4,10 @@ import {
   CATALOG_MODELS_REQUEST,
   CHANGE_GLOBAL_BATCH_COMMAND,
   CHOOSE_ARCHITECTURE_COMMAND,
+  OPEN_RULE_DOC_COMMAND,
   PLAN_PAGE_REQUEST,
   SET_PROJECT_MODEL_COMMAND,
+  SHOW_PLAN_COMMAND,
   SUMMARY_REQUEST,
   type CatalogModelItem,
   type ChooseArchitectureArgs,
@@ -45,7 +47,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // The server pulls settings per document; this is what it has before it can ask. It registers its own file
     // watchers (project files and linked configs), so the client adds none.
     // clientCommands: the commands this extension implements, which the server's code actions may name.
-    initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint'), clientCommands: [CHOOSE_ARCHITECTURE_COMMAND] },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('trainlint'), clientCommands: [CHOOSE_ARCHITECTURE_COMMAND, OPEN_RULE_DOC_COMMAND, SHOW_PLAN_COMMAND] },
+    // The hover's summary links to the full plan: a command link VS Code runs only from trusted markdown.
+    markdown: { isTrusted: { enabledCommands: [SHOW_PLAN_COMMAND] } },
   };
   client = new LanguageClient('trainlint', 'TrainLint', serverOptions, clientOptions);
 
@@ -81,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeTextDocument((event) => planPanels.get(event.document.uri.toString())?.refreshSoon()),
     vscode.commands.registerCommand('trainlint.changeGlobalBatchSize', changeGlobalBatchSize),
     vscode.commands.registerCommand('trainlint.chooseArchitecture', chooseArchitecture),
+    vscode.commands.registerCommand('trainlint.openRuleDoc', (rule?: string) => openRuleDoc(context, rule)),
   );
   await client.start();
   await refreshStatus();
@@ -172,6 +177,19 @@ async function chooseArchitecture(args?: ChooseArchitectureArgs): Promise<void> 
   const result = await client.sendRequest<SetProjectModelResult>('workspace/executeCommand', { command: SET_PROJECT_MODEL_COMMAND, arguments: [{ uri, model: picked.label }] });
   if (result.applied) void vscode.window.showInformationMessage(`TrainLint: ${result.message}`);
   else void vscode.window.showWarningMessage(`TrainLint: ${result.message}`);
+}
+
+/** A rule's page, shipped in the extension (docs/rules/<rule>.md), in the markdown preview; without a rule, a picker. */
+async function openRuleDoc(context: vscode.ExtensionContext, rule?: string): Promise<void> {
+  const folder = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules');
+  let name = rule;
+  if (name === undefined) {
+    const pages = (await vscode.workspace.fs.readDirectory(folder)).map(([file]) => file).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    name = (await vscode.window.showQuickPick(pages.map((f) => f.slice(0, -3)).sort(), { title: 'TrainLint: rule documentation' })) ?? undefined;
+  }
+  // Rule names are kebab-case words; anything else is not a page of ours.
+  if (!name || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name)) return;
+  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, `${name}.md`));
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -48,11 +48,22 @@ describe('hover, completion, inlay hints, code lens', () => {
     assert.deepEqual(hints.map((h) => h.label), ['global 512 ≠ 4 micro × 8 accum × 8 DP = 256']);
   });
 
-  it('summarizes the file on its first line', async () => {
+  it('summarizes the file on its first line in a few lines, with no link to a command the client lacks', async () => {
     const text = markdown(await session.request<Hover>('textDocument/hover', { textDocument: { uri: ds }, position: { line: 0, character: 0 } }));
-    assert.match(text, /\*\*TrainLint: DeepSpeed config\*\*/);
-    assert.match(text, /\| problems \| 1 warning \|/);
-    assert.match(text, /\*\*Batch identity: 256 = 4 × 8 × 8 ✓\*\*/);
+    assert.match(text, /^\*\*TrainLint: DeepSpeed config\*\* · 1 warning {2}\nBatch: `256 = 4 × 8 × 8 ✓`/);
+    assert.ok(text.split('\n').length <= 6, text);
+    assert.doesNotMatch(text, /command:/);
+  });
+
+  it('links the summary to the full plan for a client that declared trainlint.showPlan', async () => {
+    const declared = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: true }), initializationOptions: { clientCommands: ['trainlint.showPlan'] } });
+    try {
+      const uri = await declared.open(DS);
+      const hover = await declared.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+      assert.ok(markdown(hover).endsWith(`[Show the full plan](command:trainlint.showPlan?${encodeURIComponent(JSON.stringify([uri]))})`), markdown(hover));
+    } finally {
+      await declared.stop();
+    }
   });
 
   it('documents YAML keys and values from the schema, deprecation included', async () => {

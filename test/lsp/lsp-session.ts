@@ -65,6 +65,8 @@ export class LspSession {
   readonly stderr: string[] = [];
   /** Framing or parse errors on the server's stdout: anything but protocol messages there shows up here. */
   readonly protocolErrors: string[] = [];
+  /** window/logMessage notifications: what the client's output channel shows. */
+  readonly logs: Array<{ type: number; message: string }> = [];
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   initializeResult!: InitializeResult;
@@ -100,7 +102,8 @@ export class LspSession {
       session.requests.push(method); // client/registerCapability, workspace/diagnostic/refresh, inlayHint/refresh...
       return null;
     });
-    connection.onNotification((_method: string, _params: unknown) => undefined); // window/logMessage and the like.
+    connection.onNotification('window/logMessage', (params: { type: number; message: string }) => session.logs.push(params));
+    connection.onNotification((_method: string, _params: unknown) => undefined); // $/logTrace and the like.
     connection.listen();
     const folders = options.folders ?? [FIXTURES];
     session.initializeResult = await connection.sendRequest('initialize', {

@@ -26,6 +26,7 @@ import { nameHintOf, pathKey, pathOfUri, uriOfPath } from './paths';
 import type { ProjectFiles } from '../node/project-files';
 import { pinSettings, type WorkspacePins } from '../node/workspace-pins';
 import { megatronArgumentsOf, repositoryRoot } from '../node/repository';
+import { analysedMessage, settingsSourcesMessage } from './log';
 import { projectFileDiagnostics } from './project-diagnostics';
 import type { EditorSettings, SettingsStore } from './settings';
 import type { WorkspaceFolders } from './workspace-folders';
@@ -75,6 +76,8 @@ export interface AnalysesDeps {
   onLinksChanged: (paths: string[]) => void;
   /** The file at git HEAD, for rules that judge a change (lr-not-rescaled); undefined outside a repository. */
   baseline: (path: string) => { text: string; path: string } | undefined;
+  /** The output channel: one line per document analysed (not per cached answer). */
+  log?: (message: string) => void;
 }
 
 /**
@@ -105,6 +108,7 @@ export class Analyses {
     const key = JSON.stringify([document.version, settings, included]);
     const cached = this.cache.get(uri);
     if (cached && cached.key === key && cached.stamps === this.stamps(cached.result.linked)) return cached.result;
+    const started = performance.now();
 
     // The HEAD version only matters when the text differs from it; an unchanged file costs one analysis, not two.
     const head = path ? this.deps.baseline(path) : undefined;
@@ -166,7 +170,15 @@ export class Analyses {
       },
     };
     this.cache.set(uri, { key, stamps: this.stamps(linked), result });
+    this.deps.log?.(analysedMessage(name, analysis, linked, performance.now() - started));
     return result;
+  }
+
+  /** Where a document's settings come from, for the output channel when the settings change. */
+  async settingsSources(uri: string): Promise<string | undefined> {
+    const path = pathOfUri(uri);
+    if (!path) return undefined;
+    return settingsSourcesMessage(path, await this.deps.settings.forUri(uri), this.deps.projects.find(path)?.path);
   }
 
   /** The links a file on disk makes, analysed with its project settings: what the workspace scan records. */

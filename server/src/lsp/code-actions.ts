@@ -7,6 +7,7 @@ import { fixAll } from './fix-all';
 import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
 import { pathOfUri } from './paths';
 import { CHOOSE_ARCHITECTURE_COMMAND, type ChooseArchitectureArgs } from './protocol';
+import { ruleDocActions } from './rule-doc-actions';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
@@ -132,6 +133,7 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
         if (edit) actions.push({ title: `Disable ${finding.rule} for this file in .trainlint.yaml`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
       }
     }
+    actions.push(...ruleDocActions(params.context.diagnostics, client.commands));
   }
   // Fix-all is a source action: offered when asked for (on save, or the Source Action menu), never in the light bulb.
   if (only && wants(only, FIX_ALL_KIND)) {

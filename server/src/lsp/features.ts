@@ -16,7 +16,7 @@ import { derivedHints } from '../core/hover/derived-hints';
 import { fileSummary, formatName, sectionsMarkdown, type SummaryInput } from '../core/hover/file-summary';
 import { hoverAt } from '../core/hover/hover';
 import type { Analyzed } from './analyses';
-import type { PlanPageResult, SummaryResult } from './protocol';
+import { SHOW_PLAN_COMMAND, type PlanPageResult, type SummaryResult } from './protocol';
 import { planPageFile } from '../core/report/plan-file';
 import { planPageHtml } from '../core/report/plan-page';
 import { nameHintOf } from './paths';
@@ -32,8 +32,10 @@ export function summaryInput(analyzed: Analyzed): SummaryInput {
   };
 }
 
-export function hover(analyzed: Analyzed, position: Position): Hover | null {
-  const content = hoverAt(summaryInput(analyzed), analyzed.converter.offset(position));
+/** The hover; its summary links to the full plan when the client declared the command that shows it. */
+export function hover(analyzed: Analyzed, position: Position, clientCommands: string[] = []): Hover | null {
+  const planLink = clientCommands.includes(SHOW_PLAN_COMMAND) ? `command:${SHOW_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([analyzed.uri]))}` : undefined;
+  const content = hoverAt(summaryInput(analyzed), analyzed.converter.offset(position), { planLink });
   if (!content) return null;
   return { contents: { kind: MarkupKind.Markdown, value: content.markdown }, range: content.range && analyzed.converter.range(content.range) };
 }
@@ -64,8 +66,6 @@ export function inlayHints(analyzed: Analyzed, range: Range): InlayHint[] {
     .map((h) => ({ position: analyzed.converter.position(h.offset), label: h.label, tooltip: h.tooltip, kind: InlayHintKind.Parameter, paddingLeft: true }));
 }
 
-/** The command a code lens runs: the VS Code client shows the plan page; other editors may ignore it. */
-export const SHOW_PLAN_COMMAND = 'trainlint.showPlan';
 
 export function codeLenses(analyzed: Analyzed): CodeLens[] {
   if (!analyzed.included || analyzed.analysis.format === 'unknown') return [];

@@ -49,6 +49,18 @@ export interface ChooseArchitectureArgs {
   uri: string;
 }
 
+/**
+ * The client command that shows a file's full plan and estimate; the hover's short summary links to it (a `command:`
+ * link) only for a client that lists it in `initializationOptions.clientCommands`.
+ */
+export const SHOW_PLAN_COMMAND = 'trainlint.showPlan';
+
+/**
+ * The client command that opens a rule's page (docs/rules/<rule>.md, shipped in the extension) in the markdown preview;
+ * each diagnostic offers it as "Show documentation for <rule>" to a client that declared it in `clientCommands`.
+ */
+export const OPEN_RULE_DOC_COMMAND = 'trainlint.openRuleDoc';
+
 /** Client to server: the model catalog, for the picker. */
 export const CATALOG_MODELS_REQUEST = 'trainlint/catalogModels';
 

@@ -27,12 +27,14 @@ import { pinFileKind } from '../core/versions/pin-files';
 import { CATALOG_MODELS_REQUEST, CHANGE_GLOBAL_BATCH_COMMAND, PLAN_PAGE_REQUEST, SET_PROJECT_MODEL_COMMAND, SUMMARY_REQUEST, type ChangeGlobalBatchArgs, type PlanPageResult, type SetProjectModelArgs, type SummaryParams, type SummaryResult } from './protocol';
 import { catalogModels, runSetProjectModel } from './set-project-model';
 import { runChangeGlobalBatch } from './change-global-batch';
+import { startMessage } from './log';
 import { runSafe } from './run-safe';
 import { SettingsStore } from './settings';
 import { WorkspaceFolders } from './workspace-folders';
 import { WorkspaceLinks } from './workspace-links';
 
 export const SERVER_NAME = 'trainlint';
+/** The extension's version (package.json; test/lsp/logging.test.ts holds them equal). */
 export const SERVER_VERSION = '0.1.0';
 
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
@@ -93,6 +95,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       // A linking file changed what it says about another file, or a linked file changed: check both ends again.
       onLinksChanged: (paths) => diagnostics.recheck(openUris(paths)),
       baseline: (path) => headVersions.get(path),
+      log: (message) => connection.console.log(message),
     });
     diagnostics = pull
       ? pullDiagnostics(connection, documents, analyses, client.workspace?.diagnostics?.refreshSupport === true)
@@ -113,6 +116,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   });
 
   connection.onInitialized(() => {
+    connection.console.info(startMessage(SERVER_VERSION));
     if (registerForChanges.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'trainlint' });
     if (registerForChanges.watchedFiles) {
       // Project files decide settings; JSON and YAML files may be linked from an open config, or link to one (a script too).
@@ -139,6 +143,10 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
     everythingChanged();
+    // Where each open document's settings now come from: the VS Code settings it sets, its project file, defaults.
+    for (const uri of documents.keys()) {
+      void analyses.settingsSources(uri).then((message) => message && connection.console.info(message), () => undefined);
+    }
   });
 
   connection.onDidChangeWatchedFiles((change) => {
@@ -203,7 +211,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
       return document ? work(await analyses.get(document)) : fallback;
     });
 
-  connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position)));
+  connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position, clientCommands)));
   connection.onCompletion((params, token) => withAnalysis(params.textDocument.uri, 'completion', [], token, (a) => completion(a, params.position)));
   connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, { versionedEdits, commands: clientCommands })));
   connection.onRequest(CATALOG_MODELS_REQUEST, () => catalogModels());

@@ -28,6 +28,8 @@ export interface BatchFacts {
   worldFrom?: string;
   /** The framework derives a missing one of the three, as DeepSpeed's _set_batch_related_parameters does. */
   derivesMissing: boolean;
+  /** How the program derives the missing factor, in the batch identity's sources; DeepSpeed's wording when absent. */
+  derivedAs?: string;
   /** Whether the framework refuses a config that gives neither global nor micro batch. */
   requiresGlobalOrMicro: boolean;
   /** Where to report a missing batch size: the config's root object. */

@@ -60,7 +60,7 @@ function derive(facts: BatchFacts, g: Factor | undefined, m: Factor | undefined,
         : unknown('needs the per-device batch, the accumulation steps and the world size');
     return { global, micro, accum };
   }
-  const rule = 'derived as DeepSpeed does';
+  const rule = facts.derivedAs ?? 'derived as DeepSpeed does';
   if (g && m && a) return { global: g, micro: m, accum: a };
   if (g && m) return { global: g, micro: m, accum: divided(g, [m], dp, rule) };
   if (g && a) return { global: g, micro: divided(g, [a], dp, rule), accum: a };

@@ -6,6 +6,7 @@ import { readingOf } from '../plan/reading';
 import { estimateHeadline, estimateSections, type ReportSection } from '../report/estimate-report';
 import type { Settings } from '../settings';
 import { batchIdentities, identityLine, type BatchIdentity, type Factor } from './batch-identity';
+import { costLine, memoryLine, missingLine, stepLine } from './estimate-lines';
 
 export function formatName(format: Format): string {
   return programOf(format)?.fileLabel ?? 'not a training config';
@@ -80,8 +81,7 @@ export function fileSummary(input: SummaryInput): FileSummary {
     },
     ...identities.map(identitySection),
   ];
-  // The rules already built this analysis' plan and estimate (with its linked files); reuse them.
-  const result = analysis.format === 'unknown' || analysis.detection.skip ? undefined : readingOf({ ...analysis, linked: input.linked })?.estimate();
+  const result = estimateOf(input);
   const estimated = result && (result.memory.available || result.time.available || result.cost.available);
   if (estimated) sections.push(...estimateSections(result));
   else if (result) sections.push(missingEstimate(result));
@@ -90,6 +90,30 @@ export function fileSummary(input: SummaryInput): FileSummary {
   if (estimated) parts.push(estimateHeadline(result));
   parts.push(counts(analysis));
   return { format: analysis.format, identities, estimate: result, sections, headline: parts.join(' · ') };
+}
+
+/** The estimate of the run a file describes: the one the rules computed (with its linked files), reused. */
+export function estimateOf(input: SummaryInput): Estimate | undefined {
+  const { analysis } = input;
+  return analysis.format === 'unknown' || analysis.detection.skip ? undefined : readingOf({ ...analysis, linked: input.linked })?.estimate();
+}
+
+/**
+ * The file summary as a hover of a few lines: what the file is and its problems, the batch identity, memory per GPU,
+ * step time and MFU, GPU-hours and cost, and a link to the full plan (`planLink`, a command the client declared).
+ */
+export function summaryHoverMarkdown(input: SummaryInput, summary: FileSummary, planLink?: string): string {
+  const { analysis } = input;
+  if (analysis.detection.skippedLaunch) return sectionsMarkdown(summary.sections.slice(0, 1));
+  const lines = [`**TrainLint: ${formatName(analysis.format)}** · ${counts(analysis)}`];
+  for (const identity of summary.identities) lines.push(`Batch: \`${identityLine(identity)}\` (global = micro × accumulation × data-parallel)`);
+  const e = summary.estimate;
+  const estimated = e ? [memoryLine(e), stepLine(e), costLine(e)].filter((l): l is string => l !== undefined) : [];
+  if (estimated.length > 0) lines.push(...estimated);
+  else if (e && missingLine(e)) lines.push(`Estimate: ${missingLine(e)}`);
+  if (planLink) lines.push(`[Show the full plan](${planLink})`);
+  // Two trailing spaces: a markdown line break, so the hover stays one short block.
+  return lines.join('  \n');
 }
 
 /** When no estimate block can be computed, one line says what is missing instead of four empty tables. */

@@ -1,13 +1,13 @@
 import type { Format } from '../programs/ids';
 import { schemaAt, type SchemaNode } from '../schema/schema-walk';
 import { schemaFor } from '../schema/schemas';
-import { splitPointer, type ConfigNode } from '../syntax/config-tree';
+import { splitPointer, type ConfigNode, type ConfigTree } from '../syntax/config-tree';
 
 const MAX_LISTED_VALUES = 12;
 
-/** The schema of a property, found from its pointer below the config root that holds it. */
-export function schemaOfNode(format: Format, node: ConfigNode, root: ConfigNode): SchemaNode | undefined {
-  const schema = schemaFor(format);
+/** The schema of a property, found from its pointer below the config root that holds it (a launch script's flags have their own). */
+export function schemaOfNode(format: Format, node: ConfigNode, root: ConfigNode, tree?: ConfigTree): SchemaNode | undefined {
+  const schema = schemaFor(format, tree);
   if (!schema) return undefined;
   return schemaAt(schema, splitPointer(node.pointer.slice(root.pointer.length)));
 }

@@ -23,6 +23,8 @@ export function batchFacts(root: ConfigNode, settings: Settings): BatchFacts | u
     ...modelParallelOf(tp, pp, cp, [tp > 1 ? `TP ${tp}` : '', pp > 1 ? `PP ${pp}` : '', cp > 1 ? `CP ${cp}` : '']),
     names: { global: name('global_batch_size'), micro: name('micro_batch_size'), accum: 'gradient accumulation (derived)' },
     derivesMissing: true,
+    // megatron/core/num_microbatches_calculator.py ConstantNumMicroBatchesCalculator: global // (micro x data-parallel size).
+    derivedAs: 'derived as Megatron-LM does (num_microbatches)',
     requiresGlobalOrMicro: false,
     root,
   };
