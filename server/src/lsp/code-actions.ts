@@ -2,6 +2,8 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type CreateFile
 import { disableFixes, projectOverrideEdits, projectSettingEdits, SUPPRESSION_RULES, toSource, type Diagnostic as CoreDiagnostic } from '../core/index';
 import { dirname, relative } from 'node:path';
 import type { TextEdit as CoreTextEdit } from '../core/text/range';
+import { LAYOUT_FINDINGS, layoutFixes, type LayoutFix } from '../core/suggest/layout-fixes';
+import type { FileEdits } from '../core/rescale/global-batch';
 import type { Analyses, Analyzed } from './analyses';
 import { fixAll } from './fix-all';
 import { Converter, SOURCE, toFixData, type DiagnosticData, type FixData } from './convert';
@@ -80,6 +82,18 @@ function editProjectFile(analyzed: Analyzed, analyses: Analyses, versioned: bool
   return { documentChanges: [...create, { textDocument: { uri: file.uri, version: file.version }, edits: lspEdits }] };
 }
 
+/** A layout's edits across the document and the files it links to, each tied to the version it was computed for. */
+function layoutEdit(analyzed: Analyzed, analyses: Analyses, files: FileEdits[], versioned: boolean): WorkspaceEdit | undefined {
+  const changes: Array<{ uri: string; version: number | null; edits: TextEdit[] }> = [];
+  for (const file of files) {
+    const target = file.path === undefined ? { uri: analyzed.uri, version: analyzed.version, converter: analyzed.converter } : analyses.locate(file.path);
+    if (!target) return undefined; // a linked file that cannot be read now: no half edit
+    changes.push({ uri: target.uri, version: target.version, edits: file.edits.map((e) => target.converter.edit(e)) });
+  }
+  if (!versioned) return { changes: Object.fromEntries(changes.map((c) => [c.uri, c.edits])) };
+  return { documentChanges: changes.map((c) => ({ textDocument: { uri: c.uri, version: c.version }, edits: c.edits })) };
+}
+
 function wants(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
@@ -95,6 +109,7 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
   if (!analyzed.included) return [];
   const only = params.context.only;
   const actions: CodeAction[] = [];
+  let layouts: LayoutFix[] | undefined;
   if (wants(only, CodeActionKind.QuickFix)) {
     for (const diagnostic of params.context.diagnostics) {
       if (diagnostic.source !== SOURCE) continue;
@@ -122,8 +137,16 @@ export function codeActions(params: CodeActionParams, analyzed: Analyzed, analys
           edit: workspaceEdit(analyzed, fix.edits, fix.other, versioned),
         });
       }
-      // After the fixes: silence the finding with a suppression comment (core/suppress/disable-fixes.ts).
+      // An estimate finding's fixes are whole layouts: the layout search's best, written into the file and its links.
       const finding = findingOf(diagnostic, analyzed);
+      if (finding && LAYOUT_FINDINGS.has(finding.rule)) {
+        layouts ??= layoutFixes(analyzed.analysis, analyzed.linked);
+        for (const fix of layouts) {
+          const edit = layoutEdit(analyzed, analyses, fix.files, versioned);
+          if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+        }
+      }
+      // After the fixes: silence the finding with a suppression comment (core/suppress/disable-fixes.ts).
       for (const fix of finding ? disableFixes(analyzed.analysis, finding) : []) {
         const edits = fix.edits.map((e) => analyzed.converter.edit(e));
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(analyzed, edits, undefined, versioned) });
