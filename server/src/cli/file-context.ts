@@ -38,8 +38,12 @@ export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settin
 }
 
 export function analyzeInContext(path: string, flags: Settings, shellParser?: ShellParser): FileInContext {
+  return analyzeTextInContext(path, readText(path), flags, shellParser);
+}
+
+/** A text (the file's, or its version at another revision) analysed as the file at `path`, with what it links to now. */
+export function analyzeTextInContext(path: string, text: string, flags: Settings, shellParser?: ShellParser): FileInContext {
   const settings = mergeSettings(projectSettingsFor(path), flags);
-  const text = readText(path);
   const first = analyze(text, { path, settings, shellParser });
   const linked = resolveLinks(path, first, flags, shellParser);
   const analysis = linked.length > 0 ? analyze(text, { path, settings, shellParser, linked }) : first;

@@ -9,6 +9,10 @@ import { renderText } from './render/text';
 import { renderJson } from './render/json';
 import { renderSarif } from './render/sarif';
 import { renderGithub } from './render/github';
+import { renderMarkdown } from './render/markdown';
+import { renderJunit } from './render/junit';
+import { renderGitlab } from './render/gitlab';
+import { compareFiles } from './change-report';
 import { runRescale } from './rescale-command';
 import { runReport } from './report-command';
 import { applySuggestion, renderSuggestJson, renderSuggestText, runSuggest } from './suggest-command';
@@ -27,7 +31,7 @@ const VERSION = '0.1.0';
 const HELP = `trainlint ${VERSION}: catches what is wrong with a training config before the job is queued.
 
 Usage:
-  trainlint check [PATH...] [--format text|json|sarif|github] [--fix] [--fail-on error|warning|info]
+  trainlint check [PATH...] [--format text|json|sarif|github|markdown|junit|gitlab] [--fix] [--fail-on error|warning|info]
                   [--baseline GIT_REV] [--explain-skips] [cluster flags]
   trainlint plan FILE [cluster flags]
   trainlint estimate FILE | --plan PLAN.json [--iteration-time SECONDS] [--format text|json]
@@ -49,6 +53,9 @@ cluster flags: --gpus N | --nodes N --gpus-per-node N, --gpu TYPE (e.g. h100-sxm
 
 check     lints training configs (files or folders; default: .)
           exit code 0: nothing at or above --fail-on (default error); 1: findings; 2: bad usage or internal error
+          --format markdown is a pull-request summary: with --baseline REV, each config's findings added and removed
+          and its memory per GPU, step time, GPU-hours and cost before -> after; junit and gitlab (Code Quality)
+          are reports for other CIs
           --explain-skips lists each launch script it skipped (a launcher or training program it could not
           read statically) with the reason; the summary line counts them
 plan      prints the training plan read from a config, as JSON (a plan can be written by hand too)
@@ -234,24 +241,35 @@ function applyFlagsToPlan(plan: TrainingPlan, flags: Settings): TrainingPlan {
 
 async function check(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'fail-on', 'baseline', ...CLUSTER_OPTIONS], ['fix', 'explain-skips']);
-  const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github'] as const, 'text');
+  const format = choiceOption(args, 'format', ['text', 'json', 'sarif', 'github', 'markdown', 'junit', 'gitlab'] as const, 'text');
   const failOn = choiceOption(args, 'fail-on', ['error', 'warning', 'info'] as const, 'error');
+  const flags = clusterFlags(args);
+  const baseline = baselineOption(args);
+  const shellParser = await loadShellParser();
   // This bundle is also the check worker's script (see the end of this file).
   const outcome = await runCheckInParallel(
     {
       paths: args.positionals.length > 0 ? args.positionals : ['.'],
-      flags: clusterFlags(args),
+      flags,
       fix: args.options.has('fix'),
       failOn,
-      shellParser: await loadShellParser(),
+      shellParser,
       pythonParser: await loadPythonParser(),
-      baseline: baselineOption(args),
+      baseline,
     },
     __filename,
   );
   for (const note of outcome.notes) process.stderr.write(`${note}\n`);
   const { files, skipped } = outcome;
-  const render = { text: () => renderText(files, skipped, args.options.has('explain-skips')), json: () => renderJson(files, skipped), sarif: () => renderSarif(files, VERSION), github: () => renderGithub(files) }[format];
+  const render = {
+    text: () => renderText(files, skipped, args.options.has('explain-skips')),
+    json: () => renderJson(files, skipped),
+    sarif: () => renderSarif(files, VERSION),
+    github: () => renderGithub(files),
+    markdown: () => renderMarkdown(compareFiles(files, flags, shellParser, baseline), baseline),
+    junit: () => renderJunit(files),
+    gitlab: () => renderGitlab(files),
+  }[format];
   process.stdout.write(render());
   return outcome.exitCode;
 }
