@@ -39,7 +39,8 @@ export function positiveIntOption(args: ParsedArgs, name: string): number | unde
   const raw = args.options.get(name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw === true || !Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive whole number, got ${String(raw)}`);
+  // Past 2^53 a number is no longer exact (99999999999999999999 reads as 1e20): refused, not rounded.
+  if (raw === true || !Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive whole number no larger than ${Number.MAX_SAFE_INTEGER}, got ${String(raw)}`);
   return value;
 }
 

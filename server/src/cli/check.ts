@@ -9,6 +9,7 @@ import {
   isIncluded,
   LineIndex,
   mergeSettings,
+  notReadAnalysis,
   safeFixEdits,
   SEVERITY_RANK,
   settingsForPath,
@@ -17,7 +18,9 @@ import {
   type Severity,
 } from '../core/index';
 import { checkedAnalysis, checkedFile, type CheckedAnalysis, type CheckedFile, type SkippedFile } from './check-result';
-import { expandPaths, findPins, findProjectConfig, readText, relativeTo, writeAtomically } from './files';
+import { expandPaths, findPins, findProjectConfig, readCheckedFile, relativeTo } from './files';
+import { writeFilesSafely, WriteRefused } from '../node/safe-write';
+import { editProblem } from './verify-edit';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
 import { fileAtRevision } from '../node/git-baseline';
@@ -58,6 +61,8 @@ interface Candidate {
   /** The folder given on the command line that holds the file: the repository root when no `.git` is found above it. */
   checkedFolder?: string;
   baseline?: { text: string; path: string };
+  /** Why the file was not read (readRegularFile); its text is then empty and its analysis one file-not-read finding. */
+  notRead?: { reason: string; severity?: 'warning' };
 }
 
 let shellParser: ShellParser | undefined;
@@ -65,6 +70,7 @@ let pythonParser: PythonParser | undefined;
 
 function analyzeWith(candidate: Candidate, flags: Settings, linkContext?: Settings, linked?: LinkedFile[]): FileAnalysis {
   const settings = mergeSettings(candidate.projectSettings, linkContext, flags);
+  if (candidate.notRead) return notReadAnalysis({ path: candidate.path, settings }, candidate.notRead.reason, candidate.notRead.severity);
   const analysis = analyze(candidate.text, { path: candidate.path, settings, shellParser, linked, baseline: candidate.baseline });
   // A launch script whose program is a Python file of the repository: its flags are judged by that program's arguments;
   // one that runs it from a folder the repository does not hold: that checkout's release decides.
@@ -81,6 +87,7 @@ export function runCheck(options: CheckOptions): CheckOutcome {
     const candidates = candidatesOf(options.paths, options.baseline, notes);
     const firsts = candidates.map((c) => firstPass(c, options.flags, options.fix));
     const contexts = linkContexts(firsts);
+    let refused = false;
     const analyses = candidates.map((candidate, i) => {
       const context = contexts.get(resolve(candidate.path));
       const first = firsts[i];
@@ -90,13 +97,19 @@ export function runCheck(options: CheckOptions): CheckOutcome {
         const current = context || linked ? analyzeWith(candidate, options.flags, context, linked) : first.analysis!;
         const fixed = fixFile(candidate, current, (text) => analyzeWith({ ...candidate, text }, options.flags, context, linked));
         if (fixed.applied > 0) notes.push(`${candidate.path}: applied ${fixed.applied} safe fix${fixed.applied === 1 ? '' : 'es'}`);
+        if (fixed.refused) {
+          notes.push(`trainlint: ${fixed.refused}`);
+          refused = true;
+        }
         analysis = fixed.analysis;
       } else {
         analysis = needsSecondPass(first, context) ? secondPass(candidate, first, options.flags, context) : first.result!;
       }
       return analysis;
     });
-    return outcomeOf(candidates, analyses, notes, options.failOn);
+    const outcome = outcomeOf(candidates, analyses, notes, options.failOn);
+    // A fix that was asked for and not written fails the run, whatever the findings.
+    return refused ? { ...outcome, exitCode: 1 } : outcome;
   });
 }
 
@@ -129,7 +142,8 @@ function candidatesOf(paths: string[], baselineRevision: string | undefined, not
       projectSettings = mergeSettings(projectSettings, settingsForPath(project.config, rel));
       if (!reportedProjects.has(project.path)) {
         reportedProjects.add(project.path);
-        const lines = new LineIndex(readText(project.path));
+        if (project.notRead) notes.push(`${project.path}: not read (${project.notRead}); its settings were not applied`);
+        const lines = new LineIndex(project.text);
         for (const p of project.config.problems) {
           const at = lines.positionAt(p.range.start);
           notes.push(`${project.path}:${at.line + 1}:${at.character + 1}: ${p.message}`);
@@ -142,7 +156,9 @@ function candidatesOf(paths: string[], baselineRevision: string | undefined, not
     if (megatronArguments) projectSettings = { ...projectSettings, megatronArguments };
     const baseline = baselineRevision ? fileAtRevision(path, baselineRevision) : undefined;
     const checkedFolder = folders.find((f) => resolve(path).startsWith(`${f}/`));
-    candidates.push({ path, text: readText(path), projectSettings, baseline, checkedFolder });
+    const read = readCheckedFile(path);
+    const notRead = 'notRead' in read ? { reason: read.notRead, ...(read.severity ? { severity: read.severity } : {}) } : undefined;
+    candidates.push({ path, text: 'text' in read ? read.text : '', projectSettings, baseline, checkedFolder, ...(notRead ? { notRead } : {}) });
   }
   return candidates;
 }
@@ -192,8 +208,12 @@ function secondPass(candidate: Candidate, first: FirstPass, flags: Settings, con
   return analyzeWith(candidate, flags, context, linkedOf(candidate, first, flags));
 }
 
-/** Applies safe fixes until none is left (bounded), writes the file once, and returns the re-checked analysis. */
-function fixFile(candidate: Candidate, analysis: FileAnalysis, reanalyze: (text: string) => FileAnalysis): { analysis: FileAnalysis; applied: number } {
+/**
+ * Applies safe fixes until none is left (bounded), writes the file once (writeFilesSafely: refused if the result no longer
+ * loads, adds a finding, or the file changed since it was read), and returns the re-checked analysis; a refused write
+ * leaves the file and its findings as they were, with the reason.
+ */
+function fixFile(candidate: Candidate, analysis: FileAnalysis, reanalyze: (text: string) => FileAnalysis): { analysis: FileAnalysis; applied: number; refused?: string } {
   let current = analysis;
   let applied = 0;
   for (let round = 0; round < 5; round++) {
@@ -203,7 +223,14 @@ function fixFile(candidate: Candidate, analysis: FileAnalysis, reanalyze: (text:
     applied += fixes.length;
     current = reanalyze(fromSource({ text, hadBom: current.hadBom }));
   }
-  if (applied > 0) writeAtomically(candidate.path, fromSource({ text: current.text, hadBom: current.hadBom }));
+  if (applied === 0) return { analysis, applied };
+  try {
+    const after = fromSource({ text: current.text, hadBom: current.hadBom });
+    writeFilesSafely([{ path: candidate.path, before: candidate.text, after }], () => editProblem(analysis, current, true));
+  } catch (error) {
+    if (!(error instanceof WriteRefused)) throw error;
+    return { analysis, applied: 0, refused: error.message };
+  }
   return { analysis: current, applied };
 }
 

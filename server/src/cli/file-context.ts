@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { analyze, findLinks, linksThrough, mergeSettings, settingsForPath, type ConfigLink, type FileAnalysis, type LinkedFile, type Settings } from '../core/index';
 import type { ShellParser } from '../core/shell/syntax';
-import { findProjectConfig, findPins, readText, relativeTo } from './files';
+import { findProjectConfig, findPins, MAX_LINKED_BYTES, readCheckedFile, readText, relativeTo } from './files';
 import { locateLink } from '../node/program-files';
 
 /** A file analysed the way `trainlint check` would: project settings, flags, and the files it links to. */
@@ -28,8 +28,11 @@ export function resolveLinks(path: string, analysis: FileAnalysis, flags: Settin
   const resolveOne = (link: ConfigLink): LinkedFile => {
     const { path: target, lookedIn, outsideWorkspace: outside, resolvedFrom } = locateLink(path, link.target, analysis, checkedFolder);
     if (!existsSync(target)) return { link, path: target, ...(lookedIn ? { lookedIn } : {}), ...(outside ? { outsideWorkspace: true } : {}) };
+    // Only a regular file under the analysis limit is opened: a link to a folder, a named pipe or /dev/zero is named, not read.
+    const read = readCheckedFile(target, MAX_LINKED_BYTES);
+    if ('notRead' in read) return { link, path: target, notRead: read.notRead };
     const settings = mergeSettings(projectSettingsFor(target), link.context, flags);
-    return { link, path: target, ...(resolvedFrom ? { resolvedFrom } : {}), analysis: analyze(readText(target), { path: target, settings, shellParser }) };
+    return { link, path: target, ...(resolvedFrom ? { resolvedFrom } : {}), analysis: analyze(read.text, { path: target, settings, shellParser }) };
   };
   const direct = findLinks(analysis).map(resolveOne).filter((l) => l.analysis || !l.link.optional);
   // A script's accelerate config leads on to its DeepSpeed config; a missing one is reported in the accelerate config itself.

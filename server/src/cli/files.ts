@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readRegularFile, type ReadOutcome } from '../node/read-file';
 import { dirname, join, relative, resolve, basename } from 'node:path';
 import { UsageError } from './args';
 import { PROJECT_FILE_NAME } from '../core/index';
+import { DEFAULT_LIMITS } from '../core/syntax/limits';
 import { ProjectFiles, type FoundProjectConfig } from '../node/project-files';
 import { pinSettings, WorkspacePins } from '../node/workspace-pins';
 import type { Settings } from '../core/index';
@@ -10,13 +12,27 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '_
 /** Extensions picked up when a folder is given; a file named explicitly is always checked. */
 const CONFIG_EXTENSIONS = /\.(json|ya?ml|sh|bash|slurm|sbatch)$/i;
 
+/**
+ * The files to check: each path named, and the config files under each folder named. Links are followed to folders once
+ * each (by device and inode, so a link loop ends); a file is listed whatever it is (a dangling link, a named pipe), and
+ * reading it says why it was not read.
+ */
 export function expandPaths(paths: string[]): string[] {
   const found: string[] = [];
+  const visited = new Set<string>();
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
+    const stat = statOrUndefined(dir);
+    if (!stat || visited.has(`${stat.dev}:${stat.ino}`)) return;
+    visited.add(`${stat.dev}:${stat.ino}`);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return; // An unreadable folder holds nothing TrainLint can list.
+    }
+    for (const name of names) {
       const path = join(dir, name);
-      const stat = statSync(path);
-      if (stat.isDirectory()) {
+      if (statOrUndefined(path)?.isDirectory()) {
         if (!SKIPPED_DIRS.has(name)) walk(path);
       } else if (CONFIG_EXTENSIONS.test(name) && name !== PROJECT_FILE_NAME) {
         found.push(path);
@@ -24,27 +40,37 @@ export function expandPaths(paths: string[]): string[] {
     }
   };
   for (const path of paths) {
-    if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
-    if (statSync(path).isDirectory()) walk(path);
+    if (!existsSync(path) && !statOrUndefined(path, true)) throw new UsageError(`no such file or folder: ${path}`);
+    if (statOrUndefined(path)?.isDirectory()) walk(path);
     else found.push(path);
   }
   return [...new Set(found)];
 }
 
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+/** The file's status (following links, or of the link itself), undefined for a dangling link, a loop or no permission. */
+function statOrUndefined(path: string, link = false): Stats | undefined {
+  try {
+    return link ? lstatSync(path) : statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
-/**
- * Writes through a temporary file and a rename, so a crash never leaves half a config. A symlink is written through
- * (its target changes, the link stays), and the file keeps its mode (an executable launch script stays executable).
- */
-export function writeAtomically(path: string, text: string): void {
-  const target = realpathSync(path);
-  const temporary = join(dirname(target), `.${basename(target)}.trainlint-${process.pid}.tmp`);
-  writeFileSync(temporary, text, { encoding: 'utf8', mode: statSync(target).mode & 0o7777 });
-  chmodSync(temporary, statSync(target).mode & 0o7777);
-  renameSync(temporary, target);
+/** Files named on the command line are read up to this size; the analysis itself stops at DEFAULT_LIMITS.maxChars and says so. */
+const MAX_CHECKED_BYTES = 64 * 1024 * 1024;
+/** A file a config links to is read only up to the analysis limit (5 MB). */
+export const MAX_LINKED_BYTES = DEFAULT_LIMITS.maxChars;
+
+/** A file's text, or why it was not read: a regular file only (never a named pipe or a device), up to `maxBytes`. */
+export function readCheckedFile(path: string, maxBytes = MAX_CHECKED_BYTES): ReadOutcome {
+  return readRegularFile(path, maxBytes);
+}
+
+/** The text of a file a command is given (rescale, plan, estimate): one clear line instead of a stack trace when it is not readable. */
+export function readText(path: string): string {
+  const read = readRegularFile(path, MAX_CHECKED_BYTES);
+  if ('notRead' in read) throw new UsageError(`${path}: not read: ${read.notRead}`);
+  return read.text;
 }
 
 const projects = new ProjectFiles();

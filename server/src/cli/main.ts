@@ -14,6 +14,7 @@ import { renderJunit } from './render/junit';
 import { renderGitlab } from './render/gitlab';
 import { compareFiles } from './change-report';
 import { runRescale } from './rescale-command';
+import { WriteRefused } from '../node/safe-write';
 import { runReport } from './report-command';
 import { applySuggestion, renderSuggestJson, renderSuggestText, runSuggest } from './suggest-command';
 import { revisionExists } from '../node/git-baseline';
@@ -299,6 +300,11 @@ function main(argv: string[]): number | Promise<number> {
 function fail(error: unknown): void {
   if (error instanceof UsageError) {
     process.stderr.write(`trainlint: ${error.message}\n`);
+  } else if (error instanceof WriteRefused) {
+    // A write refused to keep a file whole and loadable: said in one line; the run failed, the usage was right.
+    process.stderr.write(`trainlint: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
   } else {
     process.stderr.write(`trainlint: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   }

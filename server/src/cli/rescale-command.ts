@@ -1,9 +1,11 @@
-import { applyEdits, fromSource, toSource, type Settings } from '../core/index';
+import { analyze, applyEdits, fromSource, mergeSettings, toSource, type Settings } from '../core/index';
 import { changeGlobalBatch, type LearningRateRule } from '../core/rescale/global-batch';
 import type { ShellParser } from '../core/shell/syntax';
 import { UsageError } from './args';
-import { analyzeInContext } from './file-context';
-import { readText, writeAtomically } from './files';
+import { analyzeInContext, projectSettingsFor } from './file-context';
+import { readText } from './files';
+import { writeFilesSafely, type PlannedWrite } from '../node/safe-write';
+import { editProblem } from './verify-edit';
 
 export interface RescaleOutcome {
   message: string;
@@ -19,14 +21,20 @@ export function runRescale(file: string, newGlobal: number, rule: LearningRateRu
   const context = analyzeInContext(file, flags, shellParser);
   const change = changeGlobalBatch(context.analysis, context.analysis.settings, context.linked, newGlobal, rule);
   if (!change.ok) throw new UsageError(`${file}: ${change.message}`);
-  const written: string[] = [];
-  for (const fileEdits of change.files) {
+  // Every file of the change is prepared first, then all are written or none (writeFilesSafely): the Trainer YAML and
+  // its DeepSpeed config never disagree. Each new text must still load as its program reads it.
+  const writes: PlannedWrite[] = change.files.map((fileEdits) => {
     const path = fileEdits.path ?? file;
+    const before = readText(path);
     // Edits are offsets into the text without its byte order mark, as the analysis saw it.
-    const source = toSource(readText(path));
-    const { text } = applyEdits(source.text, fileEdits.edits);
-    if (!dryRun) writeAtomically(path, fromSource({ text, hadBom: source.hadBom }));
-    written.push(path);
-  }
+    const source = toSource(before);
+    return { path, before, after: fromSource({ text: applyEdits(source.text, fileEdits.edits).text, hadBom: source.hadBom }) };
+  });
+  const loads = (write: PlannedWrite) => {
+    const options = { path: write.path, settings: mergeSettings(projectSettingsFor(write.path), flags), shellParser };
+    return editProblem(analyze(write.before, options), analyze(write.after, options), false);
+  };
+  if (!dryRun) writeFilesSafely(writes, loads);
+  const written = writes.map((w) => w.path);
   return { message: change.message, written };
 }

@@ -9,7 +9,8 @@ import type { ShellParser } from '../core/shell/syntax';
 import { UsageError } from './args';
 import { planFor } from './estimate-command';
 import { analyzeInContext, type FileInContext } from './file-context';
-import { readText, writeAtomically } from './files';
+import { readText } from './files';
+import { writeFilesSafely } from '../node/safe-write';
 
 export interface SuggestRequest {
   file: string;
@@ -131,6 +132,7 @@ export function applySuggestion(outcome: SuggestOutcome, n: number, dryRun: bool
     const added = [...errorCodes(after)].filter((code) => !had.has(code));
     if (added.length > 0) throw new UsageError(`--apply ${n}: the edited ${path} would raise ${added.join(', ')} (trainlint check); apply by hand`);
   }
-  if (!dryRun) for (const e of edited) writeAtomically(e.path, fromSource({ text: e.text, hadBom: e.source.hadBom }));
+  // All edited files or none, each through a link to its target, keeping its mode (node/safe-write.ts).
+  if (!dryRun) writeFilesSafely(edited.map((e) => ({ path: e.path, before: fromSource({ text: e.source.text, hadBom: e.source.hadBom }), after: fromSource({ text: e.text, hadBom: e.source.hadBom }) })));
   return { written: edited.map((e) => e.path), byHand: write.byHand };
 }

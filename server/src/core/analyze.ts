@@ -2,7 +2,7 @@ import type { Diagnostic, Severity } from './diagnostic';
 import { detectFormat, readModeline, type Detection } from './detect/detect-format';
 import { programOf, yamlLoaderOf } from './programs/index';
 import { completedByTool, environmentTemplate, jsonPlaceholderTemplate, templateMarkup } from './detect/templates';
-import { fileTooLarge, parseError } from './rules/syntax-rules';
+import { analysisFailed, fileNotRead, fileTooLarge, nestingTooDeep, parseError } from './rules/syntax-rules';
 import type { Format } from './programs/ids';
 import { mergeSettings, type Consumer, type Settings } from './settings';
 import { parseJson } from './syntax/from-json';
@@ -46,6 +46,8 @@ export interface LinkedFile {
   lookedIn?: string[];
   /** For a target not found: an absolute path outside the workspace (the repository), on a machine the front end cannot see. */
   outsideWorkspace?: boolean;
+  /** For a target that exists but was not read (no regular file, unreadable, over the size limit): why, in words. */
+  notRead?: string;
   analysis?: FileAnalysis;
 }
 
@@ -99,9 +101,34 @@ function rootsOf(tree: ConfigTree, detection: Detection): ConfigNode[] {
 
 /**
  * Analyses one file: parse, detect the format, run every rule. Pure and total: any text gives a result.
- * Unknown files get no diagnostics at all, so unrelated JSON and YAML stay quiet.
+ * Unknown files get no diagnostics at all, so unrelated JSON and YAML stay quiet. An exception that escapes the analysis
+ * (a defect TrainLint must fix) becomes one finding on the file, so a folder's other files are still checked and the
+ * editor never shows a failed file as clean.
  */
 export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnalysis {
+  try {
+    return analyzeFile(rawText, options);
+  } catch (error) {
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return oneFindingAnalysis(options, analysisFailed.meta, `TrainLint could not check this file (internal error: ${what.slice(0, 200)}); the other files were checked.`);
+  }
+}
+
+/** The analysis of a file the front end could not read (`reason` follows "Not read: "), with one file-not-read finding. */
+export function notReadAnalysis(options: AnalyzeOptions, reason: string, severity?: Severity): FileAnalysis {
+  return oneFindingAnalysis(options, fileNotRead.meta, `Not read: ${reason}.`, severity);
+}
+
+function oneFindingAnalysis(options: AnalyzeOptions, meta: RuleMeta, message: string, severity?: Severity): FileAnalysis {
+  const settings = options.settings ?? {};
+  const configured = settings.rules?.[meta.name] ?? settings.rules?.[meta.code];
+  const diagnostics = configured === 'off' ? [] : [toDiagnostic(meta, { range: { start: 0, end: 0 }, message, severity }, configured)];
+  const detection: Detection = { format: 'unknown', reason: message, roots: [''] };
+  const tree: ConfigTree = { language: languageOf(options.path ?? '', ''), documents: [], problems: [] };
+  return { text: '', hadBom: false, format: 'unknown', detection, consumer: 'unknown', consumerStated: false, tree, roots: [], diagnostics, settings };
+}
+
+function analyzeFile(rawText: string, options: AnalyzeOptions): FileAnalysis {
   const source = toSource(rawText);
   const text = source.text;
   const path = options.path ?? '';
@@ -148,6 +175,10 @@ export function analyze(rawText: string, options: AnalyzeOptions = {}): FileAnal
     // A broken file of unknown format: which program reads it is a guess from its name, so one warning at most.
     const first = tree.problems.find((p) => p.kind === 'parse-error' || p.kind === 'alias-limit');
     const tooLarge = tree.problems.find((p) => p.kind === 'file-too-large');
+    // Nested too deep to read: said whatever the file is, since what it is was not read.
+    const deep = tree.problems.find((p) => p.kind === 'nesting-too-deep');
+    const deepRule = settings.rules?.[nestingTooDeep.meta.name] ?? settings.rules?.[nestingTooDeep.meta.code];
+    if (deep && deepRule !== 'off') diagnostics.push(toDiagnostic(nestingTooDeep.meta, { range: deep.range, message: deep.message, severity: 'info' }, deepRule));
     const sizeRule = settings.rules?.[fileTooLarge.meta.name] ?? settings.rules?.[fileTooLarge.meta.code];
     if (parseFailed && looksLikeConfigFile(path) && !isJsonLines(text)) {
       if (tooLarge && sizeRule !== 'off') diagnostics.push(toDiagnostic(fileTooLarge.meta, { range: tooLarge.range, message: tooLarge.message }, sizeRule));

@@ -1,5 +1,5 @@
 // The public surface of the pure core, used by the CLI and the language server.
-export { analyze, languageOf, type AnalyzeOptions, type FileAnalysis, type LinkedFile } from './analyze';
+export { analyze, languageOf, notReadAnalysis, type AnalyzeOptions, type FileAnalysis, type LinkedFile } from './analyze';
 export type { Diagnostic, Fix, RelatedLocation, Severity } from './diagnostic';
 export { SEVERITY_RANK } from './diagnostic';
 export { FORMATS, isFormat, type Format } from './programs/ids';

@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../node/read-file';
+import { DEFAULT_LIMITS } from '../core/syntax/limits';
 import { basename, dirname, join, relative } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -227,11 +229,13 @@ export class Analyses {
   private read(path: string): { uri: string; text: string; version?: number; stamp: string } | undefined {
     const open = this.openDocument(path);
     if (open) return { uri: open.uri, text: open.getText(), version: open.version, stamp: `v${open.version}` };
+    // Only a regular file under the analysis limit: a linked named pipe or /dev/zero must not stall or exhaust the server.
+    const read = readRegularFile(path, DEFAULT_LIMITS.maxChars);
+    if ('notRead' in read) return undefined; // The core reports a missing link target.
     try {
-      const text = readFileSync(path, 'utf8');
-      return { uri: uriOfPath(path), text, stamp: `t${statSync(path).mtimeMs}` };
+      return { uri: uriOfPath(path), text: read.text, stamp: `t${statSync(path).mtimeMs}` };
     } catch {
-      return undefined; // The linked file does not exist; the core reports a missing link target.
+      return undefined;
     }
   }
 

@@ -10,6 +10,7 @@ const SYNTAX_RULE: Record<SyntaxProblemKind, string> = {
   comment: 'parse-error',
   'trailing-comma': 'parse-error',
   'file-too-large': 'file-too-large',
+  'nesting-too-deep': 'nesting-too-deep',
 };
 
 function diagnostic(rule: string, message: string, range: Diagnostic['range']): Diagnostic {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { isSymlink, readRegularFile } from './read-file';
 import { dirname, join, resolve } from 'node:path';
 import { parseProjectConfig, PROJECT_FILE_NAME, type ProjectConfig } from '../core/index';
 
@@ -7,6 +8,10 @@ export interface FoundProjectConfig {
   /** The folder holding the project file: its globs are relative to it. */
   dir: string;
   path: string;
+  /** The project file's text as read (for line numbers of its problems). */
+  text: string;
+  /** A project file that exists but could not be read: why (its settings are then not applied). */
+  notRead?: string;
 }
 
 /** A key for maps of folders: Windows paths compare without case (VS Code writes `c:`, Node `C:`). */
@@ -54,13 +59,18 @@ export class ProjectFiles {
 function read(dir: string, openText: (path: string) => string | undefined): FoundProjectConfig | undefined {
   const path = join(dir, PROJECT_FILE_NAME);
   let text = openText(path);
-  try {
-    text ??= readFileSync(path, 'utf8');
-  } catch {
-    return undefined; // No project file here (or unreadable, which the CLI would report; the editor just walks on).
+  if (text === undefined) {
+    const read = readRegularFile(path, MAX_PROJECT_FILE_BYTES);
+    if ('notRead' in read) {
+      // No project file here; one that exists but cannot be read is named, with an empty configuration.
+      return existsSync(path) || isSymlink(path) ? { config: parseProjectConfig(''), dir, path, text: '', notRead: read.notRead } : undefined;
+    }
+    text = read.text;
   }
-  return { config: parseProjectConfig(text), dir, path };
+  return { config: parseProjectConfig(text), dir, path, text };
 }
+
+const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
 
 export function isProjectFile(path: string): boolean {
   return path.endsWith(`/${PROJECT_FILE_NAME}`) || path.endsWith(`\\${PROJECT_FILE_NAME}`);

@@ -113,9 +113,13 @@ function withCursor(tree: NonNullable<ReturnType<InstanceType<typeof import('web
       const node = plain();
       parents[parents.length - 1].children.push(node);
       count++;
-      if (parents.length < MAX_SHELL_DEPTH && cursor.gotoFirstChild()) {
-        parents.push(node);
-        continue;
+      if (cursor.gotoFirstChild()) {
+        if (parents.length < MAX_SHELL_DEPTH) {
+          parents.push(node);
+          continue;
+        }
+        cursor.gotoParent();
+        root.truncated = true;
       }
       while (!cursor.gotoNextSibling()) {
         if (parents.length <= 1 || !cursor.gotoParent()) return root;

@@ -5,7 +5,8 @@ export type Language = 'json' | 'yaml' | 'shell';
 
 /** Renames a property in place, keeping the quoting style of its language. */
 export function renameKey(language: Language, text: string, node: ConfigNode, newKey: string): TextEdit | undefined {
-  if (!node.keyRange) return undefined;
+  // A key that comes through a YAML merge (`<<: *base`) is written in the anchored mapping; its range here is the alias.
+  if (!node.keyRange || node.viaAlias) return undefined;
   const written = text.slice(node.keyRange.start, node.keyRange.end);
   const quoted = written.startsWith('"') || written.startsWith("'");
   const newText = language === 'json' || quoted ? JSON.stringify(newKey) : newKey;

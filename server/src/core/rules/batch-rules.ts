@@ -12,6 +12,8 @@ function known(facts: BatchFacts): Known | undefined {
   const fields = [facts.global, facts.micro, facts.accum, facts.perRank];
   // "auto" is resolved by the HF Trainer or accelerate from one consistent set of numbers.
   if (fields.some((f) => f?.value === 'auto' || (f && f.value === undefined))) return undefined;
+  // A size of zero or less divides nothing: no batch identity can be judged (invalid-value reports the size itself).
+  if (fields.some((f) => typeof f?.value === 'number' && !(f.value > 0))) return undefined;
   const pick = (f?: NumberField) => (typeof f?.value === 'number' ? f.value : undefined);
   return { g: pick(facts.global), m: pick(facts.micro), a: accumulationOf(facts) };
 }

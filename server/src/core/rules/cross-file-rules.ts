@@ -20,6 +20,10 @@ export const linkedFileMissing: Rule = {
     if (inTemplateFolder(ctx.path)) return;
     for (const linked of ctx.linked ?? []) {
       if (linked.analysis) continue;
+      if (linked.notRead) {
+        ctx.report({ range: linked.link.range, severity: 'info', message: `${linked.link.target} was not read (${linked.notRead}): not checked.` });
+        continue;
+      }
       if (linked.outsideWorkspace) {
         ctx.report({
           range: linked.link.range,

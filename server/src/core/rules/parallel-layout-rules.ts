@@ -20,9 +20,13 @@ const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
 function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void): void {
   for (const root of ctx.roots) {
     const args = megatronArgs(ctx.tree, root, ctx.settings, ctx.format);
-    if (args) visit(args);
+    // A size of zero or less divides nothing: Megatron stops on it (ZeroDivisionError, an assert), and no split can be judged.
+    if (args && !LAYOUT_SIZES.some((dest) => !((args.num(dest) ?? 1) > 0))) visit(args);
   }
 }
+
+// The sizes the layout rules divide by or into.
+const LAYOUT_SIZES = ['tensor_model_parallel_size', 'pipeline_model_parallel_size', 'context_parallel_size', 'ds_sequence_parallel_size', 'expert_model_parallel_size', 'expert_tensor_parallel_size', 'num_layers', 'num_attention_heads', 'num_query_groups', 'num_key_value_heads', 'num_experts', 'num_layers_per_virtual_pipeline_stage', 'num_virtual_stages_per_pipeline_rank'];
 
 function rangeOf(args: MegatronArgs, ...dests: string[]) {
   for (const dest of dests) {
@@ -65,6 +69,8 @@ export const worldSizeNotDivisible: Rule = {
       const world = args.world.value;
       if (world === undefined) return;
       const { tp, pp, cp, product } = parallelLayout(args);
+      // A parallel size of zero or less divides nothing (Megatron stops on it with a ZeroDivisionError or an assert).
+      if (!(product > 0)) return;
       const cpName = args.deepspeed ? 'sequence parallel size' : 'context parallel size';
       if (!replicaDivides(world, tp, pp, cp)) {
         const anchor = args.node('pipeline_model_parallel_size') && pp > 1 ? 'pipeline_model_parallel_size' : 'tensor_model_parallel_size';
@@ -233,7 +239,7 @@ export const headsNotDivisibleByTp: Rule = {
       const heads = args.num('num_attention_heads');
       const hidden = args.num('hidden_size');
       const { tp } = parallelLayout(args);
-      if (heads === undefined) return;
+      if (heads === undefined || !(heads > 0) || !(tp > 0)) return;
       if (!headsSplit(heads, tp)) {
         const valid = divisors(heads).filter((d) => d <= 16);
         const tpNode = args.node('tensor_model_parallel_size');

@@ -5,7 +5,7 @@ import { appliesTo, type RuleMeta } from './rule-meta';
 import type { Format } from '../programs/ids';
 import { RESEARCH_RULES } from './research/index';
 import { unknownSuppressedRule, unusedSuppression } from './suppression-rules';
-import { commentInStrictJson, duplicateKey, fileTooLarge, parseError, yamlFloatAsString } from './syntax-rules';
+import { analysisFailed, commentInStrictJson, duplicateKey, fileNotRead, fileTooLarge, nestingTooDeep, parseError, yamlFloatAsString } from './syntax-rules';
 import { deprecatedKey, invalidValue, unknownKey } from './schema-rules';
 import { batchSizeIndivisible, batchSizeMismatch, batchSizeMissing } from './batch-rules';
 import { autoOutsideTrainer } from './auto-rules';
@@ -24,6 +24,9 @@ export const RULES: readonly Rule[] = [
   commentInStrictJson,
   yamlFloatAsString,
   fileTooLarge,
+  nestingTooDeep,
+  fileNotRead,
+  analysisFailed,
   unusedSuppression,
   unknownSuppressedRule,
   batchSizeMismatch,

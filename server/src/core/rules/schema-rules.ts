@@ -156,6 +156,8 @@ export const unknownKey: Rule = {
       const modelKeys: ConfigNode[] = [];
       const optionalFlags = argumentsOf(ctx)?.optionalFlags;
       const optionalKeys: ConfigNode[] = [];
+      // The renames into each key of each object: two misspellings renamed to one key would make a duplicate key.
+      const renamesInto = new Map<string, Fix[]>();
       // Keys a section ignores without a near-miss, by section: several of them mean the section itself is out of date.
       const ignoredBySection = new Map<string, Array<{ node: ConfigNode; report: () => void }>>();
       for (const error of errors) {
@@ -181,7 +183,12 @@ export const unknownKey: Rule = {
         const winner = clearWinner(ranked);
         const fixes: Fix[] = [];
         const edit = winner ? renameKey(ctx.tree.language, ctx.text, node, winner) : undefined;
-        if (winner && edit) fixes.push({ title: `Rename to "${winner}"`, safe: renameKeepsValue(node, propertySchema(schema, parentSchema, winner)), edits: [edit] });
+        if (winner && edit) {
+          const rename: Fix = { title: `Rename to "${winner}"`, safe: renameKeepsValue(node, propertySchema(schema, parentSchema, winner)), edits: [edit] };
+          fixes.push(rename);
+          const into = `${parentPointer}\u0000${winner}`;
+          renamesInto.set(into, [...(renamesInto.get(into) ?? []), rename]);
+        }
         for (const other of ranked) {
           if (other.candidate === winner) continue;
           const otherEdit = renameKey(ctx.tree.language, ctx.text, node, other.candidate);
@@ -257,6 +264,8 @@ export const unknownKey: Rule = {
           ignoredBySection.set(parentPointer, [...(ignoredBySection.get(parentPointer) ?? []), { node, report }]);
         } else report();
       }
+      // Reported fixes are data until applied: two that collide are neither safe (the author picks which key is meant).
+      for (const renames of renamesInto.values()) if (renames.length > 1) for (const rename of renames) rename.safe = false;
       for (const [pointer, ignored] of ignoredBySection) {
         const section = index.get(pointer);
         if (ignored.length < IGNORED_SECTION_COUNT || !section?.keyRange) {

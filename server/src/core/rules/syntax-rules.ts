@@ -43,6 +43,51 @@ export const fileTooLarge: Rule = {
   },
 };
 
+export const nestingTooDeep: Rule = {
+  meta: {
+    code: 'TL008',
+    name: 'nesting-too-deep',
+    severity: 'warning',
+    summary: 'The file nests objects, arrays or shell commands deeper than TrainLint reads (100 levels of JSON or YAML, 200 of a script\'s syntax).',
+    why: 'A training config is a few levels deep; a file nested hundreds of levels deep is generated or hostile, and Python\'s own json and PyYAML stop near 1,000 levels with RecursionError. What lies deeper was not checked.',
+    fix: 'None. Flatten the file, or exclude it if it is no config.',
+    references: ['python/cpython Modules/_json.c (Py_EnterRecursiveCall)'],
+  },
+  check(ctx) {
+    for (const problem of ctx.tree.problems) {
+      if (problem.kind === 'nesting-too-deep') ctx.report({ range: problem.range, message: problem.message });
+    }
+  },
+};
+
+export const fileNotRead: Rule = {
+  meta: {
+    code: 'TL009',
+    name: 'file-not-read',
+    severity: 'info',
+    summary: 'A file TrainLint was asked to check, or that a config links to, could not be read: it is no regular file (a directory, a named pipe, a device, a dangling link or a link loop), it is unreadable or over the size limit, or it is encoded in UTF-16.',
+    why: 'Nothing is skipped silently: a file TrainLint did not read is named with the reason. Only regular files under the size limit are opened, so a named pipe or /dev/zero never stalls a check. A UTF-16 file is a warning: DeepSpeed, json.load and PyYAML open configs as UTF-8 and fail on it.',
+    fix: 'None. Make the file readable, point the link at a file, or save it as UTF-8.',
+    references: ['python/cpython Lib/json/__init__.py (json.load reads the text the file object decodes)'],
+  },
+  // Reported by the front end that reads files (notReadAnalysis, and a linked file's `notRead`), not by a check of the text.
+  check() {},
+};
+
+export const analysisFailed: Rule = {
+  meta: {
+    code: 'TL010',
+    name: 'analysis-failed',
+    severity: 'warning',
+    summary: 'TrainLint failed on this file (an internal error): it was not checked, and the other files were.',
+    why: 'One hostile or unusual file must not stop the check of a whole folder, nor look clean in the editor: the failure is one finding on that file.',
+    fix: 'None. Please report the file (or a smaller one that shows the failure) to TrainLint.',
+    references: [],
+  },
+  // Reported by analyze() itself when an exception escapes the analysis of a file.
+  check() {},
+};
+
 export const commentInStrictJson: Rule = {
   meta: {
     code: 'TL003',

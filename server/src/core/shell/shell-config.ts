@@ -6,7 +6,7 @@ import type { OffsetRange } from '../text/range';
 import { DEFAULT_LIMITS } from '../syntax/limits';
 import { classifyCommand, configFilesOf, trainingScore, type Launch, type LaunchConfigFile } from './launch';
 import { interpretScript, type EmbeddedFile, type SbatchOption, type ScriptFacts } from './script';
-import type { ShellParser } from './syntax';
+import { MAX_SHELL_DEPTH, type ShellParser } from './syntax';
 import { skippedLaunchReason } from './skipped-launch';
 import { multilineLiterals } from './multiline-literals';
 import { fieldRange, fieldText, fromEnvDefault, isKnown, rangeOfField, sliceField, spreadOf, type Field } from './words';
@@ -96,6 +96,7 @@ export function parseShellScript(text: string, parser: ShellParser | undefined):
     }
   }
   const problems: SyntaxProblem[] = [...script.problems];
+  if (syntax.truncated) problems.push({ kind: 'nesting-too-deep', message: `The script nests commands more than ${MAX_SHELL_DEPTH} levels deep; what lies deeper was not read.`, range: { start: 0, end: 0 } });
   const configFiles = script.commands.flatMap((command) => configFilesOf(command, script.variables));
   const programFormat = best ? formatOf(best) : 'unknown';
   // A script whose only training command is a framework's tool (llamafactory-cli train X.yaml) is that framework's launch:

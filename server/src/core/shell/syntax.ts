@@ -14,6 +14,8 @@ export interface ShellSyntaxNode {
   /** True for a node the parser inserted to recover from an error (a missing `fi`, a missing quote). */
   missing?: boolean;
   children: ShellSyntaxNode[];
+  /** On the root only: the tree was nested deeper than MAX_SHELL_DEPTH and cut there. */
+  truncated?: boolean;
 }
 
 /** Parses a whole script synchronously; returns undefined when the parser gives up (it normally recovers). */
@@ -34,7 +36,8 @@ export interface TreeSitterNodeLike {
 
 /** Bounds the conversion of hostile input: deeper or larger trees are cut, never followed. */
 export const MAX_SHELL_NODES = 400_000;
-export const MAX_SHELL_DEPTH = 2_000;
+// Real launch scripts stay under 60 levels; the interpreter walks the tree recursively, so deeper trees are cut.
+export const MAX_SHELL_DEPTH = 200;
 
 /**
  * Copies a tree-sitter tree into plain nodes, iteratively (no recursion, so no stack overflow on deep input).
@@ -54,7 +57,10 @@ export function fromTreeSitter(root: TreeSitterNodeLike): ShellSyntaxNode {
   let count = 1;
   while (stack.length > 0) {
     const [node, plain, depth] = stack.pop()!;
-    if (depth >= MAX_SHELL_DEPTH) continue;
+    if (depth >= MAX_SHELL_DEPTH) {
+      if (node.childCount > 0) out.truncated = true;
+      continue;
+    }
     for (let i = 0; i < node.childCount && count < MAX_SHELL_NODES; i++) {
       const child = node.child(i);
       if (!child) continue;

@@ -153,15 +153,27 @@ export function splitFields(chunks: Chunk[]): Field[] {
 /** Joins chunks into one value without splitting (an assignment's right-hand side); array breaks become spaces. */
 export function joinChunks(chunks: Chunk[]): Piece[] {
   const out: Piece[] = [];
+  let chars = 0;
   for (const chunk of chunks) {
     if ('fieldBreak' in chunk) {
       if (out.length > 0) out.push({ text: ' ', start: out[out.length - 1].end, end: out[out.length - 1].end, verbatim: false });
       continue;
     }
-    out.push(...chunk.pieces);
+    for (const piece of chunk.pieces) {
+      out.push(piece);
+      chars += piece.text.length;
+    }
+    // A value that keeps doubling (`X=$X$X` again and again) would grow without bound: past the limit it is unknown.
+    if (out.length > MAX_VALUE_PIECES || chars > MAX_VALUE_CHARS) {
+      return [{ text: '', start: out[0].start, end: out[out.length - 1].end, verbatim: false, unknown: `a value longer than ${MAX_VALUE_CHARS} characters` }];
+    }
   }
   return out;
 }
+
+/** Bounds of one expanded value: no launch argument is anywhere near them. */
+export const MAX_VALUE_CHARS = 65_536;
+const MAX_VALUE_PIECES = 4_096;
 
 /**
  * Splits an expanded string the way `bash -c STRING` or `$LAUNCHER` re-read by a shell would: blanks separate

@@ -35,7 +35,8 @@ export type SyntaxProblemKind =
   | 'comment'
   | 'trailing-comma'
   | 'file-too-large'
-  | 'alias-limit';
+  | 'alias-limit'
+  | 'nesting-too-deep';
 
 export interface SyntaxProblem {
   kind: SyntaxProblemKind;

@@ -1,6 +1,6 @@
 import { parseTree, visit, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { childPointer, indexDocument, sameScalar, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
-import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { DEFAULT_LIMITS, MAX_DEPTH, nestingTooDeep, type ParseLimits } from './limits';
 
 /**
  * Parses JSON tolerantly (comments and trailing commas are accepted and reported),
@@ -48,8 +48,12 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): C
   return { language: 'json', documents: [indexDocument(converted)], problems };
 }
 
-function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], placeholders: Array<{ start: number; end: number }>): ConfigNode {
+function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], placeholders: Array<{ start: number; end: number }>, depth = 0): ConfigNode {
   const range = { start: node.offset, end: node.offset + node.length };
+  if (depth >= MAX_DEPTH && (node.type === 'object' || node.type === 'array')) {
+    if (!problems.some((p) => p.kind === 'nesting-too-deep')) problems.push(nestingTooDeep(range));
+    return { kind: node.type, pointer, range, children: [] };
+  }
   // What the parser made of a placeholder (`${stage}` reads as an object) is not in the file: a stand-in.
   if (placeholders.some((p) => node.offset >= p.start && node.offset < p.end)) {
     return { kind: 'scalar', pointer, range, value: null, raw: '', style: 'plain', children: [], missing: true };
@@ -64,7 +68,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], pla
       const keyRange = { start: keyNode.offset, end: keyNode.offset + keyNode.length };
       const childPtr = childPointer(pointer, key);
       const child: ConfigNode = valueNode
-        ? convert(valueNode, childPtr, problems, placeholders)
+        ? convert(valueNode, childPtr, problems, placeholders, depth + 1)
         : { kind: 'scalar', pointer: childPtr, range: { start: keyRange.end, end: keyRange.end }, value: null, raw: '', style: 'plain', children: [], missing: true };
       child.key = key;
       child.keyRange = keyRange;
@@ -85,7 +89,7 @@ function convert(node: JsonNode, pointer: string, problems: SyntaxProblem[], pla
   }
   if (node.type === 'array') {
     const children = (node.children ?? []).map((item, i) => {
-      const child = convert(item, childPointer(pointer, i), problems, placeholders);
+      const child = convert(item, childPointer(pointer, i), problems, placeholders, depth + 1);
       child.key = i;
       return child;
     });

@@ -142,7 +142,8 @@ class FastBuilder {
       const tag = raw.tag ?? '';
       if (tag.endsWith(':str')) value = text;
       else if ((tag.endsWith(':float') || tag.endsWith(':int')) && text.trim() !== '' && !Number.isNaN(Number(text))) value = Number(text);
-      return { kind: 'scalar', pointer, range, value, raw: text, style, children: [], viaAlias };
+      // `!!str 2e-5` says "a string" as plainly as quotes do.
+      return { kind: 'scalar', pointer, range, value, raw: text, style: style === 'plain' && tag.endsWith(':str') ? 'quoted' : style, children: [], viaAlias };
     }
     if (raw.kind === 'sequence') {
       const children: ConfigNode[] = [];
@@ -197,6 +198,8 @@ class FastBuilder {
     const out: ConfigNode[] = [];
     for (const source of sources) {
       const built = this.build(source, pointer, true, depth + 1);
+      // A merge of anything but mappings is a load error, which the careful path reports with its place.
+      if (built && built.kind !== 'object') throw new Error('merge of a non-mapping');
       if (!built || built.kind !== 'object') continue;
       for (const child of built.children) {
         if (out.some((c) => c.key === child.key)) continue;

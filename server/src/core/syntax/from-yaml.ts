@@ -1,6 +1,6 @@
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YamlNode, type Scalar } from 'yaml';
 import { childPointer, indexDocument, sameScalar, type ConfigNode, type ConfigTree, type SyntaxProblem } from './config-tree';
-import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { DEFAULT_LIMITS, MAX_DEPTH, nestingTooDeep, type ParseLimits } from './limits';
 import { tooLarge } from './from-json';
 import { resolvePlainScalar, type YamlResolver } from './yaml-scalars';
 import { parseYamlFast } from './from-yaml-fast';
@@ -17,7 +17,26 @@ export function parseYaml(text: string, resolver: YamlResolver = 'pyyaml', limit
     return { language: 'yaml', documents: [], problems: [tooLarge(text, limits)] };
   }
   // Well-formed files (nearly all, nearly always) take js-yaml's fast path; anything it declines comes here.
-  return parseYamlFast(text, resolver, limits) ?? parseYamlCareful(text, resolver, limits);
+  const tree = parseYamlFast(text, resolver, limits) ?? parseYamlCareful(text, resolver, limits);
+  return cutDeepNodes(tree);
+}
+
+/** Empties the collections nested deeper than MAX_DEPTH (iteratively), so no walk over the tree recurses without bound. */
+function cutDeepNodes(tree: ConfigTree): ConfigTree {
+  let cut: ConfigNode | undefined;
+  for (const doc of tree.documents) {
+    const stack: Array<[ConfigNode, number]> = doc.root ? [[doc.root, 0]] : [];
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop()!;
+      if (depth >= MAX_DEPTH && node.children.length > 0) {
+        cut ??= node;
+        node.children = [];
+      }
+      for (const child of node.children) stack.push([child, depth + 1]);
+    }
+  }
+  if (!cut) return tree;
+  return { ...tree, documents: tree.documents.map((doc) => indexDocument(doc.root)), problems: [...tree.problems, nestingTooDeep(cut.range)] };
 }
 
 /**
@@ -145,6 +164,10 @@ class TreeBuilder {
     const out: ConfigNode[] = [];
     for (const source of sources) {
       const built = this.build(source, pointer, doc, true, aliasDepth + 1);
+      if (built && built.kind !== 'object') {
+        // yaml/pyyaml lib/yaml/constructor.py flatten_mapping: a merge of anything but mappings stops the load.
+        this.problems.push({ kind: 'parse-error', message: 'YAML merge key "<<" needs a mapping or a list of mappings; PyYAML stops with "expected a mapping or list of mappings for merging".', range: rangeOf(source) });
+      }
       if (!built || built.kind !== 'object') continue;
       for (const child of built.children) {
         if (out.some((c) => c.key === child.key)) continue; // Earlier merge sources win, as in PyYAML.
@@ -171,7 +194,8 @@ class TreeBuilder {
       range: rangeOf(node),
       value,
       raw,
-      style: plain ? 'plain' : block ? 'block' : 'quoted',
+      // `!!str 2e-5` says "a string" as plainly as quotes do.
+      style: plain && !tag.endsWith(':str') ? 'plain' : block ? 'block' : 'quoted',
       children: [],
       viaAlias,
     };
