@@ -3,22 +3,14 @@
 // its sources or its build dependencies. Writes build/npm/ and packs it; prints the tarball's path.
 // Usage: node scripts/pack-npm.mjs   (after npm run build)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyCliFiles, ROOT } from './cli-files.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build/npm');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-if (!existsSync(join(ROOT, 'dist/cli.js'))) {
-  console.error('missing: dist/cli.js (npm run build first)');
-  process.exit(2);
-}
 rmSync(OUT, { recursive: true, force: true });
-mkdirSync(join(OUT, 'dist/validators'), { recursive: true });
-// The launcher, the bundle and its code cache, the grammars, every validator (the CLI's and, for `trainlint lsp`, the server's).
-const wanted = (name) => /^cli(-main)?\.js$/.test(name) || /^cli-main\.[0-9a-f]+\.v8cache$/.test(name) || name.endsWith('.wasm');
-for (const name of readdirSync(join(ROOT, 'dist'))) if (wanted(name)) cpSync(join(ROOT, 'dist', name), join(OUT, 'dist', name));
-cpSync(join(ROOT, 'dist/validators'), join(OUT, 'dist/validators'), { recursive: true });
+copyCliFiles(join(OUT, 'dist'));
 cpSync(join(ROOT, 'README.md'), join(OUT, 'README.md'));
 const pkg = {
   name: manifest.name,

@@ -9,7 +9,12 @@ import { setFlagsFromString } from 'node:v8';
  * Both take the second core the check's worker thread needs (cli/check.ts). V8 rejects code caches written under other
  * settings, so scripts/precompile-validators.mjs writes the validators' caches under these too (`.cli.v8cache`).
  */
-export const CLI_V8_FLAGS = ['--liftoff-only', '--interrupt-budget=540000'];
+export const CLI_V8_FLAGS = ['--liftoff-only', ...(v8Major() <= 11 ? ['--interrupt-budget=540000'] : [])];
+
+/** V8's major version: `--interrupt-budget` is measured on Node 20's V8 11 and unknown to Node 24's V8 13 (pip's Node). */
+function v8Major(): number {
+  return Number(process.versions.v8.split('.')[0]);
+}
 
 let cli = false;
 
