@@ -4,7 +4,7 @@ import {
   DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
-  type CancellationToken,
+  CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -28,7 +28,7 @@ import { CATALOG_MODELS_REQUEST, CHANGE_GLOBAL_BATCH_COMMAND, PLAN_PAGE_REQUEST,
 import { catalogModels, runSetProjectModel } from './set-project-model';
 import { runChangeGlobalBatch } from './change-global-batch';
 import { startMessage } from './log';
-import { runSafe } from './run-safe';
+import { refuseRequestsFromNowOn, runSafe } from './run-safe';
 import { SettingsStore } from './settings';
 import { WorkspaceFolders } from './workspace-folders';
 import { WorkspaceLinks } from './workspace-links';
@@ -214,7 +214,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
   connection.onHover((params, token) => withAnalysis(params.textDocument.uri, 'hover', null, token, (a) => hover(a, params.position, clientCommands)));
   connection.onCompletion((params, token) => withAnalysis(params.textDocument.uri, 'completion', [], token, (a) => completion(a, params.position)));
   connection.onCodeAction((params, token) => withAnalysis(params.textDocument.uri, 'code actions', [], token, (a) => codeActions(params, a, analyses, { versionedEdits, commands: clientCommands })));
-  connection.onRequest(CATALOG_MODELS_REQUEST, () => catalogModels());
+  connection.onRequest(CATALOG_MODELS_REQUEST, () => runSafe(connection, CancellationToken.None, 'catalog models', [], () => catalogModels()));
+  connection.onShutdown(() => refuseRequestsFromNowOn());
   connection.languages.inlayHint.on((params, token) => withAnalysis(params.textDocument.uri, 'inlay hints', [], token, (a) => inlayHints(a, params.range)));
   connection.onCodeLens((params, token) => withAnalysis(params.textDocument.uri, 'code lens', [], token, (a) => codeLenses(a)));
   connection.onRequest(SUMMARY_REQUEST, (params: SummaryParams, token) =>

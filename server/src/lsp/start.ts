@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
 import { installPrecompiledValidators } from '../node/precompiled-validators';
@@ -18,7 +18,7 @@ export function startLsp(args: string[]): number {
     return 2;
   }
   installPrecompiledValidators();
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = args.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   // Over stdio anything written to stdout that is not a protocol message breaks the framing: send logs to the client.
   const log = (send: (message: string) => void) => (...args: unknown[]) => send(format(...args));
   console.log = log((m) => connection.console.log(m));
@@ -28,4 +28,17 @@ export function startLsp(args: string[]): number {
   console.error = log((m) => connection.console.error(m));
   startServer(connection, loadShellParser, loadPythonParser);
   return 0;
+}
+
+/**
+ * Over stdio, a message the reader cannot frame (a broken Content-Length header) leaves nothing to answer: the server says
+ * so on stderr and exits, instead of waiting silently on a stream it can no longer read.
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((error) => {
+    process.stderr.write(`trainlint lsp: cannot read the client's messages (${error.message}); exiting\n`);
+    process.exit(1);
+  });
+  return createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
 }
