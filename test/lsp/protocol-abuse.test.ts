@@ -43,7 +43,7 @@ async function until<T>(probe: () => T | undefined, ms = 10000): Promise<T> {
 
 const exited = (server: ChildProcessWithoutNullStreams) => new Promise<number | null>((done) => server.on('exit', (code) => done(code)));
 
-test('after shutdown, requests fail with InvalidRequest (LSP 3.17), and exit ends the process', async () => {
+test('malformed changes leave it answering; after shutdown, requests fail with InvalidRequest (LSP 3.17); exit ends it', async () => {
   const server = start();
   const answers = responses(server);
   const gone = exited(server);
@@ -51,6 +51,13 @@ test('after shutdown, requests fail with InvalidRequest (LSP 3.17), and exit end
   await until(() => answers.get(1));
   server.stdin.write(frame({ method: 'initialized', params: {} }));
   server.stdin.write(frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///tmp/ds.json', languageId: 'json', version: 1, text: '{"train_batch_size": 8}' } } }));
+  // Malformed changes: past the end of the document, to a document never opened, with an old version.
+  server.stdin.write(frame({ method: 'textDocument/didChange', params: { textDocument: { uri: 'file:///tmp/ds.json', version: 2 }, contentChanges: [{ range: { start: { line: 90, character: 0 }, end: { line: 99, character: 9 } }, text: 'x' }] } }));
+  server.stdin.write(frame({ method: 'textDocument/didChange', params: { textDocument: { uri: 'file:///never/opened.json', version: 5 }, contentChanges: [{ text: '{}' }] } }));
+  server.stdin.write(frame({ method: 'textDocument/didChange', params: { textDocument: { uri: 'file:///tmp/ds.json', version: 1 }, contentChanges: [{ text: '{"train_batch_size": 16}' }] } }));
+  server.stdin.write(frame({ id: 4, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///tmp/ds.json' }, position: { line: 0, character: 3 } } }));
+  const stillAnswering = await until(() => answers.get(4));
+  assert.equal(stillAnswering.error, undefined, 'the server answers after malformed changes');
   server.stdin.write(frame({ id: 2, method: 'shutdown' }));
   await until(() => answers.get(2));
   server.stdin.write(frame({ id: 3, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///tmp/ds.json' }, position: { line: 0, character: 3 } } }));

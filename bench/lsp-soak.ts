@@ -1,0 +1,56 @@
+// The language server under a flood of edits and malformed traffic: 5,000 rapid edits to one DeepSpeed config (no wait
+// between them), changes outside the document, to a document never opened and with old versions, then idle. Prints the
+// server's resident memory after a warm-up, after the flood and after 5 s idle, and whether it still answers.
+//
+// Usage: npm run build && node out/bench/lsp-soak.js [--edits N]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+
+const ROOT = resolve(__dirname, '../..');
+const editsArg = process.argv.indexOf('--edits');
+const EDITS = editsArg > 0 ? Number(process.argv[editsArg + 1]) : 5000;
+const URI = 'file:///tmp/trainlint-soak/ds_config.json';
+const text = (n: number) => `{\n  "train_micro_batch_size_per_gpu": ${1 + (n % 8)},\n  "gradient_accumulation_steps": 4,\n  "zero_optimization": {"stage": 2, "overlap_com": true}\n}\n`;
+
+/** Resident memory of a process, from /proc (Linux): what the operating system charges it. */
+function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  const server = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' });
+  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  connection.onRequest(() => null);
+  connection.onNotification(() => undefined);
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  await connection.sendNotification('initialized', {});
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'json', version: 1, text: text(0) } });
+  const hover = () => connection.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 1, character: 5 } });
+  let version = 1;
+  const edit = async (n: number) => connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: ++version }, contentChanges: [{ text: text(n) }] });
+  for (let i = 0; i < 200; i++) await edit(i);
+  await hover();
+  const warm = rssMiB(server.pid!);
+  const started = Date.now();
+  for (let i = 0; i < EDITS; i++) await edit(i);
+  // Malformed traffic: a range past the end, a document never opened, an old version.
+  await connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: ++version }, contentChanges: [{ range: { start: { line: 900, character: 0 }, end: { line: 999, character: 5 } }, text: 'x' }] });
+  await connection.sendNotification('textDocument/didChange', { textDocument: { uri: 'file:///never/opened.json', version: 7 }, contentChanges: [{ text: '{}' }] });
+  await connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: text(1) }] });
+  const answered = await Promise.race([hover().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30000))]);
+  const flood = rssMiB(server.pid!);
+  const floodSeconds = (Date.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 5000));
+  const idle = rssMiB(server.pid!);
+  console.log(`edits: ${EDITS} in ${floodSeconds.toFixed(1)} s, then 3 malformed changes; still answering: ${answered ? 'yes' : 'NO'}`);
+  console.log(`resident memory: ${warm.toFixed(0)} MiB after warm-up, ${flood.toFixed(0)} MiB after the flood, ${idle.toFixed(0)} MiB after 5 s idle (${((idle / warm - 1) * 100).toFixed(1)}% over the warm-up)`);
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+  connection.dispose();
+}
+
+void main();
