@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withId } from './schema-id.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KEYS_DIR = process.env.TRAINLINT_KEYS_DIR ?? path.resolve(ROOT, '../shared/reference/keys');
@@ -345,7 +346,7 @@ const outputs = {
 let stale = false;
 for (const [name, schema] of Object.entries(outputs)) {
   const file = path.join(OUT_DIR, name);
-  const text = `${JSON.stringify(schema, null, 2)}\n`;
+  const text = `${JSON.stringify(withId(name, schema), null, 2)}\n`;
   if (check) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (current !== text) {

@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withId } from './schema-id.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KEYS_DIR = process.env.TRAINLINT_KEYS_DIR ?? path.resolve(ROOT, '../shared/reference/keys');
@@ -1267,7 +1268,7 @@ function main() {
   let stale = 0;
   fs.mkdirSync(OUT_DIR, { recursive: true });
   for (const [file, schema] of Object.entries(outputs)) {
-    const text = `${JSON.stringify(schema, null, 2)}\n`;
+    const text = `${JSON.stringify(withId(file, schema), null, 2)}\n`;
     const target = path.join(OUT_DIR, file);
     if (check) {
       const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';

@@ -4,7 +4,9 @@ import type { SchemaNode } from './schema-walk';
 // Compiling our large schemas dominates a short CLI run; skipping ajv's code optimisation halves it
 // (about 600 ms -> 290 ms for all ten schemas) at no measurable cost to validation of config-sized values.
 // scripts/precompile-validators.mjs compiles with the same options at build time (see usePrecompiledValidators).
-export const AJV_OPTIONS: Options = { allErrors: true, strict: false, verbose: true, validateSchema: false, code: { optimize: false } };
+// addUsedSchema false: the bundled schemas carry an $id (SchemaStore), and a program's variant of one (NeoX with dashed keys) keeps it;
+// ajv would refuse the second schema with the same $id.
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false, verbose: true, validateSchema: false, addUsedSchema: false, code: { optimize: false } };
 const ajv = new Ajv(AJV_OPTIONS);
 const compiled = new WeakMap<SchemaNode, ValidateFunction>();
 
