@@ -26,6 +26,12 @@ const entries = [
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
 ];
+// VS Code for the Web: the client and the language server for a browser (the server in a web worker); no Node API.
+const browser = { platform: 'browser', format: 'iife', target: 'es2022', mainFields: ['browser', 'module', 'main'] };
+entries.push(
+  { entryPoints: ['server/src/lsp/browser-main.ts'], outfile: 'dist/web-server.js', ...browser },
+  { entryPoints: ['client/src/web-extension.ts'], outfile: 'dist/web-client.js', ...browser, format: 'cjs', external: ['vscode'] },
+);
 for (const entry of entries) {
   if (!existsSync(entry.entryPoints[0])) continue; // An entry point not written yet is skipped, not faked.
   await build({ ...common, ...entry });

@@ -63,5 +63,6 @@ function e2e(name: string, script: string, timeoutMs: number): void {
 e2e('VS Code extension host: diagnostics, hover and quick fix on corpus and fixture configs', 'run-extension-tests.mjs', 240000);
 e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel, the plan webview with the CLI\'s numbers, and completes a quoted JSON key', 'run-ui-test.mjs', 180000);
 e2e('HTML report in Chromium: offline, its charts carry the estimate\'s numbers', 'run-report-test.mjs', 90000);
+e2e('VS Code for the Web: the language server\'s browser bundle in a Web Worker answers LSP in Chromium', 'run-web-worker-test.mjs', 90000);
 e2e('Playground in Chromium: findings, a fix, the plan with the CLI\'s numbers, the state in the URL, no request', 'run-playground-test.mjs', 120000);
 e2e('Neovim 0.7: trainlint lsp --stdio publishes the expected diagnostics', 'run-nvim-test.mjs', 120000);
