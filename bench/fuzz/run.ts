@@ -1,7 +1,8 @@
 // Fuzzes TrainLint in-process: mutated fixtures, examples and (when present) the shared corpus, read in place, through
 // analysis, plan, estimate and safe fixes (check-case.ts). Each new failure is minimized and saved under
 // test/fuzz-regressions/ (the text and a JSON sidecar), which test/fuzz-regressions.test.ts replays.
-// Run: npm run build && node out/bench/fuzz/run.js --seed 1 --count 10000 [--out DIR]
+// Run: npm run build && node out/bench/fuzz/run.js --seed 1 --count 10000 [--seconds S] [--out DIR]
+// (--seconds stops earlier, after that much wall time, and says how many cases ran.)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -39,6 +40,7 @@ function signature(failure: Failure): string {
 async function main(): Promise<void> {
   const seed = Number(option('seed', '1'));
   const count = Number(option('count', '1000'));
+  const seconds = Number(option('seconds', 'Infinity'));
   const out = resolve(option('out', join(root, 'test', 'fuzz-regressions')));
   const shellParser = await loadShellParser();
   const sources = [...files(join(root, 'test', 'fixtures')), ...files(join(root, 'examples')), ...files(resolve(root, '..', 'shared', 'corpus'))]
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
   const seen = new Set<string>();
   let failures = 0;
   const start = performance.now();
-  for (let i = 0; i < count; i++) {
+  let ran = 0;
+  for (let i = 0; i < count && performance.now() - start < seconds * 1000; i++, ran++) {
     const rng = caseRng(seed, i);
     const source = rng.pick(sources);
     const name = basename(source.path);
@@ -73,8 +76,8 @@ async function main(): Promise<void> {
     }
     if ((i + 1) % 1000 === 0) console.log(`${i + 1} cases, ${((i + 1) / ((performance.now() - start) / 1000)).toFixed(0)} cases/s, ${failures} failures`);
   }
-  const seconds = (performance.now() - start) / 1000;
-  console.log(`done: ${count} cases in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} cases/s), ${failures} failures, ${seen.size} distinct`);
+  const took = (performance.now() - start) / 1000;
+  console.log(`done: ${ran} cases in ${took.toFixed(1)} s (${(ran / took).toFixed(0)} cases/s), ${failures} failures, ${seen.size} distinct`);
   process.exitCode = failures > 0 ? 1 : 0;
 }
 
