@@ -75,6 +75,18 @@ function where(pointer: string): string {
 // Suggestions per object schema and unknown name: the same typo in many files (or keystrokes) is ranked once.
 const suggestionCache = new WeakMap<SchemaNode, Map<string, Suggestion[]>>();
 
+// The candidate names per object schema, listed once: listing them per unknown key cost as much as the ranking.
+const publicCache = new WeakMap<SchemaNode, string[]>();
+
+function publicProperties(root: SchemaNode, objectSchema: SchemaNode): string[] {
+  let names = publicCache.get(objectSchema);
+  if (!names) {
+    names = knownProperties(root, objectSchema).filter((name) => !name.startsWith('_'));
+    publicCache.set(objectSchema, names);
+  }
+  return names;
+}
+
 function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string): Suggestion[] {
   let byKey = suggestionCache.get(objectSchema);
   if (!byKey) {
@@ -85,7 +97,7 @@ function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string)
   if (!ranked) {
     // A few extra candidates, since names the object already has are dropped afterwards.
     // Private fields (`_kt_config_handle`, init=False) are nobody's intended spelling of a public key.
-    const candidates = knownProperties(root, objectSchema).filter((name) => key.startsWith('_') || !name.startsWith('_'));
+    const candidates = key.startsWith('_') ? knownProperties(root, objectSchema) : publicProperties(root, objectSchema);
     ranked = rankSuggestions(key, candidates, 8);
     if (byKey.size < 1000) byKey.set(key, ranked);
   }
