@@ -64,5 +64,10 @@ export function checkCase(text: string, path: string, shellParser: ShellParser |
     failure = { kind: 'exception', detail: firstLine(error) };
   }
   const ms = performance.now() - start;
-  return failure ?? (ms > SLOW_MS ? { kind: 'slow', detail: `took ${Math.round(ms)} ms` } : undefined);
+  if (failure || ms <= SLOW_MS) return failure;
+  // Timed again: on a shared machine one slow run may be another process's doing.
+  const again = performance.now();
+  checkSteps(text, path, shellParser);
+  const retimed = performance.now() - again;
+  return retimed > SLOW_MS ? { kind: 'slow', detail: `took ${Math.round(ms)} ms, then ${Math.round(retimed)} ms` } : undefined;
 }
