@@ -36,6 +36,11 @@ const CASES: Case[] = [
     make: (n) => `{"train_batch_size": 8, "x": ${'['.repeat(n)}1${']'.repeat(n)}}`,
   },
   {
+    what: 'nesting depth (shell ifs, past the limit)',
+    path: 'train.sh',
+    make: (n) => `#!/bin/bash\n${'if true; then\n'.repeat(n)}torchrun --nproc_per_node 8 pretrain_gpt.py --micro-batch-size 2\n${'fi\n'.repeat(n)}`,
+  },
+  {
     what: 'YAML keys (Trainer arguments)',
     path: 'train.yaml',
     make: (n, salt) => `# trainlint: format=hf-trainer\noutput_dir: out\nper_device_train_batch_size: 4\nlearning_rate: 2.0e-5\n${range(n).map((i) => `lerning_rate_${salt}_${i}: ${i}`).join('\n')}\n`,
