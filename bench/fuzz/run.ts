@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       const sig = signature(failure);
       if (!seen.has(sig)) {
         seen.add(sig);
-        // A slow case is minimized only while it stays slow; fewer tries fit in the budget.
+        // Kept only while it fails the same way; each try of a slow case takes seconds, so it gets a longer budget.
         const stillFails = (t: string) => {
           const again = checkCase(t, name, shellParser);
           return again !== undefined && signature(again) === sig;
