@@ -7,8 +7,13 @@ export type Language = 'json' | 'yaml' | 'shell';
 export function renameKey(language: Language, text: string, node: ConfigNode, newKey: string): TextEdit | undefined {
   // A key that comes through a YAML merge (`<<: *base`) is written in the anchored mapping; its range here is the alias.
   if (!node.keyRange || node.viaAlias) return undefined;
+  // A key the parser recovered from broken text (`<<: []: r`) has no written span: an insertion there never renames it.
+  if (node.keyRange.start === node.keyRange.end) return undefined;
   const written = text.slice(node.keyRange.start, node.keyRange.end);
   const quoted = written.startsWith('"') || written.startsWith("'");
+  // A plain YAML key whose span does not spell it (a byte order mark inside the file is part of the key PyYAML reads,
+  // not of the span): renaming the span would leave the key misspelt.
+  if (language === 'yaml' && !quoted && written !== String(node.key)) return undefined;
   const newText = language === 'json' || quoted ? JSON.stringify(newKey) : newKey;
   return { range: node.keyRange, newText };
 }

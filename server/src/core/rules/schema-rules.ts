@@ -75,6 +75,18 @@ function where(pointer: string): string {
 // Suggestions per object schema and unknown name: the same typo in many files (or keystrokes) is ranked once.
 const suggestionCache = new WeakMap<SchemaNode, Map<string, Suggestion[]>>();
 
+// The candidate names per object schema, listed once: listing them per unknown key cost as much as the ranking.
+const publicCache = new WeakMap<SchemaNode, string[]>();
+
+function publicProperties(root: SchemaNode, objectSchema: SchemaNode): string[] {
+  let names = publicCache.get(objectSchema);
+  if (!names) {
+    names = knownProperties(root, objectSchema).filter((name) => !name.startsWith('_'));
+    publicCache.set(objectSchema, names);
+  }
+  return names;
+}
+
 function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string): Suggestion[] {
   let byKey = suggestionCache.get(objectSchema);
   if (!byKey) {
@@ -85,7 +97,7 @@ function suggestionsFor(root: SchemaNode, objectSchema: SchemaNode, key: string)
   if (!ranked) {
     // A few extra candidates, since names the object already has are dropped afterwards.
     // Private fields (`_kt_config_handle`, init=False) are nobody's intended spelling of a public key.
-    const candidates = knownProperties(root, objectSchema).filter((name) => key.startsWith('_') || !name.startsWith('_'));
+    const candidates = key.startsWith('_') ? knownProperties(root, objectSchema) : publicProperties(root, objectSchema);
     ranked = rankSuggestions(key, candidates, 8);
     if (byKey.size < 1000) byKey.set(key, ranked);
   }
@@ -160,6 +172,9 @@ export const unknownKey: Rule = {
       const renamesInto = new Map<string, Fix[]>();
       // Keys a section ignores without a near-miss, by section: several of them mean the section itself is out of date.
       const ignoredBySection = new Map<string, Array<{ node: ConfigNode; report: () => void }>>();
+      // The keys of each object with unknown keys, built once per object: per key it made 10,000 unknown keys quadratic.
+      const keySets = new Map<ConfigNode, Set<string>>();
+      const keysOf = (parent: ConfigNode) => keySets.get(parent) ?? keySets.set(parent, new Set(parent.children.map((c) => String(c.key)))).get(parent)!;
       for (const error of errors) {
         if (error.keyword !== 'additionalProperties' || error.schemaPath.includes('Of/')) continue;
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -178,7 +193,7 @@ export const unknownKey: Rule = {
         // A comment key is no typo: quiet where the framework ignores unknown keys, reported without renames where it rejects them.
         const comment = isCommentKey(key);
         if (comment && policy !== 'error') continue;
-        const present = new Set(parent.children.map((c) => String(c.key)));
+        const present = keysOf(parent);
         const ranked = comment ? [] : suggestionsFor(schema, parentSchema, key).filter((r) => !present.has(r.candidate)).slice(0, 3);
         const winner = clearWinner(ranked);
         const fixes: Fix[] = [];
@@ -261,7 +276,8 @@ export const unknownKey: Rule = {
           });
         // Only sections that drop keys without a word (NeMo's trainer raises TypeError on each: reported one by one).
         if (silentlyIgnored && !winner && !versioned && parentPointer !== root.pointer) {
-          ignoredBySection.set(parentPointer, [...(ignoredBySection.get(parentPointer) ?? []), { node, report }]);
+          const ignored = ignoredBySection.get(parentPointer) ?? ignoredBySection.set(parentPointer, []).get(parentPointer)!;
+          ignored.push({ node, report });
         } else report();
       }
       // Reported fixes are data until applied: two that collide are neither safe (the author picks which key is meant).

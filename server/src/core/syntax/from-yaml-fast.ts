@@ -22,6 +22,9 @@ interface RawNode {
  * (a syntax error, a duplicate key, a form whose events do not pair up), which then reports what it finds.
  */
 export function parseYamlFast(text: string, resolver: YamlResolver, limits: ParseLimits): ConfigTree | undefined {
+  // js-yaml drops a leading byte order mark (a second one: source.ts strips the first), so its positions would be one
+  // short and fixes would land a character early.
+  if (text.charCodeAt(0) === 0xfeff) return undefined;
   const stack: RawNode[][] = [[]];
   const open: number[] = [];
   const listener = (event: 'open' | 'close', state: State) => {

@@ -41,6 +41,32 @@ function normalize(key: string): string {
   return value;
 }
 
+// The characters of a normalized name counted in 37 bins (a-z, 0-9, anything else), cached like `normalized`.
+const counted = new Map<string, Uint16Array>();
+
+function countsOf(norm: string): Uint16Array {
+  let counts = counted.get(norm);
+  if (!counts) {
+    counts = new Uint16Array(37);
+    for (let i = 0; i < norm.length; i++) {
+      const c = norm.charCodeAt(i);
+      counts[c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : 36]++;
+    }
+    if (counted.size < 20_000) counted.set(norm, counts);
+  }
+  return counts;
+}
+
+/**
+ * A lower bound of the edit distance: an insertion or deletion changes the character counts by one, a substitution by
+ * two, a transposition not at all. Ranking an unknown key against a thousand flags rules most out here.
+ */
+function countBound(a: Uint16Array, b: Uint16Array): number {
+  let diff = 0;
+  for (let i = 0; i < 37; i++) diff += Math.abs(a[i] - b[i]);
+  return Math.ceil(diff / 2);
+}
+
 export interface Suggestion {
   candidate: string;
   distance: number;
@@ -53,6 +79,7 @@ export interface Suggestion {
 export function rankSuggestions(unknown: string, candidates: Iterable<string>, limit = 3): Suggestion[] {
   const target = normalize(unknown);
   const maxDistance = Math.max(2, Math.floor(unknown.length / 3));
+  const targetCounts = countsOf(target);
   const ranked: Suggestion[] = [];
   for (const candidate of candidates) {
     const norm = normalize(candidate);
@@ -62,6 +89,7 @@ export function rankSuggestions(unknown: string, candidates: Iterable<string>, l
     else if (target.length >= 6 && norm.startsWith(target)) distance = Math.min(maxDistance, norm.length - target.length);
     // The edit distance is at least the difference in length: most of a large flag list is ruled out here.
     else if (Math.abs(norm.length - target.length) > maxDistance) continue;
+    else if (countBound(targetCounts, countsOf(norm)) > maxDistance) continue;
     else distance = editDistance(target, norm, maxDistance);
     if (distance <= maxDistance) ranked.push({ candidate, distance });
   }
