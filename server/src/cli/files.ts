@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, lstatSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { readRegularFile, type ReadOutcome } from '../node/read-file';
-import { dirname, join, relative, resolve, basename } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UsageError } from './args';
 import { PROJECT_FILE_NAME } from '../core/index';
 import { DEFAULT_LIMITS } from '../core/syntax/limits';
