@@ -268,3 +268,21 @@ export function elapsed(start) {
 export function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
+
+/** A driver's checks: each prints `ok`/`FAIL` with what it checks; `failures` keeps the failed ones for the summary line. */
+export function checklist() {
+  const failures = [];
+  let passed = 0;
+  const check = (ok, what) => {
+    console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
+    if (ok) passed++;
+    else failures.push(what);
+  };
+  return { check, failures, passed: () => passed };
+}
+
+/** A prerequisite is absent: the e2e test skips (or fails under CI) on this line and exit code 2. */
+export function missing(what) {
+  console.log(`missing: ${what}`);
+  return 2;
+}

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, REPO } from './lib.mjs';
+import { CHROMIUM, REPO, checklist, missing } from './lib.mjs';
 
 const CONFIG = '{\n  "train_micro_batch_size_per_gpu": 1,\n  "gradient_accumulation_steps": 4,\n  "zero_optimization": {"stage": 2, "overlap_com": true},\n  "bf16": {"enabled": true}\n}\n';
 const STATE = { name: 'ds_config.json', text: CONFIG, gpu: 'h100_sxm', nodes: 1, gpusPerNode: 8, model: 'meta-llama/Llama-3.1-8B', seqLength: '4096' };
@@ -26,11 +26,7 @@ async function main() {
   const expected = Math.round(JSON.parse(cli.stdout).memory.total);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  const failures = [];
-  const check = (ok, what) => {
-    console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-    if (!ok) failures.push(what);
-  };
+  const { check, failures } = checklist();
   try {
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const requests = [];
@@ -62,9 +58,5 @@ async function main() {
   return failures.length === 0 ? 0 : 1;
 }
 
-function missing(what) {
-  console.log(`missing: ${what}`);
-  return 2;
-}
 
 process.exitCode = await main();

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM, REPO, runDirs, cleanup } from './lib.mjs';
+import { CHROMIUM, REPO, runDirs, cleanup, checklist, missing } from './lib.mjs';
 
 const CLI = join(REPO, 'dist/cli.js');
 const FLAGS = ['--gpu', 'h100-sxm', '--nodes', '2', '--gpus-per-node', '8', '--model', 'meta-llama/Llama-3.1-8B', '--seq-length', '8192'];
@@ -31,13 +31,7 @@ async function main() {
   const estimates = FILES.map((file) => JSON.parse(cli(['estimate', file, ...FLAGS, '--format', 'json'])));
   mkdirSync(SCREENSHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  const failures = [];
-  let passed = 0;
-  const check = (ok, what) => {
-    if (ok) passed++;
-    else failures.push(what);
-    console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-  };
+  const { check, failures, passed: checksPassed } = checklist();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const requests = [];
@@ -74,13 +68,9 @@ async function main() {
     cleanup(d, failures.length > 0);
   }
   console.log(`screenshots: ${SCREENSHOTS}/report-*.png`);
-  console.log(`${failures.length === 0 ? 1 : 0} passed, ${failures.length === 0 ? 0 : 1} failed (HTML report in Chromium: ${passed} checks${failures.length ? `; failed: ${failures.join('; ')}` : ''})`);
+  console.log(`${failures.length === 0 ? 1 : 0} passed, ${failures.length === 0 ? 0 : 1} failed (HTML report in Chromium: ${checksPassed()} checks${failures.length ? `; failed: ${failures.join('; ')}` : ''})`);
   return failures.length === 0 ? 0 : 1;
 }
 
-function missing(what) {
-  console.log(`missing: ${what}`);
-  return 2;
-}
 
 process.exitCode = await main();

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { CHROMIUM, REPO } from './lib.mjs';
+import { CHROMIUM, REPO, checklist, missing } from './lib.mjs';
 
 const PAGE = `<!DOCTYPE html><html><body><script>
 const worker = new Worker('/web-server.js');
@@ -36,11 +36,7 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  const failures = [];
-  const check = (ok, what) => {
-    console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-    if (!ok) failures.push(what);
-  };
+  const { check, failures } = checklist();
   try {
     const page = await browser.newPage();
     const requests = [];
@@ -69,9 +65,5 @@ async function main() {
   return failures.length === 0 ? 0 : 1;
 }
 
-function missing(what) {
-  console.log(`missing: ${what}`);
-  return 2;
-}
 
 process.exitCode = await main();
