@@ -16,7 +16,26 @@ export interface Remedy {
   title: string;
   changes: PlanChange[];
   /** The figures recomputed with the changes applied. */
-  result: { memoryBytes?: number; fits?: boolean; bubbleFraction?: number; iterationSeconds?: number };
+  result: ChangedFigures;
+}
+
+/** What a changed plan comes to: the figures remedies and the plan page's what-if rows compare. */
+export interface ChangedFigures {
+  memoryBytes?: number;
+  fits?: boolean;
+  bubbleFraction?: number;
+  iterationSeconds?: number;
+  mfu?: number;
+}
+
+export function changedFigures(after: Estimate): ChangedFigures {
+  return {
+    memoryBytes: after.memory.available ? after.memory.total : undefined,
+    fits: after.memory.available ? after.memory.fits : undefined,
+    bubbleFraction: after.bubble.available ? after.bubble.fraction : undefined,
+    iterationSeconds: after.time.available ? after.time.iterationSeconds : undefined,
+    mfu: after.time.available ? after.time.mfu : undefined,
+  };
 }
 
 export interface Finding {
@@ -46,7 +65,7 @@ function percent(share: number): string {
   return `${(100 * share).toFixed(1)}%`;
 }
 
-function getPath(plan: TrainingPlan, path: string): unknown {
+export function getPath(plan: TrainingPlan, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
 }
 
@@ -66,17 +85,7 @@ export function change(plan: TrainingPlan, path: string, to: unknown): PlanChang
 }
 
 function remedy(base: Estimate, title: string, changes: PlanChange[], options: FindingOptions): Remedy {
-  const after = estimate(withChanges(base.plan, changes), options.estimateOptions);
-  return {
-    title,
-    changes,
-    result: {
-      memoryBytes: after.memory.available ? after.memory.total : undefined,
-      fits: after.memory.available ? after.memory.fits : undefined,
-      bubbleFraction: after.bubble.available ? after.bubble.fraction : undefined,
-      iterationSeconds: after.time.available ? after.time.iterationSeconds : undefined,
-    },
-  };
+  return { title, changes, result: changedFigures(estimate(withChanges(base.plan, changes), options.estimateOptions)) };
 }
 
 /** The next sharding step: Megatron's distributed optimizer, FSDP full shard, the next ZeRO stage, then optimizer offload. */

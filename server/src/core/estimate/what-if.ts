@@ -1,28 +1,15 @@
 import { estimate, type Estimate, type EstimateOptions } from './estimate';
-import { change, nextShardingChange, withChanges, type PlanChange } from './findings';
+import { change, changedFigures, nextShardingChange, withChanges, type ChangedFigures, type PlanChange } from './findings';
 import type { TrainingPlan } from './plan';
 
 /** One alternative to the plan as written, changed in one respect, with what the estimator makes of it. */
-export interface WhatIfRow {
+export interface WhatIfRow extends ChangedFigures {
   title: string;
   changes: PlanChange[];
-  memoryBytes?: number;
-  fits?: boolean;
-  iterationSeconds?: number;
-  mfu?: number;
-  bubbleFraction?: number;
 }
 
 function row(title: string, changes: PlanChange[], result: Estimate): WhatIfRow {
-  return {
-    title,
-    changes,
-    memoryBytes: result.memory.available ? result.memory.total : undefined,
-    fits: result.memory.available ? result.memory.fits : undefined,
-    iterationSeconds: result.time.available ? result.time.iterationSeconds : undefined,
-    mfu: result.time.available ? result.time.mfu : undefined,
-    bubbleFraction: result.bubble.available ? result.bubble.fraction : undefined,
-  };
+  return { title, changes, ...changedFigures(result) };
 }
 
 /** The one-respect changes worth comparing: sharding, micro-batch at the same global batch, recompute, TP, PP, offload. */

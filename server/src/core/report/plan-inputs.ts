@@ -1,5 +1,7 @@
 import type { TrainingPlan } from '../estimate/plan';
 import type { AnchorKey, Anchors } from '../plan/anchors';
+import { getPath } from '../estimate/findings';
+import { splitPointer } from '../syntax/config-tree';
 
 /** One input of the estimate, its value, and the key it was read from. */
 export interface PlanInput {
@@ -30,16 +32,12 @@ const FIELDS: Array<{ label: string; path: string; anchor?: AnchorKey }> = [
   { label: 'learning rate', path: 'optimizer.lr', anchor: 'optimizer.lr' },
 ];
 
-function valueAt(plan: TrainingPlan, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], plan);
-}
-
 /**
- * A key as its file writes it: `/zero_optimization/stage` is `zero_optimization.stage` (JSON Pointer escapes undone); in a
+ * A key as its file writes it: `/zero_optimization/stage` is `zero_optimization.stage`; in a
  * launch script the command line's arguments are under `/args` (shell/shell-config.ts), so `/args/lr` is `--lr`.
  */
 function keyName(pointer: string, commandLine: boolean): string {
-  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = splitPointer(pointer);
   return commandLine && parts[0] === 'args' && parts.length === 2 ? `--${parts[1]}` : parts.join('.');
 }
 
@@ -51,7 +49,7 @@ function keyName(pointer: string, commandLine: boolean): string {
 export function planInputs(plan: TrainingPlan, anchors: Anchors, commandLine: boolean): PlanInput[] {
   const inputs: PlanInput[] = [];
   for (const { label, path, anchor } of FIELDS) {
-    const value = valueAt(plan, path);
+    const value = getPath(plan, path);
     if (value === undefined || value === null) continue;
     const node = anchor ? anchors[anchor] : undefined;
     inputs.push({ field: label, value: String(value), key: node ? keyName(node.pointer, commandLine) || String(node.key ?? '') : undefined });
