@@ -5,7 +5,7 @@ import { estimateFlops, type FlopsConvention, type FlopsResult } from './flops';
 import { estimateMemory, type MemoryBlock } from './memory';
 import { countParameters, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
-import { estimateStepTime, STEP_TIME_CONSTANTS, type StepTimeConstants, type TimeBlock } from './step-time';
+import { estimateStepTime, STEP_TIME_CONSTANTS, unavailableTime, type StepTimeConstants, type TimeBlock } from './step-time';
 
 export interface EstimateOptions {
   /** FLOPs convention for the flops block, MFU and TFLOP/s (default 'palm', PaLM's MFU definition). */
@@ -69,10 +69,7 @@ export function estimate(input: TrainingPlan, options: EstimateOptions = {}): Es
     vpp: plan.parallel?.vpp, stageCosts: stageCosts(parameters),
   }), { ...base, available: false, schedule: 'none', microbatches: 0, fraction: 0, overIdeal: 0, inFlight: 0 });
   const flops = guarded(() => estimateFlops(plan, convention), { ...base, available: false, convention, perIteration: { model: 0, hardware: 0 }, perToken: { model: 0, hardware: 0 } });
-  const time = guarded(() => estimateStepTime(plan, convention, constants), {
-    ...base, available: false, iterationSeconds: 0, tflopsPerGpu: 0, mfu: 0, hfu: 0, tokensPerSecond: 0, measured: false,
-    breakdown: { computeSeconds: 0, bubbleSeconds: 0, tensorParallelSeconds: 0, pipelineP2pSeconds: 0, dataParallelSeconds: 0, optimizerSeconds: 0 },
-  });
+  const time = guarded(() => estimateStepTime(plan, convention, constants), unavailableTime(base.assumptions, base.sources, base.missing));
   const cost = guarded(() => estimateCost(plan, time.available ? time.iterationSeconds : undefined), {
     ...base, available: false, tokens: 0, iterations: 0, days: 0, gpuHours: 0,
   });

@@ -4,6 +4,7 @@ import { estimateFlops, forwardFlopsPerToken, recomputedLayerFraction, type Flop
 import { bytesPerParameter, offloadTarget, shardDegree, shardingStage } from './model-states';
 import { countParameters, headDim, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
+import { stepTimeConfidence, type StepTimeConfidence } from './calibration';
 
 /**
  * The free constants of the performance model. They were chosen by `node out/bench/accuracy.js --calibrate`: coordinate
@@ -52,6 +53,7 @@ const CPU_ADAM_PARAMS_PER_SECOND = 1e9;
 // PCIe Gen4 x16 carries about 32 GB/s each way (hardware.json, A100 PCIe note); 25 GB/s assumed achievable for offload copies.
 const PCIE_GBPS = 25;
 
+
 export interface TimeBlock {
   available: boolean;
   iterationSeconds: number;
@@ -61,6 +63,8 @@ export interface TimeBlock {
   hfu: number;
   tokensPerSecond: number;
   measured: boolean;
+  /** Whether published runs of the same GPU and regime fitted the model (server/src/core/estimate/calibration.ts). */
+  confidence: StepTimeConfidence;
   breakdown: {
     computeSeconds: number;
     bubbleSeconds: number;
@@ -72,6 +76,16 @@ export interface TimeBlock {
   assumptions: string[];
   sources: string[];
   missing: string[];
+}
+
+/** The block when no step time can be given (inputs missing, or the model failed on the plan). */
+export function unavailableTime(assumptions: string[], sources: string[], missing: string[]): TimeBlock {
+  return {
+    available: false, iterationSeconds: 0, tflopsPerGpu: 0, mfu: 0, hfu: 0, tokensPerSecond: 0, measured: false,
+    confidence: { level: 'extrapolated', reason: 'no step time' },
+    breakdown: { computeSeconds: 0, bubbleSeconds: 0, tensorParallelSeconds: 0, pipelineP2pSeconds: 0, dataParallelSeconds: 0, optimizerSeconds: 0 },
+    assumptions, sources, missing,
+  };
 }
 
 interface StageTime {
@@ -271,11 +285,7 @@ export function estimateStepTime(plan: TrainingPlan, convention: FlopsConvention
   const missing = [...new Set([...flops.missing, ...counts.missing])];
   if (plan.hardware?.peakTflops === undefined) missing.push('hardware.gpu or hardware.peakTflops');
   if (plan.parallel?.worldSize === undefined) missing.push('parallel.worldSize');
-  const empty: TimeBlock = {
-    available: false, iterationSeconds: 0, tflopsPerGpu: 0, mfu: 0, hfu: 0, tokensPerSecond: 0, measured: false,
-    breakdown: { computeSeconds: 0, bubbleSeconds: 0, tensorParallelSeconds: 0, pipelineP2pSeconds: 0, dataParallelSeconds: 0, optimizerSeconds: 0 },
-    assumptions, sources, missing,
-  };
+  const empty = unavailableTime(assumptions, sources, missing);
   if (missing.length > 0) return empty;
   const world = plan.parallel!.worldSize!;
   const peak = plan.hardware!.peakTflops! * 1e12;
@@ -288,6 +298,7 @@ export function estimateStepTime(plan: TrainingPlan, convention: FlopsConvention
     hfu: flops.perIteration.hardware / (iterationSeconds * world * peak),
     tokensPerSecond: tokensPerIteration / iterationSeconds,
     measured,
+    confidence: measured ? { level: 'measured', reason: 'the iteration time is the measured one the input gives' } : stepTimeConfidence(plan),
     breakdown,
     assumptions: [...assumptions, ...flops.assumptions],
     sources: [...sources, ...flops.sources],

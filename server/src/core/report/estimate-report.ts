@@ -1,4 +1,5 @@
 import type { Estimate } from '../estimate/estimate';
+import { dominantTerms } from './step-parts';
 import { count, days, gib, percent, seconds, usd } from './units';
 
 /** One block of an estimate as rows a person reads, shared by `trainlint estimate` and the editor hover. */
@@ -101,6 +102,7 @@ export function throughputSection(e: Estimate): ReportSection {
       ['model TFLOP/s per GPU', t.tflopsPerGpu.toFixed(0)],
       ['MFU / HFU', `${percent(t.mfu)} / ${percent(t.hfu)}`],
       ['tokens per second', count(t.tokensPerSecond)],
+      ...(t.measured ? [] : [['largest parts', dominantTerms(t)], ['confidence', `${t.confidence.level}: ${t.confidence.reason}`]] as Array<[string, string]>),
     ],
     notes: [...f.assumptions, ...t.assumptions],
     sources: [...f.sources, ...t.sources],

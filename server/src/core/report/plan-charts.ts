@@ -1,6 +1,7 @@
 import type { Estimate } from '../estimate/estimate';
 import type { StageMemoryBar } from '../estimate/memory';
 import type { Timeline } from './pipeline-timeline';
+import { stepParts } from './step-parts';
 import { gib, percent, seconds } from './units';
 
 /**
@@ -93,22 +94,6 @@ export function timelineChart(timeline: Timeline): string {
 }
 
 /** The parts of one step, in the order they pass: compute, tensor- and pipeline-parallel traffic, bubble, data-parallel, optimizer. */
-export function stepParts(time: Estimate['time']): Array<{ part: string; label: string; color: string; seconds: number }> {
-  const b = time.breakdown;
-  const parts = [
-    { part: 'compute', label: 'compute', color: '#4e79a7', seconds: b.computeSeconds },
-    { part: 'tensorParallel', label: 'tensor-parallel communication', color: '#76b7b2', seconds: b.tensorParallelSeconds },
-    { part: 'pipelineP2p', label: 'pipeline point-to-point', color: '#59a14f', seconds: b.pipelineP2pSeconds },
-    { part: 'bubble', label: 'pipeline fill and drain', color: '#bab0ac', seconds: b.bubbleSeconds },
-    { part: 'dataParallel', label: 'exposed data-parallel communication', color: '#f28e2b', seconds: b.dataParallelSeconds },
-    { part: 'optimizer', label: 'optimizer step', color: '#e15759', seconds: b.optimizerSeconds },
-  ];
-  // The steady state's other kernels (attention, memory-bound work) are in the slowest stage's total but not split out.
-  const rest = time.iterationSeconds - parts.reduce((sum, p) => sum + p.seconds, 0);
-  if (rest > time.iterationSeconds * 1e-6) parts.push({ part: 'rest', label: 'other kernels (not split further)', color: '#9c755f', seconds: rest });
-  return parts.filter((p) => p.seconds > 0);
-}
-
 export function stepChart(time: Estimate['time']): string {
   const plot = WIDTH - 10;
   const body: string[] = [];

@@ -1,7 +1,8 @@
 import type { Estimate } from '../estimate/estimate';
 import { memoryOfEndStages } from '../estimate/memory';
 import { whatIf, type WhatIfRow } from '../estimate/what-if';
-import { escapeHtml, MEMORY_PARTS, memoryChart, stepChart, stepParts, timelineChart } from './plan-charts';
+import { escapeHtml, MEMORY_PARTS, memoryChart, stepChart, timelineChart } from './plan-charts';
+import { stepParts } from './step-parts';
 import type { PlanInput } from './plan-inputs';
 import { pipelineTimeline } from './pipeline-timeline';
 import { costSection, estimateSections, howToGive } from './estimate-report';
@@ -77,7 +78,8 @@ function timeBlock(e: Estimate): string {
   const head = `<h3>Step time <span>${esc(`${seconds(t.iterationSeconds)} per step${t.measured ? ' (measured)' : ''} · MFU ${percent(t.mfu)} · HFU ${percent(t.hfu)}`)}</span></h3>`;
   if (t.measured) return head + '<p>The measured time is not split into parts.</p>';
   const rows = stepParts(t).map((part) => [esc(part.label), seconds(part.seconds), percent(part.seconds / t.iterationSeconds)]);
-  return head + stepChart(t) + table('Step time by part', ['part', 'time', 'share'], rows, 'numbers');
+  const confidence = `<p class="note">Confidence: ${esc(`${t.confidence.level}: ${t.confidence.reason}`)}.</p>`;
+  return head + confidence + stepChart(t) + table('Step time by part', ['part', 'time', 'share'], rows, 'numbers');
 }
 
 function costBlock(e: Estimate): string {
