@@ -3,6 +3,7 @@
 // server's resident memory after a warm-up, after the flood and after 5 s idle, and whether it still answers.
 //
 // Usage: npm run build && node out/bench/lsp-soak.js [--edits N]
+import { SERVER_NODE_FLAGS } from '../server/src/lsp/protocol';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ function rssMiB(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' });
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const floodSeconds = (Date.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 5000));
   const idle = rssMiB(server.pid!);
+  console.log(`server: node ${SERVER_NODE_FLAGS.join(' ')} dist/cli.js lsp --stdio (as the VS Code client starts it)`);
   console.log(`edits: ${EDITS} in ${floodSeconds.toFixed(1)} s, then 3 malformed changes; still answering: ${answered ? 'yes' : 'NO'}`);
   console.log(`resident memory: ${warm.toFixed(0)} MiB after warm-up, ${flood.toFixed(0)} MiB after the flood, ${idle.toFixed(0)} MiB after 5 s idle (${((idle / warm - 1) * 100).toFixed(1)}% over the warm-up)`);
   await connection.sendRequest('shutdown');
