@@ -96,6 +96,25 @@ export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []
   return { weights: 2, gradients: 2, optimizer: 4 + moments };
 }
 
+/**
+ * Plain PyTorch mixed precision without ZeRO (HF Trainer fp16/bf16): fp32 parameters, 16-bit compute under
+ * torch.autocast. Its 4 + 4 + K bytes per parameter (fp32 weights and gradients, no separate master copy) total the
+ * ZeRO paper's 2 + 2 + K + 4 counted above.
+ */
+export function usesAutocast(plan: TrainingPlan): boolean {
+  const mixed = plan.precision === 'fp16' || plan.precision === 'bf16';
+  return (plan.framework ?? 'plain') === 'plain' && mixed && plan.loadDtype === undefined && shardingStage(plan) === 0;
+}
+
+/**
+ * The 16-bit copies torch.autocast makes of fp32 trainable weights: cached_cast keeps the cast of every leaf tensor
+ * that requires grad for the whole autocast region (aten/src/ATen/autocast_mode.cpp), and the linear layers save them
+ * for the backward pass, so 2 bytes per trainable parameter are held from the end of the forward pass into the backward.
+ */
+export function autocastCopyBytes(plan: TrainingPlan, trainableOnGpu: number): number {
+  return usesAutocast(plan) ? 2 * trainableOnGpu : 0;
+}
+
 export function offloadTarget(value: Offload | undefined): 'cpu' | 'nvme' | undefined {
   if (value === 'nvme') return 'nvme';
   if (value === true || value === 'cpu') return 'cpu';
