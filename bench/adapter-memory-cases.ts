@@ -117,7 +117,8 @@ export const ADAPTER_MEMORY_CASES: AdapterMemoryCase[] = [
  * measurement: the estimate must fit a 48 GB GPU, and the same run with a 16-bit base must not. The repository's
  * scripts/finetune_guanaco_65b.sh trains LLaMA-65B with --bits 4 --double_quant, LoRA r 64 on every linear layer
  * (dropout 0.05), batch 1, at most 16 + 512 tokens, gradient checkpointing, bf16, and bitsandbytes' paged AdamW (its
- * own fused kernel). qlora.py loads the model with torch_dtype=torch.bfloat16 under --bf16 (loadDtype).
+ * own fused kernel). qlora.py loads the model with torch_dtype=torch.bfloat16 under --bf16 and casts the LoRA modules to
+ * bf16 (loadDtype); its paged_adamw_32bit keeps fp32 states, about 3 GiB above the bf16 moments the estimator counts.
  */
 export const QLORA_65B_ON_48GB: { plan: TrainingPlan; url: string } = {
   url: 'https://arxiv.org/abs/2305.14314',

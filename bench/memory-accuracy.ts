@@ -53,6 +53,7 @@ function main(): void {
   }
   console.log('');
   console.log(summary('all cases with a figure', results));
+  console.log(summary('full training (no adapter)', results.filter((r) => !r.case.plan.adapter)));
   for (const source of [...new Set(results.map((r) => r.case.source))]) {
     const of = results.filter((r) => r.case.source === source);
     if (of.some((r) => r.error !== undefined)) console.log(summary(`  ${source.slice(0, 34)}`, of));
