@@ -1,5 +1,5 @@
 // Published peak GPU memory of LoRA/QLoRA runs, each as the plan that describes it. test/estimate/adapters-published
-// holds the estimator to them and bench/adapter-memory.ts prints the table; docs/estimates-adapters.md quotes them.
+// holds the estimator to them and bench/memory-accuracy.ts prints the table; docs/estimates-adapters.md quotes them.
 import type { AdapterSpec, ModelSpec, TrainingPlan } from '../server/src/core/estimate/plan';
 
 export interface AdapterMemoryCase {
@@ -117,12 +117,13 @@ export const ADAPTER_MEMORY_CASES: AdapterMemoryCase[] = [
  * measurement: the estimate must fit a 48 GB GPU, and the same run with a 16-bit base must not. The repository's
  * scripts/finetune_guanaco_65b.sh trains LLaMA-65B with --bits 4 --double_quant, LoRA r 64 on every linear layer
  * (dropout 0.05), batch 1, at most 16 + 512 tokens, gradient checkpointing, bf16, and bitsandbytes' paged AdamW (its
- * own fused kernel).
+ * own fused kernel). qlora.py loads the model with torch_dtype=torch.bfloat16 under --bf16 and casts the LoRA modules to
+ * bf16 (loadDtype); its paged_adamw_32bit keeps fp32 states, about 3 GiB above the bf16 moments the estimator counts.
  */
 export const QLORA_65B_ON_48GB: { plan: TrainingPlan; url: string } = {
   url: 'https://arxiv.org/abs/2305.14314',
   plan: {
-    framework: 'plain', precision: 'bf16', recompute: 'full', flashAttention: false, model: { ...LLAMA_65B, seqLength: 528 },
+    framework: 'plain', precision: 'bf16', loadDtype: 'bf16', recompute: 'full', flashAttention: false, model: { ...LLAMA_65B, seqLength: 528 },
     batch: { micro: 1, gradAccum: 16 }, parallel: { worldSize: 1 }, hardware: { gpu: 'rtx-a6000' }, optimizer: { type: 'adamw', fused: true },
     adapter: { type: 'qlora', baseBits: 4, rank: 64, targetModules: ['all-linear'], dropout: 0.05, doubleQuant: true },
   },

@@ -1,4 +1,5 @@
 import { headDim, mambaWidths } from './parameters';
+import { usesAutocast } from './model-states';
 import type { ModelSpec, TrainingPlan } from './plan';
 
 /**
@@ -49,6 +50,8 @@ interface LayerShape {
   glu: boolean;
   dropout: boolean;
   flash: boolean;
+  /** Mixed precision by torch.autocast, whose softmax returns fp32. */
+  autocast: boolean;
   bytes: number;
   /** Bytes of a stored GEMM input: Transformer Engine keeps FP8 casts of linear-layer inputs for the backward pass. */
   gemmInputBytes: number;
@@ -57,7 +60,7 @@ interface LayerShape {
 
 /** Korthikanti Sec. 4.1 terms for one layer, in bytes, for s tokens x b sequences. */
 function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
-  const { s, b, h, heads, qWidth, kWidth, vWidth, outWidth, ffn, mlpCopies, glu, dropout, flash, bytes, gemmInputBytes } = shape;
+  const { s, b, h, heads, qWidth, kWidth, vWidth, outWidth, ffn, mlpCopies, glu, dropout, flash, autocast, bytes, gemmInputBytes } = shape;
   const sb = s * b;
   const mask = dropout ? 1 : 0;
   // Replicated: two norm inputs (4sbh), QKV input (2sbh), MLP input (2sbh), attention and MLP dropout masks (sbh each).
@@ -68,7 +71,10 @@ function layerActivationTerms(shape: LayerShape): LayerActivationBytes {
   const attention = sb * (bytes * (qWidth + kWidth + vWidth) + gemmInputBytes * outWidth);
   const mlp = mlpCopies * sb * ffn * (bytes * (glu ? 2 : 1) + gemmInputBytes);
   // Scores: softmax output 2as^2b, dropout mask as^2b, dropout output 2as^2b; FlashAttention keeps only the fp32 log-sum-exp (4 bytes per row).
-  const scores = flash ? 4 * heads * sb : heads * s * sb * (bytes + (dropout ? 1 + bytes : 0));
+  // torch.autocast runs softmax in fp32 (autocast's fp32 op list), so its saved output takes 4 bytes and the P.V matmul
+  // saves its own 16-bit cast of the (dropped-out) probabilities.
+  const probabilities = autocast ? 4 + bytes : dropout ? 2 * bytes : bytes;
+  const scores = flash ? 4 * heads * sb : heads * s * sb * (probabilities + (dropout ? 1 : 0));
   return { tensorParallel: attention + mlp, replicated, scores };
 }
 
@@ -121,6 +127,7 @@ function layerShape(plan: TrainingPlan, moeLayer: boolean): LayerShape {
     glu: model.glu === true,
     dropout: model.dropout === true,
     flash: plan.flashAttention !== false,
+    autocast: usesAutocast(plan),
     bytes: precision === 'fp32' || precision === 'tf32' ? 4 : 2,
     // Transformer Engine's Linear saves the FP8 cast of its input for the weight gradient (transformer_engine/pytorch/module/linear.py).
     gemmInputBytes: precision === 'fp32' || precision === 'tf32' ? 4 : precision === 'fp8' ? 1 : 2,

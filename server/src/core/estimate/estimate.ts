@@ -62,7 +62,7 @@ export function estimate(input: TrainingPlan, options: EstimateOptions = {}): Es
   const memory = guarded(() => estimateMemory(plan), {
     ...base, available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0,
     generationEngine: 0, optimizerStep: 0,
-    total: 0, peakPhase: 'forward-backward', capacity: 0, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0 },
+    total: 0, peakPhase: 'forward-backward', capacity: 0, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0, autocastCopies: 0 },
   });
   const bubble = guarded(() => pipelineBubble({
     pp: plan.parallel?.pp ?? 1, microbatches: plan.batch?.gradAccum ?? NaN, schedule: plan.parallel?.schedule,

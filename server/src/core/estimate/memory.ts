@@ -1,6 +1,6 @@
 import { logitsBytes, stageActivationBytes } from './activations';
 import { extraModelMemory, type ExtraModelPart } from './extra-models';
-import { modelStateBytes, offloadTarget, shardingStage } from './model-states';
+import { autocastCopyBytes, modelStateBytes, offloadTarget, shardingStage } from './model-states';
 import { countParameters, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
 import { dequantizedWeightBytes, frozenBase, loraLayerActivationBytes, type FrozenBase } from './adapter-memory';
@@ -24,6 +24,8 @@ export interface MemoryBuffers {
   liveParameters: number;
   /** A quantized base weight dequantized to 16 bits for its GEMM (and DoRA's W + BA), one matrix at a time. */
   dequantizedWeight: number;
+  /** torch.autocast's 16-bit copies of the fp32 trainable weights, held from the forward into the backward pass. */
+  autocastCopies: number;
 }
 
 /** An adapter run's share of the memory: the frozen base, the trained adapter, what LoRA adds to the activations. */
@@ -73,7 +75,7 @@ export interface MemoryBlock {
   missing: string[];
 }
 
-function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: number, base: FrozenBase | undefined, assumptions: string[]): MemoryBuffers {
+function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: number, trainableOnGpu: number, base: FrozenBase | undefined, assumptions: string[]): MemoryBuffers {
   const stage = shardingStage(plan);
   const framework = plan.framework ?? 'plain';
   const zero = plan.zero ?? {};
@@ -107,7 +109,9 @@ function buffersFor(plan: TrainingPlan, counts: ParameterCounts, gradientBytes: 
     assumptions.push('full sharding: two gathered transformer layers, one unsharded layer gradient and the gathered root (embeddings) counted as live');
   }
   const dequantizedWeight = dequantizedWeightBytes(plan) / (plan.parallel?.tp ?? 1);
-  return { cudaContext: CUDA_CONTEXT_BYTES, communicationBuckets, liveParameters, dequantizedWeight };
+  const autocastCopies = autocastCopyBytes(plan, trainableOnGpu);
+  if (autocastCopies > 0) assumptions.push('torch.autocast: fp32 weights and gradients, and a 16-bit copy of each trainable weight held from the forward into the backward pass');
+  return { cudaContext: CUDA_CONTEXT_BYTES, communicationBuckets, liveParameters, dequantizedWeight, autocastCopies };
 }
 
 interface StageMemory {
@@ -175,22 +179,23 @@ function stageMemory(plan: TrainingPlan, counts: ParameterCounts, rank: number, 
     optimizer: denseStates.optimizer + expertStates.optimizer,
     activations: activations.total + adapterActivations,
     logits: last ? logitsBytes(plan, paddedVocab(plan)) : 0,
-    buffers: buffersFor(plan, counts, gradients, base, assumptions),
+    buffers: buffersFor(plan, counts, gradients, onGpu * trainableShare, base, assumptions),
     cpu: denseStates.offloadedToCpu + expertStates.offloadedToCpu,
     nvme: denseStates.offloadedToNvme + expertStates.offloadedToNvme,
   };
 }
 
 function sumBuffers(b: MemoryBuffers): number {
-  return b.cudaContext + b.communicationBuckets + b.liveParameters + b.dequantizedWeight;
+  return b.cudaContext + b.communicationBuckets + b.liveParameters + b.dequantizedWeight + b.autocastCopies;
 }
 
 function forwardBackwardPeak(m: StageMemory): number {
   return m.weights + m.gradients + m.optimizer + m.activations + m.logits + sumBuffers(m.buffers);
 }
 
+/** The autocast copies are freed with the backward graph, before the optimizer step. */
 function optimizerStepPeak(m: StageMemory): number {
-  return m.weights + m.gradients + m.optimizer + m.optimizerStep + sumBuffers(m.buffers);
+  return m.weights + m.gradients + m.optimizer + m.optimizerStep + sumBuffers(m.buffers) - m.buffers.autocastCopies;
 }
 
 function stageTotal(m: StageMemory): number {
@@ -220,7 +225,7 @@ export function estimateMemory(plan: TrainingPlan): MemoryBlock {
   const capacity = (plan.hardware?.memoryGiB ?? 0) * GIB;
   const empty: MemoryBlock = {
     available: false, stage: 'only', weights: 0, gradients: 0, optimizer: 0, activations: 0, logits: 0, buffers: 0, otherModels: 0, generationEngine: 0, optimizerStep: 0, total: 0,
-    peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0 }, assumptions, sources, missing,
+    peakPhase: 'forward-backward', capacity, fits: false, bufferParts: { cudaContext: 0, communicationBuckets: 0, liveParameters: 0, dequantizedWeight: 0, autocastCopies: 0 }, assumptions, sources, missing,
   };
   // A catalog entry with only a published total (Jamba's Mamba layers, T5's encoder-decoder) has no layer layout to place in memory.
   if (missing.length === 0 && counts.perStage.length === 0) missing.push(ONLY_TOTAL);

@@ -24,12 +24,14 @@ export interface ModelStateBytes {
 }
 
 /** Bytes of optimizer moments per parameter at a given moment width (4 = fp32, 2 = 16-bit). */
-function momentBytes(type: OptimizerType, width: number, assumptions: string[]): number {
+function momentBytes(type: OptimizerType, width: number, assumptions: string[], momentum?: number): number {
   switch (type) {
     case 'adam':
     case 'adamw':
       return 2 * width;
     case 'sgd':
+      // torch/optim/sgd.py: the momentum_buffer state exists only when momentum != 0 (the default is 0).
+      return momentum === 0 ? 0 : width;
     case 'lion':
     case 'muon':
       // EleutherAI calc_transformer_mem.py: 8 bytes for SGD-momentum and Muon (master + one moment); Lion keeps one moment (Chen et al. 2023).
@@ -53,16 +55,17 @@ function momentBytes(type: OptimizerType, width: number, assumptions: string[]):
 export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []): BytesPerParameter {
   const precision = plan.precision ?? 'bf16';
   const type = plan.optimizer?.type ?? 'adamw';
+  const momentum = plan.optimizer?.momentum;
   const framework = plan.framework ?? 'plain';
   if (precision === 'fp32' || precision === 'tf32') {
     // fp32 training: the weights are the master copy (Megatron dist_optimizer.md: fp32 params + fp32 grads = 16 bytes with Adam).
-    return { weights: 4, gradients: 4, optimizer: momentBytes(type, 4, assumptions) };
+    return { weights: 4, gradients: 4, optimizer: momentBytes(type, 4, assumptions, momentum) };
   }
   if (precision === 'bf16-pure') {
     assumptions.push('bf16-pure: 16-bit weights, gradients and optimizer moments, no fp32 master copy');
-    return { weights: 2, gradients: 2, optimizer: momentBytes(type, 2, assumptions) };
+    return { weights: 2, gradients: 2, optimizer: momentBytes(type, 2, assumptions, momentum) };
   }
-  const moments = momentBytes(type, 4, assumptions);
+  const moments = momentBytes(type, 4, assumptions, momentum);
   if (framework === 'megatron') {
     // Megatron docs/user-guide/features/dist_optimizer.md: fp16 params + fp16 grads = 20 bytes (4 + 16/d distributed),
     // bf16 params + fp32 main grads = 18 bytes (6 + 12/d).
@@ -83,7 +86,7 @@ export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []
     // Weights loaded in bf16 and trained without DeepSpeed: bf16 parameters and gradients, and torch.optim.AdamW's
     // exp_avg / exp_avg_sq created with torch.zeros_like(param), so in bf16 too: no fp32 master copy.
     assumptions.push('weights loaded in bf16 (torch_dtype) and trained without DeepSpeed: bf16 parameters, gradients and Adam moments, no fp32 master copy');
-    return { weights: 2, gradients: 2, optimizer: momentBytes(type, 2, assumptions) };
+    return { weights: 2, gradients: 2, optimizer: momentBytes(type, 2, assumptions, momentum) };
   }
   if (framework === 'fsdp') {
     // PyTorch FSDP MixedPrecision: the sharded flat parameter stays fp32 (it is the master copy), gradients are reduced into fp32 shards.
@@ -91,6 +94,25 @@ export function bytesPerParameter(plan: TrainingPlan, assumptions: string[] = []
   }
   // ZeRO paper Sec. 3.1 / Table 1: 2 + 2 + K with K = 12 for mixed-precision Adam.
   return { weights: 2, gradients: 2, optimizer: 4 + moments };
+}
+
+/**
+ * Plain PyTorch mixed precision without ZeRO (HF Trainer fp16/bf16): fp32 parameters, 16-bit compute under
+ * torch.autocast. Its 4 + 4 + K bytes per parameter (fp32 weights and gradients, no separate master copy) total the
+ * ZeRO paper's 2 + 2 + K + 4 counted above.
+ */
+export function usesAutocast(plan: TrainingPlan): boolean {
+  const mixed = plan.precision === 'fp16' || plan.precision === 'bf16';
+  return (plan.framework ?? 'plain') === 'plain' && mixed && plan.loadDtype === undefined && shardingStage(plan) === 0;
+}
+
+/**
+ * The 16-bit copies torch.autocast makes of fp32 trainable weights: cached_cast keeps the cast of every leaf tensor
+ * that requires grad for the whole autocast region (aten/src/ATen/autocast_mode.cpp), and the linear layers save them
+ * for the backward pass, so 2 bytes per trainable parameter are held from the end of the forward pass into the backward.
+ */
+export function autocastCopyBytes(plan: TrainingPlan, trainableOnGpu: number): number {
+  return usesAutocast(plan) ? 2 * trainableOnGpu : 0;
 }
 
 export function offloadTarget(value: Offload | undefined): 'cpu' | 'nvme' | undefined {

@@ -35,7 +35,7 @@ const PARALLEL: FieldsOf<ParallelSpec> = {
 
 const BATCH: FieldsOf<BatchSpec> = { micro: 'number', gradAccum: 'number', global: 'number' };
 
-const OPTIMIZER: FieldsOf<OptimizerSpec> = { type: ['adam', 'adamw', 'sgd', 'lion', 'adafactor', 'adam8bit', 'muon'], lr: 'number', fused: 'boolean' };
+const OPTIMIZER: FieldsOf<OptimizerSpec> = { type: ['adam', 'adamw', 'sgd', 'lion', 'adafactor', 'adam8bit', 'muon'], lr: 'number', fused: 'boolean', momentum: 'number' };
 
 const ZERO: FieldsOf<ZeroSpec> = {
   stage: 'number', offloadOptimizer: 'offload', offloadParams: 'offload', reduceBucketSize: 'number', allgatherBucketSize: 'number',

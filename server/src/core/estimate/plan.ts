@@ -118,6 +118,8 @@ export interface OptimizerSpec {
   lr?: number;
   /** A fused kernel (apex/Transformer Engine/DeepSpeed FusedAdam) updates in place; PyTorch's AdamW allocates temporaries. */
   fused?: boolean;
+  /** SGD momentum: 0 keeps no optimizer state (torch.optim.SGD creates momentum_buffer only when momentum != 0). */
+  momentum?: number;
 }
 
 export interface ZeroSpec {
