@@ -360,6 +360,28 @@ function percent(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
+/** GPU generation of a row: the family word of its catalog name ("a100-80gb" -> A100, "h100-sxm" -> H100). */
+export function gpuGeneration(row: ThroughputRow): string {
+  return (row.plan.hardware?.gpu ?? 'unknown').split(/[-_ ]/)[0].toUpperCase();
+}
+
+/** Summaries of all and of held-out rows per group (GPU generation or source). */
+export function summarizeBy(results: RowResult[], key: (row: ThroughputRow) => string): { group: string; all: Summary; held: Summary }[] {
+  const groups = [...new Set(results.map((r) => key(r.row)))];
+  return groups.map((group) => {
+    const members = results.filter((r) => key(r.row) === group);
+    return { group, all: summarize(members), held: summarize(members.filter((r) => r.row.split === 'held-out')) };
+  });
+}
+
+function printBy(title: string, results: RowResult[], key: (row: ThroughputRow) => string): void {
+  console.log(`\nby ${title}: all rows | held-out rows (median |error|, within 15%)`);
+  for (const { group, all, held } of summarizeBy(results, key)) {
+    const figures = (s: Summary) => `${String(s.count).padStart(3)}: ${percent(s.medianAbsError).padStart(6)} ${percent(s.within15).padStart(6)}`;
+    console.log(`  ${group.slice(0, 56).padEnd(56)} all${figures(all)} | held${figures(held)}`);
+  }
+}
+
 function main(): void {
   const shared = findSharedDir();
   if (!shared) {
@@ -386,6 +408,8 @@ function main(): void {
   console.log(`all rows (${all.count}):         median |error| ${percent(all.medianAbsError)}, within 15%: ${percent(all.within15)}`);
   console.log(`calibration rows (${cal.count}): median |error| ${percent(cal.medianAbsError)}, within 15%: ${percent(cal.within15)}`);
   console.log(`held-out rows (${held.count}):    median |error| ${percent(held.medianAbsError)}, within 15%: ${percent(held.within15)}`);
+  printBy('GPU generation', results, gpuGeneration);
+  printBy('source', results, (row) => row.source);
   console.log('\nrows without a full configuration (not scored):');
   for (const s of skipped) console.log(`  ${s.id}: ${s.reason}`);
 }
