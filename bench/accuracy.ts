@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { estimate } from '../server/src/core/estimate/estimate';
 import type { FlopsConvention } from '../server/src/core/estimate/flops';
 import type { ModelSpec, TrainingPlan } from '../server/src/core/estimate/plan';
+import { h100PlusSources, publishedTflops } from './accuracy-rows-h100plus';
 import { STEP_TIME_CONSTANTS, type StepTimeConstants } from '../server/src/core/estimate/step-time';
 
 export interface ThroughputRow {
@@ -21,6 +22,9 @@ export interface ThroughputRow {
   published: number;
   notes: string[];
   split: 'calibration' | 'held-out';
+  /** Where the figure was published and the table row it was read from (rows of accuracy-rows-h100plus.ts). */
+  url?: string;
+  quote?: string;
 }
 
 export interface SkippedRow {
@@ -272,12 +276,19 @@ export function throughputRows(sharedDir: string): { rows: ThroughputRow[]; skip
   add((r) => tablesTexRows(published, r));
   add((r) => nemoRows(facts, r, skipped));
   add((r) => mtnlgRows(published, r, skipped));
+  // Published H100/H200/B200/GB200 rows collected for issue 13 (bench/accuracy-rows-h100plus.ts).
+  const h100Plus = h100PlusSources();
+  for (const source of h100Plus.groups) {
+    groups.push(source.map((row) => ({
+      id: row.id, source: row.source, plan: row.plan, convention: row.convention, flops: 'model' as const, published: publishedTflops(row),
+      notes: [`${row.figure.value} ${row.figure.unit} published`, ...row.notes], url: row.url, quote: row.quote,
+    })));
+  }
+  skipped.push(...h100Plus.excluded);
   skipped.push(
     { id: 'megatron2019-8.3B', reason: 'layers, hidden size and batch not in the material; TP 8 x DP 64 from memory' },
     { id: 'zero-100B-throughput', reason: 'sequence length not in the material' },
     { id: 'zb-t4-1.5B / zb-t4-14.6B', reason: 'vocabulary size (1.5B) and the 14.6B shape are not in the material' },
-    { id: 'llama3 Table 4 (formulas.md)', reason: 'global batch not in the material' },
-    { id: 'megatron-bridge H100 rows', reason: 'GPU counts and parallel layouts not given' },
     { id: 'PaLM 540B / OPT-175B', reason: 'TPU v4 not in the accelerator catalog; OPT layout not given' },
   );
   const rows = groups.flatMap((group) => group.map((row, index) => ({ ...row, split: index % 2 === 0 ? 'calibration' as const : 'held-out' as const })));
