@@ -393,6 +393,17 @@ function printBy(title: string, results: RowResult[], key: (row: ThroughputRow) 
   }
 }
 
+function printSummaries(results: RowResult[]): void {
+  const all = summarize(results);
+  const held = summarize(results.filter((r) => r.row.split === 'held-out'));
+  const cal = summarize(results.filter((r) => r.row.split === 'calibration'));
+  console.log(`all rows (${all.count}):         median |error| ${percent(all.medianAbsError)}, within 15%: ${percent(all.within15)}`);
+  console.log(`calibration rows (${cal.count}): median |error| ${percent(cal.medianAbsError)}, within 15%: ${percent(cal.within15)}`);
+  console.log(`held-out rows (${held.count}):    median |error| ${percent(held.medianAbsError)}, within 15%: ${percent(held.within15)}`);
+  printBy('GPU generation', results, gpuGeneration);
+  printBy('source', results, (row) => row.source);
+}
+
 function main(): void {
   const shared = findSharedDir();
   if (!shared) {
@@ -401,9 +412,13 @@ function main(): void {
   }
   const { rows, skipped } = throughputRows(shared);
   if (process.argv.includes('--calibrate')) {
-    const { constants, summary } = calibrate(rows);
+    const { constants } = calibrate(rows);
+    console.log('shipped constants:', JSON.stringify(STEP_TIME_CONSTANTS));
     console.log('best constants on calibration rows:', JSON.stringify(constants));
-    console.log(`calibration rows: median |error| ${percent(summary.medianAbsError)}, within 15%: ${percent(summary.within15)} of ${summary.count}`);
+    console.log('\nbefore (shipped constants):');
+    printSummaries(rows.map((row) => predictRow(row)));
+    console.log('\nafter (constants fitted on calibration rows only):');
+    printSummaries(rows.map((row) => predictRow(row, constants)));
     return;
   }
   const results = rows.map((row) => predictRow(row));
@@ -412,15 +427,8 @@ function main(): void {
   for (const r of results) {
     console.log(`${r.row.id.slice(0, 52).padEnd(52)} ${r.row.split.padEnd(11)} ${r.row.published.toFixed(1).padStart(9)} ${r.predicted.toFixed(1).padStart(9)} ${percent(r.error).padStart(7)}`);
   }
-  const all = summarize(results);
-  const held = summarize(results.filter((r) => r.row.split === 'held-out'));
-  const cal = summarize(results.filter((r) => r.row.split === 'calibration'));
   console.log('');
-  console.log(`all rows (${all.count}):         median |error| ${percent(all.medianAbsError)}, within 15%: ${percent(all.within15)}`);
-  console.log(`calibration rows (${cal.count}): median |error| ${percent(cal.medianAbsError)}, within 15%: ${percent(cal.within15)}`);
-  console.log(`held-out rows (${held.count}):    median |error| ${percent(held.medianAbsError)}, within 15%: ${percent(held.within15)}`);
-  printBy('GPU generation', results, gpuGeneration);
-  printBy('source', results, (row) => row.source);
+  printSummaries(results);
   console.log('\nrows without a full configuration (not scored):');
   for (const s of skipped) console.log(`  ${s.id}: ${s.reason}`);
 }
