@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { estimate } from '../server/src/core/estimate/estimate';
 import type { FlopsConvention } from '../server/src/core/estimate/flops';
 import type { ModelSpec, TrainingPlan } from '../server/src/core/estimate/plan';
+import { h100PlusSources, publishedTflops } from './accuracy-rows-h100plus';
 import { STEP_TIME_CONSTANTS, type StepTimeConstants } from '../server/src/core/estimate/step-time';
 
 export interface ThroughputRow {
@@ -21,6 +22,9 @@ export interface ThroughputRow {
   published: number;
   notes: string[];
   split: 'calibration' | 'held-out';
+  /** Where the figure was published and the table row it was read from (rows of accuracy-rows-h100plus.ts). */
+  url?: string;
+  quote?: string;
 }
 
 export interface SkippedRow {
@@ -272,12 +276,19 @@ export function throughputRows(sharedDir: string): { rows: ThroughputRow[]; skip
   add((r) => tablesTexRows(published, r));
   add((r) => nemoRows(facts, r, skipped));
   add((r) => mtnlgRows(published, r, skipped));
+  // Published H100/H200/B200/GB200 rows collected for issue 13 (bench/accuracy-rows-h100plus.ts).
+  const h100Plus = h100PlusSources();
+  for (const source of h100Plus.groups) {
+    groups.push(source.map((row) => ({
+      id: row.id, source: row.source, plan: row.plan, convention: row.convention, flops: 'model' as const, published: publishedTflops(row),
+      notes: [`${row.figure.value} ${row.figure.unit} published`, ...row.notes], url: row.url, quote: row.quote,
+    })));
+  }
+  skipped.push(...h100Plus.excluded);
   skipped.push(
     { id: 'megatron2019-8.3B', reason: 'layers, hidden size and batch not in the material; TP 8 x DP 64 from memory' },
     { id: 'zero-100B-throughput', reason: 'sequence length not in the material' },
     { id: 'zb-t4-1.5B / zb-t4-14.6B', reason: 'vocabulary size (1.5B) and the 14.6B shape are not in the material' },
-    { id: 'llama3 Table 4 (formulas.md)', reason: 'global batch not in the material' },
-    { id: 'megatron-bridge H100 rows', reason: 'GPU counts and parallel layouts not given' },
     { id: 'PaLM 540B / OPT-175B', reason: 'TPU v4 not in the accelerator catalog; OPT layout not given' },
   );
   const rows = groups.flatMap((group) => group.map((row, index) => ({ ...row, split: index % 2 === 0 ? 'calibration' as const : 'held-out' as const })));
@@ -360,6 +371,39 @@ function percent(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
+/** GPU generation of a row: the family word of its catalog name ("a100-80gb" -> A100, "h100-sxm" -> H100). */
+export function gpuGeneration(row: ThroughputRow): string {
+  return (row.plan.hardware?.gpu ?? 'unknown').split(/[-_ ]/)[0].toUpperCase();
+}
+
+/** Summaries of all and of held-out rows per group (GPU generation or source). */
+export function summarizeBy(results: RowResult[], key: (row: ThroughputRow) => string): { group: string; all: Summary; held: Summary }[] {
+  const groups = [...new Set(results.map((r) => key(r.row)))];
+  return groups.map((group) => {
+    const members = results.filter((r) => key(r.row) === group);
+    return { group, all: summarize(members), held: summarize(members.filter((r) => r.row.split === 'held-out')) };
+  });
+}
+
+function printBy(title: string, results: RowResult[], key: (row: ThroughputRow) => string): void {
+  console.log(`\nby ${title}: all rows | held-out rows (median |error|, within 15%)`);
+  for (const { group, all, held } of summarizeBy(results, key)) {
+    const figures = (s: Summary) => `${String(s.count).padStart(3)}: ${percent(s.medianAbsError).padStart(6)} ${percent(s.within15).padStart(6)}`;
+    console.log(`  ${group.slice(0, 56).padEnd(56)} all${figures(all)} | held${figures(held)}`);
+  }
+}
+
+function printSummaries(results: RowResult[]): void {
+  const all = summarize(results);
+  const held = summarize(results.filter((r) => r.row.split === 'held-out'));
+  const cal = summarize(results.filter((r) => r.row.split === 'calibration'));
+  console.log(`all rows (${all.count}):         median |error| ${percent(all.medianAbsError)}, within 15%: ${percent(all.within15)}`);
+  console.log(`calibration rows (${cal.count}): median |error| ${percent(cal.medianAbsError)}, within 15%: ${percent(cal.within15)}`);
+  console.log(`held-out rows (${held.count}):    median |error| ${percent(held.medianAbsError)}, within 15%: ${percent(held.within15)}`);
+  printBy('GPU generation', results, gpuGeneration);
+  printBy('source', results, (row) => row.source);
+}
+
 function main(): void {
   const shared = findSharedDir();
   if (!shared) {
@@ -368,9 +412,13 @@ function main(): void {
   }
   const { rows, skipped } = throughputRows(shared);
   if (process.argv.includes('--calibrate')) {
-    const { constants, summary } = calibrate(rows);
+    const { constants } = calibrate(rows);
+    console.log('shipped constants:', JSON.stringify(STEP_TIME_CONSTANTS));
     console.log('best constants on calibration rows:', JSON.stringify(constants));
-    console.log(`calibration rows: median |error| ${percent(summary.medianAbsError)}, within 15%: ${percent(summary.within15)} of ${summary.count}`);
+    console.log('\nbefore (shipped constants):');
+    printSummaries(rows.map((row) => predictRow(row)));
+    console.log('\nafter (constants fitted on calibration rows only):');
+    printSummaries(rows.map((row) => predictRow(row, constants)));
     return;
   }
   const results = rows.map((row) => predictRow(row));
@@ -379,13 +427,8 @@ function main(): void {
   for (const r of results) {
     console.log(`${r.row.id.slice(0, 52).padEnd(52)} ${r.row.split.padEnd(11)} ${r.row.published.toFixed(1).padStart(9)} ${r.predicted.toFixed(1).padStart(9)} ${percent(r.error).padStart(7)}`);
   }
-  const all = summarize(results);
-  const held = summarize(results.filter((r) => r.row.split === 'held-out'));
-  const cal = summarize(results.filter((r) => r.row.split === 'calibration'));
   console.log('');
-  console.log(`all rows (${all.count}):         median |error| ${percent(all.medianAbsError)}, within 15%: ${percent(all.within15)}`);
-  console.log(`calibration rows (${cal.count}): median |error| ${percent(cal.medianAbsError)}, within 15%: ${percent(cal.within15)}`);
-  console.log(`held-out rows (${held.count}):    median |error| ${percent(held.medianAbsError)}, within 15%: ${percent(held.within15)}`);
+  printSummaries(results);
   console.log('\nrows without a full configuration (not scored):');
   for (const s of skipped) console.log(`  ${s.id}: ${s.reason}`);
 }
