@@ -29,10 +29,18 @@ export const CALIBRATED_REGIMES: CalibratedRegime[] = [
   {gpu: 'a100_80gb_sxm', parallel: 'data-parallel', precision: '16-bit', rows: 1, medianErrorPercent: 0.2, sources: ['Narayanan et al. SC21 Table 1']},
   {gpu: 'a100_80gb_sxm', parallel: 'model-parallel', precision: '16-bit', rows: 25, medianErrorPercent: 2.9, sources: ['BLOOM prequel micro-batch sweep (published.json)', 'Korthikanti et al. 2022 Table 3 + Table 5', 'MT-NLG 280-node point (confirmed by PaLM App. B)', 'Narayanan et al. SC21 Table 1', 'Narayanan et al. SC21 Table 2', 'bigscience tr11-176B-ml README (reference-facts.json bloom_176b)']},
   {gpu: 'a100_80gb_sxm', parallel: 'sharded-data-parallel', precision: '16-bit', rows: 4, medianErrorPercent: 6.1, sources: ['Narayanan et al. SC21 Table 2']},
+  {gpu: 'b200', parallel: 'data-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 5.7, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
+  {gpu: 'b200', parallel: 'model-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 14.6, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
+  {gpu: 'gb200', parallel: 'data-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 0.2, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
+  {gpu: 'gb200', parallel: 'model-parallel', precision: 'fp8', rows: 7, medianErrorPercent: 9, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
+  {gpu: 'gb200', parallel: 'sharded-data-parallel', precision: 'fp8', rows: 3, medianErrorPercent: 3.7, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
   {gpu: 'h100_sxm', parallel: 'data-parallel', precision: '16-bit', rows: 1, medianErrorPercent: 12.6, sources: ['Megatron-LM README H100 weak-scaling table (reference-facts.json)']},
-  {gpu: 'h100_sxm', parallel: 'data-parallel', precision: 'fp8', rows: 3, medianErrorPercent: 4.9, sources: ['NeMo Framework Launcher examples/README.md, DGX H100 FP8 (reference-facts.json)']},
-  {gpu: 'h100_sxm', parallel: 'model-parallel', precision: '16-bit', rows: 8, medianErrorPercent: 8.5, sources: ['Megatron-LM README H100 weak-scaling table (reference-facts.json)']},
-  {gpu: 'h100_sxm', parallel: 'model-parallel', precision: 'fp8', rows: 6, medianErrorPercent: 3.8, sources: ['NeMo Framework Launcher examples/README.md, DGX H100 FP8 (reference-facts.json)']},
+  {gpu: 'h100_sxm', parallel: 'data-parallel', precision: 'fp8', rows: 7, medianErrorPercent: 4.2, sources: ['NeMo 24.07 performance summary (DGX-H100, FP8)', 'NeMo Framework Launcher examples/README.md, DGX H100 FP8 (reference-facts.json)', 'NeMo long-sequence performance (LLAMA2-7B FP8, DGX-H100)']},
+  {gpu: 'h100_sxm', parallel: 'model-parallel', precision: '16-bit', rows: 15, medianErrorPercent: 9.9, sources: ['Llama 3 paper Table 4 (405B on 8K-16K H100)', 'Megatron-LM README H100 weak-scaling table (reference-facts.json)', 'torchtitan benchmarks (Grand Teton H100)']},
+  {gpu: 'h100_sxm', parallel: 'model-parallel', precision: 'fp8', rows: 39, medianErrorPercent: 11, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)', 'NeMo 24.07 performance summary (DGX-H100, FP8)', 'NeMo Framework Launcher examples/README.md, DGX H100 FP8 (reference-facts.json)', 'NeMo long-sequence performance (LLAMA2-7B FP8, DGX-H100)', 'torchtitan benchmarks (Grand Teton H100)']},
+  {gpu: 'h100_sxm', parallel: 'sharded-data-parallel', precision: '16-bit', rows: 4, medianErrorPercent: 14, sources: ['torchtitan benchmarks (Grand Teton H100)']},
+  {gpu: 'h100_sxm', parallel: 'sharded-data-parallel', precision: 'fp8', rows: 8, medianErrorPercent: 14.7, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)', 'torchtitan benchmarks (Grand Teton H100)']},
+  {gpu: 'h200_sxm', parallel: 'sharded-data-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 19.9, sources: ['Trainy on WhiteFiber H200 (torchtitan benchmarks)']},
   {gpu: 'v100_32gb_sxm2', parallel: 'data-parallel', precision: '16-bit', rows: 1, medianErrorPercent: 18.2, sources: ['Megatron-LM images/tables.tex (published.json)']},
   {gpu: 'v100_32gb_sxm2', parallel: 'model-parallel', precision: '16-bit', rows: 3, medianErrorPercent: 11.4, sources: ['Megatron-LM images/tables.tex (published.json)']},
 ];
@@ -88,6 +96,10 @@ export function stepTimeConfidence(plan: TrainingPlan, regimes: CalibratedRegime
   const sameGpu = regimes.filter((r) => r.gpu === key.gpu && r.rows >= MIN_ROWS);
   if (key.gpu !== undefined && sameGpu.length > 0) {
     return { level: 'extrapolated', reason: `${gpuName(key.gpu)} is calibrated for ${sameGpu.map(describeRegime).join(', ')} runs, not for ${describeRegime(key)} ones` };
+  }
+  const few = regimes.filter((r) => r.gpu === key.gpu).reduce((n, r) => n + r.rows, 0);
+  if (key.gpu !== undefined && few > 0) {
+    return { level: 'extrapolated', reason: `only ${few} published run${few === 1 ? '' : 's'} on ${gpuName(key.gpu)}, none calibrating ${describeRegime(key)} runs: predicted from its peak and matmul ceiling` };
   }
   return { level: 'extrapolated', reason: `no published step time on ${gpuName(key.gpu)} among the calibration rows: predicted from its peak and matmul ceiling` };
 }
