@@ -10,7 +10,8 @@ import type { ShellParser } from '../server/src/core/shell/syntax';
 // Every reproducer the fuzzer saved (bench/fuzz/run.ts) goes through the fuzzer's own checks again: analysis, plan,
 // estimate, and safe fixes that keep the file loading and converge.
 const dir = join(repoRoot(), 'test', 'fuzz-regressions');
-const sidecars = readdirSync(dir).filter((name) => name.endsWith('.json'));
+// Sidecars are ID.case.json beside the text ID.<ext>, so a JSON reproducer and its sidecar never share a name.
+const sidecars = readdirSync(dir).filter((name) => name.endsWith('.case.json'));
 
 let shellParser: ShellParser | undefined;
 before(async () => {
@@ -22,14 +23,14 @@ test('the fuzz regressions folder holds reproducers, each with its text', () => 
   for (const sidecar of sidecars) {
     const { name } = JSON.parse(readFileSync(join(dir, sidecar), 'utf8')) as { name: string };
     const ext = name.slice(name.lastIndexOf('.'));
-    assert.ok(readdirSync(dir).includes(sidecar.replace(/\.json$/, ext)), `${sidecar} has no text file`);
+    assert.ok(readdirSync(dir).includes(sidecar.replace(/\.case\.json$/, ext)), `${sidecar} has no text file`);
   }
 });
 
 for (const sidecar of sidecars) {
   test(`fuzz reproducer ${sidecar} passes every check`, () => {
     const { name, kind } = JSON.parse(readFileSync(join(dir, sidecar), 'utf8')) as { name: string; kind: string };
-    const text = readFileSync(join(dir, sidecar.replace(/\.json$/, name.slice(name.lastIndexOf('.')))), 'utf8');
+    const text = readFileSync(join(dir, sidecar.replace(/\.case\.json$/, name.slice(name.lastIndexOf('.')))), 'utf8');
     assert.equal(checkCase(text, name, shellParser), undefined, `once failed with ${kind}`);
   });
 }

@@ -1,7 +1,7 @@
 // Fuzzes TrainLint in-process: mutated fixtures, examples and (when present) the shared corpus, read in place, through
 // analysis, plan, estimate and safe fixes (check-case.ts). Each new failure is minimized and saved under
-// test/fuzz-regressions/ (the text and a JSON sidecar), which test/fuzz-regressions.test.ts replays.
-// Run: npm run build && node out/bench/fuzz/run.js --seed 1 --count 10000 [--seconds S] [--out DIR]
+// test/fuzz-regressions/ (the text as ID.<ext> and a sidecar ID.case.json), which test/fuzz-regressions.test.ts replays.
+// Run: npm run build && node out/bench/fuzz/run.js --seed 1 --count 10000 [--from N] [--seconds S] [--out DIR]
 // (--seconds stops earlier, after that much wall time, and says how many cases ran.)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
@@ -40,17 +40,19 @@ function signature(failure: Failure): string {
 async function main(): Promise<void> {
   const seed = Number(option('seed', '1'));
   const count = Number(option('count', '1000'));
+  // Cases are independent (case i is caseRng(seed, i)), so a long run can be split: --from 50000 --count 50000.
+  const from = Number(option('from', '0'));
   const seconds = Number(option('seconds', 'Infinity'));
   const out = resolve(option('out', join(root, 'test', 'fuzz-regressions')));
   const shellParser = await loadShellParser();
   const sources = [...files(join(root, 'test', 'fixtures')), ...files(join(root, 'examples')), ...files(resolve(root, '..', 'shared', 'corpus'))]
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  console.log(`${sources.length} seed files; seed ${seed}, ${count} cases`);
+  console.log(`${sources.length} seed files; seed ${seed}, cases ${from} to ${from + count - 1}`);
   const seen = new Set<string>();
   let failures = 0;
   const start = performance.now();
   let ran = 0;
-  for (let i = 0; i < count && performance.now() - start < seconds * 1000; i++, ran++) {
+  for (let i = from; i < from + count && performance.now() - start < seconds * 1000; i++, ran++) {
     const rng = caseRng(seed, i);
     const source = rng.pick(sources);
     const name = basename(source.path);
@@ -70,11 +72,11 @@ async function main(): Promise<void> {
         const id = `${failure.kind}-${createHash('sha256').update(small).digest('hex').slice(0, 10)}`;
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, id + extname(name)), small);
-        writeFileSync(join(out, id + '.json'), JSON.stringify({ kind: failure.kind, detail: failure.detail, name, from: relative(root, source.path), seed, case: i }, null, 2) + '\n');
+        writeFileSync(join(out, id + '.case.json'), JSON.stringify({ kind: failure.kind, detail: failure.detail, name, from: relative(root, source.path), seed, case: i }, null, 2) + '\n');
         console.log(`case ${i}: ${failure.kind} (${name}) -> ${join(out, id + extname(name))}\n  ${failure.detail.split('\n')[0]}`);
       }
     }
-    if ((i + 1) % 1000 === 0) console.log(`${i + 1} cases, ${((i + 1) / ((performance.now() - start) / 1000)).toFixed(0)} cases/s, ${failures} failures`);
+    if ((ran + 1) % 1000 === 0) console.log(`${ran + 1} cases (up to case ${i}), ${((ran + 1) / ((performance.now() - start) / 1000)).toFixed(0)} cases/s, ${failures} failures`);
   }
   const took = (performance.now() - start) / 1000;
   console.log(`done: ${ran} cases in ${took.toFixed(1)} s (${(ran / took).toFixed(0)} cases/s), ${failures} failures, ${seen.size} distinct`);
