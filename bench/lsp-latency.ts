@@ -5,7 +5,6 @@
 // pace, one every KEYSTROKE_MS at most (sooner never: the next waits for the diagnostics of the last).
 //
 // Usage: npm run build && node out/bench/lsp-latency.js [--runs N]
-import { SERVER_NODE_FLAGS } from '../server/src/lsp/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,7 +166,7 @@ async function main(): Promise<void> {
     const files = { 300: join(dir, 'sft-300.yaml'), 5000: join(dir, 'sft-5000.yaml') };
     for (const [lines, path] of Object.entries(files)) writeFileSync(path, config(Number(lines)));
     const servers: Server[] = [
-      { name: 'trainlint', command: [...SERVER_NODE_FLAGS, join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], settings: () => ({}) },
+      { name: 'trainlint', command: [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], settings: () => ({}) },
       {
         name: 'yaml-language-server',
         command: [join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],

@@ -17,7 +17,6 @@ import {
   type LearningRateRule,
   type PlanPageResult,
   type SummaryResult,
-  SERVER_NODE_FLAGS,
 } from '../../server/src/lsp/protocol';
 
 /** The bundled server, relative to the extension folder: the one place its path is written. */
@@ -39,8 +38,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('TrainLint', { log: true });
   const module = context.asAbsolutePath(SERVER_MODULE);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENTS,

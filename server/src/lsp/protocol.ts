@@ -101,10 +101,3 @@ export interface ChangeGlobalBatchResult {
   /** What changed, or why nothing did. */
   message: string;
 }
-
-/**
- * Node.js flags the language server is started with. V8 grows the young generation to 16 MiB semi-spaces under a burst
- * of edits and never shrinks it, so an idle server kept about 70 MiB more than it started with (bench/lsp-soak.ts:
- * 81 -> 153 MiB after 5,000 edits); with 1 MiB semi-spaces it returns to within 10% (V8 flag --max-semi-space-size, in MiB).
- */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=1'];

@@ -37,8 +37,13 @@ export const SERVER_NAME = 'trainlint';
 /** The extension's version (package.json; test/lsp/logging.test.ts holds them equal). */
 export const SERVER_VERSION = '0.1.0';
 
+/** What the process around the server adds: Node's `afterEdit` schedules garbage collection for when typing stops. */
+export interface ServerHooks {
+  afterEdit?: () => void;
+}
+
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
-export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined): void {
+export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined, hooks: ServerHooks = {}): void {
   const documents = new TextDocuments(TextDocument);
   // A project file open in the editor counts as typed, like an open linked config.
   const projects = new ProjectFiles((path) => documents.get(uriOfPath(path))?.getText());
@@ -178,6 +183,7 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     // schedule would publish the same diagnostics twice.
   });
   documents.onDidChangeContent((event) => {
+    hooks.afterEdit?.();
     diagnostics.changed(event.document.uri);
     const path = pathOfUri(event.document.uri);
     // An open linked file's unsaved text counts: the configs that link to it are checked against it. The files it

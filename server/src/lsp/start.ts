@@ -3,6 +3,7 @@ import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageW
 import { loadShellParser } from '../node/shell-parser';
 import { loadPythonParser } from '../node/python-parser';
 import { installPrecompiledValidators } from '../node/precompiled-validators';
+import { collectWhenIdle } from '../node/idle-gc';
 import { startServer } from './server';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
@@ -26,7 +27,7 @@ export function startLsp(args: string[]): number {
   console.debug = log((m) => connection.console.log(m));
   console.warn = log((m) => connection.console.warn(m));
   console.error = log((m) => connection.console.error(m));
-  startServer(connection, loadShellParser, loadPythonParser);
+  startServer(connection, loadShellParser, loadPythonParser, { afterEdit: collectWhenIdle() });
   return 0;
 }
 
