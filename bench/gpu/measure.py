@@ -72,7 +72,8 @@ SMOKE_CASES = [
     case('tiny', 64, 2, 'plain', precision='bf16-pure'),
     case('tiny', 64, 2, 'ddp'),
     case('tiny', 64, 2, 'fsdp2'),
-] + [case('tiny', 64, 2, 'deepspeed', zero=z) for z in (0, 1, 2, 3)]
+    case('tiny', 64, 2, 'fsdp2', recompute='full'),
+] + [case('tiny', 64, 2, 'deepspeed', zero=z) for z in (0, 1, 2, 3)] + [case('tiny', 64, 2, 'deepspeed', zero=3, recompute='full')]
 
 
 class Skip(Exception):
@@ -372,7 +373,10 @@ if out["cuda_available"]:
     p = torch.cuda.get_device_properties(0)
     out["gpu_name"], out["gpu_total_bytes"] = p.name, p.total_memory
 if importlib.util.find_spec("deepspeed") is not None:
-    out["deepspeed"] = md.version("deepspeed")
+    try:
+        out["deepspeed"] = md.version("deepspeed")
+    except md.PackageNotFoundError:
+        out["deepspeed"] = "unknown version"
 print(json.dumps(out))
 '''
 
@@ -435,7 +439,7 @@ def main():
     for c in cases:
         facts = plan_facts(c, args.steps)
         if env is None:
-            results.append({**facts, 'status': 'skipped', 'reason': 'PyTorch absent: ' + probe.stderr.strip().splitlines()[-1]})
+            results.append({**facts, 'status': 'skipped', 'reason': 'PyTorch does not import: ' + probe.stderr.strip().splitlines()[-1]})
         elif not args.smoke and not env['cuda_available']:
             results.append({**facts, 'status': 'skipped', 'reason': 'no CUDA device (use --smoke for the CPU path)'})
         elif c['wrapper'] == 'deepspeed' and env['deepspeed'] is None:
