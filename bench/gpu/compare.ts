@@ -20,6 +20,11 @@ export interface MeasuredCase {
   precision: Precision;
   recompute: Recompute;
   zeroStage: 0 | 1 | 2 | 3 | null;
+  /**
+   * DeepSpeed data_types.grad_accum_dtype. A plan cannot state it: TrainLint's DeepSpeed bf16 accounting for ZeRO 0/1 is
+   * BF16_Optimizer's, which DeepSpeed 0.19 picks only with 'fp32' here (ZeRO-1); measured both ways against one prediction.
+   */
+  gradAccumDtype?: 'fp32' | null;
   steps: number;
   status: 'ok' | 'skipped' | 'failed';
   reason?: string;
@@ -192,7 +197,7 @@ function markdown(results: Results, gpu: string, rows: ComparisonRow[]): string 
   ];
   return [
     '# GPU memory and step time: measured against TrainLint', '',
-    'Made by `python3 bench/gpu/measure.py --out results.json && node out/bench/gpu/compare.js results.json --markdown FILE` (bench/gpu/README.md).', '',
+    'Made by `bash bench/gpu/run.sh OUT` (`measure.py --out OUT/results.json`) on the GPU, then `node out/bench/gpu/compare.js OUT/results.json --markdown FILE` (bench/gpu/README.md).', '',
     ...facts, '', ...COLUMNS.map((l) => `${l}`), '',
     markdownTable(MAIN_HEADER, rows.map(mainCells)), '',
     ...summary(rows).map((l) => `${l}  `), '',

@@ -42,9 +42,12 @@ MODELS = {
 }
 
 
-def case(model, seq, micro, wrapper, precision='bf16', recompute='none', zero=None):
-    parts = [model, wrapper + (f'-z{zero}' if zero is not None else ''), precision, recompute, f'b{micro}s{seq}']
-    return dict(id='-'.join(parts), model=model, seqLength=seq, micro=micro, wrapper=wrapper, precision=precision, recompute=recompute, zeroStage=zero)
+def case(model, seq, micro, wrapper, precision='bf16', recompute='none', zero=None, grad_accum_dtype=None):
+    """grad_accum_dtype: DeepSpeed's data_types.grad_accum_dtype; 'fp32' with bf16 and ZeRO-1 selects its BF16_Optimizer."""
+    stage = f'-z{zero}' + (f'-{grad_accum_dtype}acc' if grad_accum_dtype else '') if zero is not None else ''
+    parts = [model, wrapper + stage, precision, recompute, f'b{micro}s{seq}']
+    return dict(id='-'.join(parts), model=model, seqLength=seq, micro=micro, wrapper=wrapper, precision=precision, recompute=recompute,
+                zeroStage=zero, gradAccumDtype=grad_accum_dtype)
 
 
 # About 4 minutes on one H100 (see README.md): process start, CUDA and NCCL init dominate; the steps take well under a second each.
@@ -58,6 +61,7 @@ GPU_CASES = [
     case('350m', 2048, 4, 'fsdp2'),
     case('350m', 2048, 4, 'deepspeed', zero=0),
     case('350m', 2048, 4, 'deepspeed', zero=1),
+    case('350m', 2048, 4, 'deepspeed', zero=1, grad_accum_dtype='fp32'),
     case('350m', 2048, 4, 'deepspeed', zero=2),
     case('350m', 2048, 4, 'deepspeed', zero=3),
     case('1b', 2048, 4, 'plain'),
@@ -73,7 +77,10 @@ SMOKE_CASES = [
     case('tiny', 64, 2, 'ddp'),
     case('tiny', 64, 2, 'fsdp2'),
     case('tiny', 64, 2, 'fsdp2', recompute='full'),
-] + [case('tiny', 64, 2, 'deepspeed', zero=z) for z in (0, 1, 2, 3)] + [case('tiny', 64, 2, 'deepspeed', zero=3, recompute='full')]
+] + [case('tiny', 64, 2, 'deepspeed', zero=z) for z in (0, 1, 2, 3)] + [
+    case('tiny', 64, 2, 'deepspeed', zero=1, grad_accum_dtype='fp32'),
+    case('tiny', 64, 2, 'deepspeed', zero=3, recompute='full'),
+]
 
 
 class Skip(Exception):
@@ -277,13 +284,19 @@ def wrap_deepspeed(c, model, optimizer, device, used):
         'zero_allow_untested_optimizer': True,
         'steps_per_print': 10 ** 9,
     }
+    if c['gradAccumDtype']:
+        config['data_types'] = {'grad_accum_dtype': c['gradAccumDtype']}
     try:
         engine, _, _, _ = deepspeed.initialize(model=model, optimizer=optimizer, config=config)
     except Exception as error:
         if device.type == 'cpu':
             raise Skip(f'DeepSpeed does not initialize on CPU here: {type(error).__name__}: {error}')
         raise
-    used['deepspeed'] = {'version': deepspeed.__version__, 'config': config, 'client_optimizer': 'torch.optim.AdamW'}
+    # What DeepSpeed made of the defaults: the optimizer wrapper it chose and the bucket settings TrainLint's buffers read.
+    settings = ['overlap_comm', 'contiguous_gradients', 'reduce_bucket_size', 'allgather_bucket_size', 'prefetch_bucket_size', 'max_live_parameters']
+    used['deepspeed'] = {'version': deepspeed.__version__, 'config': config, 'client_optimizer': 'torch.optim.AdamW',
+                         'optimizer_wrapper': type(engine.optimizer).__name__,
+                         'zero': {name: getattr(engine, f'zero_{name}')() for name in settings}}
 
     def step(inputs, labels):
         loss = engine(inputs, labels)
