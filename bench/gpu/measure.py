@@ -296,7 +296,7 @@ def wrap_deepspeed(c, model, optimizer, device, used):
     settings = ['overlap_comm', 'contiguous_gradients', 'reduce_bucket_size', 'allgather_bucket_size', 'prefetch_bucket_size', 'max_live_parameters']
     used['deepspeed'] = {'version': deepspeed.__version__, 'config': config, 'client_optimizer': 'torch.optim.AdamW',
                          'optimizer_wrapper': type(engine.optimizer).__name__,
-                         'zero': {name: getattr(engine, f'zero_{name}')() for name in settings}}
+                         'zero': {name: getattr(engine, f'zero_{name}', lambda: None)() for name in settings}}
 
     def step(inputs, labels):
         loss = engine(inputs, labels)
