@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, MAX_DEPTH, nestingTooDeep, type ParseLimits } from './l
 import { tooLarge } from './from-json';
 import { resolvePlainScalar, type YamlResolver } from './yaml-scalars';
 import { parseYamlFast } from './from-yaml-fast';
+import { boundYamlNesting } from './yaml-depth';
 
 type Range3 = [number, number, number];
 
@@ -16,8 +17,10 @@ export function parseYaml(text: string, resolver: YamlResolver = 'pyyaml', limit
   if (text.length > limits.maxChars) {
     return { language: 'yaml', documents: [], problems: [tooLarge(text, limits)] };
   }
+  const bounded = boundYamlNesting(text);
   // Well-formed files (nearly all, nearly always) take js-yaml's fast path; anything it declines comes here.
-  const tree = parseYamlFast(text, resolver, limits) ?? parseYamlCareful(text, resolver, limits);
+  const tree = parseYamlFast(bounded.text, resolver, limits) ?? parseYamlCareful(bounded.text, resolver, limits);
+  if (bounded.cut && !tree.problems.some((p) => p.kind === 'nesting-too-deep')) tree.problems.push(nestingTooDeep(bounded.cut));
   return cutDeepNodes(tree);
 }
 
@@ -36,7 +39,8 @@ function cutDeepNodes(tree: ConfigTree): ConfigTree {
     }
   }
   if (!cut) return tree;
-  return { ...tree, documents: tree.documents.map((doc) => indexDocument(doc.root)), problems: [...tree.problems, nestingTooDeep(cut.range)] };
+  const said = tree.problems.some((p) => p.kind === 'nesting-too-deep');
+  return { ...tree, documents: tree.documents.map((doc) => indexDocument(doc.root)), problems: said ? tree.problems : [...tree.problems, nestingTooDeep(cut.range)] };
 }
 
 /**
@@ -64,6 +68,13 @@ export function parseYamlCareful(text: string, resolver: YamlResolver, limits: P
   const documents = parsed.map((doc) => {
     for (const error of doc.errors) {
       const [start, end] = error.pos;
+      // The yaml package recurses per level and reports the stack running out as an error of the document; where it runs
+      // out depends on how deep the caller's own stack is, so the same text would load in one place and not in another.
+      // It is the nesting, not the syntax: said once, as for JSON.
+      if (error.message.includes('Maximum call stack size exceeded')) {
+        if (!problems.some((p) => p.kind === 'nesting-too-deep')) problems.push(nestingTooDeep({ start, end: Math.max(end, start + 1) }));
+        continue;
+      }
       problems.push({ kind: 'parse-error', message: `YAML syntax error: ${firstLine(error.message)}`, range: { start, end: Math.max(end, start + 1) } });
     }
     const root = doc.contents ? builder.build(doc.contents as YamlNode, '', doc, false) : undefined;
