@@ -1,4 +1,5 @@
 import { logitsBytes, storedLayerBytes } from './activations';
+import { attentionKernel, attentionSecondsPerFlop } from './attention-efficiency';
 import { pipelineBubble } from './bubble';
 import { estimateFlops, forwardFlopsPerToken, recomputedLayerFraction, type FlopsConvention } from './flops';
 import { bytesPerParameter, offloadTarget, shardDegree, shardingStage } from './model-states';
@@ -18,7 +19,7 @@ export interface StepTimeConstants {
   gemmEfficiency: number;
   /** GEMM width (hidden size per tensor-parallel rank, and tokens per micro-batch) at which efficiency halves. */
   gemmHalfWidth: number;
-  /** FlashAttention speed as a share of the 16-bit peak. */
+  /** Share of the fused attention kernel's benchmark speed (attention-efficiency.ts) reached in training. */
   attentionEfficiency: number;
   /** Memory traffic of the non-GEMM kernels, as a multiple of the bytes a layer stores for the backward pass. */
   elementwiseTraffic: number;
@@ -35,7 +36,7 @@ export interface StepTimeConstants {
 export const STEP_TIME_CONSTANTS: StepTimeConstants = {
   gemmEfficiency: 0.8,
   gemmHalfWidth: 16,
-  attentionEfficiency: 0.25,
+  attentionEfficiency: 0.52,
   elementwiseTraffic: 6,
   networkEfficiency: 0.6,
   overlapEfficiency: 0.8,
@@ -45,8 +46,6 @@ export const STEP_TIME_CONSTANTS: StepTimeConstants = {
 
 // When the catalog has no measured matmul ceiling: stas00's MAMF table (hardware.json) gives 73-87% of dense peak on NVIDIA parts.
 const DEFAULT_MAMF_SHARE = 0.8;
-// FlashAttention-2 (Dao 2023): the backward pass recomputes the scores, 5 matmuls against the forward's 2 (2.5x the forward).
-const FLASH_BACKWARD_RATIO = 2.5;
 // ASSUMPTION (no measurement in the material): a host-side Adam step (ZeRO-Offload) updates 1e9 parameters per second
 // for each GPU's share of the CPU cores.
 const CPU_ADAM_PARAMS_PER_SECOND = 1e9;
@@ -164,7 +163,7 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
   const attentionRecompute = recompute > 0 ? recompute : plan.recompute === 'selective' ? 1 : 0;
   const peak16 = (plan.hardware?.peak16Tflops ?? plan.hardware?.peakTflops ?? 0) * 1e12;
   const attentionSeconds = flash
-    ? (attentionForward * (1 + FLASH_BACKWARD_RATIO + attentionRecompute)) / (peak16 * k.attentionEfficiency)
+    ? attentionForward * attentionSecondsPerFlop(attentionKernel(plan), model.seqLength ?? 0, cp, attentionRecompute, peak16, k.attentionEfficiency)
     : (attentionForward * (3 + attentionRecompute)) / gemmRate(plan, headDim(model), tokens, k, true);
 
   const memoryBandwidth = (plan.hardware?.memoryBandwidthGBps ?? 2000) * 1e9;
