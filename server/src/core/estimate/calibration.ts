@@ -32,7 +32,7 @@ export const CALIBRATED_REGIMES: CalibratedRegime[] = [
   {gpu: 'b200', parallel: 'data-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 2.3, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
   {gpu: 'b200', parallel: 'model-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 13.7, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
   {gpu: 'gb200', parallel: 'data-parallel', precision: 'fp8', rows: 2, medianErrorPercent: 3.6, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
-  {gpu: 'gb200', parallel: 'model-parallel', precision: 'fp8', rows: 7, medianErrorPercent: 11.5, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
+  {gpu: 'gb200', parallel: 'model-parallel', precision: 'fp8', rows: 7, medianErrorPercent: 8.8, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
   {gpu: 'gb200', parallel: 'sharded-data-parallel', precision: 'fp8', rows: 3, medianErrorPercent: 6.1, sources: ['Megatron-Bridge performance summary (NeMo 25.09-26.02)']},
   {gpu: 'h100_sxm', parallel: 'data-parallel', precision: '16-bit', rows: 1, medianErrorPercent: 14, sources: ['Megatron-LM README H100 weak-scaling table (reference-facts.json)']},
   {gpu: 'h100_sxm', parallel: 'data-parallel', precision: 'fp8', rows: 7, medianErrorPercent: 4.7, sources: ['NeMo 24.07 performance summary (DGX-H100, FP8)', 'NeMo Framework Launcher examples/README.md, DGX H100 FP8 (reference-facts.json)', 'NeMo long-sequence performance (LLAMA2-7B FP8, DGX-H100)']},

@@ -105,6 +105,11 @@ export interface ParallelSpec {
   schedule?: PipelineSchedule;
   /** Transformer layers per pipeline stage when the split is uneven (length pp). */
   stageLayers?: number[];
+  /**
+   * Replicas of the sharded state (Megatron --num-distributed-optimizer-instances, HSDP): parameters, gradients and
+   * optimizer state are sharded over dp / instances ranks and gradients all-reduced across the instances.
+   */
+  shardInstances?: number;
 }
 
 export interface BatchSpec {
@@ -254,6 +259,8 @@ export interface TrainingPlan {
   loadDtype?: 'bf16';
   /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
   distributedOptimizer?: boolean;
+  /** Megatron --fp8-param-gather: FP8 runs all-gather 1-byte parameters (distributed optimizer and Megatron-FSDP). */
+  fp8ParamGather?: boolean;
   /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */
   bf16GradientBuffer?: boolean;
   fsdp?: 'full-shard' | 'shard-grad-op';

@@ -2,7 +2,7 @@ import { logitsBytes, storedLayerBytes } from './activations';
 import { attentionKernel, attentionSecondsPerFlop } from './attention-efficiency';
 import { pipelineBubble } from './bubble';
 import { estimateFlops, forwardFlopsPerToken, recomputedLayerFraction, type FlopsConvention } from './flops';
-import { bytesPerParameter, offloadTarget, shardDegree, shardingStage } from './model-states';
+import { bytesPerParameter, offloadTarget, shardDegree, shardingStage, shardInstances } from './model-states';
 import { countParameters, headDim, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
 import { stepTimeConfidence, type StepTimeConfidence } from './calibration';
@@ -221,7 +221,8 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     // FSDP no_sync() skips the reduce-scatter on all but the last of the accumulation micro-batches.
     const accum = plan.batch?.gradAccum ?? 1;
     const volume = plan.fsdpNoSync && accum > 1 ? 2 + 1 / accum : 3;
-    const bytes = volume * paramsHere * 2 * ((n - 1) / n);
+    // Two parameter gathers (1 byte each with FP8 parameter gathers) and the gradient reduce-scatter (16-bit).
+    const bytes = (2 * parameterGatherBytes(plan) + 2 * (volume - 2)) * paramsHere * ((n - 1) / n);
     // Per-module gathers do not reach the node-aggregated bandwidth of bucketed reductions: the ZeRO-3 rows of Narayanan et
     // al. Table 2 imply the 3 Psi volume moving over about one NIC per GPU (174.6B on 1536 GPUs: ~50 s of a 65 s step).
     const seconds = bytes / bandwidth(plan, tp * cp, n, k, false);
@@ -247,23 +248,34 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
 function dataParallelSeconds(plan: TrainingPlan, counts: ParameterCounts, stage0: StageTime, k: StepTimeConstants): number {
   const dp = plan.parallel?.dp ?? 1;
   const sharding = shardingStage(plan);
-  if (dp <= 1 || sharding === 3) return 0;
+  if (dp <= 1) return 0;
   const tp = plan.parallel?.tp ?? 1;
   const cp = plan.parallel?.cp ?? 1;
   const trainable = (counts.trainable / Math.max(1, counts.total)) * counts.perGpu.firstStage;
   // Gradients are reduced in the dtype they are kept in: fp32 main gradients for Megatron, FSDP and DeepSpeed's BF16 optimizer.
   const gradientBytes = bytesPerParameter(plan).gradients;
-  const share = (dp - 1) / dp;
-  const link = bandwidth(plan, tp * cp, dp, k);
-  // Ring all-reduce sends 2(n - 1)/n of the buffer per GPU; sharded optimizers reduce-scatter gradients ((n - 1)/n) and
-  // all-gather the updated 16-bit parameters ((n - 1)/n) instead (ZeRO Sec. 7.2.1: same 2 Psi volume).
-  const reduceSeconds = ((sharding >= 1 ? 1 : 2) * share * trainable * gradientBytes) / link;
-  const gatherSeconds = sharding >= 1 ? (share * trainable * 2) / link : 0;
   const exposed = (seconds: number, overlapped: boolean | undefined, window: number) =>
     overlapped ? Math.max(seconds * (1 - k.overlapEfficiency), seconds - k.overlapEfficiency * window) : seconds;
   const backward = (2 / 3) * stage0.compute;
   const forward = (1 / 3) * stage0.compute;
+  // Sharded state replicated over `instances` groups (HSDP): each shard's gradients are all-reduced across the replicas.
+  const instances = sharding >= 1 ? shardInstances(plan) : 1;
+  const group = dp / instances;
+  const replicaBytes = (2 * ((instances - 1) / instances) * trainable * gradientBytes) / group;
+  const replicaSeconds = instances > 1 ? replicaBytes / bandwidth(plan, tp * cp * group, instances, k) : 0;
+  if (sharding === 3) return exposed(replicaSeconds, plan.overlap?.gradReduce, backward);
+  const share = (group - 1) / group;
+  const link = bandwidth(plan, tp * cp, group, k);
+  // Ring all-reduce sends 2(n - 1)/n of the buffer per GPU; sharded optimizers reduce-scatter gradients ((n - 1)/n) and
+  // all-gather the updated parameters ((n - 1)/n) instead (ZeRO Sec. 7.2.1: same 2 Psi volume).
+  const reduceSeconds = ((sharding >= 1 ? 1 : 2) * share * trainable * gradientBytes) / link + replicaSeconds;
+  const gatherSeconds = sharding >= 1 ? (share * trainable * parameterGatherBytes(plan)) / link : 0;
   return exposed(reduceSeconds, plan.overlap?.gradReduce, backward) + exposed(gatherSeconds, plan.overlap?.paramGather, forward);
+}
+
+/** Bytes per parameter of a parameter all-gather: 16-bit, or FP8 with Megatron --fp8-param-gather in an FP8 run. */
+function parameterGatherBytes(plan: TrainingPlan): number {
+  return plan.precision === 'fp8' && plan.fp8ParamGather === true ? 1 : 2;
 }
 
 function optimizerSeconds(plan: TrainingPlan, counts: ParameterCounts): number {
