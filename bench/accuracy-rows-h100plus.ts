@@ -94,6 +94,8 @@ function megatronBridgeRows(): SourcedRow[] {
       framework: 'megatron', model: llama(name, seq),
       parallel: { tp, pp, cp, vpp: vp, worldSize: gpus, sequenceParallel: tp > 1, shardInstances: bridgeShardInstances(system, name, fsdp) },
       batch: { micro: mbs, global: gbs }, precision: 'fp8', recompute: 'none', flashAttention: true, distributedOptimizer: true,
+      // src/megatron/bridge/training/mixed_precision.py (0509780): the FP8 current-scaling and MXFP8 recipes set fp8_param_gather = True.
+      fp8ParamGather: true,
       ...(fsdp > 0 ? { fsdp: 'full-shard' as const } : {}),
       overlap: { gradReduce: true, paramGather: true, tensorParallel: tp > 1 }, hardware: BRIDGE_HARDWARE[system],
     },
@@ -101,6 +103,7 @@ function megatronBridgeRows(): SourcedRow[] {
     convention: 'megatron',
     notes: [
       'recomputation: none assumed for every row (the perf recipes were not read)',
+      'FP8 parameter all-gathers (fp8_param_gather in the FP8-CS and MXFP8 mixed-precision recipes)',
       ...(release === '25.09' ? ['precision column absent in 25.09: FP8 read from the note on quantization granularities'] : []),
       ...(system === 'DGX-GB200' ? ['NVL72: 72 GPUs per NVLink domain'] : []),
       ...(bridgeShardInstances(system, name, fsdp) ? ['Megatron-FSDP with 2 distributed-optimizer instances (the GB200 405B perf recipe)'] : []),
