@@ -24,3 +24,14 @@ test('async TP under FSDP saves less tensor-parallel time than Megatron --tp-com
   assert.ok(fsdpSaved > 0.2 && fsdpSaved < 0.3, `fsdp async TP hides ${fsdpSaved}`);
   assert.ok(megatronSaved > 0.75, `megatron hides ${megatronSaved}`);
 });
+
+test('pipeline p2p: Megatron overlaps it by default in the interleaved schedule only; the plan can say otherwise', () => {
+  const plan = (vpp: number, extra: Partial<TrainingPlan> = {}): TrainingPlan => ({
+    framework: 'megatron', precision: 'bf16', recompute: 'none', model: { name: 'meta-llama/Meta-Llama-3-70B', seqLength: 8192, dropout: false },
+    batch: { micro: 1, global: 128 }, parallel: { tp: 4, pp: 8, vpp, worldSize: 64, sequenceParallel: true }, hardware: { gpu: 'h100-sxm' }, ...extra,
+  });
+  const p2p = (p: TrainingPlan) => estimate(p).time.breakdown.pipelineP2pSeconds;
+  // Five model chunks send five times the activations; overlapped, they cost about what one chunk's sends cost unhidden.
+  assert.ok(p2p(plan(5)) < 1.2 * p2p(plan(1)), `${p2p(plan(5))} vs ${p2p(plan(1))}`);
+  assert.ok(Math.abs(p2p(plan(5, { overlap: { pipelineP2p: false } })) - 5 * p2p(plan(1))) < 1e-9 * p2p(plan(1)) + 1e-12);
+});

@@ -52,7 +52,7 @@ const EXTRA_MODEL: FieldsOf<ExtraModelSpec> = {
 
 const VLLM: FieldsOf<VllmSpec> = { colocate: 'boolean', gpuMemoryUtilization: 'number', sleepMode: 'boolean' };
 
-const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean' };
+const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean', pipelineP2p: 'boolean' };
 
 const HARDWARE: FieldsOf<HardwareSpec> = {
   gpu: 'string', peakTflops: 'number', memoryGiB: 'number', memoryBandwidthGBps: 'number', gpusPerNode: 'number', intraNodeGBps: 'number',

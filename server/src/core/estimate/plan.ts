@@ -208,6 +208,11 @@ export interface OverlapSpec {
   paramGather?: boolean;
   /** Tensor-parallel collectives overlapped with GEMMs (Megatron --tp-comm-overlap). */
   tensorParallel?: boolean;
+  /**
+   * Pipeline sends and receives overlapped with compute. Unset: Megatron's default, on for the interleaved schedule
+   * (arguments.py --no-overlap-p2p-communication is store_false, forced off for non-interleaved schedules).
+   */
+  pipelineP2p?: boolean;
 }
 
 export interface HardwareSpec {

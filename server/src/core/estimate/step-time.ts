@@ -210,7 +210,8 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     const v = parallel.vpp ?? 1;
     const scatterGather = parallel.sequenceParallel === true || plan.framework === 'megatron';
     const bytes = 2 * 2 * v * pipelineP2pElements(tokens, h, tp, scatterGather);
-    p2p = bytes / bandwidth(plan, tp * cp * (parallel.dp ?? 1), 2, k);
+    const overlapped = plan.overlap?.pipelineP2p ?? (plan.framework === 'megatron' && v > 1);
+    p2p = (bytes / bandwidth(plan, tp * cp * (parallel.dp ?? 1), 2, k)) * (overlapped ? 1 - k.overlapEfficiency : 1);
   }
 
   let gathers = 0;
