@@ -53,6 +53,9 @@ const BRIDGE_URL = 'https://github.com/NVIDIA-NeMo/Megatron-Bridge/blob/0a25f911
 // DGX-GB200 is an NVL72 rack: 72 GPUs share one NVLink 5 domain (900 GB/s per GPU), so groups of up to 72 stay on NVLink.
 const GB200_NVL72 = { gpu: 'gb200', gpusPerNode: 72 };
 const BRIDGE_HARDWARE: Record<string, TrainingPlan['hardware']> = { 'DGX-H100': { gpu: 'h100-sxm' }, 'DGX-B200': { gpu: 'b200' }, 'DGX-GB200': GB200_NVL72 };
+// scripts/performance/configs/llama/llama31_llm_pretrain.py llama31_405b_pretrain_config_gb200 (Megatron-Bridge 0013c9a):
+// "if cfg.ddp.use_megatron_fsdp: ... cfg.ddp.num_distributed_optimizer_instances = 2"; the 70B and 8B recipes leave it at 1.
+const bridgeShardInstances = (system: string, name: string, fsdp: number) => (fsdp > 0 && system === 'DGX-GB200' && name === LLAMA31_405B ? 2 : undefined);
 
 // [release, system, model, GPUs, GBS, MBS, seq, FSDP, TP, PP, CP, VP, tokens/s/GPU, model TFLOP/s/GPU, table row as printed]
 type BridgeRow = [string, string, string, number, number, number, number, number, number, number, number, number, number, number, string];
@@ -88,8 +91,11 @@ function megatronBridgeRows(): SourcedRow[] {
     id: `bridge-${release} ${system.replace('DGX-', '')} ${name.split('/')[1]} tp${tp} pp${pp} cp${cp}${vp > 1 ? ` vp${vp}` : ''}${fsdp > 0 ? ' fsdp' : ''}`,
     source: BRIDGE, url: BRIDGE_URL, quote, figure: { value: tokens, unit: 'tokens/s/GPU' }, printedTflops: printed,
     plan: {
-      framework: 'megatron', model: llama(name, seq), parallel: { tp, pp, cp, vpp: vp, worldSize: gpus, sequenceParallel: tp > 1 },
+      framework: 'megatron', model: llama(name, seq),
+      parallel: { tp, pp, cp, vpp: vp, worldSize: gpus, sequenceParallel: tp > 1, shardInstances: bridgeShardInstances(system, name, fsdp) },
       batch: { micro: mbs, global: gbs }, precision: 'fp8', recompute: 'none', flashAttention: true, distributedOptimizer: true,
+      // src/megatron/bridge/training/mixed_precision.py (0509780): the FP8 current-scaling and MXFP8 recipes set fp8_param_gather = True.
+      fp8ParamGather: true,
       ...(fsdp > 0 ? { fsdp: 'full-shard' as const } : {}),
       overlap: { gradReduce: true, paramGather: true, tensorParallel: tp > 1 }, hardware: BRIDGE_HARDWARE[system],
     },
@@ -97,8 +103,10 @@ function megatronBridgeRows(): SourcedRow[] {
     convention: 'megatron',
     notes: [
       'recomputation: none assumed for every row (the perf recipes were not read)',
+      'FP8 parameter all-gathers (fp8_param_gather in the FP8-CS and MXFP8 mixed-precision recipes)',
       ...(release === '25.09' ? ['precision column absent in 25.09: FP8 read from the note on quantization granularities'] : []),
       ...(system === 'DGX-GB200' ? ['NVL72: 72 GPUs per NVLink domain'] : []),
+      ...(bridgeShardInstances(system, name, fsdp) ? ['Megatron-FSDP with 2 distributed-optimizer instances (the GB200 405B perf recipe)'] : []),
     ],
   }));
 }

@@ -332,7 +332,7 @@ export function calibrate(rows: ThroughputRow[]): { constants: StepTimeConstants
     gemmEfficiency: [0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1],
     // Kept positive: GEMM efficiency must fall for thin shapes (a zero half-width would drop the shape dependence).
     gemmHalfWidth: [16, 32, 64, 96, 128, 192, 256],
-    attentionEfficiency: [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7],
+    attentionEfficiency: [0.32, 0.36, 0.4, 0.44, 0.48, 0.52, 0.56, 0.6, 0.64, 0.68, 0.72],
     elementwiseTraffic: [0, 1, 2, 3, 4, 5, 6, 8, 10, 12],
     networkEfficiency: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
     overlapEfficiency: [0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 1],

@@ -105,6 +105,7 @@ const NOT_A_PROGRAM: Record<string, Record<string, string>> = {
   'server/src/core/estimate/parameters.ts': { megatron: FW },
   'server/src/core/estimate/plan-fields.ts': { megatron: FW, deepspeed: FW },
   'server/src/core/estimate/plan.ts': { megatron: FW, deepspeed: FW },
+  'server/src/core/estimate/attention-efficiency.ts': { megatron: FW },
   'server/src/core/estimate/step-time.ts': { megatron: FW, deepspeed: FW },
   'server/src/core/versions/key-facts.ts': { deepspeed: PKG, accelerate: PKG },
   'server/src/core/versions/pin-files.ts': { deepspeed: PKG, accelerate: PKG },

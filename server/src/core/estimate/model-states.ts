@@ -133,7 +133,14 @@ export function shardingStage(plan: TrainingPlan): 0 | 1 | 2 | 3 {
 /** Data-parallel ranks that share the sharded states (Megatron's distributed optimizer shards over DP x CP). */
 export function shardDegree(plan: TrainingPlan): number {
   const dp = plan.parallel?.dp ?? 1;
-  return plan.framework === 'megatron' ? dp * (plan.parallel?.cp ?? 1) : dp;
+  const ranks = plan.framework === 'megatron' ? dp * (plan.parallel?.cp ?? 1) : dp;
+  return Math.max(1, ranks / shardInstances(plan));
+}
+
+/** Replicas of the sharded state (HSDP; Megatron --num-distributed-optimizer-instances), 1 unless it divides dp. */
+export function shardInstances(plan: TrainingPlan): number {
+  const instances = plan.parallel?.shardInstances ?? 1;
+  return Number.isInteger(instances) && instances > 1 && (plan.parallel?.dp ?? 1) % instances === 0 ? instances : 1;
 }
 
 /** How an adapter's frozen base is held: bytes per parameter, and whether full sharding divides it. */

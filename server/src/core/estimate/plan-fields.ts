@@ -30,7 +30,7 @@ const MODEL: FieldsOf<ModelSpec> = {
 
 const PARALLEL: FieldsOf<ParallelSpec> = {
   tp: 'number', pp: 'number', vpp: 'number', cp: 'number', ep: 'number', dp: 'number', worldSize: 'number', sequenceParallel: 'boolean',
-  schedule: ['gpipe', '1f1b', 'interleaved', 'zb-h1', 'zb-h2'], stageLayers: 'numbers',
+  schedule: ['gpipe', '1f1b', 'interleaved', 'zb-h1', 'zb-h2'], stageLayers: 'numbers', shardInstances: 'number',
 };
 
 const BATCH: FieldsOf<BatchSpec> = { micro: 'number', gradAccum: 'number', global: 'number' };
@@ -52,7 +52,7 @@ const EXTRA_MODEL: FieldsOf<ExtraModelSpec> = {
 
 const VLLM: FieldsOf<VllmSpec> = { colocate: 'boolean', gpuMemoryUtilization: 'number', sleepMode: 'boolean' };
 
-const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean' };
+const OVERLAP: FieldsOf<OverlapSpec> = { gradReduce: 'boolean', paramGather: 'boolean', tensorParallel: 'boolean', pipelineP2p: 'boolean' };
 
 const HARDWARE: FieldsOf<HardwareSpec> = {
   gpu: 'string', peakTflops: 'number', memoryGiB: 'number', memoryBandwidthGBps: 'number', gpusPerNode: 'number', intraNodeGBps: 'number',
@@ -65,7 +65,7 @@ const TRAINING: FieldsOf<TrainingSpec> = {
 
 const PLAN: FieldsOf<TrainingPlan> = {
   framework: ['megatron', 'deepspeed', 'fsdp', 'plain'], model: MODEL, parallel: PARALLEL, batch: BATCH,
-  precision: ['fp32', 'tf32', 'fp16', 'bf16', 'bf16-pure', 'fp8'], optimizer: OPTIMIZER, zero: ZERO, distributedOptimizer: 'boolean',
+  precision: ['fp32', 'tf32', 'fp16', 'bf16', 'bf16-pure', 'fp8'], optimizer: OPTIMIZER, zero: ZERO, distributedOptimizer: 'boolean', fp8ParamGather: 'boolean',
   bf16GradientBuffer: 'boolean', fsdp: ['full-shard', 'shard-grad-op'], fsdpNoSync: 'boolean', recompute: ['none', 'selective', 'full'],
   recomputeLayers: 'number', flashAttention: 'boolean', loadDtype: ['bf16'], pipelineEngine: ['deepspeed'], fusedLoss: ['liger', 'cut-cross-entropy'], partitionActivations: 'boolean', deallocatePipelineOutputs: 'boolean',
   adapter: ADAPTER, extraModels: [EXTRA_MODEL], vllm: VLLM, overlap: OVERLAP, hardware: HARDWARE, training: TRAINING,

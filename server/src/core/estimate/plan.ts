@@ -105,6 +105,11 @@ export interface ParallelSpec {
   schedule?: PipelineSchedule;
   /** Transformer layers per pipeline stage when the split is uneven (length pp). */
   stageLayers?: number[];
+  /**
+   * Replicas of the sharded state (Megatron --num-distributed-optimizer-instances, HSDP): parameters, gradients and
+   * optimizer state are sharded over dp / instances ranks and gradients all-reduced across the instances.
+   */
+  shardInstances?: number;
 }
 
 export interface BatchSpec {
@@ -203,6 +208,11 @@ export interface OverlapSpec {
   paramGather?: boolean;
   /** Tensor-parallel collectives overlapped with GEMMs (Megatron --tp-comm-overlap). */
   tensorParallel?: boolean;
+  /**
+   * Pipeline sends and receives overlapped with compute. Unset: Megatron's default, on for the interleaved schedule
+   * (arguments.py --no-overlap-p2p-communication is store_false, forced off for non-interleaved schedules).
+   */
+  pipelineP2p?: boolean;
 }
 
 export interface HardwareSpec {
@@ -254,6 +264,8 @@ export interface TrainingPlan {
   loadDtype?: 'bf16';
   /** Megatron --use-distributed-optimizer: optimizer states sharded over data parallel (ZeRO-1 style). */
   distributedOptimizer?: boolean;
+  /** Megatron --fp8-param-gather: FP8 runs all-gather 1-byte parameters (distributed optimizer and Megatron-FSDP). */
+  fp8ParamGather?: boolean;
   /** Megatron --grad-reduce-in-bf16: the main-gradient buffer holds bf16 instead of fp32. */
   bf16GradientBuffer?: boolean;
   fsdp?: 'full-shard' | 'shard-grad-op';

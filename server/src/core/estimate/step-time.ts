@@ -1,7 +1,8 @@
 import { logitsBytes, storedLayerBytes } from './activations';
+import { attentionKernel, attentionSecondsPerFlop } from './attention-efficiency';
 import { pipelineBubble } from './bubble';
 import { estimateFlops, forwardFlopsPerToken, recomputedLayerFraction, type FlopsConvention } from './flops';
-import { bytesPerParameter, offloadTarget, shardDegree, shardingStage } from './model-states';
+import { bytesPerParameter, offloadTarget, shardDegree, shardingStage, shardInstances } from './model-states';
 import { countParameters, headDim, paddedVocab, type ParameterCounts } from './parameters';
 import type { TrainingPlan } from './plan';
 import { stepTimeConfidence, type StepTimeConfidence } from './calibration';
@@ -18,7 +19,7 @@ export interface StepTimeConstants {
   gemmEfficiency: number;
   /** GEMM width (hidden size per tensor-parallel rank, and tokens per micro-batch) at which efficiency halves. */
   gemmHalfWidth: number;
-  /** FlashAttention speed as a share of the 16-bit peak. */
+  /** Share of the fused attention kernel's benchmark speed (attention-efficiency.ts) reached in training. */
   attentionEfficiency: number;
   /** Memory traffic of the non-GEMM kernels, as a multiple of the bytes a layer stores for the backward pass. */
   elementwiseTraffic: number;
@@ -35,7 +36,7 @@ export interface StepTimeConstants {
 export const STEP_TIME_CONSTANTS: StepTimeConstants = {
   gemmEfficiency: 0.8,
   gemmHalfWidth: 16,
-  attentionEfficiency: 0.25,
+  attentionEfficiency: 0.52,
   elementwiseTraffic: 6,
   networkEfficiency: 0.6,
   overlapEfficiency: 0.8,
@@ -45,8 +46,6 @@ export const STEP_TIME_CONSTANTS: StepTimeConstants = {
 
 // When the catalog has no measured matmul ceiling: stas00's MAMF table (hardware.json) gives 73-87% of dense peak on NVIDIA parts.
 const DEFAULT_MAMF_SHARE = 0.8;
-// FlashAttention-2 (Dao 2023): the backward pass recomputes the scores, 5 matmuls against the forward's 2 (2.5x the forward).
-const FLASH_BACKWARD_RATIO = 2.5;
 // ASSUMPTION (no measurement in the material): a host-side Adam step (ZeRO-Offload) updates 1e9 parameters per second
 // for each GPU's share of the CPU cores.
 const CPU_ADAM_PARAMS_PER_SECOND = 1e9;
@@ -133,6 +132,19 @@ export function pipelineP2pElements(tokens: number, hidden: number, tp: number, 
   return (tokens * hidden) / (scatterGather ? tp : 1);
 }
 
+/**
+ * Share of the tensor-parallel traffic that overlap can hide. Megatron's --tp-comm-overlap (Transformer Engine userbuffers)
+ * pipelines the all-gather and reduce-scatter with the GEMMs of both passes (ub_overlap_ag / ub_overlap_rs forward,
+ * ub_overlap_rs_dgrad and bulk dgrad/wgrad overlap backward). PyTorch's async TP (torchtitan, inductor micro-pipeline TP)
+ * measured "up to ~29% forward pass speedup and ~8% E2E speedup" on Llama3 8B and 20% / 8% on 70B (Wang et al., PyTorch
+ * dev-discuss 209487, Aug 2024): about the forward pass's saving alone, so only the forward's 2 of the 4 collectives per
+ * layer are hidden (the recomputed forward runs inside the backward pass).
+ */
+export function tensorParallelOverlapShare(plan: TrainingPlan, recompute: number): number {
+  if (!plan.overlap?.tensorParallel) return 0;
+  return plan.framework === 'megatron' ? 1 : 0.5 / (1 + 0.5 * recompute);
+}
+
 function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k: StepTimeConstants, assumptions: string[]): StageTime {
   const model = plan.model ?? {};
   const parallel = plan.parallel ?? {};
@@ -164,7 +176,7 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
   const attentionRecompute = recompute > 0 ? recompute : plan.recompute === 'selective' ? 1 : 0;
   const peak16 = (plan.hardware?.peak16Tflops ?? plan.hardware?.peakTflops ?? 0) * 1e12;
   const attentionSeconds = flash
-    ? (attentionForward * (1 + FLASH_BACKWARD_RATIO + attentionRecompute)) / (peak16 * k.attentionEfficiency)
+    ? attentionForward * attentionSecondsPerFlop(attentionKernel(plan), model.seqLength ?? 0, cp, attentionRecompute, peak16, k.attentionEfficiency)
     : (attentionForward * (3 + attentionRecompute)) / gemmRate(plan, headDim(model), tokens, k, true);
 
   const memoryBandwidth = (plan.hardware?.memoryBandwidthGBps ?? 2000) * 1e9;
@@ -177,7 +189,7 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
   // Full recomputation repeats the forward pass's two of the four collectives per layer.
   const tpBytes = tensorParallelBytesPerLayer(tokens, h, tp) * layersHere * (1 + 0.5 * recompute);
   const tpSeconds = tpBytes / bandwidth(plan, 1, tp, k);
-  const tpExposed = plan.overlap?.tensorParallel ? tpSeconds * (1 - k.overlapEfficiency) : tpSeconds;
+  const tpExposed = tpSeconds * (1 - tensorParallelOverlapShare(plan, recompute) * k.overlapEfficiency);
 
   let epSeconds = 0;
   if (moeHere > 0 && ep > 1) {
@@ -198,7 +210,8 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     const v = parallel.vpp ?? 1;
     const scatterGather = parallel.sequenceParallel === true || plan.framework === 'megatron';
     const bytes = 2 * 2 * v * pipelineP2pElements(tokens, h, tp, scatterGather);
-    p2p = bytes / bandwidth(plan, tp * cp * (parallel.dp ?? 1), 2, k);
+    const overlapped = plan.overlap?.pipelineP2p ?? (plan.framework === 'megatron' && v > 1);
+    p2p = (bytes / bandwidth(plan, tp * cp * (parallel.dp ?? 1), 2, k)) * (overlapped ? 1 - k.overlapEfficiency : 1);
   }
 
   let gathers = 0;
@@ -209,7 +222,8 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
     // FSDP no_sync() skips the reduce-scatter on all but the last of the accumulation micro-batches.
     const accum = plan.batch?.gradAccum ?? 1;
     const volume = plan.fsdpNoSync && accum > 1 ? 2 + 1 / accum : 3;
-    const bytes = volume * paramsHere * 2 * ((n - 1) / n);
+    // Two parameter gathers (1 byte each with FP8 parameter gathers) and the gradient reduce-scatter (16-bit).
+    const bytes = (2 * parameterGatherBytes(plan) + 2 * (volume - 2)) * paramsHere * ((n - 1) / n);
     // Per-module gathers do not reach the node-aggregated bandwidth of bucketed reductions: the ZeRO-3 rows of Narayanan et
     // al. Table 2 imply the 3 Psi volume moving over about one NIC per GPU (174.6B on 1536 GPUs: ~50 s of a 65 s step).
     const seconds = bytes / bandwidth(plan, tp * cp, n, k, false);
@@ -235,23 +249,34 @@ function stageTime(plan: TrainingPlan, counts: ParameterCounts, rank: number, k:
 function dataParallelSeconds(plan: TrainingPlan, counts: ParameterCounts, stage0: StageTime, k: StepTimeConstants): number {
   const dp = plan.parallel?.dp ?? 1;
   const sharding = shardingStage(plan);
-  if (dp <= 1 || sharding === 3) return 0;
+  if (dp <= 1) return 0;
   const tp = plan.parallel?.tp ?? 1;
   const cp = plan.parallel?.cp ?? 1;
   const trainable = (counts.trainable / Math.max(1, counts.total)) * counts.perGpu.firstStage;
   // Gradients are reduced in the dtype they are kept in: fp32 main gradients for Megatron, FSDP and DeepSpeed's BF16 optimizer.
   const gradientBytes = bytesPerParameter(plan).gradients;
-  const share = (dp - 1) / dp;
-  const link = bandwidth(plan, tp * cp, dp, k);
-  // Ring all-reduce sends 2(n - 1)/n of the buffer per GPU; sharded optimizers reduce-scatter gradients ((n - 1)/n) and
-  // all-gather the updated 16-bit parameters ((n - 1)/n) instead (ZeRO Sec. 7.2.1: same 2 Psi volume).
-  const reduceSeconds = ((sharding >= 1 ? 1 : 2) * share * trainable * gradientBytes) / link;
-  const gatherSeconds = sharding >= 1 ? (share * trainable * 2) / link : 0;
   const exposed = (seconds: number, overlapped: boolean | undefined, window: number) =>
     overlapped ? Math.max(seconds * (1 - k.overlapEfficiency), seconds - k.overlapEfficiency * window) : seconds;
   const backward = (2 / 3) * stage0.compute;
   const forward = (1 / 3) * stage0.compute;
+  // Sharded state replicated over `instances` groups (HSDP): each shard's gradients are all-reduced across the replicas.
+  const instances = sharding >= 1 ? shardInstances(plan) : 1;
+  const group = dp / instances;
+  const replicaBytes = (2 * ((instances - 1) / instances) * trainable * gradientBytes) / group;
+  const replicaSeconds = instances > 1 ? replicaBytes / bandwidth(plan, tp * cp * group, instances, k) : 0;
+  if (sharding === 3) return exposed(replicaSeconds, plan.overlap?.gradReduce, backward);
+  const share = (group - 1) / group;
+  const link = bandwidth(plan, tp * cp, group, k);
+  // Ring all-reduce sends 2(n - 1)/n of the buffer per GPU; sharded optimizers reduce-scatter gradients ((n - 1)/n) and
+  // all-gather the updated parameters ((n - 1)/n) instead (ZeRO Sec. 7.2.1: same 2 Psi volume).
+  const reduceSeconds = ((sharding >= 1 ? 1 : 2) * share * trainable * gradientBytes) / link + replicaSeconds;
+  const gatherSeconds = sharding >= 1 ? (share * trainable * parameterGatherBytes(plan)) / link : 0;
   return exposed(reduceSeconds, plan.overlap?.gradReduce, backward) + exposed(gatherSeconds, plan.overlap?.paramGather, forward);
+}
+
+/** Bytes per parameter of a parameter all-gather: 16-bit, or FP8 with Megatron --fp8-param-gather in an FP8 run. */
+function parameterGatherBytes(plan: TrainingPlan): number {
+  return plan.precision === 'fp8' && plan.fp8ParamGather === true ? 1 : 2;
 }
 
 function optimizerSeconds(plan: TrainingPlan, counts: ParameterCounts): number {

@@ -161,6 +161,7 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
     vpp: vpp && Number.isInteger(vpp) && vpp > 1 ? vpp : undefined,
     sequenceParallel: flag(lookup('sequence_parallel')),
     stageLayers: unevenStages(layers, ppSize, n('decoder_first_pipeline_num_layers'), n('decoder_last_pipeline_num_layers')),
+    shardInstances: n('num_distributed_optimizer_instances'),
   };
   // GPT-NeoX, and Megatron-DeepSpeed given --deepspeed without --no-pipeline-parallel, pipeline through DeepSpeed's
   // PipelineModule (Megatron-DeepSpeed pretrain_gpt.py GPTModelPipe; gpt-neox models/gpt_j_residual... PipelineModule).
@@ -184,6 +185,7 @@ export function planFromMegatronArgs(format: Format, lookup: ArgLookup): Partial
   // NeMo names the distributed optimizer in optim.name: distributed_fused_adam (NeMo 1.x), mcore_distributed_optim (MCore).
   plan.distributedOptimizer = flag(lookup('use_distributed_optimizer')) || /distributed/.test(str(lookup('optimizer')) ?? '') || undefined;
   if (flag(lookup('grad_reduce_in_bf16'))) plan.bf16GradientBuffer = true;
+  if (flag(lookup('fp8_param_gather'))) plan.fp8ParamGather = true;
   const lr = lookup('lr');
   plan.optimizer = { type: optimizerFamily(str(lookup('optimizer')) ?? 'adam'), lr: num(lr) };
   if (lr) anchors['optimizer.lr'] = lr;
