@@ -1,6 +1,6 @@
 // npm's `prepare`: builds dist/ where it is missing, so that installing TrainLint from its git repository gives a working
-// `trainlint` command. pre-commit's `language: node` does exactly that (`npm install -g git+file://<its clone>`), and npm
-// then packs the clone with .npmignore, which keeps the built CLI only.
+// `trainlint` command. pre-commit's `language: node` does that (`npm install -g git+file://<its clone>`; before 4.7,
+// `npm install` then `npm pack` in the clone), and npm then packs the clone with .npmignore, which keeps the built CLI.
 //
 // npm prepares a git dependency by running `npm install` in its clone, but that child inherits the outer install's
 // `--global` (npm 11 exports it as npm_config_global), so it installs the clone globally instead of installing its

@@ -4,12 +4,14 @@
 // pre-commit clones it and installs the hook with npm (language: node) from source. A commit of a DeepSpeed config with
 // an error fails on the `trainlint` hook; the `trainlint-fix` hook fixes it and the commit then passes. JSON, YAML and
 // shell files that are not training configs ride along in the same commit and must not fail it.
+// Twice: with the newest pre-commit, which installs the hook with `npm install -g git+file://<clone>`, and with the last
+// before 4.7, which runs `npm install` in the clone, then `npm pack` there, and installs the tarball.
 //
 // It tests the committed HEAD (pre-commit installs from git), not uncommitted changes. Downloads pre-commit from PyPI and
 // the build tools from the npm registry: a few minutes, so CI runs it beside `npm test` (.ci/run), not inside it.
 // Usage: node scripts/e2e/run-pre-commit-test.mjs     Needs: git, python3 with venv, node and npm, PyPI and npm registry.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, checklist, cleanup, elapsed, hasCommand, missing, runDirs } from './lib.mjs';
 
@@ -23,29 +25,42 @@ function run(command, args, cwd, env) {
   return { status: result.status, output };
 }
 
+/** pre-commit versions to install from PyPI, one per way of installing a node hook. */
+const PRE_COMMITS = ['pre-commit', 'pre-commit<4.7'];
+
 function main() {
   for (const command of ['git', 'python3', 'npm']) if (!hasCommand(command)) return missing(command);
   const d = runDirs('pre-commit');
   const started = Date.now();
-  const venv = join(d.root, 'venv');
-  if (spawnSync('python3', ['-m', 'venv', venv]).status !== 0) return missing('python3 -m venv (Debian: python3-venv)');
-  const pip = run(join(venv, 'bin/pip'), ['install', '--quiet', 'pre-commit'], d.root);
-  if (pip.status !== 0) return missing(`pre-commit from PyPI: ${pip.output.trim().split('\n').pop()}`);
-
   // The hook repository: a clone of this one at HEAD, as the `repo:` URL.
   const sha = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
   const hookRepo = join(d.root, 'trainlint');
   if (run('git', ['clone', '--quiet', REPO, hookRepo], d.root).status !== 0) return 1;
+  const { check, failures, passed } = checklist();
+  for (const [i, spec] of PRE_COMMITS.entries()) {
+    const root = join(d.root, `user-${i}`);
+    const venv = join(root, 'venv');
+    if (spawnSync('python3', ['-m', 'venv', venv]).status !== 0) return missing('python3 -m venv (Debian: python3-venv)');
+    const pip = run(join(venv, 'bin/pip'), ['install', '--quiet', spec], root);
+    if (pip.status !== 0) return missing(`${spec} from PyPI: ${pip.output.trim().split('\n').pop()}`);
+    const version = run(join(venv, 'bin/pre-commit'), ['--version'], root).output.trim();
+    userRepository(join(root, 'repo'), join(venv, 'bin/pre-commit'), hookRepo, sha, (ok, what) => check(ok, `${version}: ${what}`));
+  }
+  console.log(`${passed()} passed, ${failures.length} failed (${elapsed(started)})`);
+  cleanup(d, failures.length > 0);
+  return failures.length > 0 ? 1 : 0;
+}
 
-  // The user's repository.
-  const user = d.workspace;
+/** A user's repository with the hooks installed by `preCommitBin` from `hookRepo` at `sha`: commit, fail, fix, commit. */
+function userRepository(user, preCommitBin, hookRepo, sha, check) {
+  mkdirSync(user, { recursive: true });
   const env = {
     ...process.env,
-    PRE_COMMIT_HOME: join(d.root, 'pre-commit-home'),
+    PRE_COMMIT_HOME: join(user, '..', 'pre-commit-home'),
     GIT_AUTHOR_NAME: 'A User', GIT_AUTHOR_EMAIL: 'user@example.com', GIT_COMMITTER_NAME: 'A User', GIT_COMMITTER_EMAIL: 'user@example.com',
   };
   const git = (...args) => run('git', args, user, env);
-  const preCommit = (...args) => run(join(venv, 'bin/pre-commit'), args, user, env);
+  const preCommit = (...args) => run(preCommitBin, args, user, env);
   git('init', '--quiet');
   writeFileSync(join(user, '.pre-commit-config.yaml'), [
     'repos:',
@@ -60,10 +75,9 @@ function main() {
   copyFileSync(join(FIXTURES, 'ds_config.json'), join(user, 'ds_config.json'));
   cpSync(join(FIXTURES, 'not-training'), join(user, 'not-training'), { recursive: true });
 
-  const { check, failures, passed } = checklist();
   const install = preCommit('install', '--install-hooks');
   check(install.status === 0, 'pre-commit installs the hooks from the clone (npm builds the CLI from source)');
-  if (install.status !== 0) return finish(d, failures, passed, started);
+  if (install.status !== 0) return;
 
   git('add', '--all');
   const refused = git('commit', '--quiet', '--message', 'a config with an error');
@@ -79,13 +93,6 @@ function main() {
   git('add', '--all');
   const commit = git('commit', '--quiet', '--message', 'the config fixed');
   check(commit.status === 0 && /trainlint\.+Passed/.test(commit.output), 'the commit passes the trainlint hook after the fix');
-  return finish(d, failures, passed, started);
-}
-
-function finish(d, failures, passed, started) {
-  console.log(`${passed()} passed, ${failures.length} failed (${elapsed(started)})`);
-  cleanup(d, failures.length > 0);
-  return failures.length > 0 ? 1 : 0;
 }
 
 process.exit(main());
