@@ -48,6 +48,7 @@ test('context parallelism: kernels see s/cp queries and only the diagonal step i
 test('the kernel follows the framework and GPU: TE cuDNN on Hopper+, PyTorch SDPA FlashAttention-2, A100 at 73% of peak', () => {
   assert.ok(hopperOrLater('h100-sxm') && hopperOrLater('gb200') && hopperOrLater('h200-sxm') && hopperOrLater('b200'));
   assert.ok(!hopperOrLater('a100-80gb') && !hopperOrLater('v100-32gb') && !hopperOrLater(undefined));
+  assert.ok(hopperOrLater('NVIDIA H100 80GB HBM3'), 'the name torch reports resolves through the catalog');
   assert.equal(attentionKernel({ framework: 'megatron', hardware: { gpu: 'h100-sxm' } }), CUDNN_FUSED_ATTENTION_H100);
   assert.equal(attentionKernel({ framework: 'fsdp', hardware: { gpu: 'h100-sxm' } }), FLASH_ATTENTION_2_H100);
   const ampere = attentionKernel({ framework: 'megatron', hardware: { gpu: 'a100-80gb' } });

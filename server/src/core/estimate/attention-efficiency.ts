@@ -1,3 +1,4 @@
+import { findGpu } from '../catalog/find-gpu';
 import type { TrainingPlan } from './plan';
 
 /**
@@ -48,9 +49,13 @@ export function kernelShare(curve: KernelCurve, s: number): number {
   return (curve.max * s) / (s + curve.sHalf);
 }
 
-/** Hopper (H100/H200/H800/GH200, sm90) and Blackwell (B100/B200/GB200/B300/GB300, sm100) parts, by catalog id. */
+/**
+ * Hopper (H100/H200/H800/GH200, sm90) and Blackwell (B100/B200/GB200/B300/GB300, sm100) parts, by catalog id: the name
+ * as given is resolved first, so "NVIDIA H100 80GB HBM3" (what torch reports) counts as "h100-sxm" does.
+ */
 export function hopperOrLater(gpu: string | undefined): boolean {
-  return /^(g?h(100|200|800)|g?b(100|200|300))/i.test(gpu ?? '');
+  const id = gpu === undefined ? undefined : findGpu(gpu)?.id;
+  return /^(g?h(100|200|800)|g?b(100|200|300))/i.test(id ?? '');
 }
 
 /**
