@@ -1,5 +1,5 @@
-// The checks every fuzz case (and every saved reproducer) goes through: analysis, plan, estimate, and safe fixes applied
-// until none is left, each result analysed again as its program loads it.
+// The checks every fuzz case (and every saved reproducer) goes through: analysis, the language server's handlers, plan,
+// estimate, and safe fixes applied until none is left, each result analysed again as its program loads it.
 import { analyze, type FileAnalysis } from '../../server/src/core/analyze';
 import { estimate } from '../../server/src/core/estimate/estimate';
 import { applyEdits, safeFixEdits } from '../../server/src/core/fix/apply';
@@ -7,6 +7,9 @@ import { buildPlan, mergePlans } from '../../server/src/core/plan/build-plan';
 import { analysisFailed } from '../../server/src/core/rules/syntax-rules';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
 import { editProblem } from '../../server/src/cli/verify-edit';
+import type { Analyzed } from '../../server/src/lsp/analyses';
+import { Converter } from '../../server/src/lsp/convert';
+import { codeLenses, completion, hover, inlayHints, planPage, summary } from '../../server/src/lsp/features';
 
 export type FailureKind = 'exception' | 'slow' | 'fix-breaks-loading' | 'fix-not-converging';
 
@@ -33,8 +36,32 @@ function firstLine(error: unknown): string {
   return text.slice(0, 600);
 }
 
+/**
+ * The language server's handlers on the analysed document, as an editor calls them: hover and completion at the start,
+ * the end, seven places between and where each finding starts, inlay hints over the whole text, code lenses, the
+ * summary and the plan page. An exception in any of them is the case's failure.
+ */
+function editorRequests(analysis: FileAnalysis, path: string, shellParser: ShellParser | undefined): void {
+  const converter = new Converter(analysis);
+  const analyzedDoc: Analyzed = {
+    uri: `file:///fuzz/${path}`, version: 1, analysis, converter, settings: analysis.settings, linked: [], included: true, resultId: '1',
+    reanalyze: (text) => analysed(text, path, shellParser),
+  };
+  const length = analysis.text.length;
+  const offsets = [...Array.from({ length: 9 }, (_, i) => Math.floor((i * length) / 8)), ...analysis.diagnostics.slice(0, 10).map((d) => d.range.start)];
+  for (const offset of offsets) {
+    hover(analyzedDoc, converter.position(offset));
+    completion(analyzedDoc, converter.position(offset));
+  }
+  inlayHints(analyzedDoc, converter.range({ start: 0, end: length }));
+  codeLenses(analyzedDoc);
+  summary(analyzedDoc);
+  planPage(analyzedDoc);
+}
+
 function checkSteps(text: string, path: string, shellParser: ShellParser | undefined): Failure | undefined {
   const analysis = analysed(text, path, shellParser);
+  editorRequests(analysis, path, shellParser);
   const built = buildPlan(analysis, analysis.settings);
   if (built) {
     estimate(built.plan);
