@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { GPT3_PAPER_MODELS, MODEL_ARCHITECTURES } from '../../server/src/core/catalog/model-architectures';
 import { findModel } from '../../server/src/core/catalog/find-model';
 import { countParameters } from '../../server/src/core/estimate/parameters';
@@ -60,4 +61,14 @@ test('LoRA trainable parameters: r x (d_in + d_out) per adapted matrix', () => {
   assert.equal(counts.trainable, 4_194_304);
   const all = countFor('meta-llama/Llama-2-7b-hf', { adapter: { type: 'lora', rank: 16, targetModules: ['all-linear'] } });
   assert.equal(all.trainable, 32 * 16 * (4 * 8192 + 3 * (4096 + 11008)));
+});
+
+test('a layer count of 1e308 read from a file is counted, not looped over', () => {
+  // In a child process with a time limit: a synchronous loop cannot be interrupted by the test runner's own timeout.
+  const script = `const { countParameters } = require(${JSON.stringify(require.resolve('../../server/src/core/estimate/parameters'))});
+    const c = countParameters({ model: { layers: 1e308, hiddenSize: 2048, heads: 32, vocabSize: 32000 }, parallel: { pp: 1 } });
+    console.log(c.perStage.length, c.total);`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(run.signal, null, 'returned within 10 s');
+  assert.equal(run.stdout.trim(), '1 Infinity');
 });

@@ -284,15 +284,12 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
   const padded = paddedVocab(plan);
   const paddedEmbedding = embedding + (padded - vocab) * h;
   const perStage: StageParameters[] = counts.map((n, stage) => {
-    let layerParams = 0;
-    let expertParams = 0;
-    for (let i = 0; i < n; i++, layerIndex++) {
-      if (layerIndex < firstDense || !isMoe(model)) layerParams += denseLayer;
-      else {
-        layerParams += moeLayer - routed;
-        expertParams += routed;
-      }
-    }
+    // Counted, not looped: a layer count read from a file may be as large as 1e308 (fuzz case 24,096 never returned).
+    const denseHere = isMoe(model) ? Math.max(0, Math.min(layerIndex + n, firstDense) - layerIndex) : n;
+    const moeHere = n - denseHere;
+    const layerParams = denseHere * denseLayer + moeHere * (moeLayer - routed);
+    const expertParams = moeHere * routed;
+    layerIndex += n;
     const first = stage === 0;
     const last = stage === pp - 1;
     // The last stage holds the output layer; with tied embeddings and pp > 1 Megatron keeps a copy of the word embedding there.
