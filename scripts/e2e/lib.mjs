@@ -23,6 +23,12 @@ export function corpusPath() {
   return process.env.TRAINLINT_E2E_CORPUS || resolve(REPO, '../shared/corpus');
 }
 
+/** The value after `name` on the driver's command line, else `fallback`. */
+export function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
 /** The .vsix to test: `given` (--vsix), else <name>-<version>.vsix at the repository root, else the newest *.vsix there. */
 export function findVsix(given) {
   if (given) return existsSync(given) ? resolve(given) : undefined;

@@ -14,13 +14,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, wri
 import { basename, join } from 'node:path';
 import {
   QUIET_SETTINGS, REPO, cleanup, elapsed, findVsix, freePort, isolatedEnv, launchChromium, missingForVsCode,
-  poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
+  option, poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
 } from './lib.mjs';
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 const timeoutMs = Number(option('--timeout', '90')) * 1000;
 const FILE = 'ds_config.json';

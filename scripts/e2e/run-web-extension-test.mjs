@@ -21,13 +21,8 @@ import { createServer } from 'node:http';
 import { basename, join, normalize } from 'node:path';
 import {
   QUIET_SETTINGS, REPO, checklist, cleanup, elapsed, findVsix, freePort, hasCommand, isolatedEnv, launchChromium,
-  missing, missingForVsCode, poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
+  missing, missingForVsCode, option, poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
 } from './lib.mjs';
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 const timeoutMs = Number(option('--timeout', '90')) * 1000;
 const FILE = 'ds_zero2_typos.json';
