@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end drivers: where the installed tools are, fresh per-run
 // folders, child servers in their own process group (stopped by PID), polling, Chromium.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +21,23 @@ export function corpusDir() {
 /** Where the corpus is looked for (TRAINLINT_E2E_CORPUS, else ../shared/corpus), present or not. */
 export function corpusPath() {
   return process.env.TRAINLINT_E2E_CORPUS || resolve(REPO, '../shared/corpus');
+}
+
+/** The value after `name` on the driver's command line, else `fallback`. */
+export function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** The .vsix to test: `given` (--vsix), else <name>-<version>.vsix at the repository root, else the newest *.vsix there. */
+export function findVsix(given) {
+  if (given) return existsSync(given) ? resolve(given) : undefined;
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  const exact = join(REPO, `${manifest.name}-${manifest.version}.vsix`);
+  if (existsSync(exact)) return exact;
+  const all = readdirSync(REPO).filter((n) => n.endsWith('.vsix')).map((n) => join(REPO, n));
+  all.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return all[0];
 }
 
 /** Paths of the cache that scripts/e2e/install.sh fills (same defaults, same layout). */

@@ -11,16 +11,11 @@
 // Env: TRAINLINT_E2E_KEEP=1 keeps the run folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import {
-  QUIET_SETTINGS, REPO, cleanup, elapsed, freePort, isolatedEnv, launchChromium, missingForVsCode,
-  poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
+  QUIET_SETTINGS, REPO, cleanup, elapsed, findVsix, freePort, isolatedEnv, launchChromium, missingForVsCode,
+  option, poll, runDirs, startServer, tail, tools, waitForHttp, writeJson,
 } from './lib.mjs';
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 const timeoutMs = Number(option('--timeout', '90')) * 1000;
 const FILE = 'ds_config.json';
@@ -35,18 +30,6 @@ function expectedMemory(workspace) {
   const memory = JSON.parse(run.stdout).memory;
   if (!memory?.available) throw new Error(`the CLI gives no memory estimate for the fixture: ${run.stdout.slice(0, 300)} ${run.stderr}`);
   return Math.round(memory.total);
-}
-
-/** The .vsix to test: --vsix, else <name>-<version>.vsix at the repository root, else the newest *.vsix there. */
-function findVsix() {
-  const given = option('--vsix');
-  if (given) return existsSync(given) ? resolve(given) : undefined;
-  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-  const exact = join(REPO, `${manifest.name}-${manifest.version}.vsix`);
-  if (existsSync(exact)) return exact;
-  const all = readdirSync(REPO).filter((n) => n.endsWith('.vsix')).map((n) => join(REPO, n));
-  all.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return all[0];
 }
 
 /** The most recently modified source of the extension (client/, server/src/), to warn about a stale package. */
@@ -73,7 +56,7 @@ async function main() {
     console.error(`missing: ${missing.join('; ')}`);
     return 2;
   }
-  const vsix = findVsix();
+  const vsix = findVsix(option('--vsix'));
   if (!vsix) {
     console.error('missing: the packaged extension (npm run package writes trainlint-<version>.vsix)');
     return 2;

@@ -1,6 +1,6 @@
 // End-to-end tests in real clients, run as child processes by their drivers in scripts/e2e/:
 // the extension-host suite in VS Code (code-server's server + headless Chromium), the packaged
-// .vsix in code-server's UI, the HTML plan report in Chromium, and Neovim over `trainlint lsp --stdio`.
+// .vsix in code-server's UI, the same .vsix as a web extension in its web worker extension host, the HTML plan report in Chromium, and Neovim over `trainlint lsp --stdio`.
 // A driver exits 2 with "missing: ..." when a prerequisite is absent (scripts/e2e/install.sh not
 // run, no chromium, no nvim, extension not built or packaged): the test is then skipped, except
 // under CI, where every prerequisite is expected and a missing one fails. TRAINLINT_E2E=0 skips them all.
@@ -64,5 +64,6 @@ e2e('VS Code extension host: diagnostics, hover and quick fix on corpus and fixt
 e2e('VS Code UI: the packaged .vsix shows the diagnostic in the Problems panel, the plan webview with the CLI\'s numbers, and completes a quoted JSON key', 'run-ui-test.mjs', 180000);
 e2e('HTML report in Chromium: offline, its charts carry the estimate\'s numbers', 'run-report-test.mjs', 90000);
 e2e('VS Code for the Web: the language server\'s browser bundle in a Web Worker answers LSP in Chromium', 'run-web-worker-test.mjs', 90000);
+e2e('VS Code for the Web: the packaged .vsix as a web extension in code-server\'s web worker extension host shows the diagnostic in the Problems panel, never in the Node host', 'run-web-extension-test.mjs', 180000);
 e2e('Playground in Chromium: findings, a fix, the plan with the CLI\'s numbers, the state in the URL, no request', 'run-playground-test.mjs', 120000);
 e2e('Neovim 0.7: trainlint lsp --stdio publishes the expected diagnostics', 'run-nvim-test.mjs', 120000);
