@@ -72,3 +72,12 @@ test('a layer count of 1e308 read from a file is counted, not looped over', () =
   assert.equal(run.signal, null, 'returned within 10 s');
   assert.equal(run.stdout.trim(), '1 Infinity');
 });
+
+test('a pipeline of more stages than layers is a conflict, not a million stages laid out', () => {
+  const llama7b = { layers: 32, hiddenSize: 4096, heads: 32, vocabSize: 32000 };
+  const counts = countParameters({ model: llama7b, parallel: { pp: 1e6 } });
+  assert.equal(counts.available, false);
+  assert.deepEqual(counts.perStage, []);
+  assert.deepEqual(counts.missing, ['a pipeline of at most as many stages as layers (pp 1000000, 32 layers)']);
+  assert.equal(countParameters({ model: llama7b, parallel: { pp: 32 } }).perStage.length, 32);
+});

@@ -155,7 +155,11 @@ export function estimateFlops(plan: TrainingPlan, convention: FlopsConvention = 
   const needed = convention === 'palm' ? (['layers', 'heads', 'seqLength'] as const) : convention === '6nd' ? (['seqLength'] as const)
     : (['layers', 'hiddenSize', 'heads', 'seqLength', 'vocabSize'] as const);
   for (const key of needed) if (model[key] === undefined) missing.push(`model.${key}`);
-  if ((convention === 'palm' || convention === '6nd') && !countParameters(plan).available) missing.push('model shape or model.totalParams');
+  if (convention === 'palm' || convention === '6nd') {
+    const counts = countParameters(plan);
+    // Counts missing for another reason than the shape (a pipeline longer than the model) say that reason.
+    if (!counts.available) missing.push(...(counts.missing.some((m) => !m.startsWith('model.')) ? counts.missing : ['model shape or model.totalParams']));
+  }
   if (plan.batch?.global === undefined) missing.push('batch.global');
   const result: FlopsResult = {
     available: false, convention, perIteration: { model: 0, hardware: 0 }, perToken: { model: 0, hardware: 0 },

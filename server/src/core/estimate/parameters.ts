@@ -242,6 +242,12 @@ export function countParameters(plan: TrainingPlan): ParameterCounts {
   const h = model.hiddenSize!;
   const vocab = model.vocabSize!;
   const layers = model.layers!;
+  const stagesGiven = plan.parallel?.pp ?? 1;
+  // Every stage holds at least one layer (Megatron asserts num_layers % pp == 0; DeepSpeed's PipelineModule partitions
+  // layers over stages): a larger pipeline is a conflict, and is not laid out stage by stage (pp: 1e6 would be a million stages).
+  if (!(Number.isInteger(stagesGiven) && stagesGiven >= 1 && stagesGiven <= Math.max(1, layers))) {
+    return { ...empty, missing: [`a pipeline of at most as many stages as layers (pp ${stagesGiven}, ${layers} layers)`] };
+  }
   const norms = layerNorms(model);
   const attention = attentionParams(model);
   const denseWidth = model.ffnHiddenSize ?? 4 * h;
