@@ -24,6 +24,9 @@ export interface PlanPageFile {
 
 // The schedule drawing shows the fill, a stretch of steady state and the drain: a few micro-batches per stage are
 // enough to see them; more would be hairlines. With more, it draws fewer and says so.
+// A timeline taller than this is not readable, and simulating it costs stages x passes (pipe_parallel_size 100000
+// never returned, fuzz seed 1207 case 51,220); the largest published runs use 16-64 stages.
+const MAX_DRAWN_STAGES = 128;
 const DRAWN_MICROBATCHES_PER_STAGE = 4;
 
 const esc = escapeHtml;
@@ -61,6 +64,7 @@ function scheduleBlock(e: Estimate): string {
   // With layers split unevenly the lighter stages also wait for the heaviest in the steady state (bubble.ts, Calculon).
   const uneven = e.parameters.perStage.some((s) => s.layers !== e.parameters.perStage[0].layers)
     ? ` Layers per stage ${e.parameters.perStage.map((s) => s.layers).join(', ')}: the idle share includes the lighter stages waiting for the heaviest, which the drawing (equal stages) does not show.` : '';
+  if (p > MAX_DRAWN_STAGES) return `${head}<p>${esc(`${b.schedule}: ${p} stages, ${m} micro-batches.`)} Not drawn: more than ${MAX_DRAWN_STAGES} stages.</p>`;
   // Fewer micro-batches when the run has too many to draw: the drawing's bubble is then larger, and says so.
   const drawn = Math.min(m, DRAWN_MICROBATCHES_PER_STAGE * p);
   const timeline = pipelineTimeline(b.schedule, p, drawn, v);
