@@ -36,7 +36,7 @@ export interface BubbleBlock {
 const SOURCES = {
   oneFOneB: 'Narayanan et al. SC21 Sec. 2.2: GPipe and 1F1B bubble / ideal = (p - 1)/m; GPipe Sec. 2.3: (K - 1)/(M + K - 1) of the step',
   interleaved: 'Narayanan et al. SC21 Sec. 2.2.2: interleaved bubble / ideal = (1/v)(p - 1)/m; Llama 3: (PP - 1)/(V M)',
-  zeroBubble: 'Qi et al. ICLR 2024 (Zero Bubble Pipeline Parallelism) Sec. 2-3: bubble (p - 1)(T_F + T_B - T_W) for ZB-H1, (p - 1)(T_F + T_B - 2T_W) for ZB-H2',
+  zeroBubble: 'Qi et al. ICLR 2024 (Zero Bubble Pipeline Parallelism) Sec. 2-3: bubble (p - 1)(T_F + T_B - T_W) for ZB-H1, (p - 1)(T_F + T_B - 2T_W) for ZB-H2, with at least p and 2p - 1 micro-batches',
   uneven: 'Calculon llm.py _compute_batch_stats: the slowest stage sets the pace; (m - 1) t_max + sum of stage times',
 };
 
@@ -62,14 +62,17 @@ export function pipelineBubble(input: BubbleInput): BubbleBlock {
     const costs = input.costs ?? { forward: 1, backwardInput: 1, backwardWeight: 1 };
     if (!input.costs) assumptions.push('zero-bubble pass costs F = B = W (Qi et al. Table 1 FLOPs with s << h)');
     const { forward: f, backwardInput: b, backwardWeight: w } = costs;
-    // Qi et al. Sec. 3: ZB-H1 (p - 1)(T_F + T_B - T_W), ZB-H2 (p - 1)(T_F + T_B - 2T_W).
-    const perStep = (f + b + (schedule === 'zb-h1' ? -w : -2 * w)) * (p - 1);
-    const bubble = Math.max(0, perStep);
+    // Qi et al. Sec. 3: ZB-H1 (p - 1)(T_F + T_B - T_W), ZB-H2 (p - 1)(T_F + T_B - 2T_W): the W passes of p - 1 (ZB-H1) or
+    // 2p - 2 (ZB-H2) micro-batches fill the tail. With fewer micro-batches only m - 1 W passes are left to fill it
+    // (pipeline-timeline.ts lays both schedules out pass by pass and reaches the same figure).
+    const filling = Math.min(m - 1, (schedule === 'zb-h1' ? 1 : 2) * (p - 1));
+    const bubble = Math.max(0, (p - 1) * (f + b) - filling * w);
     const ideal = m * (f + b + w);
     result.overIdeal = bubble / ideal;
     result.fraction = bubble / (bubble + ideal);
     // Qi et al. Table 1: peak activation memory p M_B for ZB-H1, (2p - 1) M_B for ZB-H2.
     result.inFlight = Math.min(m, schedule === 'zb-h1' ? p : 2 * p - 1);
+    if (m < (schedule === 'zb-h1' ? p : 2 * p - 1)) assumptions.push(`${m} micro-batches leave part of the ${schedule.toUpperCase()} tail unfilled (it needs ${schedule === 'zb-h1' ? p : 2 * p - 1})`);
     result.sources.push(SOURCES.zeroBubble);
     return result;
   }

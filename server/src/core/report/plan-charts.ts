@@ -1,6 +1,6 @@
 import type { Estimate } from '../estimate/estimate';
 import type { StageMemoryBar } from '../estimate/memory';
-import type { Timeline } from './pipeline-timeline';
+import type { Timeline, TimelineOp } from './pipeline-timeline';
 import { stepParts } from './step-parts';
 import { gib, percent, seconds } from './units';
 
@@ -74,6 +74,19 @@ export function memoryChart(bars: StageMemoryBar[], capacity: number, stages: nu
 }
 
 /** The pipeline schedule: one row per stage, forwards and backwards as blocks, idle time shaded. */
+/** How each kind of pass is named and drawn (Tableau 10); the legend and the bars share it. */
+export function passStyle(kind: TimelineOp['kind'], splitBackward: boolean): { label: string; color: string } {
+  if (kind === 'F') return { label: 'forward', color: '#4e79a7' };
+  if (kind === 'W') return { label: 'weight gradient', color: '#59a14f' };
+  // Where the weight gradient is a pass of its own, the backward pass computes only the input gradient.
+  return { label: splitBackward ? 'input gradient' : 'backward', color: '#f28e2b' };
+}
+
+/** Whether the schedule runs the weight gradient as a pass of its own (the zero-bubble schedules). */
+export function splitBackward(timeline: Timeline): boolean {
+  return timeline.ops.some((o) => o.kind === 'W');
+}
+
 export function timelineChart(timeline: Timeline): string {
   const rowHeight = Math.max(8, Math.min(22, Math.floor(300 / timeline.stages)));
   const plot = WIDTH - 70;
@@ -84,10 +97,12 @@ export function timelineChart(timeline: Timeline): string {
     body.push(`<rect x="60" y="${y}" width="${plot}" height="${rowHeight - 2}" class="idle"><title>stage ${s}: idle where not filled</title></rect>`);
     if (timeline.stages <= 32 || s % Math.ceil(timeline.stages / 16) === 0) body.push(text(0, y + rowHeight - 5, `stage ${s}`));
   }
+  const split = splitBackward(timeline);
   for (const op of timeline.ops) {
     const chunk = timeline.chunks > 1 ? `, chunk ${op.chunk}` : '';
-    const title = `stage ${op.stage}: ${op.kind === 'F' ? 'forward' : 'backward'} of micro-batch ${op.microbatch}${chunk}`;
-    body.push(rect(60 + op.start * scale, 4 + op.stage * rowHeight, (op.end - op.start) * scale, rowHeight - 2, op.kind === 'F' ? '#4e79a7' : '#f28e2b', title, { kind: op.kind }));
+    const { label, color } = passStyle(op.kind, split);
+    const title = `stage ${op.stage}: ${label} of micro-batch ${op.microbatch}${chunk}`;
+    body.push(rect(60 + op.start * scale, 4 + op.stage * rowHeight, (op.end - op.start) * scale, rowHeight - 2, color, title, { kind: op.kind }));
   }
   const label = `Pipeline schedule ${timeline.schedule}: ${timeline.stages} stages, ${timeline.microbatches} micro-batches${timeline.chunks > 1 ? `, ${timeline.chunks} chunks per stage` : ''}; idle ${percent(timeline.idleFraction)} of stage time`;
   return svg(8 + timeline.stages * rowHeight, label, body);

@@ -1,7 +1,7 @@
 import type { Estimate } from '../estimate/estimate';
 import { memoryOfEndStages } from '../estimate/memory';
 import { whatIf, type WhatIfRow } from '../estimate/what-if';
-import { escapeHtml, MEMORY_PARTS, memoryChart, stepChart, timelineChart } from './plan-charts';
+import { escapeHtml, MEMORY_PARTS, memoryChart, passStyle, splitBackward, stepChart, timelineChart } from './plan-charts';
 import { stepParts } from './step-parts';
 import type { PlanInput } from './plan-inputs';
 import { pipelineTimeline } from './pipeline-timeline';
@@ -68,11 +68,15 @@ function scheduleBlock(e: Estimate): string {
   // Fewer micro-batches when the run has too many to draw: the drawing's bubble is then larger, and says so.
   const drawn = Math.min(m, DRAWN_MICROBATCHES_PER_STAGE * p);
   const timeline = pipelineTimeline(b.schedule, p, drawn, v);
-  if (!timeline) return `${head}<p>${esc(`${b.schedule}: ${p} stages, ${m} micro-batches.`)} This schedule is not drawn (the zero-bubble pass order is Qi et al.'s); its bubble is from their formula.</p>`;
+  if (!timeline) return `${head}<p>${esc(`${b.schedule}: ${p} stages, ${m} micro-batches.`)} Not drawn: these sizes do not lay out as a pipeline.</p>`;
+  // ZB-H2's later stages start and end later; the next step fills those corners (Qi et al. Sec. 4), so they are not idle.
+  const corners = timeline.step < timeline.makespan ? ' Each stage is timed from its first pass to its last: the next step fills the blank corners.' : '';
   const note = drawn < m
-    ? `Drawn with ${drawn} of the run's ${m} micro-batches, so the drawing idles ${percent(timeline.idleFraction)}; the run idles ${percent(b.fraction)}.${uneven}`
-    : `${m} micro-batches through ${p} stages${timeline.chunks > 1 ? ` in ${timeline.chunks} chunks each` : ''}; shaded: idle.${uneven}`;
-  return head + `<div class="legend"><span class="key"><span class="swatch" style="background:#4e79a7"></span>forward</span><span class="key"><span class="swatch" style="background:#f28e2b"></span>backward</span><span class="key"><span class="swatch idle-swatch"></span>idle</span></div>`
+    ? `Drawn with ${drawn} of the run's ${m} micro-batches, so the drawing idles ${percent(timeline.idleFraction)}; the run idles ${percent(b.fraction)}.${uneven}${corners}`
+    : `${m} micro-batches through ${p} stages${timeline.chunks > 1 ? ` in ${timeline.chunks} chunks each` : ''}; shaded: idle.${uneven}${corners}`;
+  const split = splitBackward(timeline);
+  const keys = (split ? (['F', 'B', 'W'] as const) : (['F', 'B'] as const)).map((kind) => passStyle(kind, split));
+  return head + `<div class="legend">${keys.map(({ label, color }) => `<span class="key"><span class="swatch" style="background:${color}"></span>${esc(label)}</span>`).join('')}<span class="key"><span class="swatch idle-swatch"></span>idle</span></div>`
     + timelineChart(timeline) + `<p class="note">${esc(note)}</p>`;
 }
 
