@@ -136,10 +136,16 @@ async function main() {
     await row.waitFor({ timeout: 30000 });
 
     // The config is open before the extension is installed, as when a user installs it to check that file. Opened after
-    // the install, 4 runs in 13 showed an empty Problems panel although the TrainLint channel's trace had received
-    // publishDiagnostics (cause not found); opened before, 7 runs in 7 passed.
-    await row.click();
-    await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 20000 });
+    // the install (TRAINLINT_E2E_OPEN_AFTER=1), about 1 run in 3 shows an empty Problems panel and no squiggle, and an
+    // edit does not bring them back, although the web extension host holds the diagnostics: a client middleware logged
+    // `vscode.languages.getDiagnostics(uri)` returning all 3 for the document's URI right after the server published
+    // them (2026-12-07, 47 runs). They are lost between code-server's extension host and its marker service.
+    const openConfig = async () => {
+      await row.click();
+      await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 20000 });
+    };
+    const openAfter = process.env.TRAINLINT_E2E_OPEN_AFTER === '1';
+    if (!openAfter) await openConfig();
     await runCommand(page, 'Developer: Install Extension from Location...', abort);
     await page.locator('.quick-input-box input').first().waitFor({ timeout: 10000 });
     await page.keyboard.type(`${base}/proxy/${files.address().port}/`);
@@ -147,6 +153,7 @@ async function main() {
     const installed = await poll('the web extension to be installed', async () => messages.some((m) => /Extension installed successfully: trainlint\.trainlint/.test(m)),
       { timeoutMs: 30000, interval: 250, abort }).catch(() => false);
     check(installed, `installed ${basename(vsix)} as a web extension from ${base}/proxy/${files.address().port}/ (${elapsed(start)})`);
+    if (openAfter) await openConfig();
 
     await page.keyboard.press('Control+Shift+M');
     const rows = page.locator('.markers-panel .monaco-list-row');
