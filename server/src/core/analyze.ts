@@ -19,6 +19,8 @@ import { checkoutOf } from './rules/checkout';
 import { embeddedDiagnostics, withLaunchLayout } from './shell/embedded';
 import type { ShellParser } from './shell/syntax';
 import { applySuppressions } from './suppress/suppress';
+import { fitShellEdit } from './fix/edits';
+import type { TextEdit } from './text/range';
 
 export interface AnalyzeOptions {
   /** The file's path or name: a hint for the language and format, never opened. */
@@ -211,7 +213,7 @@ function analyzeFile(rawText: string, options: AnalyzeOptions): FileAnalysis {
         roots,
         linked: options.linked ?? [],
         baseline,
-        report: (finding: Finding) => diagnostics.push(outOfReach(toDiagnostic(rule.meta, finding, configured), rule.meta, checkout)),
+        report: (finding: Finding) => diagnostics.push(outOfReach(toDiagnostic(rule.meta, shell ? fitFixesToShell(text, finding) : finding, configured), rule.meta, checkout)),
       };
       rule.check(context);
     }
@@ -258,6 +260,16 @@ const JSON_LINES_SAMPLE = 20;
 
 function looksLikeConfigFile(path: string): boolean {
   return /(ds_?config|deepspeed|zero[0-3]|accelerate|train|sft|dpo|finetune|pretrain)[^/]*\.(json|ya?ml)$/i.test(path);
+}
+
+/** A shell file's fixes with each replacement fitted to the word it lands in; a fix that cannot be fitted is dropped. */
+function fitFixesToShell(text: string, finding: Finding): Finding {
+  if (!finding.fixes?.length) return finding;
+  const fixes = finding.fixes.flatMap((fix) => {
+    const edits = fix.edits.map((edit) => fitShellEdit(text, edit));
+    return edits.every((edit) => edit !== undefined) ? [{ ...fix, edits: edits as TextEdit[] }] : [];
+  });
+  return { ...finding, fixes };
 }
 
 function toDiagnostic(meta: { code: string; name: string; severity: Severity }, finding: Finding, configured: Severity | undefined): Diagnostic {

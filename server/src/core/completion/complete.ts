@@ -1,4 +1,5 @@
 import { getLocation } from 'jsonc-parser';
+import { squeezeJsonBlanks } from '../syntax/json-blanks';
 import type { FileAnalysis } from '../analyze';
 import { formatScalar } from '../fix/edits';
 import { knownProperties, propertySchema, schemaAt, type SchemaNode } from '../schema/schema-walk';
@@ -28,9 +29,10 @@ interface Place {
 }
 
 function jsonPlace(text: string, offset: number): Place | undefined {
-  const location = getLocation(text, offset);
+  const squeezed = squeezeJsonBlanks(text);
+  const location = getLocation(squeezed.text, squeezed.toSqueezed(offset));
   const path = location.path.map(String);
-  const previous = location.previousNode;
+  const previous = location.previousNode && { ...location.previousNode, offset: squeezed.toSource(location.previousNode.offset) };
   const onWord = previous && previous.offset <= offset && offset <= previous.offset + previous.length;
   const range = onWord ? { start: previous.offset, end: previous.offset + previous.length } : { start: offset, end: offset };
   if (location.isAtPropertyKey) return { what: 'key', path: path.slice(0, -1), range, quoted: !!onWord && (previous.type === 'property' || previous.type === 'string') };

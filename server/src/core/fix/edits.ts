@@ -57,3 +57,48 @@ export function insertPropertyAfter(language: Language, text: string, after: Con
   const newText = language === 'json' ? `,\n${indent}${JSON.stringify(name)}: ${valueText}` : `\n${indent}${name}: ${valueText}`;
   return { range: { start: at, end: at }, newText };
 }
+
+// A word needs no quotes in bash when it holds none of the characters the shell treats specially (no glob, tilde or
+// expansion characters either).
+const PLAIN_SHELL_WORD = /^[\w.\/:@%+,=-]+$/;
+
+/**
+ * Fits one replacement to the shell word it lands in, or says it cannot (undefined: the fix is not offered). Rules
+ * write string values as JSON literals (`"cosine"`) over the span of the value read, which skips quotes: `"sine"` spans
+ * `sine`, and a word joined from pieces (`x"sine"`, `"si"ne`) spans quotes of its own. Replacing such a span as it
+ * was written would unbalance the quoting (fuzz seed 7001 case 4,816: `}"sine"` became `"cosine""`).
+ */
+export function fitShellEdit(text: string, edit: TextEdit): TextEdit | undefined {
+  const { start, end } = edit.range;
+  const value = stringLiteral(edit.newText);
+  // Insertions write whole words or lines of their own; deletions and multi-word edits remove or write whole words.
+  if (start === end || (value === undefined && (edit.newText === '' || /\s/.test(edit.newText)))) return edit;
+  const written = text.slice(start, end);
+  const word = value ?? edit.newText;
+  // The span is one whole quoted word (a quoted flag renamed): it is written again in double quotes.
+  if (/^(["'])[^"'\\$`]*\1$/.test(written)) return { range: edit.range, newText: doubleQuoted(word) };
+  if (/["'\\$`]/.test(written)) return undefined;
+  if (PLAIN_SHELL_WORD.test(word)) return { range: edit.range, newText: word };
+  const before = text[start - 1];
+  const after = text[end];
+  if (before === '"' && after === '"') return { range: edit.range, newText: doubleQuoted(word).slice(1, -1) };
+  if (before === "'" && after === "'") return word.includes("'") ? undefined : { range: edit.range, newText: word };
+  const boundary = (c: string | undefined) => c === undefined || /[\s;|&()]/.test(c);
+  return boundary(before) && boundary(after) ? { range: edit.range, newText: doubleQuoted(word) } : undefined;
+}
+
+/** The string a JSON string literal spells, or undefined for any other text. */
+function stringLiteral(newText: string): string | undefined {
+  if (!newText.startsWith('"')) return undefined;
+  try {
+    const value: unknown = JSON.parse(newText);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A bash double-quoted word: inside double quotes only `"`, `$`, backquote and backslash need a backslash. */
+function doubleQuoted(value: string): string {
+  return `"${value.replace(/["$`\\]/g, '\\$&')}"`;
+}

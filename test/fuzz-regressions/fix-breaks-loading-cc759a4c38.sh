@@ -1,0 +1,1 @@
+.py --weight_decay --warmup_ratio --lr_scheduler_type }"sine"\
