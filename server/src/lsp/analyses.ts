@@ -35,6 +35,9 @@ import type { WorkspaceFolders } from './workspace-folders';
 import type { WorkspaceLinks } from './workspace-links';
 
 /** One open document analysed in its context, for one version: what every feature reads. */
+/** Why a linked file outside the workspace folders is not read (the language server reads only inside them). */
+const OUTSIDE_THE_WORKSPACE = 'outside the workspace folders, which are all the language server reads; open its folder as a workspace folder to check it with this file';
+
 export interface Analyzed {
   uri: string;
   version: number;
@@ -118,7 +121,7 @@ export class Analyses {
     let analysis = analyze(text, { path: name, settings, shellParser, baseline });
     // A launch script whose program is a Python file of the workspace: its flags are judged by that program's arguments,
     // and the config it hands the program is linked with them; one run from a folder the workspace lacks: that checkout decides (as in the CLI).
-    const more = path && shellParser ? scriptSettings(path, analysis, this.deps.pythonParser ? await this.deps.pythonParser() : undefined, this.deps.folders.folderOf(path)) : {};
+    const more = path && shellParser ? scriptSettings(path, analysis, this.deps.pythonParser ? await this.deps.pythonParser() : undefined, this.deps.folders.folderOf(path), (p) => this.mayRead(p)) : {};
     if (Object.keys(more).length > 0) {
       settings = { ...settings, ...more };
       analysis = analyze(text, { path: name, settings, shellParser, baseline });
@@ -131,6 +134,7 @@ export class Analyses {
     const linked: LinkedFile[] = [];
     const resolveLink = async (link: ConfigLink): Promise<LinkedFile> => {
       const { path: target, lookedIn, outsideWorkspace, resolvedFrom } = locate(link);
+      if (!outsideWorkspace && !this.mayRead(target)) return { link, path: target, notRead: OUTSIDE_THE_WORKSPACE };
       const targetText = this.read(target)?.text;
       if (targetText === undefined) return { link, path: target, ...(lookedIn ? { lookedIn } : {}), ...(outsideWorkspace ? { outsideWorkspace } : {}) };
       const targetEditor = await this.deps.settings.forUri(uriOfPath(target));
@@ -226,9 +230,15 @@ export class Analyses {
     return { uri: found.uri, version: found.version ?? null, converter: new Converter(toSource(found.text)) };
   }
 
+  /** A document the editor sent, or a file inside a workspace folder: nothing else is read. */
+  private mayRead(path: string): boolean {
+    return this.openDocument(path) !== undefined || this.deps.folders.folderOf(path) !== undefined;
+  }
+
   private read(path: string): { uri: string; text: string; version?: number; stamp: string } | undefined {
     const open = this.openDocument(path);
     if (open) return { uri: open.uri, text: open.getText(), version: open.version, stamp: `v${open.version}` };
+    if (!this.mayRead(path)) return undefined;
     // Only a regular file under the analysis limit: a linked named pipe or /dev/zero must not stall or exhaust the server.
     const read = readRegularFile(path, DEFAULT_LIMITS.maxChars);
     if ('notRead' in read) return undefined; // The core reports a missing link target.
@@ -272,7 +282,8 @@ export class Analyses {
    */
   private workspaceSettings(path: string): Settings {
     const folder = this.deps.folders.folderOf(path);
-    const megatronArguments = megatronArgumentsOf(repositoryRoot(path, folder ? [folder] : []));
+    const root = repositoryRoot(path, folder ? [folder] : []);
+    const megatronArguments = megatronArgumentsOf(root !== undefined && this.mayRead(root) ? root : undefined);
     return mergeSettings(pinSettings(this.deps.pins.find(path)), megatronArguments ? { megatronArguments } : {});
   }
 

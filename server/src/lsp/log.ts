@@ -30,6 +30,6 @@ export function settingsSourcesMessage(path: string, editor: EditorSettings, pro
 /** One analysed document: the program detected, the files it links to, and the time it took. */
 export function analysedMessage(name: string, analysis: FileAnalysis, linked: LinkedFile[], ms: number): string {
   const program = analysis.format === 'unknown' ? `not a training config (${analysis.detection.reason})` : `program ${analysis.format} (${formatName(analysis.format)}; detected from ${analysis.detection.reason})`;
-  const links = linked.length > 0 ? linked.map((l) => `${basename(l.path)}${l.analysis ? '' : ' (not found)'}`).join(', ') : 'none';
+  const links = linked.length > 0 ? linked.map((l) => `${basename(l.path)}${l.analysis ? '' : l.notRead ? ' (not read)' : ' (not found)'}`).join(', ') : 'none';
   return `analysed ${basename(name)} in ${ms.toFixed(0)} ms: ${program}; linked files: ${links}`;
 }

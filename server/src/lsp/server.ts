@@ -45,13 +45,16 @@ export interface ServerHooks {
 /** Wires the protocol to the analysis: every handler reads one cached analysis per (uri, version). */
 export function startServer(connection: Connection, shellParser: () => Promise<ShellParser | undefined>, pythonParser: () => Promise<PythonParser | undefined> = async () => undefined, hooks: ServerHooks = {}): void {
   const documents = new TextDocuments(TextDocument);
+  // The server reads files only inside its workspace folders (and the documents the editor sends): project files, pins
+  // and linked configs outside them are not read.
+  const folders = new WorkspaceFolders();
+  const inWorkspace = (path: string) => folders.folderOf(path) !== undefined;
   // A project file open in the editor counts as typed, like an open linked config.
-  const projects = new ProjectFiles((path) => documents.get(uriOfPath(path))?.getText());
-  const pins = new WorkspacePins();
+  const projects = new ProjectFiles((path) => documents.get(uriOfPath(path))?.getText(), inWorkspace);
+  const pins = new WorkspacePins(inWorkspace);
   const isPinFile = (path: string) => pinFileKind(path.split(/[\\/]/).pop() ?? '') !== undefined && !/\.(sh|bash|slurm|sbatch)$/i.test(path);
   const links = new LinkGraph();
   const headVersions = new HeadVersions();
-  const folders = new WorkspaceFolders();
   const isOpen = (path: string) => documents.all().some((d) => {
     const p = pathOfUri(d.uri);
     return p !== undefined && pathKey(p) === pathKey(path);
@@ -133,6 +136,8 @@ export function startServer(connection: Connection, shellParser: () => Promise<S
     if (registerForChanges.folders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         folders.change(event.added, event.removed);
+        projects.invalidate();
+        pins.invalidate();
         workspaceLinks.invalidate();
         everythingChanged();
       });

@@ -238,22 +238,24 @@ export function locateLink(file: string, target: string, analysis?: Pick<FileAna
  * What the edge knows of the run a launch script starts that the core cannot see: the program it runs when that is a
  * Python file of the workspace (its arguments), or the folder it `cd`s to when the workspace does not hold it.
  */
-export function scriptSettings(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string): Settings {
+export function scriptSettings(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string,
+  mayRead: (path: string) => boolean = () => true): Settings {
   if (analysis.tree.language !== 'shell') return {};
   const where = launchFolders(scriptPath, analysis, checkedFolder);
-  const program = programOfScript(scriptPath, analysis, parser, checkedFolder, where);
+  const program = programOfScript(scriptPath, analysis, parser, checkedFolder, where, mayRead);
   if (program) return { program };
   return where.unseenCd ? { unseenCheckout: where.unseenCd } : {};
 }
 
 /** What the program a launch script runs accepts, when it is a Python file of the workspace whose parser TrainLint can read. */
+/** `mayRead`: which Python files may be read (the language server: those in its workspace folders). */
 export function programOfScript(scriptPath: string, analysis: FileAnalysis, parser: PythonParser | undefined, checkedFolder?: string,
-  where: LaunchFolders = launchFolders(scriptPath, analysis, checkedFolder)): ProgramArguments | undefined {
+  where: LaunchFolders = launchFolders(scriptPath, analysis, checkedFolder), mayRead: (path: string) => boolean = () => true): ProgramArguments | undefined {
   if (!parser || analysis.tree.language !== 'shell') return undefined;
   // The program is found from the folders the run may start from (launchFolders), the same ones its config is resolved against.
   if (!where.program || !where.programFolder) return undefined;
   // Imports resolve against the repository root, the checked folder when it is another one (a fixture inside a repository,
   // a subproject), and the folder the run starts from (scripts add it to PYTHONPATH: InternVL's `$(pwd)`).
   const roots = [...new Set([where.root, ...(checkedFolder ? [resolve(checkedFolder)] : []), where.programFolder])];
-  return resolveProgramCached({ programPath: posix(where.program), root: posix(roots[0]), extraRoots: roots.slice(1).map(posix), parser, readFile: (path) => readBounded(path) });
+  return resolveProgramCached({ programPath: posix(where.program), root: posix(roots[0]), extraRoots: roots.slice(1).map(posix), parser, readFile: (path) => (mayRead(path) ? readBounded(path) : undefined) });
 }

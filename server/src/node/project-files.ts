@@ -27,14 +27,21 @@ function pathKey(path: string): string {
 export class ProjectFiles {
   private readonly byDir = new Map<string, FoundProjectConfig | undefined>();
 
-  /** `openText`: an editor's unsaved text of a file, which wins over the disk (the language server's open documents). */
-  constructor(private readonly openText: (path: string) => string | undefined = () => undefined) {}
+  /**
+   * `openText`: an editor's unsaved text of a file, which wins over the disk (the language server's open documents).
+   * `within`: the folders that may be read (the language server: its workspace folders); by default any.
+   */
+  constructor(
+    private readonly openText: (path: string) => string | undefined = () => undefined,
+    private readonly within: (path: string) => boolean = () => true,
+  ) {}
 
   find(filePath: string): FoundProjectConfig | undefined {
     const visited: string[] = [];
     let dir = dirname(resolve(filePath));
     let found: FoundProjectConfig | undefined;
     for (;;) {
+      if (!this.within(dir)) break;
       const key = pathKey(dir);
       if (this.byDir.has(key)) {
         found = this.byDir.get(key);

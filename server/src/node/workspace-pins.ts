@@ -28,12 +28,16 @@ const MAX_INCLUDE_DEPTH = 4;
 export class WorkspacePins {
   private readonly byDir = new Map<string, DirPins>();
 
+  /** `within`: the paths that may be read (the language server: its workspace folders); by default any. */
+  constructor(private readonly within: (path: string) => boolean = () => true) {}
+
   find(filePath: string): FoundPins {
     const file = resolve(filePath);
     const versions: Partial<Record<Pin['framework'], string>> = {};
     const sources: Partial<Record<Pin['framework'], string>> = {};
     let dir = dirname(file);
     for (;;) {
+      if (!this.within(dir)) break;
       for (const pin of this.dirPins(dir).pins) {
         if (versions[pin.framework] !== undefined) continue;
         versions[pin.framework] = pin.spec;
@@ -65,7 +69,7 @@ export class WorkspacePins {
       if (!kind) continue;
       const path = join(dir, name);
       const rank = PIN_FILE_ORDER.indexOf(kind);
-      for (const pin of readWithIncludes(path, kind, 0)) found.push({ ...pin, rank: pin.own ? -1 : rank });
+      for (const pin of readWithIncludes(path, kind, 0, this.within)) found.push({ ...pin, rank: pin.own ? -1 : rank });
     }
     // Stable sort: by kind, then by file name (requirements.txt before requirements-dev.txt by length, then name).
     found.sort((a, b) => a.rank - b.rank || a.path.length - b.path.length || a.path.localeCompare(b.path) || a.line - b.line);
@@ -117,13 +121,14 @@ function readSmall(path: string): string | undefined {
   }
 }
 
-function readWithIncludes(path: string, kind: NonNullable<ReturnType<typeof pinFileKind>>, depth: number): Array<Pin & { path: string }> {
+function readWithIncludes(path: string, kind: NonNullable<ReturnType<typeof pinFileKind>>, depth: number, within: (path: string) => boolean): Array<Pin & { path: string }> {
+  if (!within(path)) return [];
   const text = readSmall(path);
   if (text === undefined) return [];
   const { pins, includes } = readPinFile(kind, text);
   const own = pins.map((p) => ({ ...p, path }));
   if (depth >= MAX_INCLUDE_DEPTH) return own;
-  return [...own, ...includes.flatMap((inc) => readWithIncludes(resolve(dirname(path), inc), 'requirements', depth + 1))];
+  return [...own, ...includes.flatMap((inc) => readWithIncludes(resolve(dirname(path), inc), 'requirements', depth + 1, within))];
 }
 
 /** Settings holding the pins (lowest precedence: the project file, the editor and flags override them). */
