@@ -15,7 +15,7 @@ describe('launch scripts in the editor', () => {
     writeFileSync(join(dir, 'conf', 'ds.json'), '{ "train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": 3, "zero_optimization": { "stage": 2 } }\n');
     const text = '#!/bin/bash\naccelerate launch --config_file conf/acc.yaml train.py --per_device_train_batch_size 4 --gradient_accumulation_steps 2 --output_dir out\naxolotl train conf/missing.yml\n';
     writeFileSync(join(dir, 'run.sh'), text);
-    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }) });
+    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }), folders: [dir] });
     try {
       const uri = await session.open(join(dir, 'run.sh'), text);
       const diagnostics = await session.pushedFor(uri);
@@ -30,7 +30,7 @@ describe('launch scripts in the editor', () => {
     cpSync(fixture('launchers', 'megatron-fork'), dir, { recursive: true });
     mkdirSync(join(dir, '.git')); // A clone: the repository root is the folder holding .git.
     const text = readFileSync(join(dir, 'pretrain.sh'), 'utf8');
-    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }) });
+    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }), folders: [dir] });
     try {
       const uri = await session.open(join(dir, 'pretrain.sh'), text);
       const found = (await session.pushedFor(uri)).filter((d) => d.code === 'TL202' || d.code === 'TL201');
@@ -51,7 +51,7 @@ describe('launch scripts in the editor', () => {
     const other = text.replace('zero3.json', 'none.json');
     writeFileSync(join(dir, 'scripts', 'train.sh'), text);
     writeFileSync(join(dir, 'scripts', 'other.sh'), other);
-    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }) });
+    const session = await LspSession.start({ capabilities: vscodeLikeCapabilities({ pull: false }), folders: [dir] });
     try {
       const uri = await session.open(join(dir, 'scripts', 'train.sh'), text);
       const diagnostics = await session.pushedFor(uri);
