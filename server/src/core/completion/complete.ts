@@ -1,5 +1,5 @@
 import { getLocation } from 'jsonc-parser';
-import { squeezeJsonBlanks } from '../syntax/json-blanks';
+import { squeezeJsonBlanks, type SqueezedJson } from '../syntax/json-blanks';
 import type { FileAnalysis } from '../analyze';
 import { formatScalar } from '../fix/edits';
 import { knownProperties, propertySchema, schemaAt, type SchemaNode } from '../schema/schema-walk';
@@ -28,9 +28,16 @@ interface Place {
   quoted: boolean;
 }
 
-function jsonPlace(text: string, offset: number): Place | undefined {
-  const squeezed = squeezeJsonBlanks(text);
-  const location = getLocation(squeezed.text, squeezed.toSqueezed(offset));
+// One squeezed text per analysis: an editor asks for completion at many places of one version of a document.
+const squeezedTexts = new WeakMap<FileAnalysis, SqueezedJson>();
+
+function jsonPlace(analysis: FileAnalysis, offset: number): Place | undefined {
+  let squeezed = squeezedTexts.get(analysis);
+  if (!squeezed) squeezedTexts.set(analysis, (squeezed = squeezeJsonBlanks(analysis.text)));
+  // What lies after the cursor's line does not change the place (a JSON token never spans lines): it is not scanned.
+  const at = squeezed.toSqueezed(offset);
+  const lineEnd = squeezed.text.indexOf('\n', at);
+  const location = getLocation(lineEnd === -1 ? squeezed.text : squeezed.text.slice(0, lineEnd), at);
   const path = location.path.map(String);
   const previous = location.previousNode && { ...location.previousNode, offset: squeezed.toSource(location.previousNode.offset) };
   const onWord = previous && previous.offset <= offset && offset <= previous.offset + previous.length;
@@ -107,7 +114,7 @@ export function completionsAt(analysis: FileAnalysis, offset: number): Completio
   const schema = schemaFor(analysis.format);
   const language = analysis.tree.language;
   if (!schema || language === 'shell') return [];
-  const place = language === 'json' ? jsonPlace(analysis.text, offset) : yamlPlace(analysis.text, offset);
+  const place = language === 'json' ? jsonPlace(analysis, offset) : yamlPlace(analysis.text, offset);
   if (!place) return [];
   // Nested TrainingArguments dicts: the schema applies below the detected root.
   const root = analysis.detection.roots.map(splitPointer).find((tokens) => tokens.every((t, i) => place.path[i] === t)) ?? [];
