@@ -6,7 +6,7 @@ import { applyEdits, safeFixEdits } from '../../server/src/core/fix/apply';
 import { buildPlan, mergePlans } from '../../server/src/core/plan/build-plan';
 import { analysisFailed } from '../../server/src/core/rules/syntax-rules';
 import type { ShellParser } from '../../server/src/core/shell/syntax';
-import { editProblem } from '../../server/src/cli/verify-edit';
+import { editProblem } from '../../server/src/core/fix/edit-problem';
 import type { Analyzed } from '../../server/src/lsp/analyses';
 import { Converter } from '../../server/src/lsp/convert';
 import { codeLenses, completion, hover, inlayHints, planPage, summary } from '../../server/src/lsp/features';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/core/index';
-import { differences } from '../../server/src/lsp/fix-all';
+import { analyze, applyEdits } from '../../server/src/core/index';
+import { differences, fixAll } from '../../server/src/lsp/fix-all';
+import type { Analyzed } from '../../server/src/lsp/analyses';
 
 const roundTrip = (before: string, after: string) => assert.equal(applyEdits(before, differences(before, after)).text, after);
 
@@ -20,5 +21,24 @@ describe('fix-all differences', () => {
     assert.equal(edits[0].newText, '\u{1F601}');
     roundTrip('k: "\u{1F600}"', 'k: "\u{1F601}"');
     assert.deepEqual(differences('same', 'same'), []);
+  });
+});
+
+describe('fix-all judges its result as check --fix does', () => {
+  const TEXT = '{\n  "train_micro_batch_size_per_gpu": 2,\n  "steps_per_prnt": 10\n}\n';
+  const analyzed = (reanalyze: (text: string) => ReturnType<typeof analyze>) =>
+    ({ analysis: analyze(TEXT, { path: 'ds_config.json' }), reanalyze }) as unknown as Analyzed;
+
+  it('applies a safe fix whose result loads', () => {
+    const { applied, edits } = fixAll(analyzed((text) => analyze(text, { path: 'ds_config.json' })));
+    assert.equal(applied, 1);
+    assert.match(applyEdits(TEXT, edits).text, /"steps_per_print": 10/);
+  });
+
+  it('offers nothing when the result would not load as its program reads it', () => {
+    // The same fix, judged by a loader that rejects the result (a stand-in for a fix that breaks the file).
+    const { applied, edits } = fixAll(analyzed((text) => analyze(`${text}}`, { path: 'ds_config.json' })));
+    assert.equal(applied, 0);
+    assert.deepEqual(edits, []);
   });
 });

@@ -20,7 +20,7 @@ import {
 import { checkedAnalysis, checkedFile, type CheckedAnalysis, type CheckedFile, type SkippedFile } from './check-result';
 import { expandPaths, findPins, findProjectConfig, readCheckedFile, relativeTo } from './files';
 import { writeFilesSafely, WriteRefused } from '../node/safe-write';
-import { editProblem } from './verify-edit';
+import { editProblem } from '../core/fix/edit-problem';
 import type { ShellParser } from '../core/shell/syntax';
 import { resolveLinks } from './file-context';
 import { fileAtRevision } from '../node/git-baseline';

@@ -5,7 +5,7 @@ import { UsageError } from './args';
 import { analyzeInContext, projectSettingsFor } from './file-context';
 import { readText } from './files';
 import { writeFilesSafely, type PlannedWrite } from '../node/safe-write';
-import { editProblem } from './verify-edit';
+import { editProblem } from '../core/fix/edit-problem';
 
 export interface RescaleOutcome {
   message: string;

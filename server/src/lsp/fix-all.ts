@@ -1,4 +1,5 @@
 import { applyEdits, safeFixEdits, type TextEdit } from '../core/index';
+import { editProblem } from '../core/fix/edit-problem';
 import type { Analyzed } from './analyses';
 
 /** As many rounds as the CLI's `--fix` (server/src/cli/check.ts): a fix can reveal another (a renamed key's misspelt value). */
@@ -7,7 +8,9 @@ export const FIX_ALL_ROUNDS = 5;
 /**
  * Applies the safe fixes, analyses the result again and repeats until none is left (at most FIX_ALL_ROUNDS rounds).
  * Returns how many fixes were applied and the edits that turn the analysed text into the fixed one, by offsets into
- * the analysed text, so that one WorkspaceEdit against the version that was asked for does it all.
+ * the analysed text, so that one WorkspaceEdit against the version that was asked for does it all. Nothing is offered
+ * when the result would no longer load, or would have a finding the text did not have: the judgement `check --fix`
+ * makes before it writes (core/fix/edit-problem.ts), since here the editor writes.
  */
 export function fixAll(analyzed: Analyzed): { applied: number; edits: TextEdit[] } {
   const original = analyzed.analysis.text;
@@ -25,7 +28,7 @@ export function fixAll(analyzed: Analyzed): { applied: number; edits: TextEdit[]
     if (round === 0) firstRound = edits;
     current = analyzed.reanalyze(text);
   }
-  if (applied === 0) return { applied, edits: [] };
+  if (applied === 0 || editProblem(analyzed.analysis, current, true)) return { applied: 0, edits: [] };
   // One round: its own edits, exactly as the fixes wrote them; more: the difference, since later rounds edit later texts.
   return { applied, edits: rounds === 1 ? firstRound : differences(original, current.text) };
 }

@@ -1,5 +1,6 @@
-import { analysisFailed, duplicateKey, nestingTooDeep, parseError } from '../core/rules/syntax-rules';
-import type { Diagnostic, FileAnalysis } from '../core/index';
+import { analysisFailed, duplicateKey, nestingTooDeep, parseError } from '../rules/syntax-rules';
+import type { Diagnostic } from '../diagnostic';
+import type { FileAnalysis } from '../analyze';
 
 /** The findings that mean the program's loader no longer reads the file as a whole. */
 const LOAD_FAILURES = new Set([parseError, duplicateKey, nestingTooDeep, analysisFailed].map((rule) => rule.meta.code));
