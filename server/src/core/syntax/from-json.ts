@@ -118,9 +118,11 @@ function findTrailingCommas(text: string, root: JsonNode | undefined, problems: 
       const last = node.children?.[node.children.length - 1];
       if (last) {
         const after = skipTrivia(text, last.offset + last.length, node.offset + node.length);
-        // Trailing only when the container closes right after it (error recovery can end a node early).
+        // Trailing only when the container closes right after it with its own bracket: error recovery can end a node
+        // early, and `{"a",0,]}` has no list for the `]` to close (fuzz seed 7003 case 87,243: removing that comma
+        // broke the file further).
         const closer = text[skipTrivia(text, after + 1, text.length)];
-        if (text[after] === ',' && (closer === '}' || closer === ']')) {
+        if (text[after] === ',' && closer === (node.type === 'object' ? '}' : ']')) {
           problems.push({ kind: 'trailing-comma', message: 'Trailing comma in JSON.', range: { start: after, end: after + 1 } });
         }
       }
