@@ -20,8 +20,9 @@ const MDS = 'deepspeedai/Megatron-DeepSpeed@4efb479d53';
 function forEachMegatron(ctx: RuleContext, visit: (args: MegatronArgs) => void): void {
   for (const root of ctx.roots) {
     const args = megatronArgs(ctx.tree, root, ctx.settings, ctx.format);
-    // A size of zero or less divides nothing: Megatron stops on it (ZeroDivisionError, an assert), and no split can be judged.
-    if (args && !LAYOUT_SIZES.some((dest) => !((args.num(dest) ?? 1) > 0))) visit(args);
+    // A size of zero or less divides nothing: Megatron stops on it (ZeroDivisionError, an assert), and no split can be
+    // judged; nor can one past 2^53 (1e+308 nodes), which no count of GPUs or layers reaches.
+    if (args && LAYOUT_SIZES.every((dest) => wholeSize(args.num(dest) ?? 1))) visit(args);
   }
 }
 
@@ -45,10 +46,24 @@ function setTo(ctx: RuleContext, node: ConfigNode | undefined, value: number, no
   return { title: `Set ${String(node.key)} to ${value} (${note})`, safe: false, edits: [replaceValue(ctx.tree.language, node, value)] };
 }
 
+function wholeSize(n: number): boolean {
+  return n > 0 && Number.isSafeInteger(n);
+}
+
+// Sizes past this get no suggested divisors: finding them would take a million trial divisions or more.
+const MAX_DIVIDED = 1e12;
+
+/** The first 64 divisors of a whole number, smallest first, by trial division up to its square root. */
 function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n && out.length < 64; d++) if (n % d === 0) out.push(d);
-  return out;
+  if (!wholeSize(n) || n > MAX_DIVIDED) return [];
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n && small.length < 64; d++) {
+    if (n % d !== 0) continue;
+    small.push(d);
+    if (d * d !== n) large.push(n / d);
+  }
+  return [...small, ...large.reverse()].slice(0, 64);
 }
 
 export const worldSizeNotDivisible: Rule = {
@@ -67,7 +82,7 @@ export const worldSizeNotDivisible: Rule = {
   check(ctx) {
     forEachMegatron(ctx, (args) => {
       const world = args.world.value;
-      if (world === undefined) return;
+      if (world === undefined || !wholeSize(world)) return;
       const { tp, pp, cp, product } = parallelLayout(args);
       // A parallel size of zero or less divides nothing (Megatron stops on it with a ZeroDivisionError or an assert).
       if (!(product > 0)) return;
