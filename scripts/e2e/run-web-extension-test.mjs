@@ -139,7 +139,7 @@ async function main() {
     // the install (TRAINLINT_E2E_OPEN_AFTER=1), about 1 run in 3 shows an empty Problems panel and no squiggle, and an
     // edit does not bring them back, although the web extension host holds the diagnostics: a client middleware logged
     // `vscode.languages.getDiagnostics(uri)` returning all 3 for the document's URI right after the server published
-    // them (2026-12-07, 47 runs). They are lost between code-server's extension host and its marker service.
+    // them (2026-12-07: 11 of 32 runs failed). They are lost between code-server's extension host and its marker service.
     const openConfig = async () => {
       await row.click();
       await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 20000 });
