@@ -147,3 +147,12 @@ test('other programs\' configs that share TrainingArguments and Megatron names s
     assert.deepEqual(analysis.diagnostics, [], path);
   }
 });
+
+test('YAML: a lone CR, NEL, U+2028 and U+2029 break lines as PyYAML reads them, with offsets kept', () => {
+  // yaml.safe_load('a: 1\rb: 2\x85c: 3\u2028d: 4') == {'a': 1, 'b': 2, 'c': 3, 'd': 4} (PyYAML 6.0.2).
+  const text = 'a: 1\rb: 2\u0085c: 3\u2028d: 4';
+  const tree = parseYaml(text);
+  assert.deepEqual(tree.problems, []);
+  const keys = tree.documents[0].root!.children.map((c) => [c.key, c.value, text.slice(c.keyRange!.start, c.keyRange!.end)]);
+  assert.deepEqual(keys, [['a', 1, 'a'], ['b', 2, 'b'], ['c', 3, 'c'], ['d', 4, 'd']]);
+});

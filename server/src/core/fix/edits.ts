@@ -10,9 +10,6 @@ export function renameKey(language: Language, text: string, node: ConfigNode, ne
   // A key the parser recovered from broken text (`<<: []: r`) has no written span: an insertion there never renames it.
   if (node.keyRange.start === node.keyRange.end) return undefined;
   const written = text.slice(node.keyRange.start, node.keyRange.end);
-  // A lone carriage return (or another line break) inside a key's span: PyYAML breaks the line there, the parser here
-  // did not (`---\routputir:`), so the span is not the key the program reads (fuzz seed 7002 case 51,558).
-  if (/[\r\n\u0085\u2028\u2029]/.test(written)) return undefined;
   const quoted = written.startsWith('"') || written.startsWith("'");
   // A plain YAML key whose span does not spell it (a byte order mark inside the file is part of the key PyYAML reads,
   // not of the span): renaming the span would leave the key misspelt.

@@ -17,11 +17,20 @@ export function parseYaml(text: string, resolver: YamlResolver = 'pyyaml', limit
   if (text.length > limits.maxChars) {
     return { language: 'yaml', documents: [], problems: [tooLarge(text, limits)] };
   }
-  const bounded = boundYamlNesting(text);
+  const bounded = boundYamlNesting(asPyYamlLines(text));
   // Well-formed files (nearly all, nearly always) take js-yaml's fast path; anything it declines comes here.
   const tree = parseYamlFast(bounded.text, resolver, limits) ?? parseYamlCareful(bounded.text, resolver, limits);
   if (bounded.cut && !tree.problems.some((p) => p.kind === 'nesting-too-deep')) tree.problems.push(nestingTooDeep(bounded.cut));
   return cutDeepNodes(tree);
+}
+
+/**
+ * The text with each line break PyYAML knows written as `\n`: a lone CR, NEL, U+2028 and U+2029 break lines for PyYAML
+ * (reader.py, scanner.py) but not for the parsers here, which read `lr_scheduler_type:\rsine` as one line (fuzz seed
+ * 7004 case 32,994; seed 7002 case 51,558). Each is one code unit, so every offset still points at the source.
+ */
+function asPyYamlLines(text: string): string {
+  return /[\r\u0085\u2028\u2029]/.test(text) ? text.replace(/\r(?!\n)|[\u0085\u2028\u2029]/g, '\n') : text;
 }
 
 /** Empties the collections nested deeper than MAX_DEPTH (iteratively), so no walk over the tree recurses without bound. */
