@@ -52,7 +52,6 @@ const CPU_ADAM_PARAMS_PER_SECOND = 1e9;
 // PCIe Gen4 x16 carries about 32 GB/s each way (hardware.json, A100 PCIe note); 25 GB/s assumed achievable for offload copies.
 const PCIE_GBPS = 25;
 
-
 export interface TimeBlock {
   available: boolean;
   iterationSeconds: number;
